@@ -1,0 +1,46 @@
+package dev.kiln.cli;
+
+import dev.kiln.evaluator.KilnException;
+import dev.kiln.evaluator.SourceLocation;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.List;
+
+/**
+ * Renders a {@link KilnException} for a person: {@code file:line:col: error: message}, the line
+ * of code with a caret under the column, and the hint. The one place errors become text.
+ */
+final class ErrorRenderer {
+  private ErrorRenderer() {}
+
+  static String render(KilnException e) {
+    StringBuilder out = new StringBuilder();
+    e.location().ifPresentOrElse(
+        loc -> out.append(loc).append(": error: "), () -> out.append("kiln: error: "));
+    out.append(e.getMessage()).append('\n');
+    e.location().ifPresent(loc -> codeFrame(loc, out));
+    e.hint().ifPresent(h -> out.append("hint: ").append(h).append('\n'));
+    return out.toString();
+  }
+
+  private static void codeFrame(SourceLocation loc, StringBuilder out) {
+    if (loc.line() == 0) {
+      return;
+    }
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(loc.file());
+    } catch (IOException | RuntimeException e) {
+      return; // the frame is a courtesy; the location line already says where
+    }
+    if (loc.line() > lines.size()) {
+      return;
+    }
+    String gutter = String.valueOf(loc.line());
+    out.append(' ').append(gutter).append(" | ").append(lines.get(loc.line() - 1)).append('\n');
+    if (loc.column() > 0) {
+      out.append(" ".repeat(gutter.length() + 1)).append(" | ")
+          .append(" ".repeat(loc.column() - 1)).append("^\n");
+    }
+  }
+}
