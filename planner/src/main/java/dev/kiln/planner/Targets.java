@@ -40,9 +40,11 @@ final class Targets {
       ContainerState image = task.publish().container().flushed();
       caches.addAll(image.caches());
       secrets.addAll(image.secrets());
-      LlbState fs = image.fs().isScratch()
-          ? Sources.scratch().file(List.of(new FileAction.MkDir("/", 0755, true, null)), "")
-          : image.fs();
+      if (image.fs().isScratch()) {
+        throw new PlanException("task '" + task.name() + "' publishes an empty container",
+            "start the container from an image or add files to it before publishing");
+      }
+      LlbState fs = image.fs();
       targets.add(new PlannedTarget(PlannedTarget.Kind.PUBLISH, "", task.publish().ref(),
           marshaller.marshal(fs), imageConfig(image)));
     }

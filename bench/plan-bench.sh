@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Plans a generated pipeline (1,000 tasks by default) in a fresh JVM and prints the planning
+# time and peak heap next to the targets (< 1 s, < 256 MiB; shared/DESIGN.md "Targets").
+# Usage: bench/plan-bench.sh [TASKS]      (builds the planner's test classes first)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tasks="${1:-1000}"
+
+mvn -q -B -o -pl planner -am test-compile 2>/dev/null || mvn -q -B -pl planner -am test-compile
+cp_file="$(mktemp)"
+trap 'rm -f "$cp_file"' EXIT
+mvn -q -B -o -pl planner dependency:build-classpath -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=test >/dev/null
+classpath="planner/target/test-classes:planner/target/classes:evaluator/target/classes:$(cat "$cp_file")"
+
+# -Xmx256m makes the heap target a hard limit: going over it fails the run instead of passing quietly.
+java -Xms32m -Xmx256m -XX:+UseSerialGC -cp "$classpath" dev.kiln.planner.PlanBench "$tasks"
