@@ -51,6 +51,41 @@ final class LocalSources {
     return new DirRef(fs, "/" + sub);
   }
 
+  /**
+   * Like {@link #directory}, with a copy's own patterns (relative to {@code select}) pushed into
+   * the source too; null when they cannot be, because the directory has include patterns of its
+   * own (the wire has no intersection) and the copy also has some.
+   */
+  DirRef filtered(String hostPath, List<String> include, List<String> exclude, String select,
+      List<String> copyInclude, List<String> copyExclude) {
+    if (copyInclude.isEmpty() && copyExclude.isEmpty()) {
+      return directory(hostPath, include, exclude, select);
+    }
+    String sub = clean(select);
+    var in = new ArrayList<String>();
+    if (!copyInclude.isEmpty()) {
+      if (!include.isEmpty()) {
+        return null;
+      }
+      copyInclude.forEach(p -> in.add(under(sub, p)));
+    } else if (!include.isEmpty()) {
+      in.addAll(include);
+    } else if (!sub.isEmpty()) {
+      in.add(sub);
+    }
+    var ex = new ArrayList<>(exclude);
+    copyExclude.forEach(p -> ex.add(under(sub, p)));
+    DirRef all = directory(hostPath, in, ex, "");
+    return new DirRef(all.fs(), "/" + sub);
+  }
+
+  private static String under(String sub, String pattern) {
+    boolean negated = pattern.startsWith("!");
+    String p = clean(negated ? pattern.substring(1) : pattern);
+    String joined = sub.isEmpty() ? p : sub + "/" + p;
+    return negated ? "!" + joined : joined;
+  }
+
   /** The ignore-file map key and local source name of a host path: cleaned, relative, {@code .} for the root. */
   static String name(String hostPath) {
     String c = clean(hostPath);

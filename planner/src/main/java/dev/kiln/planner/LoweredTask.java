@@ -16,11 +16,11 @@ record LoweredTask(
     List<Export> exports, Publish publish) {
 
   /**
-   * {@code source} (a directory, or a file when {@code file}) written to host path {@code hostPath}.
+   * {@code source} (a directory or a file) written to host path {@code hostPath}.
    *
-   * @param path the path in the container, for people
+   * @param path the path in the container, as the pipeline wrote it
    */
-  record Export(DirRef source, boolean file, String path, String hostPath) {}
+  record Export(DirRef source, String path, String hostPath) {}
 
   /** {@code container} pushed as {@code ref}. */
   record Publish(ContainerState container, String ref) {}

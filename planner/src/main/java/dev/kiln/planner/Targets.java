@@ -55,14 +55,19 @@ final class Targets {
   }
 
   /**
-   * Only the exported path, at the root of an otherwise empty filesystem: a directory's
-   * contents, or the file under its own name. The local exporter then writes exactly that, and
-   * the export's cache key does not depend on anything else in the container.
+   * Only the exported path, on an otherwise empty filesystem, as its one entry named like the
+   * path's last element ({@code /src/target/app.jar} gives {@code /app.jar}, a directory gives
+   * the directory); exporting {@code /} gives the whole filesystem. The executor does not need
+   * to know whether it was a file, and the export's cache key depends on nothing else.
    */
-  private static LlbState exportState(LoweredTask.Export export) {
+  static LlbState exportState(LoweredTask.Export export) {
     DirRef src = export.source();
-    String name = export.file() ? "/" + src.path().substring(src.path().lastIndexOf('/') + 1) : "/";
-    var copy = new FileAction.Copy(src.fs().output(), src.path(), name, FileAction.CopyOptions.DEFAULT);
+    String path = src.path().endsWith("/") && src.path().length() > 1
+        ? src.path().substring(0, src.path().length() - 1) : src.path();
+    boolean root = path.equals("/");
+    String dest = root ? "/" : path.substring(path.lastIndexOf('/'));
+    var options = new FileAction.CopyOptions(true, root, true, false, false, -1, null, List.of(), List.of());
+    var copy = new FileAction.Copy(src.fs().output(), path, dest, options);
     return Sources.scratch().file(List.of(copy), "export " + export.path());
   }
 
