@@ -6,11 +6,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 tasks="${1:-1000}"
 
-mvn -q -B -o -pl planner -am test-compile 2>/dev/null || mvn -q -B -pl planner -am test-compile
 cp_file="$(mktemp)"
 trap 'rm -f "$cp_file"' EXIT
-mvn -q -B -o -pl planner dependency:build-classpath -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=test >/dev/null
-classpath="planner/target/test-classes:planner/target/classes:evaluator/target/classes:$(cat "$cp_file")"
+# One reactor build, so the planner's sibling modules resolve to their target/classes
+# (never `mvn install`). The last module built, the planner, writes the classpath file last.
+mvn -q -B -o -Dstyle.color=never -pl planner -am test-compile dependency:build-classpath \
+  -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=test
+classpath="planner/target/test-classes:planner/target/classes:$(cat "$cp_file")"
 
 # -Xmx256m makes the heap target a hard limit: going over it fails the run instead of passing quietly.
 java -Xms32m -Xmx256m -XX:+UseSerialGC -cp "$classpath" dev.kiln.planner.PlanBench "$tasks"
