@@ -10,8 +10,11 @@ cp_file="$(mktemp)"
 trap 'rm -f "$cp_file"' EXIT
 # One reactor build, so the planner's sibling modules resolve to their target/classes
 # (never `mvn install`). The last module built, the planner, writes the classpath file last.
-mvn -q -B -o -Dstyle.color=never -pl planner -am test-compile dependency:build-classpath \
-  -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=test
+if ! build_log="$(mvn -q -B -o -pl planner -am test-compile dependency:build-classpath \
+    -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=test 2>&1)"; then
+  echo "$build_log" >&2
+  exit 1
+fi
 classpath="planner/target/test-classes:planner/target/classes:$(cat "$cp_file")"
 
 # -Xmx256m makes the heap target a hard limit: going over it fails the run instead of passing quietly.
