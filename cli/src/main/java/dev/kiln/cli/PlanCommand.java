@@ -4,10 +4,10 @@ import dev.kiln.planner.EngineCapabilities;
 import dev.kiln.planner.HostDirectories;
 import dev.kiln.planner.IgnoreFile;
 import dev.kiln.planner.Plan;
+import dev.kiln.planner.PlanException;
 import dev.kiln.planner.PlannerBuilder;
 import dev.kiln.planner.seam.Pipeline;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
       "Show the plan for TASKs (all tasks when none): tasks, dependencies, ops with digests,"
           + " cache volumes, secrets (by name) and exports.",
       "Without an engine, the plan is made for Docker 20.10 (BuildKit v0.8), the oldest engine"
-          + " Kiln supports; --engine latest shows what a current BuildKit gets."
+          + " Kiln supports; --assume-engine latest shows what a current BuildKit gets."
     })
 final class PlanCommand implements Callable<Integer> {
   /** Which engine to plan for when none is probed. */
@@ -58,7 +58,7 @@ final class PlanCommand implements Callable<Integer> {
       description = "The pipeline (default: ${DEFAULT-VALUE}).")
   Path file;
 
-  @Option(names = "--engine", defaultValue = "docker-20.10", paramLabel = "ENGINE",
+  @Option(names = "--assume-engine", defaultValue = "docker-20.10", paramLabel = "ENGINE",
       description = "Plan for docker-20.10 or latest (default: ${DEFAULT-VALUE}).",
       converter = AssumedEngineConverter.class)
   AssumedEngine engine;
@@ -103,7 +103,8 @@ final class PlanCommand implements Callable<Integer> {
     try {
       return IgnoreFile.parse(Files.readString(file));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file, e);
+      throw new PlanException("cannot read " + file + ": " + e.getMessage(),
+          "check the file's permissions, or remove it");
     }
   }
 

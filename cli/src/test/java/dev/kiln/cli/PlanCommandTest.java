@@ -74,7 +74,7 @@ class PlanCommandTest {
 
   @Test
   void engineLatestIsNamedInThePlan() {
-    assertThat(run("plan", "-f", project.resolve("pipeline.pkl").toString(), "--engine", "latest", "lint")).isZero();
+    assertThat(run("plan", "-f", project.resolve("pipeline.pkl").toString(), "--assume-engine", "latest", "lint")).isZero();
     assertThat(out.toString()).startsWith("plan for BuildKit latest");
   }
 
@@ -90,7 +90,7 @@ class PlanCommandTest {
   void badFlagsAreUsageErrors() {
     assertThat(run("plan", "--format", "yaml")).isEqualTo(ExitCodes.INVALID);
     assertThat(err.toString()).contains("expected text, json or dot");
-    assertThat(run("plan", "--engine", "docker-19")).isEqualTo(ExitCodes.INVALID);
+    assertThat(run("plan", "--assume-engine", "docker-19")).isEqualTo(ExitCodes.INVALID);
   }
 
   @Test
