@@ -1,5 +1,9 @@
 package dev.kiln.planner;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -28,5 +32,37 @@ public record ImageConfig(
     entrypoint = List.copyOf(entrypoint);
     cmd = List.copyOf(cmd);
     Objects.requireNonNull(digest, "digest");
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * Reads the OCI image configuration JSON that {@code ResolveImageConfig} returns (its
+   * {@code config} object: {@code Env}, {@code WorkingDir}, {@code User}, {@code Entrypoint},
+   * {@code Cmd}; absent fields are empty).
+   *
+   * @param digest the manifest digest the reference resolved to, or empty
+   * @throws IllegalArgumentException if {@code json} is not an image configuration
+   */
+  public static ImageConfig fromOciJson(byte[] json, String digest) {
+    JsonNode root;
+    try {
+      root = JSON.readTree(json);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("not an image configuration: " + e.getMessage(), e);
+    }
+    if (root == null || !root.isObject()) {
+      throw new IllegalArgumentException("not an image configuration: expected a JSON object");
+    }
+    JsonNode config = root.path("config");
+    return new ImageConfig(strings(config.path("Env")), config.path("WorkingDir").asText(""),
+        config.path("User").asText(""), strings(config.path("Entrypoint")),
+        strings(config.path("Cmd")), digest);
+  }
+
+  private static List<String> strings(JsonNode array) {
+    var out = new ArrayList<String>();
+    array.forEach(n -> out.add(n.asText()));
+    return out;
   }
 }
