@@ -22,6 +22,9 @@ public final class ExitCodes {
     if (error instanceof dev.kiln.evaluator.PipelineException) {
       return INVALID;
     }
+    if (error instanceof dev.kiln.planner.PlanException) {
+      return INVALID;
+    }
     if (error instanceof InterruptedException) {
       return INTERRUPTED;
     }

@@ -14,6 +14,7 @@ import picocli.CommandLine.Option;
     description = "Pipeline-as-code CI/CD on BuildKit: typed Pkl pipelines, run the same everywhere.",
     subcommands = {
       EngineCommand.class,
+      PlanCommand.class,
       CommandLine.HelpCommand.class,
     },
     exitCodeListHeading = "%nExit codes:%n",

@@ -1,0 +1,124 @@
+package dev.kiln.cli;
+
+import dev.kiln.planner.EngineCapabilities;
+import dev.kiln.planner.HostDirectories;
+import dev.kiln.planner.IgnoreFile;
+import dev.kiln.planner.Plan;
+import dev.kiln.planner.PlanException;
+import dev.kiln.planner.PlannerBuilder;
+import dev.kiln.planner.seam.Pipeline;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code kiln plan [TASK...]}: shows what would run, with digests, without an engine. */
+@Command(
+    name = "plan",
+    description = {
+      "Show the plan for TASKs (all tasks when none): tasks, dependencies, ops with digests,"
+          + " cache volumes, secrets (by name) and exports.",
+      "Without an engine, the plan is made for Docker 20.10 (BuildKit v0.8), the oldest engine"
+          + " Kiln supports; --assume-engine latest shows what a current BuildKit gets."
+    })
+final class PlanCommand implements Callable<Integer> {
+  /** Which engine to plan for when none is probed. */
+  enum AssumedEngine {
+    DOCKER_20_10("docker-20.10"),
+    LATEST("latest");
+
+    final String flag;
+
+    AssumedEngine(String flag) {
+      this.flag = flag;
+    }
+
+    @Override
+    public String toString() {
+      return flag;
+    }
+  }
+
+  @Spec CommandSpec spec;
+
+  @Parameters(paramLabel = "TASK", description = "Tasks to plan (with what they depend on).")
+  List<String> tasks = new ArrayList<>();
+
+  @Option(names = "--format", defaultValue = "text", description = "text, json or dot (default: ${DEFAULT-VALUE}).")
+  String format;
+
+  @Option(names = {"-f", "--file"}, defaultValue = "pipeline.pkl", paramLabel = "FILE",
+      description = "The pipeline (default: ${DEFAULT-VALUE}).")
+  Path file;
+
+  @Option(names = "--assume-engine", defaultValue = "docker-20.10", paramLabel = "ENGINE",
+      description = "Plan for docker-20.10 or latest (default: ${DEFAULT-VALUE}).",
+      converter = AssumedEngineConverter.class)
+  AssumedEngine engine;
+
+  PipelineLoader loader = PipelineLoader.EVALUATOR;
+
+  @Override
+  public Integer call() {
+    PlanFormat planFormat = parseFormat(format);
+    Pipeline pipeline = loader.load(file);
+    PlannerBuilder builder = PlannerBuilder.preconfigured().setEngineCapabilities(
+        engine == AssumedEngine.LATEST ? EngineCapabilities.latest() : EngineCapabilities.dockerV20_10());
+    Path project = file.toAbsolutePath().getParent();
+    for (String dir : HostDirectories.of(pipeline)) {
+      builder.addIgnoreFile(dir, ignoreFile(project.resolve(dir)));
+    }
+    Plan plan = builder.build().plan(pipeline, tasks);
+    spec.commandLine().getOut().print(planFormat.render(plan));
+    spec.commandLine().getOut().flush();
+    return ExitCodes.OK;
+  }
+
+  private PlanFormat parseFormat(String text) {
+    for (PlanFormat f : PlanFormat.values()) {
+      if (f.name().equalsIgnoreCase(text)) {
+        return f;
+      }
+    }
+    throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+        "Invalid value for option '--format': '" + text + "' (expected text, json or dot)");
+  }
+
+  /** The directory's .dockerignore followed by its .kilnignore (which may re-include with !). */
+  static IgnoreFile ignoreFile(Path dir) {
+    return read(dir.resolve(".dockerignore")).then(read(dir.resolve(".kilnignore")));
+  }
+
+  private static IgnoreFile read(Path file) {
+    if (!Files.isRegularFile(file)) {
+      return IgnoreFile.EMPTY;
+    }
+    try {
+      return IgnoreFile.parse(Files.readString(file));
+    } catch (IOException e) {
+      throw new PlanException("cannot read " + file + ": " + e.getMessage(),
+          "check the file's permissions, or remove it");
+    }
+  }
+
+  /** Accepts the flag spellings ({@code docker-20.10}, {@code latest}). */
+  static final class AssumedEngineConverter implements picocli.CommandLine.ITypeConverter<AssumedEngine> {
+    @Override
+    public AssumedEngine convert(String value) {
+      for (AssumedEngine e : AssumedEngine.values()) {
+        if (e.flag.equalsIgnoreCase(value)) {
+          return e;
+        }
+      }
+      throw new picocli.CommandLine.TypeConversionException(
+          "expected docker-20.10 or latest, not '" + value + "'");
+    }
+  }
+}

@@ -1,0 +1,73 @@
+package dev.kiln.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.planner.Plan;
+import dev.kiln.planner.PlannedOp;
+import dev.kiln.planner.PlannedTarget;
+import dev.kiln.planner.PlannedTask;
+import java.util.Collection;
+import java.util.Locale;
+
+/** The JSON form of a plan: full digests, every op, in plan order. */
+final class PlanJson {
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private PlanJson() {}
+
+  static String render(Plan plan) {
+    ObjectNode root = JSON.createObjectNode();
+    ObjectNode engine = root.putObject("engine");
+    engine.put("name", plan.engine().engine());
+    engine.put("version", plan.engine().version());
+    engine.put("buildkitVersion", plan.engine().buildkitVersion());
+    strings(root.putArray("notes"), plan.notes());
+    strings(root.putArray("sharedDigests"), plan.sharedDigests());
+    ArrayNode tasks = root.putArray("tasks");
+    for (PlannedTask task : plan.tasks()) {
+      ObjectNode t = tasks.addObject();
+      t.put("name", task.name());
+      t.put("description", task.description());
+      t.put("requested", task.requested());
+      strings(t.putArray("dependsOn"), task.dependsOn());
+      strings(t.putArray("cacheVolumes"), task.cacheVolumes());
+      strings(t.putArray("secrets"), task.secrets());
+      ArrayNode targets = t.putArray("targets");
+      for (PlannedTarget target : task.targets()) {
+        ObjectNode g = targets.addObject();
+        g.put("kind", target.kind().name().toLowerCase(Locale.ROOT));
+        if (!target.path().isEmpty()) {
+          g.put("path", target.path());
+        }
+        if (!target.destination().isEmpty()) {
+          g.put("destination", target.destination());
+        }
+        g.put("result", target.definition().resultDigest());
+        strings(g.putArray("caps"), target.definition().caps());
+        ArrayNode ops = g.putArray("ops");
+        for (PlannedOp op : PlannedOp.of(target.definition())) {
+          ObjectNode o = ops.addObject();
+          o.put("digest", op.digest());
+          o.put("kind", op.kind());
+          if (!op.name().isEmpty()) {
+            o.put("name", op.name());
+          }
+          o.put("summary", op.summary());
+          strings(o.putArray("inputs"), op.inputs());
+        }
+      }
+    }
+    try {
+      return JSON.writeValueAsString(root) + "\n";
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a tree of strings always serialises", e);
+    }
+  }
+
+  private static void strings(ArrayNode array, Collection<String> values) {
+    values.forEach(array::add);
+  }
+}

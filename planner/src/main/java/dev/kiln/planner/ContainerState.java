@@ -1,0 +1,113 @@
+package dev.kiln.planner;
+
+import dev.kiln.planner.llb.Exec;
+import dev.kiln.planner.llb.FileAction;
+import dev.kiln.planner.llb.LlbState;
+import dev.kiln.planner.llb.Mount;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * A container part-way through lowering: its filesystem, file actions not yet emitted (adjacent
+ * file operations fold into one FileOp, emitted before the next exec or at the end), the mounts
+ * every later exec gets, and the image configuration it would publish with. Immutable, so equal
+ * prefixes of different containers can share one lowering.
+ *
+ * @param pending file actions to apply to {@code fs}, folded into one op when flushed
+ * @param mounts persistent mounts by destination (cache volumes, secrets, mounted directories)
+ * @param secretEnv secrets exposed as variables to every later exec, by variable name
+ */
+record ContainerState(
+    LlbState fs, List<FileAction> pending, SortedMap<String, Mount> mounts,
+    SortedMap<String, Exec.SecretEnv> secretEnv, List<String> entrypoint, List<String> cmd,
+    SortedSet<String> caches, SortedSet<String> secrets) {
+
+  ContainerState {
+    pending = List.copyOf(pending);
+    mounts = Collections.unmodifiableSortedMap(new TreeMap<>(mounts));
+    secretEnv = Collections.unmodifiableSortedMap(new TreeMap<>(secretEnv));
+    entrypoint = List.copyOf(entrypoint);
+    cmd = List.copyOf(cmd);
+    caches = Collections.unmodifiableSortedSet(new TreeSet<>(caches));
+    secrets = Collections.unmodifiableSortedSet(new TreeSet<>(secrets));
+  }
+
+  static ContainerState of(LlbState fs) {
+    return new ContainerState(fs, List.of(), new TreeMap<>(), new TreeMap<>(), List.of(), List.of(),
+        new TreeSet<>(), new TreeSet<>());
+  }
+
+  ContainerState withFs(LlbState next) {
+    return new ContainerState(next, pending, mounts, secretEnv, entrypoint, cmd, caches, secrets);
+  }
+
+  /** This state with {@code action} queued; it folds with its neighbours into one FileOp. */
+  ContainerState withAction(FileAction action) {
+    var all = new ArrayList<>(pending);
+    all.add(action);
+    return new ContainerState(fs, all, mounts, secretEnv, entrypoint, cmd, caches, secrets);
+  }
+
+  /** This state with queued file actions emitted as one FileOp. */
+  ContainerState flushed() {
+    if (pending.isEmpty()) {
+      return this;
+    }
+    return new ContainerState(fs.file(pending, ""), List.of(), mounts, secretEnv, entrypoint, cmd, caches, secrets);
+  }
+
+  ContainerState withMount(Mount mount) {
+    var all = new TreeMap<>(mounts);
+    all.put(mount.dest(), mount);
+    var caches = new TreeSet<>(this.caches);
+    var secrets = new TreeSet<>(this.secrets);
+    if (mount instanceof Mount.Cache c) {
+      caches.add(c.id());
+    } else if (mount instanceof Mount.Secret s) {
+      secrets.add(s.id());
+    }
+    return new ContainerState(fs, pending, all, secretEnv, entrypoint, cmd, caches, secrets);
+  }
+
+  ContainerState withoutMount(String dest) {
+    var all = new TreeMap<>(mounts);
+    all.remove(dest);
+    return new ContainerState(fs, pending, all, secretEnv, entrypoint, cmd, caches, secrets);
+  }
+
+  ContainerState withSecretEnv(Exec.SecretEnv env) {
+    var all = new TreeMap<>(secretEnv);
+    all.put(env.name(), env);
+    var secrets = new TreeSet<>(this.secrets);
+    secrets.add(env.id());
+    return new ContainerState(fs, pending, mounts, all, entrypoint, cmd, caches, secrets);
+  }
+
+  ContainerState withEntrypoint(List<String> entrypoint) {
+    return new ContainerState(fs, pending, mounts, secretEnv, entrypoint, cmd, caches, secrets);
+  }
+
+  ContainerState withCmd(List<String> cmd) {
+    return new ContainerState(fs, pending, mounts, secretEnv, entrypoint, cmd, caches, secrets);
+  }
+
+  /**
+   * Runs {@code args} after emitting queued file actions, with the persistent mounts and secret
+   * variables. The new filesystem is the exec's root output.
+   */
+  ContainerState exec(List<String> args, List<Mount> extraMounts, Exec.Network network, String name) {
+    ContainerState ready = flushed();
+    Exec exec = new Exec(args, List.of(), network, List.copyOf(secretEnv.values()), name);
+    var byDest = new TreeMap<>(ready.mounts);
+    extraMounts.forEach(m -> byDest.put(m.dest(), m));
+    for (Mount m : byDest.values()) {
+      exec = exec.withMount(m);
+    }
+    return ready.withFs(ready.fs.run(exec).root());
+  }
+}

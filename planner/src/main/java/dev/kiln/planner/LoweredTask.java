@@ -1,0 +1,34 @@
+package dev.kiln.planner;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A task after its containers were lowered and before it was marshalled: the model's task in
+ * LLB terms. Package-private; {@link PlannedTask} is the public result.
+ *
+ * @param run the container whose operations must execute, or null
+ * @param exports directories or files to copy out to the host
+ * @param publish the image to push, or null
+ */
+record LoweredTask(
+    String name, String description, List<String> dependsOn, ContainerState run,
+    List<Export> exports, Publish publish) {
+
+  /**
+   * {@code source} (a directory or a file) written to host path {@code hostPath}.
+   *
+   * @param path the path in the container, as the pipeline wrote it
+   */
+  record Export(DirRef source, String path, String hostPath) {}
+
+  /** {@code container} pushed as {@code ref}. */
+  record Publish(ContainerState container, String ref) {}
+
+  LoweredTask {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(description, "description");
+    dependsOn = List.copyOf(dependsOn);
+    exports = List.copyOf(exports);
+  }
+}

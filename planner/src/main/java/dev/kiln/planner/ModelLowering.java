@@ -1,0 +1,277 @@
+package dev.kiln.planner;
+
+import com.google.protobuf.ByteString;
+import dev.kiln.planner.llb.Exec;
+import dev.kiln.planner.llb.FileAction;
+import dev.kiln.planner.llb.ImageRef;
+import dev.kiln.planner.llb.LlbState;
+import dev.kiln.planner.llb.Mount;
+import dev.kiln.planner.llb.Owner;
+import dev.kiln.planner.llb.Platform;
+import dev.kiln.planner.llb.Sources;
+import dev.kiln.planner.seam.Container;
+import dev.kiln.planner.seam.ContainerOp;
+import dev.kiln.planner.seam.Directory;
+import dev.kiln.planner.seam.File;
+import dev.kiln.planner.seam.Task;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Lowers model values to LLB states. Containers are walked op by op from their base; each step
+ * is memoised on (state before, op), so containers sharing a prefix (a Pkl {@code local} extended
+ * by several tasks) share the lowered vertices, and each is marshalled once.
+ *
+ * <p>Adjacent file operations of a container fold into one FileOp, and only within that
+ * container's own list: a task's digests never depend on which other tasks are planned.
+ */
+final class ModelLowering {
+  private final PlannerSettings settings;
+  private final Set<String> notes;
+  private final LocalSources locals;
+  private final DirectoryLayering layering;
+  private final Map<String, ContainerState> bases = new HashMap<>();
+  private final IdentityHashMap<ContainerState, Map<ContainerOp, ContainerState>> steps = new IdentityHashMap<>();
+  private final IdentityHashMap<Directory, DirRef> directories = new IdentityHashMap<>();
+  private Task task; // for error messages
+
+  ModelLowering(PlannerSettings settings, Set<String> notes) {
+    this.settings = settings;
+    this.notes = notes;
+    this.locals = new LocalSources(settings.ignoreFiles());
+    this.layering = new DirectoryLayering(settings.engine(), notes);
+  }
+
+  LoweredTask task(Task t) {
+    task = t;
+    ContainerState run = t.run() == null ? null : container(t.run());
+    var exports = new ArrayList<LoweredTask.Export>();
+    for (Task.Export e : t.exports()) {
+      if (run == null) {
+        throw error("exports " + e.path() + " but has no run container", "add a run container to the task");
+      }
+      ContainerState flushed = run.flushed();
+      exports.add(new LoweredTask.Export(new DirRef(flushed.fs(), flushed.fs().resolve(e.path())),
+          e.path(), e.hostPath()));
+    }
+    LoweredTask.Publish publish = null;
+    if (t.publish() != null) {
+      if (t.ref().isEmpty()) {
+        throw error("publishes an image but has no ref", "set ref to the image reference to push");
+      }
+      publish = new LoweredTask.Publish(container(t.publish()), t.ref());
+    }
+    return new LoweredTask(t.name(), t.description(), t.dependsOn(), run, exports, publish);
+  }
+
+  ContainerState container(Container c) {
+    ContainerState state = bases.computeIfAbsent(c.image() + "\n" + c.platform(), k -> base(c));
+    for (ContainerOp op : c.ops()) {
+      ContainerState before = state;
+      var next = steps.computeIfAbsent(before, k -> new HashMap<>());
+      ContainerState after = next.get(op);
+      if (after == null) {
+        after = step(before, op);
+        next.put(op, after);
+      }
+      state = after;
+    }
+    return state;
+  }
+
+  private ContainerState base(Container c) {
+    Platform platform = c.platform().isEmpty() ? settings.platform() : parsePlatform(c.platform());
+    if (c.image().isEmpty()) {
+      return ContainerState.of(Sources.scratch().withPlatform(platform));
+    }
+    ImageRef ref;
+    try {
+      ref = ImageRef.parse(c.image());
+    } catch (IllegalArgumentException e) {
+      throw error("has an invalid image reference '" + c.image() + "': " + e.getMessage(),
+          "write it like docker pull would take it, e.g. eclipse-temurin:17 or registry.example.com/app:1.0");
+    }
+    var config = settings.imageConfigs().lookup(ref.withoutDigest(), platform);
+    if (config.isEmpty()) {
+      notes.add("image " + ref + " was not resolved: its ENV, WORKDIR, USER and ENTRYPOINT are"
+          + " not applied in this plan (run with an engine to resolve it)");
+    }
+    ImageConfig ic = config.orElse(ImageConfig.EMPTY);
+    ImageRef pinned = ref.digest().isEmpty() && !ic.digest().isEmpty() ? ref.withDigest(ic.digest()) : ref;
+    LlbState fs = Sources.image(pinned, platform);
+    for (String kv : ic.env()) {
+      int eq = kv.indexOf('=');
+      if (eq > 0) {
+        fs = fs.withEnv(kv.substring(0, eq), kv.substring(eq + 1));
+      }
+    }
+    if (!ic.workingDir().isEmpty()) {
+      fs = fs.withCwd(ic.workingDir());
+    }
+    if (!ic.user().isEmpty()) {
+      fs = fs.withUser(ic.user());
+    }
+    return ContainerState.of(fs).withEntrypoint(ic.entrypoint()).withCmd(ic.cmd());
+  }
+
+  private ContainerState step(ContainerState s, ContainerOp op) {
+    LlbState fs = s.fs();
+    if (op instanceof ContainerOp.Exec e) {
+      var args = new ArrayList<String>();
+      if (e.useEntrypoint()) {
+        args.addAll(s.entrypoint());
+      }
+      args.addAll(e.args());
+      if (args.isEmpty()) {
+        throw error("runs an empty command", "give withExec at least the program to run");
+      }
+      return s.exec(args, List.of(), Exec.Network.SANDBOX, "");
+    } else if (op instanceof ContainerOp.WithEnv e) {
+      return s.withFs(fs.withEnv(e.name(), e.value()));
+    } else if (op instanceof ContainerOp.WithoutEnv e) {
+      return s.withFs(fs.withoutEnv(e.name()));
+    } else if (op instanceof ContainerOp.WithWorkdir w) {
+      return s.withFs(fs.withCwd(w.path()));
+    } else if (op instanceof ContainerOp.WithUser u) {
+      return s.withFs(fs.withUser(u.user()));
+    } else if (op instanceof ContainerOp.WithEntrypoint e) {
+      return s.withEntrypoint(e.args());
+    } else if (op instanceof ContainerOp.WithDefaultArgs d) {
+      return s.withCmd(d.args());
+    } else if (op instanceof ContainerOp.WithDirectory d) {
+      DirRef src = filteredDirectory(d.source(), d.include(), d.exclude());
+      var options = FileAction.CopyOptions.DEFAULT.withOwner(owner(d.owner()));
+      if (src == null) { // patterns could not be pushed into a local source: filter the copy
+        src = directory(d.source());
+        options = options.withPatterns(d.include(), d.exclude());
+      }
+      return s.withAction(new FileAction.Copy(src.fs().output(), src.path(), fs.resolve(d.path()), options));
+    } else if (op instanceof ContainerOp.WithFile f) {
+      DirRef src = file(f.file());
+      var options = FileAction.CopyOptions.DEFAULT.withOwner(owner(f.owner())).withMode(f.permissions());
+      return s.withAction(new FileAction.Copy(src.fs().output(), src.path(), fs.resolve(f.path()), options));
+    } else if (op instanceof ContainerOp.WithNewFile f) {
+      String path = fs.resolve(f.path());
+      ContainerState next = s;
+      String parent = path.substring(0, path.lastIndexOf('/'));
+      if (!parent.isEmpty()) {
+        next = next.withAction(new FileAction.MkDir(parent, 0755, true, null));
+      }
+      return next.withAction(new FileAction.MkFile(path, f.permissions(),
+          ByteString.copyFromUtf8(f.contents()), owner(f.owner())));
+    } else if (op instanceof ContainerOp.WithoutPath w) {
+      return s.withAction(new FileAction.Rm(fs.resolve(w.path()), true, false));
+    } else if (op instanceof ContainerOp.WithMountedCache m) {
+      return s.withMount(new Mount.Cache(fs.resolve(m.path()), m.cache().name(),
+          Mount.Sharing.valueOf(m.sharing().name()), null));
+    } else if (op instanceof ContainerOp.WithMountedSecret m) {
+      return s.withMount(new Mount.Secret(fs.resolve(m.path()), m.secret().name(), 0, 0, 0400, false));
+    } else if (op instanceof ContainerOp.WithMountedDirectory m) {
+      DirRef src = directory(m.source());
+      String selector = src.path().equals("/") ? "" : src.path().substring(1);
+      return s.withMount(new Mount.Bind(fs.resolve(m.path()), src.fs().output(), selector, true));
+    } else if (op instanceof ContainerOp.WithMountedTemp m) {
+      return s.withMount(new Mount.Tmpfs(fs.resolve(m.path()), 0));
+    } else if (op instanceof ContainerOp.WithoutMount m) {
+      return s.withoutMount(fs.resolve(m.path()));
+    } else if (op instanceof ContainerOp.WithSecretVariable v) {
+      return s.withSecretEnv(new Exec.SecretEnv(v.secret().name(), v.name(), false));
+    }
+    throw new IllegalStateException("unknown container op " + op.getClass().getName());
+  }
+
+  DirRef directory(Directory d) {
+    DirRef cached = directories.get(d);
+    if (cached != null) {
+      return cached;
+    }
+    DirRef base;
+    if (d.base() instanceof Directory.Host h) {
+      base = locals.directory(h.path(), h.include(), h.exclude(), "");
+    } else if (d.base() instanceof Directory.Empty) {
+      base = new DirRef(Sources.scratch(), "/");
+    } else if (d.base() instanceof Directory.FromContainer fc) {
+      LlbState fs = container(fc.container()).flushed().fs();
+      base = new DirRef(fs, fs.resolve(fc.path()));
+    } else if (d.base() instanceof Directory.Sub sub) {
+      if (sub.parent().base() instanceof Directory.Host h && sub.parent().ops().isEmpty()) {
+        base = locals.directory(h.path(), h.include(), h.exclude(), sub.path());
+      } else {
+        base = directory(sub.parent()).resolve(sub.path());
+      }
+    } else {
+      throw new IllegalStateException("unknown directory base " + d.base());
+    }
+    var actions = new ArrayList<FileAction>();
+    for (Directory.Op op : d.ops()) {
+      if (op instanceof Directory.WithDirectory w) {
+        DirRef src = directory(w.source());
+        actions.add(new FileAction.Copy(src.fs().output(), src.path(), base.resolve(w.path()).path(),
+            FileAction.CopyOptions.DEFAULT));
+      } else if (op instanceof Directory.WithFile w) {
+        DirRef src = file(w.file());
+        actions.add(new FileAction.Copy(src.fs().output(), src.path(), base.resolve(w.path()).path(),
+            FileAction.CopyOptions.DEFAULT));
+      } else if (op instanceof Directory.WithNewFile w) {
+        String path = base.resolve(w.path()).path();
+        String parent = path.substring(0, path.lastIndexOf('/'));
+        if (!parent.isEmpty()) {
+          actions.add(new FileAction.MkDir(parent, 0755, true, null));
+        }
+        actions.add(new FileAction.MkFile(path, 0644, ByteString.copyFromUtf8(w.contents()), null));
+      } else if (op instanceof Directory.Without w) {
+        actions.add(new FileAction.Rm(base.resolve(w.path()).path(), true, false));
+      }
+    }
+    DirRef result = layering.apply(base, actions);
+    directories.put(d, result);
+    return result;
+  }
+
+  /** A host directory with a copy's patterns pushed into its source, or null when they cannot be. */
+  private DirRef filteredDirectory(Directory d, List<String> include, List<String> exclude) {
+    if (include.isEmpty() && exclude.isEmpty()) {
+      return directory(d);
+    }
+    if (d.ops().isEmpty() && d.base() instanceof Directory.Host h) {
+      return locals.filtered(h.path(), h.include(), h.exclude(), "", include, exclude);
+    }
+    if (d.ops().isEmpty() && d.base() instanceof Directory.Sub sub
+        && sub.parent().ops().isEmpty() && sub.parent().base() instanceof Directory.Host h) {
+      return locals.filtered(h.path(), h.include(), h.exclude(), sub.path(), include, exclude);
+    }
+    return null;
+  }
+
+  private DirRef file(File f) {
+    Directory d = f.directory();
+    if (d.ops().isEmpty() && d.base() instanceof Directory.Host h) {
+      return locals.directory(h.path(), h.include(), h.exclude(), f.path());
+    }
+    if (d.ops().isEmpty() && d.base() instanceof Directory.Sub sub
+        && sub.parent().ops().isEmpty() && sub.parent().base() instanceof Directory.Host h) {
+      return locals.directory(h.path(), h.include(), h.exclude(), sub.path() + "/" + f.path());
+    }
+    return directory(d).resolve(f.path());
+  }
+
+  private Owner owner(String owner) {
+    return owner.isEmpty() ? null : Owner.parse(owner);
+  }
+
+  private Platform parsePlatform(String text) {
+    try {
+      return Platform.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw error("has an invalid platform '" + text + "'", "write it as os/arch[/variant], e.g. linux/arm64");
+    }
+  }
+
+  private PlanException error(String what, String hint) {
+    return new PlanException("task '" + task.name() + "' " + what, hint, task.location());
+  }
+}

@@ -1,0 +1,53 @@
+package dev.kiln.planner;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+/**
+ * The planner's result: the tasks to run in dependency order (dependencies first, then by name),
+ * each with its LLB, for the engine it was planned for. Immutable.
+ *
+ * @param tasks tasks in a valid execution order
+ * @param engine the engine capabilities the plan was made for
+ * @param notes things a person should know (an image config that was not resolved, a feature
+ *     lowered for an older engine), in a stable order
+ */
+public record Plan(List<PlannedTask> tasks, EngineCapabilities engine, List<String> notes) {
+  public Plan {
+    tasks = List.copyOf(tasks);
+    notes = List.copyOf(notes);
+  }
+
+  /** The task named {@code name}. */
+  public Optional<PlannedTask> task(String name) {
+    return tasks.stream().filter(t -> t.name().equals(name)).findFirst();
+  }
+
+  /**
+   * Digests of ops that more than one task's definitions contain: the engine solves each once
+   * (concurrent solves share vertices with the same digest) and caches it for the others.
+   */
+  public SortedSet<String> sharedDigests() {
+    Map<String, Set<String>> tasksByDigest = new HashMap<>();
+    for (PlannedTask t : tasks) {
+      for (PlannedTarget target : t.targets()) {
+        var def = target.definition();
+        for (int i = 0; i < def.size(); i++) {
+          tasksByDigest.computeIfAbsent(def.digests().get(i), d -> new java.util.HashSet<>()).add(t.name());
+        }
+      }
+    }
+    var shared = new TreeSet<String>();
+    tasksByDigest.forEach((d, names) -> {
+      if (names.size() > 1) {
+        shared.add(d);
+      }
+    });
+    return shared;
+  }
+}

@@ -1,0 +1,48 @@
+package dev.kiln.planner;
+
+import dev.kiln.planner.llb.Marshaller;
+import dev.kiln.planner.seam.Pipeline;
+import dev.kiln.planner.seam.Task;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** The planner: prune and order tasks, lower each, marshal its targets, check the engine. */
+final class PlannerImpl implements Planner {
+  private final PlannerSettings settings;
+
+  PlannerImpl(PlannerSettings settings) {
+    this.settings = settings;
+  }
+
+  @Override
+  public Plan plan(Pipeline pipeline, Collection<String> tasks) {
+    Map<String, List<String>> dependsOn = new LinkedHashMap<>();
+    pipeline.tasks().forEach((name, task) -> dependsOn.put(name, task.dependsOn()));
+    List<String> order = TaskGraph.select(dependsOn, tasks);
+    Set<String> requested = tasks.isEmpty() ? pipeline.tasks().keySet() : new HashSet<>(tasks);
+
+    Set<String> notes = new TreeSet<>();
+    var lowering = new ModelLowering(settings, notes);
+    var targets = new Targets(new Marshaller(), settings.engine());
+    var planned = new ArrayList<PlannedTask>(order.size());
+    for (String name : order) {
+      Task task = pipeline.tasks().get(name);
+      LoweredTask lowered;
+      try {
+        lowered = lowering.task(task);
+      } catch (IllegalArgumentException e) {
+        // the LLB values validate what the model could not (paths, names): a user error
+        throw new PlanException("task '" + name + "': " + e.getMessage(),
+            "check the values of this task's operations", task.location());
+      }
+      planned.add(targets.plan(lowered, requested.contains(name)));
+    }
+    return new Plan(planned, settings.engine(), List.copyOf(notes));
+  }
+}

@@ -1,0 +1,13 @@
+package dev.kiln.planner;
+
+import dev.kiln.planner.llb.Platform;
+import java.util.Map;
+
+/** What a {@link PlannerBuilder} configured; read by the planner's parts. */
+record PlannerSettings(
+    EngineCapabilities engine, ImageConfigs imageConfigs, Platform platform,
+    Map<String, IgnoreFile> ignoreFiles) {
+  PlannerSettings {
+    ignoreFiles = Map.copyOf(ignoreFiles);
+  }
+}

@@ -1,0 +1,4 @@
+package dev.kiln.planner.seam;
+
+/** The file {@code path} of {@code directory}. */
+public record File(Directory directory, String path) {}
