@@ -1,0 +1,179 @@
+package dev.kiln.executor.engine;
+
+import dev.kiln.executor.proto.control.ControlGrpc;
+import dev.kiln.executor.proto.gateway.LLBBridgeGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.DefaultEventLoopGroup;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.local.LocalAddress;
+import io.netty.channel.local.LocalChannel;
+import io.netty.channel.local.LocalServerChannel;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One gRPC connection to a BuildKit engine; owns the channel, its event loop and the bridge that
+ * carries grpc-java's HTTP/2 over the engine's socket. Close it when done.
+ */
+public final class BuildkitConnection implements AutoCloseable {
+  /** Inbound messages can be large (ReadFile results, status bursts); grpc-java's default is 4 MiB. */
+  static final int MAX_INBOUND_MESSAGE = 64 * 1024 * 1024;
+  static final Metadata.Key<String> BUILD_ID =
+      Metadata.Key.of("buildkit-controlapi-buildid", Metadata.ASCII_STRING_MARSHALLER);
+
+  private final EngineAddress address;
+  private final EventLoopGroup group;
+  private final ExecutorService dialer;
+  private final Channel bridge;
+  private final ManagedChannel channel;
+
+  private BuildkitConnection(EngineAddress address, EventLoopGroup group, ExecutorService dialer,
+      Channel bridge, ManagedChannel channel) {
+    this.address = address;
+    this.group = group;
+    this.dialer = dialer;
+    this.bridge = bridge;
+    this.channel = channel;
+  }
+
+  /**
+   * Connects to the engine. The socket is checked first so that an absent engine is reported at
+   * once with its address, not as a gRPC timeout later.
+   *
+   * @throws IOException if the engine's socket does not answer
+   */
+  public static BuildkitConnection open(EngineAddress address) throws IOException {
+    probe(address);
+    EventLoopGroup group = new DefaultEventLoopGroup(2, daemonThreads("kiln-grpc"));
+    ExecutorService dialer = Executors.newCachedThreadPool(daemonThreads("kiln-dial"));
+    LocalAddress local = new LocalAddress("kiln-engine-" + UUID.randomUUID());
+    Channel bridge;
+    try {
+      bridge = new ServerBootstrap()
+          .group(group)
+          .channel(LocalServerChannel.class)
+          .childHandler(new ChannelInitializer<LocalChannel>() {
+            @Override
+            protected void initChannel(LocalChannel ch) {
+              ch.config().setAutoRead(false);
+              dialer.execute(() -> join(address, ch));
+            }
+          })
+          .bind(local).sync().channel();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      dialer.shutdownNow();
+      throw new IOException("interrupted while connecting", e);
+    }
+    ManagedChannel channel = NettyChannelBuilder.forAddress(local)
+        .channelType(LocalChannel.class)
+        .eventLoopGroup(group)
+        .usePlaintext()
+        .maxInboundMessageSize(MAX_INBOUND_MESSAGE)
+        .build();
+    return new BuildkitConnection(address, group, dialer, bridge, channel);
+  }
+
+  private static void probe(EngineAddress address) throws IOException {
+    if (address.kind() == EngineAddress.Kind.DOCKER) {
+      DockerApi.Response r = DockerApi.request(address, "GET", "/_ping", null);
+      if (r.status() != 200) {
+        throw new IOException("Docker answered GET /_ping with HTTP " + r.status());
+      }
+    } else {
+      Dialer.connect(address).close();
+    }
+  }
+
+  private static void join(EngineAddress address, LocalChannel ch) {
+    try {
+      Dialer.Conn conn = address.kind() == EngineAddress.Kind.DOCKER
+          ? Dialer.hijack(address, "/grpc", List.of())
+          : Dialer.connect(address);
+      ch.pipeline().addLast(new Pipe(Pipe.sink(conn.out(), conn)));
+      Pipe.pump(conn.in(), ch, "kiln-engine-read", e -> { });
+      ch.config().setAutoRead(true);
+      ch.read();
+    } catch (IOException | RuntimeException e) {
+      ch.close();
+    }
+  }
+
+  static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
+    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /** The address this connection talks to. */
+  public EngineAddress address() {
+    return address;
+  }
+
+  /** The gRPC channel; callers attach their own deadlines per call. */
+  public io.grpc.Channel channel() {
+    return channel;
+  }
+
+  ControlGrpc.ControlBlockingStub control() {
+    return ControlGrpc.newBlockingStub(channel);
+  }
+
+  ControlGrpc.ControlStub controlAsync() {
+    return ControlGrpc.newStub(channel);
+  }
+
+  /** Gateway calls must name the build (job) they belong to. */
+  LLBBridgeGrpc.LLBBridgeBlockingStub gateway(String buildId) {
+    Metadata md = new Metadata();
+    md.put(BUILD_ID, buildId);
+    return LLBBridgeGrpc.newBlockingStub(channel)
+        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md));
+  }
+
+  /** Docker's own API, for the few things BuildKit's does not answer (version). */
+  Map<String, Object> dockerVersion() throws IOException {
+    DockerApi.Response r = DockerApi.request(address, "GET", "/version", null);
+    if (r.status() != 200) {
+      throw new IOException("Docker answered GET /version with HTTP " + r.status());
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> m = new com.fasterxml.jackson.databind.ObjectMapper().readValue(r.body(), Map.class);
+    return m;
+  }
+
+  EventLoopGroup eventLoops() {
+    return group;
+  }
+
+  @Override
+  public void close() {
+    channel.shutdown();
+    try {
+      if (!channel.awaitTermination(2, TimeUnit.SECONDS)) {
+        channel.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      channel.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+    bridge.close();
+    dialer.shutdownNow();
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+  }
+}

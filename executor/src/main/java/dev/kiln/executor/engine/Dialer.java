@@ -1,0 +1,174 @@
+package dev.kiln.executor.engine;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Opens raw byte connections to an engine. For Docker, each connection is upgraded with
+ * {@code POST /grpc} or {@code POST /session} (HTTP/1.1 {@code Upgrade: h2c}), after which the
+ * socket carries HTTP/2. Unix sockets use the JDK's own support, so no native transport is needed.
+ */
+final class Dialer {
+  private Dialer() {}
+
+  /** A connected byte stream: what a {@link Pipe} joins to a Netty channel. */
+  record Conn(SocketChannel channel, InputStream in, OutputStream out) implements AutoCloseable {
+    @Override
+    public void close() throws IOException {
+      channel.close();
+    }
+  }
+
+  /** Connects to the engine's socket without any upgrade. */
+  static Conn connect(EngineAddress address) throws IOException {
+    SocketChannel ch;
+    if (address.kind() == EngineAddress.Kind.TCP) {
+      ch = SocketChannel.open(new InetSocketAddress(address.host(), address.port()));
+      ch.socket().setTcpNoDelay(true);
+    } else {
+      ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+      try {
+        ch.connect(UnixDomainSocketAddress.of(address.socket()));
+      } catch (IOException e) {
+        ch.close();
+        throw e;
+      }
+    }
+    return new Conn(ch, input(ch), output(ch));
+  }
+
+  // Channels.newInputStream/newOutputStream lock the channel's blockingLock for every call, so a
+  // thread blocked reading would stall every write: these call read/write directly, which a
+  // SocketChannel allows from one reader and one writer at a time.
+  private static InputStream input(SocketChannel ch) {
+    return new InputStream() {
+      @Override
+      public int read() throws IOException {
+        byte[] one = new byte[1];
+        int n = read(one, 0, 1);
+        return n < 0 ? -1 : one[0] & 0xff;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        if (len == 0) {
+          return 0;
+        }
+        int n = ch.read(ByteBuffer.wrap(b, off, len));
+        return n;
+      }
+
+      @Override
+      public void close() throws IOException {
+        ch.close();
+      }
+    };
+  }
+
+  private static OutputStream output(SocketChannel ch) {
+    return new OutputStream() {
+      @Override
+      public void write(int b) throws IOException {
+        write(new byte[] {(byte) b}, 0, 1);
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        ByteBuffer buf = ByteBuffer.wrap(b, off, len);
+        while (buf.hasRemaining()) {
+          ch.write(buf);
+        }
+      }
+
+      @Override
+      public void close() throws IOException {
+        ch.close();
+      }
+    };
+  }
+
+  /**
+   * Connects to the Docker socket and switches it to HTTP/2 through {@code POST path} with
+   * {@code Upgrade: h2c}. Extra headers are sent in order, repeated names as separate lines.
+   */
+  static Conn hijack(EngineAddress address, String path, List<Map.Entry<String, String>> headers)
+      throws IOException {
+    Conn conn = connect(address);
+    try {
+      upgrade(conn.in(), conn.out(), path, headers);
+      return conn;
+    } catch (IOException | RuntimeException e) {
+      conn.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Sends the upgrade request and consumes the response head. The head is read one byte at a time
+   * so that no byte of the HTTP/2 stream that follows is taken from the socket.
+   */
+  static void upgrade(InputStream in, OutputStream out, String path, List<Map.Entry<String, String>> headers)
+      throws IOException {
+    StringBuilder req = new StringBuilder();
+    req.append("POST ").append(path).append(" HTTP/1.1\r\n")
+        .append("Host: docker\r\n")
+        .append("Connection: Upgrade\r\n")
+        .append("Upgrade: h2c\r\n")
+        .append("Content-Length: 0\r\n");
+    for (Map.Entry<String, String> h : headers) {
+      if (h.getKey().indexOf('\n') >= 0 || h.getValue().indexOf('\n') >= 0 || h.getValue().indexOf('\r') >= 0) {
+        throw new IllegalArgumentException("header must not contain line breaks: " + h.getKey());
+      }
+      req.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n");
+    }
+    req.append("\r\n");
+    out.write(req.toString().getBytes(StandardCharsets.ISO_8859_1));
+    out.flush();
+
+    String head = readHead(in);
+    String status = head.lines().findFirst().orElse("");
+    String[] parts = status.split(" ", 3);
+    if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) {
+      throw new IOException("unexpected answer to POST " + path + ": '" + status + "'");
+    }
+    if (!parts[1].equals("101")) {
+      throw new IOException(
+          "Docker refused POST " + path + " upgrade: " + status.trim()
+              + (parts[1].equals("404") ? " (this Docker daemon has no BuildKit endpoint)" : ""));
+    }
+    if (!head.toLowerCase(Locale.ROOT).contains("upgrade: h2c")) {
+      throw new IOException("Docker answered 101 to POST " + path + " without 'Upgrade: h2c'");
+    }
+  }
+
+  private static String readHead(InputStream in) throws IOException {
+    StringBuilder sb = new StringBuilder();
+    int state = 0; // progress through \r\n\r\n
+    while (state < 4) {
+      int b = in.read();
+      if (b < 0) {
+        throw new IOException("connection closed during the HTTP upgrade (got: '" + sb + "')");
+      }
+      if (sb.length() > 64 * 1024) {
+        throw new IOException("HTTP upgrade response head too large");
+      }
+      sb.append((char) b);
+      state = switch (state) {
+        case 0, 2 -> b == '\r' ? state + 1 : 0;
+        case 1, 3 -> b == '\n' ? state + 1 : (b == '\r' ? 1 : 0);
+        default -> state;
+      };
+    }
+    return sb.toString();
+  }
+}

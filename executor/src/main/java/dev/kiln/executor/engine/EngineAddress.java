@@ -1,0 +1,126 @@
+package dev.kiln.executor.engine;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Where a BuildKit engine listens: the Docker daemon's embedded BuildKit ({@code docker://}), or a
+ * standalone buildkitd on a Unix socket ({@code unix://}) or TCP ({@code tcp://}).
+ *
+ * @param kind which engine and transport
+ * @param socket the Unix socket path for {@code DOCKER} and {@code UNIX}, else null
+ * @param host the host for {@code TCP}, else null
+ * @param port the port for {@code TCP}, else 0
+ */
+public record EngineAddress(Kind kind, Path socket, String host, int port) {
+  /** The default Docker socket. */
+  public static final Path DOCKER_SOCKET = Path.of("/var/run/docker.sock");
+  /** The default standalone buildkitd socket. */
+  public static final Path BUILDKITD_SOCKET = Path.of("/run/buildkit/buildkitd.sock");
+
+  /** The kinds of engine Kiln talks to. */
+  public enum Kind {
+    DOCKER,
+    UNIX,
+    TCP
+  }
+
+  public EngineAddress {
+    Objects.requireNonNull(kind, "kind");
+    if (kind == Kind.TCP ? host == null || port <= 0 || port > 65535 : socket == null) {
+      throw new IllegalArgumentException("incomplete engine address for " + kind);
+    }
+  }
+
+  /**
+   * Parses {@code docker://[/path]}, {@code unix:///path} or {@code tcp://host:port}.
+   *
+   * @throws IllegalArgumentException with a message fit for the user
+   */
+  public static EngineAddress parse(String text) {
+    Objects.requireNonNull(text, "text");
+    String t = text.trim();
+    if (t.equals("docker://") || t.equals("docker")) {
+      return new EngineAddress(Kind.DOCKER, DOCKER_SOCKET, null, 0);
+    }
+    if (t.startsWith("docker://")) {
+      String rest = t.substring("docker://".length());
+      // docker://unix:///path is how some tools spell it; accept both.
+      if (rest.startsWith("unix://")) {
+        rest = rest.substring("unix://".length());
+      }
+      return new EngineAddress(Kind.DOCKER, socketPath(rest, text), null, 0);
+    }
+    if (t.startsWith("unix://")) {
+      return new EngineAddress(Kind.UNIX, socketPath(t.substring("unix://".length()), text), null, 0);
+    }
+    if (t.startsWith("tcp://")) {
+      URI uri;
+      try {
+        uri = URI.create(t);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("invalid engine address '" + text + "': " + e.getMessage());
+      }
+      if (uri.getHost() == null || uri.getPort() <= 0) {
+        throw new IllegalArgumentException(
+            "invalid engine address '" + text + "': expected tcp://host:port");
+      }
+      return new EngineAddress(Kind.TCP, null, uri.getHost(), uri.getPort());
+    }
+    throw new IllegalArgumentException(
+        "unsupported engine address '" + text
+            + "': use docker://[/path/docker.sock], unix:///path/buildkitd.sock or tcp://host:port");
+  }
+
+  private static Path socketPath(String path, String original) {
+    if (path.isEmpty()) {
+      return DOCKER_SOCKET;
+    }
+    if (!path.startsWith("/")) {
+      throw new IllegalArgumentException(
+          "invalid engine address '" + original + "': the socket path must be absolute");
+    }
+    return Path.of(path);
+  }
+
+  /**
+   * The addresses to try, in order: the flag, then {@code $BUILDKIT_HOST}, then the standalone
+   * buildkitd socket if it exists, then {@code $DOCKER_HOST} or the default Docker socket.
+   */
+  public static List<EngineAddress> candidates(String flag, Map<String, String> env) {
+    List<EngineAddress> out = new ArrayList<>();
+    if (flag != null && !flag.isBlank()) {
+      out.add(parse(flag));
+      return out;
+    }
+    String buildkitHost = env.get("BUILDKIT_HOST");
+    if (buildkitHost != null && !buildkitHost.isBlank()) {
+      out.add(parse(buildkitHost));
+      return out;
+    }
+    if (Files.exists(BUILDKITD_SOCKET)) {
+      out.add(new EngineAddress(Kind.UNIX, BUILDKITD_SOCKET, null, 0));
+    }
+    String dockerHost = env.get("DOCKER_HOST");
+    if (dockerHost != null && dockerHost.startsWith("unix://")) {
+      out.add(new EngineAddress(Kind.DOCKER, socketPath(dockerHost.substring(7), dockerHost), null, 0));
+    } else {
+      out.add(new EngineAddress(Kind.DOCKER, DOCKER_SOCKET, null, 0));
+    }
+    return out;
+  }
+
+  @Override
+  public String toString() {
+    return switch (kind) {
+      case DOCKER -> "docker://" + socket;
+      case UNIX -> "unix://" + socket;
+      case TCP -> "tcp://" + host + ":" + port;
+    };
+  }
+}

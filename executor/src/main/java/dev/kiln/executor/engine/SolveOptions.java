@@ -1,0 +1,63 @@
+package dev.kiln.executor.engine;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What to do with a solve besides building: the session it may call back, exporters, cache
+ * import/export entries and frontend attributes. Immutable.
+ *
+ * @param sessionId the session serving local sources, exports and secrets, or null
+ * @param exporters exporters in order; FileSend picks its target by this index
+ * @param cacheImports remote cache sources
+ * @param cacheExports remote cache destinations
+ * @param entitlements e.g. {@code network.host}
+ */
+public record SolveOptions(
+    String sessionId,
+    List<Exporter> exporters,
+    List<CacheEntry> cacheImports,
+    List<CacheEntry> cacheExports,
+    List<String> entitlements) {
+
+  /** An exporter type ({@code local}, {@code image}, {@code moby}, {@code tar}...) and its attributes. */
+  public record Exporter(String type, Map<String, String> attrs) {
+    public Exporter {
+      Objects.requireNonNull(type, "type");
+      attrs = Map.copyOf(attrs);
+    }
+  }
+
+  /** A cache import or export ({@code registry}, {@code local}, {@code inline}...) and its attributes. */
+  public record CacheEntry(String type, Map<String, String> attrs) {
+    public CacheEntry {
+      Objects.requireNonNull(type, "type");
+      attrs = Map.copyOf(attrs);
+    }
+  }
+
+  public SolveOptions {
+    exporters = List.copyOf(exporters);
+    cacheImports = List.copyOf(cacheImports);
+    cacheExports = List.copyOf(cacheExports);
+    entitlements = List.copyOf(entitlements);
+  }
+
+  /** No session, no exports: build only. */
+  public static SolveOptions none() {
+    return new SolveOptions(null, List.of(), List.of(), List.of(), List.of());
+  }
+
+  /** These options with the given session. */
+  public SolveOptions withSession(String id) {
+    return new SolveOptions(id, exporters, cacheImports, cacheExports, entitlements);
+  }
+
+  /** These options with one more exporter. */
+  public SolveOptions withExporter(Exporter e) {
+    List<Exporter> all = new java.util.ArrayList<>(exporters);
+    all.add(e);
+    return new SolveOptions(sessionId, all, cacheImports, cacheExports, entitlements);
+  }
+}

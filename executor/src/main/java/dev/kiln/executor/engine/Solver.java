@@ -1,0 +1,152 @@
+package dev.kiln.executor.engine;
+
+import dev.kiln.executor.EngineUnavailableException;
+import dev.kiln.executor.SolveException;
+import dev.kiln.executor.proto.control.CacheOptions;
+import dev.kiln.executor.proto.control.CacheOptionsEntry;
+import dev.kiln.executor.proto.control.Exporter;
+import dev.kiln.executor.proto.control.SolveRequest;
+import dev.kiln.executor.proto.control.SolveResponse;
+import dev.kiln.executor.proto.control.StatusRequest;
+import dev.kiln.executor.proto.control.StatusResponse;
+import dev.kiln.planner.llb.pb.Definition;
+import io.grpc.Context;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Submits solves to an engine and follows their progress. A solve blocks until the engine is done;
+ * cancelling the calling thread's gRPC {@link Context} cancels it on the engine.
+ */
+public final class Solver {
+  private static final Pattern EXIT_CODE = Pattern.compile("exit code: (\\d+)");
+  private static final Pattern COMMAND = Pattern.compile(
+      "(?:executor failed running \\[(.*)\\]|process \"(.*)\" did not complete successfully)");
+
+  private final BuildkitConnection connection;
+
+  public Solver(BuildkitConnection connection) {
+    this.connection = connection;
+  }
+
+  /**
+   * Solves {@code definition} with {@code options}, passing every status update to {@code progress}.
+   *
+   * @return the exporters' response (image digest, ...)
+   * @throws SolveException if the engine reports a failure
+   * @throws EngineUnavailableException if the engine is lost
+   */
+  public Map<String, String> solve(Definition definition, SolveOptions options,
+      Consumer<StatusResponse> progress) {
+    SolveRequest.Builder req = request(options).setDefinition(definition);
+    return run(req, progress);
+  }
+
+  static SolveRequest.Builder request(SolveOptions options) {
+    SolveRequest.Builder req = SolveRequest.newBuilder().setRef(newRef());
+    if (options.sessionId() != null) {
+      req.setSession(options.sessionId());
+    }
+    for (SolveOptions.Exporter e : options.exporters()) {
+      req.addExporters(Exporter.newBuilder().setType(e.type()).putAllAttrs(e.attrs()));
+    }
+    // Engines before v0.13 read only the single deprecated exporter fields; newer ones prefer 13.
+    if (!options.exporters().isEmpty()) {
+      SolveOptions.Exporter first = options.exporters().get(0);
+      req.setExporterDeprecated(first.type()).putAllExporterAttrsDeprecated(first.attrs());
+    }
+    CacheOptions.Builder cache = CacheOptions.newBuilder();
+    options.cacheImports().forEach(c -> cache.addImports(entry(c)));
+    options.cacheExports().forEach(c -> cache.addExports(entry(c)));
+    req.setCache(cache);
+    req.addAllEntitlements(options.entitlements());
+    return req;
+  }
+
+  private static CacheOptionsEntry entry(SolveOptions.CacheEntry c) {
+    return CacheOptionsEntry.newBuilder().setType(c.type()).putAllAttrs(c.attrs()).build();
+  }
+
+  static String newRef() {
+    return "kiln-" + UUID.randomUUID().toString().replace("-", "");
+  }
+
+  Map<String, String> run(SolveRequest.Builder req, Consumer<StatusResponse> progress) {
+    VertexLog vertices = new VertexLog();
+    CountDownLatch statusDone = new CountDownLatch(1);
+    Context.CancellableContext statusContext = Context.current().withCancellation();
+    statusContext.run(() -> connection.controlAsync().status(
+        StatusRequest.newBuilder().setRef(req.getRef()).build(),
+        new StreamObserver<>() {
+          @Override
+          public void onNext(StatusResponse r) {
+            vertices.accept(r);
+            progress.accept(r);
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            statusDone.countDown();
+          }
+
+          @Override
+          public void onCompleted() {
+            statusDone.countDown();
+          }
+        }));
+    try {
+      SolveResponse resp = connection.control().solve(req.build());
+      return resp.getExporterResponseMap();
+    } catch (StatusRuntimeException e) {
+      awaitQuietly(statusDone);
+      throw translate(e, vertices, connection.address());
+    } finally {
+      awaitQuietly(statusDone);
+      statusContext.cancel(null);
+    }
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      // The status stream ends shortly after the solve; logs that arrive late still count.
+      latch.await(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  static RuntimeException translate(StatusRuntimeException e, VertexLog vertices, EngineAddress address) {
+    Status.Code code = e.getStatus().getCode();
+    String description = e.getStatus().getDescription() == null ? code.toString() : e.getStatus().getDescription();
+    if (code == Status.Code.UNAVAILABLE) {
+      return new EngineUnavailableException("lost the BuildKit engine during the solve",
+          List.of(address + ": " + description), "check that the engine is still running", e);
+    }
+    if (code == Status.Code.CANCELLED) {
+      return new SolveException("cancelled", null, null, List.of(), null, e);
+    }
+    String failed = vertices.failed();
+    String step = failed == null ? null : vertices.name(failed);
+    List<String> tail = failed == null ? List.of() : vertices.tail(failed);
+    Matcher exit = EXIT_CODE.matcher(description);
+    Integer exitCode = exit.find() ? Integer.valueOf(exit.group(1)) : null;
+    StringBuilder msg = new StringBuilder();
+    if (exitCode != null) {
+      Matcher cmd = COMMAND.matcher(description);
+      String command = cmd.find() ? (cmd.group(1) != null ? cmd.group(1) : cmd.group(2)) : step;
+      msg.append("command failed with exit code ").append(exitCode).append(": ").append(command);
+    } else {
+      msg.append(description);
+    }
+    return new SolveException(msg.toString(), step, exitCode, tail, null, e);
+  }
+}

@@ -1,0 +1,75 @@
+package dev.kiln.executor.engine;
+
+import dev.kiln.executor.proto.control.StatusResponse;
+import dev.kiln.executor.proto.control.Vertex;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Merges a solve's incremental status updates by vertex digest: names, errors, and the last lines
+ * each vertex printed (log chunks may split lines). Thread-safe.
+ */
+final class VertexLog {
+  static final int TAIL_LINES = 50;
+
+  private final Map<String, String> names = new HashMap<>();
+  private final Map<String, String> errors = new HashMap<>();
+  private final Map<String, Deque<String>> tails = new HashMap<>();
+  private final Map<String, StringBuilder> partial = new HashMap<>();
+  private String lastFailed;
+
+  synchronized void accept(StatusResponse r) {
+    for (Vertex v : r.getVertexesList()) {
+      if (!v.getName().isEmpty()) {
+        names.put(v.getDigest(), v.getName());
+      }
+      if (!v.getError().isEmpty()) {
+        errors.put(v.getDigest(), v.getError());
+        if (!v.getError().contains("context canceled")) {
+          lastFailed = v.getDigest();
+        }
+      }
+    }
+    for (var log : r.getLogsList()) {
+      StringBuilder sb = partial.computeIfAbsent(log.getVertex(), k -> new StringBuilder());
+      sb.append(log.getMsg().toString(StandardCharsets.UTF_8));
+      int nl;
+      while ((nl = sb.indexOf("\n")) >= 0) {
+        addLine(log.getVertex(), sb.substring(0, nl));
+        sb.delete(0, nl + 1);
+      }
+    }
+  }
+
+  private void addLine(String digest, String line) {
+    Deque<String> tail = tails.computeIfAbsent(digest, k -> new ArrayDeque<>());
+    tail.addLast(line);
+    while (tail.size() > TAIL_LINES) {
+      tail.removeFirst();
+    }
+  }
+
+  /** The digest of the vertex that failed (not merely cancelled), if any. */
+  synchronized String failed() {
+    return lastFailed;
+  }
+
+  synchronized String name(String digest) {
+    return names.get(digest);
+  }
+
+  /** The last lines of a vertex's output, including an unterminated last line. */
+  synchronized List<String> tail(String digest) {
+    List<String> out = new ArrayList<>(tails.getOrDefault(digest, new ArrayDeque<>()));
+    StringBuilder rest = partial.get(digest);
+    if (rest != null && rest.length() > 0) {
+      out.add(rest.toString());
+    }
+    return out.size() > TAIL_LINES ? out.subList(out.size() - TAIL_LINES, out.size()) : out;
+  }
+}

@@ -1,0 +1,56 @@
+package dev.kiln.executor.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kiln.executor.SolveException;
+import dev.kiln.planner.llb.Exec;
+import dev.kiln.planner.llb.ImageRef;
+import dev.kiln.planner.llb.LlbState;
+import dev.kiln.planner.llb.Marshaller;
+import dev.kiln.planner.llb.Platform;
+import dev.kiln.planner.llb.Sources;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+@Tag("e2e")
+class SolverE2ETest {
+  static BuildkitConnection engine;
+
+  @BeforeAll
+  static void connect() {
+    engine = Engines.connect();
+  }
+
+  @AfterAll
+  static void close() {
+    if (engine != null) {
+      engine.close();
+    }
+  }
+
+  static LlbState busybox() {
+    return Sources.image(ImageRef.parse("busybox:latest"), Platform.LINUX_AMD64);
+  }
+
+  @Test
+  void failingCommandReportsCommandAndExitCode() {
+    String marker = UUID.randomUUID().toString();
+    LlbState failed = busybox().run(Exec.of("sh", "-c", "echo " + marker + "; echo about-to-fail; exit 3")).root();
+    var def = new Marshaller().marshal(failed).toPb();
+    List<String> seen = new ArrayList<>();
+
+    assertThatThrownBy(() -> new Solver(engine).solve(def, SolveOptions.none(), r -> seen.add(r.toString())))
+        .isInstanceOfSatisfying(SolveException.class, e -> {
+          assertThat(e.exitCode()).hasValue(3);
+          assertThat(e.getMessage()).contains("exit code 3").contains("exit 3");
+          assertThat(e.logTail()).contains("about-to-fail");
+        });
+    assertThat(seen).isNotEmpty();
+  }
+}
