@@ -25,6 +25,12 @@ public final class ExitCodes {
     if (error instanceof dev.kiln.planner.PlanException) {
       return INVALID;
     }
+    if (error instanceof dev.kiln.executor.EngineUnavailableException) {
+      return ENGINE_UNREACHABLE;
+    }
+    if (error instanceof dev.kiln.executor.SolveException) {
+      return TASK_FAILED;
+    }
     if (error instanceof InterruptedException) {
       return INTERRUPTED;
     }

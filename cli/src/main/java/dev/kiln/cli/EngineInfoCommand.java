@@ -1,0 +1,84 @@
+package dev.kiln.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.kiln.executor.engine.BuildkitConnection;
+import dev.kiln.executor.engine.EngineConnector;
+import dev.kiln.executor.engine.EngineInfo;
+import dev.kiln.executor.engine.EngineProbe;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code kiln engine info}: what the engine is and the capabilities Kiln relies on. */
+@Command(name = "info", description = "Show the engine, its BuildKit version, workers and capabilities.")
+final class EngineInfoCommand implements Callable<Integer> {
+  @Mixin EngineOptions engineOptions;
+
+  @Option(names = "--format", defaultValue = "text", description = "Output format: ${COMPLETION-CANDIDATES}.")
+  Format format;
+
+  @Spec CommandSpec spec;
+
+  enum Format { text, json }
+
+  @Override
+  public Integer call() throws Exception {
+    EngineInfo info;
+    try (BuildkitConnection c = EngineConnector.connect(engineOptions.engine, System.getenv())) {
+      info = EngineProbe.probe(c);
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    if (format == Format.json) {
+      out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(info));
+    } else {
+      out.print(text(info));
+    }
+    out.flush();
+    return ExitCodes.OK;
+  }
+
+  static String text(EngineInfo i) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("Engine:     ").append(i.kind().equals("docker") ? "Docker " + i.dockerVersion() + " (embedded BuildKit)" : "buildkitd")
+        .append('\n');
+    sb.append("Address:    ").append(i.address()).append('\n');
+    sb.append("BuildKit:   ").append(i.buildkitVersion())
+        .append(i.versionSource().equals("info") ? "" : " (derived from the Docker version; this engine has no Info RPC)")
+        .append('\n');
+    sb.append("Workers:\n");
+    for (EngineInfo.Worker w : i.workers()) {
+      sb.append("  ").append(w.id()).append("  ").append(String.join(", ", w.platforms()));
+      if (!w.snapshotter().isEmpty()) {
+        sb.append("  snapshotter=").append(w.snapshotter());
+      }
+      sb.append('\n');
+    }
+    sb.append("Exporters:      ").append(String.join(", ", i.exporters())).append('\n');
+    sb.append("Cache import:   ").append(String.join(", ", i.cacheImports())).append('\n');
+    sb.append("Cache export:   ").append(String.join(", ", i.cacheExports())).append('\n');
+    sb.append("LLB caps (").append(i.llbCaps().size()).append(" enabled):\n");
+    StringBuilder line = new StringBuilder("  ");
+    for (String cap : new java.util.TreeSet<>(i.llbCaps())) {
+      if (line.length() + cap.length() > 98) {
+        sb.append(line.toString().stripTrailing()).append('\n');
+        line = new StringBuilder("  ");
+      }
+      line.append(cap).append(' ');
+    }
+    if (line.length() > 2) {
+      sb.append(line.toString().stripTrailing()).append('\n');
+    }
+    i.disabledCaps().forEach((cap, why) -> sb.append("  disabled: ").append(cap).append(" (").append(why).append(")\n"));
+    for (String feature : new String[] {"mergeop", "diffop", "exec.secretenv", "exec.validexitcode"}) {
+      if (!i.llbCaps().contains(feature)) {
+        sb.append("  missing: ").append(feature).append('\n');
+      }
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,52 @@
+package dev.kiln.executor.engine;
+
+import dev.kiln.executor.EngineUnavailableException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Finds an engine: tries each candidate address in order and reports every failure together. */
+public final class EngineConnector {
+  private EngineConnector() {}
+
+  /**
+   * Connects to the first engine that answers.
+   *
+   * @param flag the {@code --engine} value, or null
+   * @param env the environment ({@code BUILDKIT_HOST}, {@code DOCKER_HOST})
+   * @throws EngineUnavailableException listing every address tried, when none answers
+   * @throws IllegalArgumentException when {@code flag} is not a valid address
+   */
+  public static BuildkitConnection connect(String flag, Map<String, String> env) {
+    List<String> attempts = new ArrayList<>();
+    IOException last = null;
+    for (EngineAddress address : EngineAddress.candidates(flag, env)) {
+      try {
+        return BuildkitConnection.open(address);
+      } catch (IOException e) {
+        last = e;
+        attempts.add(address + ": " + describe(e));
+      }
+    }
+    throw new EngineUnavailableException("no BuildKit engine answered", attempts,
+        "start one: as root run 'scripts/engine-up.sh' (Docker with its embedded BuildKit), or start "
+            + "'dockerd' or 'buildkitd' yourself and pass --engine docker:///var/run/docker.sock, "
+            + "--engine unix:///run/buildkit/buildkitd.sock or set BUILDKIT_HOST",
+        last);
+  }
+
+  private static String describe(IOException e) {
+    String m = e.getMessage();
+    if (e instanceof java.net.SocketException && m != null && m.contains("No such file")) {
+      return "no socket there";
+    }
+    if (m != null && m.contains("Connection refused")) {
+      return "connection refused (is the daemon running?)";
+    }
+    if (m != null && m.contains("Permission denied")) {
+      return "permission denied (run as root or join the socket's group)";
+    }
+    return m == null ? e.getClass().getSimpleName() : m;
+  }
+}

@@ -1,0 +1,118 @@
+package dev.kiln.executor.engine;
+
+import dev.kiln.executor.proto.control.InfoRequest;
+import dev.kiln.executor.proto.control.ListWorkersRequest;
+import dev.kiln.executor.proto.control.WorkerRecord;
+import dev.kiln.executor.proto.gateway.APICap;
+import dev.kiln.executor.proto.gateway.PongResponse;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+
+/** Asks an engine what it is and can do ({@link EngineInfo}). */
+public final class EngineProbe {
+  private static final String SNAPSHOTTER_LABEL = "org.mobyproject.buildkit.worker.snapshotter";
+
+  private EngineProbe() {}
+
+  /** Probes the engine behind {@code connection}. */
+  public static EngineInfo probe(BuildkitConnection connection) throws IOException {
+    boolean docker = connection.address().kind() == EngineAddress.Kind.DOCKER;
+    List<EngineInfo.Worker> workers = new ArrayList<>();
+    for (WorkerRecord w : connection.control().withDeadlineAfter(30, TimeUnit.SECONDS)
+        .listWorkers(ListWorkersRequest.getDefaultInstance()).getRecordList()) {
+      List<String> platforms = new ArrayList<>();
+      w.getPlatformsList().forEach(p -> platforms.add(
+          p.getOS() + "/" + p.getArchitecture() + (p.getVariant().isEmpty() ? "" : "/" + p.getVariant())));
+      String snapshotter = w.getLabelsOrDefault(SNAPSHOTTER_LABEL, w.getLabelsOrDefault("org.mobyproject.buildkit.worker.snapshotter", ""));
+      workers.add(new EngineInfo.Worker(w.getID(), platforms, snapshotter,
+          docker && w.getLabelsMap().containsKey(SNAPSHOTTER_LABEL)));
+    }
+
+    String dockerVersion = null;
+    String version;
+    String versionSource;
+    try {
+      version = connection.control().withDeadlineAfter(30, TimeUnit.SECONDS)
+          .info(InfoRequest.getDefaultInstance()).getBuildkitVersion().getVersion();
+      versionSource = "info";
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() != Status.Code.UNIMPLEMENTED) {
+        throw e;
+      }
+      version = null;
+      versionSource = "derived";
+    }
+    if (docker) {
+      Object v = connection.dockerVersion().get("Version");
+      dockerVersion = v == null ? null : v.toString();
+      if (version == null) {
+        version = buildkitForDocker(dockerVersion);
+      }
+    }
+    if (version == null) {
+      version = "unknown (< v0.11: no Info RPC)";
+    }
+
+    Set<String> caps = new TreeSet<>();
+    Map<String, String> disabled = new TreeMap<>();
+    try (Gateway gw = Gateway.open(connection, SolveOptions.none(), r -> { })) {
+      PongResponse pong = gw.ping();
+      for (APICap c : pong.getLLBCapsList()) {
+        if (c.getEnabled()) {
+          caps.add(c.getID());
+        } else {
+          disabled.put(c.getID(), c.getDisabledReasonMsg().isEmpty() ? c.getDisabledReason() : c.getDisabledReasonMsg());
+        }
+      }
+    }
+
+    boolean containerdStore = workers.stream().anyMatch(EngineInfo.Worker::containerdStore);
+    List<String> exporters;
+    List<String> cacheImports;
+    List<String> cacheExports;
+    if (docker && !containerdStore) {
+      exporters = List.of("moby", "local", "tar");
+      cacheImports = List.of("registry", "local");
+      cacheExports = List.of("inline");
+    } else if (docker) {
+      exporters = List.of("image", "moby", "oci", "docker", "local", "tar");
+      cacheImports = List.of("registry", "local", "gha");
+      cacheExports = List.of("inline", "registry", "local", "gha");
+    } else {
+      exporters = List.of("image", "oci", "docker", "local", "tar");
+      cacheImports = List.of("registry", "local", "gha", "s3", "azblob");
+      cacheExports = List.of("inline", "registry", "local", "gha", "s3", "azblob");
+    }
+    return new EngineInfo(docker ? "docker" : "buildkitd", connection.address().toString(), dockerVersion,
+        version, versionSource, workers, caps, disabled, exporters, cacheImports, cacheExports, "derived");
+  }
+
+  /** The BuildKit version Docker embeds, by Docker's major version (moby's vendor files). */
+  static String buildkitForDocker(String dockerVersion) {
+    if (dockerVersion == null) {
+      return null;
+    }
+    String major = dockerVersion.split("[.+-]")[0];
+    String minor = dockerVersion.split("[.+-]").length > 1 ? dockerVersion.split("[.+-]")[1] : "0";
+    return switch (major) {
+      case "19" -> "v0.6";
+      case "20" -> "v0.8";
+      case "23" -> "v0.10";
+      case "24" -> "v0.11";
+      case "25" -> "v0.12";
+      case "26" -> minor.equals("0") ? "v0.13.1" : "v0.13.2";
+      case "27" -> "v0.18";
+      case "28" -> "v0.20";
+      case "29" -> "v0.32";
+      default -> null;
+    };
+  }
+}

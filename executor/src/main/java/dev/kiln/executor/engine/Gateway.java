@@ -1,0 +1,136 @@
+package dev.kiln.executor.engine;
+
+import dev.kiln.executor.proto.control.CacheOptionsEntry;
+import dev.kiln.executor.proto.control.SolveRequest;
+import dev.kiln.executor.proto.control.StatusResponse;
+import dev.kiln.executor.proto.gateway.PingRequest;
+import dev.kiln.executor.proto.gateway.PongResponse;
+import dev.kiln.executor.proto.gateway.ReadFileRequest;
+import dev.kiln.executor.proto.gateway.ResolveImageConfigRequest;
+import dev.kiln.executor.proto.gateway.ResolveImageConfigResponse;
+import dev.kiln.executor.proto.gateway.Result;
+import dev.kiln.executor.proto.gateway.ReturnRequest;
+import dev.kiln.executor.proto.gateway.Status;
+import dev.kiln.planner.llb.pb.Definition;
+import dev.kiln.planner.llb.pb.Platform;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * A build in gateway mode: Kiln acts as the frontend. The engine keeps the build open while Kiln
+ * solves definitions, reads files from results, resolves image configs and asks for capabilities;
+ * {@link #finish} hands the engine the result to export.
+ */
+public final class Gateway implements AutoCloseable {
+  private static final long UNARY_SECONDS = 60;
+
+  private final BuildkitConnection connection;
+  private final String ref;
+  private final CompletableFuture<Map<String, String>> build;
+  private boolean returned;
+
+  private Gateway(BuildkitConnection connection, String ref, CompletableFuture<Map<String, String>> build) {
+    this.connection = connection;
+    this.ref = ref;
+    this.build = build;
+  }
+
+  /** Opens a gateway build; {@code options} say what happens to the result at {@link #finish}. */
+  public static Gateway open(BuildkitConnection connection, SolveOptions options,
+      Consumer<StatusResponse> progress) {
+    SolveRequest.Builder req = Solver.request(options); // no Definition, no Frontend: gateway mode
+    Solver solver = new Solver(connection);
+    CompletableFuture<Map<String, String>> build = new CompletableFuture<>();
+    Thread t = new Thread(() -> {
+      try {
+        build.complete(solver.run(req, progress));
+      } catch (RuntimeException e) {
+        build.completeExceptionally(e);
+      }
+    }, "kiln-gateway-" + req.getRef());
+    t.setDaemon(true);
+    t.start();
+    return new Gateway(connection, req.getRef(), build);
+  }
+
+  /** The LLB and frontend capabilities of the engine. */
+  public PongResponse ping() {
+    return connection.gateway(ref).withDeadlineAfter(15, TimeUnit.SECONDS).ping(PingRequest.getDefaultInstance());
+  }
+
+  /** Solves {@code definition} now (not lazily) and returns the result's ref id. */
+  public String solve(Definition definition, List<SolveOptions.CacheEntry> cacheImports) {
+    var req = dev.kiln.executor.proto.gateway.SolveRequest.newBuilder()
+        .setDefinition(definition)
+        .setAllowResultReturn(true)
+        .setEvaluate(true);
+    for (SolveOptions.CacheEntry c : cacheImports) {
+      req.addCacheImports(CacheOptionsEntry.newBuilder().setType(c.type()).putAllAttrs(c.attrs()));
+    }
+    return connection.gateway(ref).solve(req.build()).getResult().getRef().getId();
+  }
+
+  /** Reads a whole file from a solved result. */
+  public byte[] readFile(String resultRef, String path) {
+    return connection.gateway(ref).withDeadlineAfter(UNARY_SECONDS, TimeUnit.SECONDS)
+        .readFile(ReadFileRequest.newBuilder().setRef(resultRef).setFilePath(path).build())
+        .getData().toByteArray();
+  }
+
+  /** Resolves an image reference to its digest and OCI config JSON. */
+  public ResolveImageConfigResponse resolveImageConfig(String imageRef, Platform platform) {
+    return connection.gateway(ref).withDeadlineAfter(UNARY_SECONDS, TimeUnit.SECONDS)
+        .resolveImageConfig(ResolveImageConfigRequest.newBuilder()
+            .setRef(imageRef).setPlatform(platform).setResolveMode("default").build());
+  }
+
+  /**
+   * Returns {@code resultRef} to the engine, which exports it as the build's options say, and
+   * waits for the build to end.
+   *
+   * @return the exporters' response
+   */
+  public Map<String, String> finish(String resultRef) {
+    returned = true;
+    connection.gateway(ref).withDeadlineAfter(UNARY_SECONDS, TimeUnit.SECONDS).return_(ReturnRequest.newBuilder()
+        .setResult(Result.newBuilder().setRef(dev.kiln.executor.proto.gateway.Ref.newBuilder().setId(resultRef)))
+        .build());
+    try {
+      return build.get(10, TimeUnit.MINUTES);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("the engine did not end the build", e);
+    }
+  }
+
+  /** Ends the build without a result (nothing is exported). */
+  @Override
+  public void close() {
+    if (returned) {
+      return;
+    }
+    returned = true;
+    try {
+      // A Return must carry a result or an error; with nothing to export, an error ends the build.
+      connection.gateway(ref).withDeadlineAfter(UNARY_SECONDS, TimeUnit.SECONDS).return_(ReturnRequest.newBuilder()
+          .setError(Status.newBuilder().setCode(1).setMessage("kiln: no result")).build());
+      build.handle((r, e) -> null).get(30, TimeUnit.SECONDS);
+    } catch (RuntimeException | ExecutionException | TimeoutException e) {
+      // the build is over either way
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
