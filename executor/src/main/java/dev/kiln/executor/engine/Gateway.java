@@ -68,11 +68,17 @@ public final class Gateway implements AutoCloseable {
     var req = dev.kiln.executor.proto.gateway.SolveRequest.newBuilder()
         .setDefinition(definition)
         .setAllowResultReturn(true)
+        .setAllowResultArrayRef(true)
         .setEvaluate(true);
     for (SolveOptions.CacheEntry c : cacheImports) {
       req.addCacheImports(CacheOptionsEntry.newBuilder().setType(c.type()).putAllAttrs(c.attrs()));
     }
-    return connection.gateway(ref).solve(req.build()).getResult().getRef().getId();
+    var resp = connection.gateway(ref).solve(req.build());
+    // Engines answer in the newest form the request allows; older ones use the string forms.
+    if (resp.getResult().hasRef()) {
+      return resp.getResult().getRef().getId();
+    }
+    return resp.getResult().getRefDeprecated().isEmpty() ? resp.getRef() : resp.getResult().getRefDeprecated();
   }
 
   /** Reads a whole file from a solved result. */

@@ -39,6 +39,30 @@ class SolverE2ETest {
   }
 
   @Test
+  void solvesHandBuiltDefinitionAndReadsResultBack() {
+    String marker = UUID.randomUUID().toString();
+    LlbState written = busybox()
+        .run(Exec.of("sh", "-c", "echo hello-" + marker + " > /greeting && mkdir -p /out && cp /greeting /out/x"))
+        .root();
+    var def = new Marshaller().marshal(written).toPb();
+    try (Gateway gw = Gateway.open(engine, SolveOptions.none(), r -> { })) {
+      String ref = gw.solve(def, List.of());
+      assertThat(new String(gw.readFile(ref, "/out/x"), java.nio.charset.StandardCharsets.UTF_8))
+          .isEqualTo("hello-" + marker + "\n");
+      // the image's own files are there too: the exec ran on busybox
+      assertThat(gw.readFile(ref, "/bin/busybox")).hasSizeGreaterThan(100_000);
+    }
+  }
+
+  @Test
+  void pingReportsLlbCapabilities() {
+    try (Gateway gw = Gateway.open(engine, SolveOptions.none(), r -> { })) {
+      var caps = gw.ping().getLLBCapsList().stream().map(c -> c.getID()).toList();
+      assertThat(caps).contains("source.image", "exec.meta.base", "file.base", "source.local");
+    }
+  }
+
+  @Test
   void failingCommandReportsCommandAndExitCode() {
     String marker = UUID.randomUUID().toString();
     LlbState failed = busybox().run(Exec.of("sh", "-c", "echo " + marker + "; echo about-to-fail; exit 3")).root();
