@@ -1,0 +1,41 @@
+package dev.kiln.executor.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class EngineAddressTest {
+  @Test
+  void parsesTheThreeForms() {
+    assertThat(EngineAddress.parse("docker://")).isEqualTo(
+        new EngineAddress(EngineAddress.Kind.DOCKER, Path.of("/var/run/docker.sock"), null, 0));
+    assertThat(EngineAddress.parse("docker:///tmp/d.sock").socket()).isEqualTo(Path.of("/tmp/d.sock"));
+    assertThat(EngineAddress.parse("docker://unix:///tmp/d.sock").socket()).isEqualTo(Path.of("/tmp/d.sock"));
+    assertThat(EngineAddress.parse("unix:///run/buildkit/buildkitd.sock"))
+        .isEqualTo(new EngineAddress(EngineAddress.Kind.UNIX, Path.of("/run/buildkit/buildkitd.sock"), null, 0));
+    assertThat(EngineAddress.parse("tcp://10.0.0.5:1234"))
+        .isEqualTo(new EngineAddress(EngineAddress.Kind.TCP, null, "10.0.0.5", 1234));
+    assertThat(EngineAddress.parse("tcp://buildkit:1234")).hasToString("tcp://buildkit:1234");
+  }
+
+  @Test
+  void rejectsWhatItCannotUse() {
+    assertThatThrownBy(() -> EngineAddress.parse("kube-pod://x")).hasMessageContaining("unsupported engine address");
+    assertThatThrownBy(() -> EngineAddress.parse("tcp://host")).hasMessageContaining("tcp://host:port");
+    assertThatThrownBy(() -> EngineAddress.parse("unix://relative.sock")).hasMessageContaining("absolute");
+  }
+
+  @Test
+  void flagWinsThenBuildkitHostThenDocker() {
+    assertThat(EngineAddress.candidates("unix:///a.sock", Map.of("BUILDKIT_HOST", "tcp://b:1")))
+        .extracting(Object::toString).containsExactly("unix:///a.sock");
+    assertThat(EngineAddress.candidates(null, Map.of("BUILDKIT_HOST", "tcp://b:1")))
+        .extracting(Object::toString).containsExactly("tcp://b:1");
+    assertThat(EngineAddress.candidates(null, Map.of("DOCKER_HOST", "unix:///custom/docker.sock")))
+        .last().hasToString("docker:///custom/docker.sock");
+    assertThat(EngineAddress.candidates(null, Map.of())).last().hasToString("docker:///var/run/docker.sock");
+  }
+}
