@@ -28,6 +28,9 @@ public final class ExitCodes {
     if (error instanceof dev.kiln.executor.EngineUnavailableException) {
       return ENGINE_UNREACHABLE;
     }
+    if (error instanceof dev.kiln.executor.SolveException s && s.cancelled()) {
+      return INTERRUPTED;
+    }
     if (error instanceof dev.kiln.executor.SolveException) {
       return TASK_FAILED;
     }

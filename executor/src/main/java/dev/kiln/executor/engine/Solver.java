@@ -28,10 +28,6 @@ import java.util.regex.Pattern;
  * cancelling the calling thread's gRPC {@link Context} cancels it on the engine.
  */
 public final class Solver {
-  private static final Pattern EXIT_CODE = Pattern.compile("exit code: (\\d+)");
-  private static final Pattern COMMAND = Pattern.compile(
-      "(?:executor failed running \\[(.*)\\]|process \"(.*)\" did not complete successfully)");
-
   private final BuildkitConnection connection;
 
   public Solver(BuildkitConnection connection) {
@@ -108,7 +104,7 @@ public final class Solver {
       return resp.getExporterResponseMap();
     } catch (StatusRuntimeException e) {
       awaitQuietly(statusDone);
-      throw translate(e, vertices, connection.address());
+      throw BuildkitErrors.fromSolve(e, vertices, connection.address());
     } finally {
       awaitQuietly(statusDone);
       statusContext.cancel(null);
@@ -124,29 +120,4 @@ public final class Solver {
     }
   }
 
-  static RuntimeException translate(StatusRuntimeException e, VertexLog vertices, EngineAddress address) {
-    Status.Code code = e.getStatus().getCode();
-    String description = e.getStatus().getDescription() == null ? code.toString() : e.getStatus().getDescription();
-    if (code == Status.Code.UNAVAILABLE) {
-      return new EngineUnavailableException("lost the BuildKit engine during the solve",
-          List.of(address + ": " + description), "check that the engine is still running", e);
-    }
-    if (code == Status.Code.CANCELLED) {
-      return new SolveException("cancelled", null, null, List.of(), null, e);
-    }
-    String failed = vertices.failed();
-    String step = failed == null ? null : vertices.name(failed);
-    List<String> tail = failed == null ? List.of() : vertices.tail(failed);
-    Matcher exit = EXIT_CODE.matcher(description);
-    Integer exitCode = exit.find() ? Integer.valueOf(exit.group(1)) : null;
-    StringBuilder msg = new StringBuilder();
-    if (exitCode != null) {
-      Matcher cmd = COMMAND.matcher(description);
-      String command = cmd.find() ? (cmd.group(1) != null ? cmd.group(1) : cmd.group(2)) : step;
-      msg.append("command failed with exit code ").append(exitCode).append(": ").append(command);
-    } else {
-      msg.append(description);
-    }
-    return new SolveException(msg.toString(), step, exitCode, tail, null, e);
-  }
 }

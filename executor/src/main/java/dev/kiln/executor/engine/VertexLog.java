@@ -59,6 +59,11 @@ final class VertexLog {
     return lastFailed;
   }
 
+  /** The error the engine reported for a vertex, or null. */
+  synchronized String error(String digest) {
+    return errors.get(digest);
+  }
+
   synchronized String name(String digest) {
     return names.get(digest);
   }

@@ -10,6 +10,7 @@ import dev.kiln.planner.llb.LlbState;
 import dev.kiln.planner.llb.Marshaller;
 import dev.kiln.planner.llb.Platform;
 import dev.kiln.planner.llb.Sources;
+import io.grpc.Context;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -63,6 +64,36 @@ class SolverE2ETest {
   }
 
   @Test
+  void cancellingTheContextStopsTheSolve() throws Exception {
+    String marker = UUID.randomUUID().toString();
+    var def = new Marshaller().marshal(
+        busybox().run(Exec.of("sh", "-c", "echo " + marker + "; sleep 120")).root()).toPb();
+    var started = new java.util.concurrent.CountDownLatch(1);
+    Context.CancellableContext ctx = Context.current().withCancellation();
+    var result = new java.util.concurrent.CompletableFuture<Throwable>();
+    Thread t = new Thread(() -> ctx.run(() -> {
+      try {
+        new Solver(engine).solve(def, SolveOptions.none(), r -> {
+          if (r.getLogsList().stream().anyMatch(l -> l.getMsg().toStringUtf8().contains(marker))) {
+            started.countDown();
+          }
+        });
+        result.complete(null);
+      } catch (Throwable e) {
+        result.complete(e);
+      }
+    }));
+    t.start();
+    assertThat(started.await(60, java.util.concurrent.TimeUnit.SECONDS)).as("the command started").isTrue();
+    long t0 = System.nanoTime();
+    ctx.cancel(null);
+    Throwable error = result.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    long millis = (System.nanoTime() - t0) / 1_000_000;
+    assertThat(error).isInstanceOfSatisfying(SolveException.class, e -> assertThat(e.cancelled()).isTrue());
+    assertThat(millis).as("ms from cancel to the solve's end").isLessThan(10_000);
+  }
+
+  @Test
   void failingCommandReportsCommandAndExitCode() {
     String marker = UUID.randomUUID().toString();
     LlbState failed = busybox().run(Exec.of("sh", "-c", "echo " + marker + "; echo about-to-fail; exit 3")).root();
@@ -73,6 +104,10 @@ class SolverE2ETest {
         .isInstanceOfSatisfying(SolveException.class, e -> {
           assertThat(e.exitCode()).hasValue(3);
           assertThat(e.getMessage()).contains("exit code 3").contains("exit 3");
+          assertThat(e.command()).hasValueSatisfying(c -> assertThat(c).contains("sh -c").contains("exit 3"));
+          assertThat(e.vertexDigest()).hasValueSatisfying(d -> assertThat(d).startsWith("sha256:"));
+          assertThat(e.step()).isPresent();
+          assertThat(e.cancelled()).isFalse();
           assertThat(e.logTail()).contains("about-to-fail");
         });
     assertThat(seen).isNotEmpty();

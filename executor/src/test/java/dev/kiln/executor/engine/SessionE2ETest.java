@@ -1,0 +1,64 @@
+package dev.kiln.executor.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kiln.executor.SolveException;
+import dev.kiln.planner.llb.Exec;
+import dev.kiln.planner.llb.LocalOptions;
+import dev.kiln.planner.llb.Marshaller;
+import dev.kiln.planner.llb.Mounts;
+import dev.kiln.planner.llb.Sources;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The session on the real engine, over both tunnels: Docker's {@code POST /session} upgrade and
+ * the {@code Control/Session} byte stream (which dockerd serves on /grpc too).
+ */
+@Tag("e2e")
+class SessionE2ETest {
+  static BuildkitConnection engine;
+
+  @BeforeAll
+  static void connect() {
+    engine = Engines.connect();
+  }
+
+  @AfterAll
+  static void close() {
+    if (engine != null) {
+      engine.close();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Session.Builder.Transport.class)
+  void theEngineFindsTheSessionAndKeepsItThroughHealthChecks(Session.Builder.Transport transport)
+      throws Exception {
+    try (Session session = Session.builder().transport(transport).sharedKey("kiln-e2e").start(engine)) {
+      // BuildKit v0.8 checks the session's health every second and drops it on the first failure.
+      Thread.sleep(2_500);
+      assertThat(session.isOpen()).as("session open after health checks").isTrue();
+
+      // A local source names the session. Without a FileSync service the engine finds the session
+      // and says so at once; without a session it would wait and fail with "no active session".
+      var local = Sources.local("ctx-" + UUID.randomUUID(), LocalOptions.NONE, "context");
+      var def = new Marshaller().marshal(Sources.image(
+              dev.kiln.planner.llb.ImageRef.parse("busybox:latest"), dev.kiln.planner.llb.Platform.LINUX_AMD64)
+          .run(Exec.of("ls", "/ctx").withMount(Mounts.readonly("/ctx", local))).root())
+          .withLocalSession(session.id()).toPb();
+      long t0 = System.nanoTime();
+      assertThatThrownBy(() -> new Solver(engine).solve(def, SolveOptions.none().withSession(session.id()), r -> { }))
+          .isInstanceOf(SolveException.class)
+          .hasMessageContaining("no local sources enabled")
+          .message().doesNotContain("no active session");
+      assertThat((System.nanoTime() - t0) / 1_000_000).as("ms until the engine answered").isLessThan(4_000);
+      assertThat(session.isOpen()).isTrue();
+    }
+  }
+}
