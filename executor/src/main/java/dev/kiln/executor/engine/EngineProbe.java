@@ -2,8 +2,8 @@ package dev.kiln.executor.engine;
 
 import dev.kiln.executor.proto.control.InfoRequest;
 import dev.kiln.executor.proto.control.ListWorkersRequest;
-import dev.kiln.executor.proto.control.WorkerRecord;
-import dev.kiln.executor.proto.gateway.APICap;
+import dev.kiln.executor.proto.types.WorkerRecord;
+import dev.kiln.executor.proto.apicaps.APICap;
 import dev.kiln.executor.proto.gateway.PongResponse;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
