@@ -48,7 +48,7 @@ final class EngineInfoCommand implements Callable<Integer> {
         .append('\n');
     sb.append("Address:    ").append(i.address()).append('\n');
     sb.append("BuildKit:   ").append(i.buildkitVersion())
-        .append(i.versionSource().equals("info") ? "" : " (derived from the Docker version; this engine has no Info RPC)")
+        .append(i.probed("buildkitVersion") ? "" : " (derived from the Docker version; this engine has no Info RPC)")
         .append('\n');
     sb.append("Workers:\n");
     for (EngineInfo.Worker w : i.workers()) {
@@ -58,6 +58,7 @@ final class EngineInfoCommand implements Callable<Integer> {
       }
       sb.append('\n');
     }
+    sb.append("Exporters, cache types (derived from engine kind, version and image store):\n");
     sb.append("Exporters:      ").append(String.join(", ", i.exporters())).append('\n');
     sb.append("Cache import:   ").append(String.join(", ", i.cacheImports())).append('\n');
     sb.append("Cache export:   ").append(String.join(", ", i.cacheExports())).append('\n');

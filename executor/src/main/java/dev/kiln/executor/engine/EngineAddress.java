@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Predicate;
 
 /**
  * Where a BuildKit engine listens: the Docker daemon's embedded BuildKit ({@code docker://}), or a
@@ -94,25 +95,79 @@ public record EngineAddress(Kind kind, Path socket, String host, int port) {
    */
   public static List<EngineAddress> candidates(String flag, Map<String, String> env) {
     List<EngineAddress> out = new ArrayList<>();
+    for (Candidate c : discover(flag, env, Files::exists)) {
+      if (c.skipped() == null) {
+        out.add(c.address());
+      }
+    }
+    return out;
+  }
+
+  /**
+   * One step of engine discovery: where an address came from and, when it was not tried, why.
+   *
+   * @param origin where the address came from, e.g. {@code --engine} or {@code $BUILDKIT_HOST}
+   * @param text the address as written
+   * @param address the parsed address, or null when {@code text} is not a valid address
+   * @param skipped why the address is not tried, or null when it is
+   */
+  public record Candidate(String origin, String text, EngineAddress address, String skipped) {
+    /** How this step reads in an error message. */
+    public String describe() {
+      return text + " (" + origin + ")" + (skipped == null ? "" : ": " + skipped);
+    }
+  }
+
+  /**
+   * Every step of engine discovery, in order, including the ones skipped: the {@code --engine}
+   * flag, else {@code $BUILDKIT_HOST}, else the standalone buildkitd socket (when it exists), then
+   * the Docker daemon at {@code $DOCKER_HOST} (a {@code unix://} address) or the default socket.
+   * An explicit flag or {@code $BUILDKIT_HOST} is the only candidate: a user who names an engine
+   * means that engine.
+   *
+   * @param exists tells whether a socket file exists (tests pass their own)
+   */
+  public static List<Candidate> discover(String flag, Map<String, String> env, Predicate<Path> exists) {
+    List<Candidate> out = new ArrayList<>();
     if (flag != null && !flag.isBlank()) {
-      out.add(parse(flag));
+      out.add(explicit("--engine", flag));
       return out;
     }
     String buildkitHost = env.get("BUILDKIT_HOST");
     if (buildkitHost != null && !buildkitHost.isBlank()) {
-      out.add(parse(buildkitHost));
+      out.add(explicit("$BUILDKIT_HOST", buildkitHost));
       return out;
     }
-    if (Files.exists(BUILDKITD_SOCKET)) {
-      out.add(new EngineAddress(Kind.UNIX, BUILDKITD_SOCKET, null, 0));
-    }
+    EngineAddress buildkitd = new EngineAddress(Kind.UNIX, BUILDKITD_SOCKET, null, 0);
+    out.add(new Candidate("default buildkitd socket", buildkitd.toString(), buildkitd,
+        exists.test(BUILDKITD_SOCKET) ? null : "no socket there"));
     String dockerHost = env.get("DOCKER_HOST");
-    if (dockerHost != null && dockerHost.startsWith("unix://")) {
-      out.add(new EngineAddress(Kind.DOCKER, socketPath(dockerHost.substring(7), dockerHost), null, 0));
-    } else {
-      out.add(new EngineAddress(Kind.DOCKER, DOCKER_SOCKET, null, 0));
+    if (dockerHost != null && !dockerHost.isBlank()) {
+      if (dockerHost.startsWith("unix://") && dockerHost.length() > "unix://".length()) {
+        try {
+          EngineAddress docker = parse("docker://" + dockerHost.substring("unix://".length()));
+          out.add(new Candidate("$DOCKER_HOST", dockerHost, docker, null));
+        } catch (IllegalArgumentException e) {
+          out.add(new Candidate("$DOCKER_HOST", dockerHost, null, e.getMessage()));
+        }
+      } else {
+        // Docker over TCP needs TLS and the API's own framing; Kiln reaches only local daemons.
+        out.add(new Candidate("$DOCKER_HOST", dockerHost, null,
+            "only unix:// Docker hosts are supported; use --engine for a remote buildkitd"));
+      }
+      return out;
     }
+    EngineAddress docker = new EngineAddress(Kind.DOCKER, DOCKER_SOCKET, null, 0);
+    out.add(new Candidate("default Docker socket", docker.toString(), docker, null));
     return out;
+  }
+
+  private static Candidate explicit(String origin, String text) {
+    try {
+      return new Candidate(origin, text, parse(text), null);
+    } catch (IllegalArgumentException e) {
+      return new Candidate(origin, text, null, e.getMessage());
+    }
   }
 
   @Override

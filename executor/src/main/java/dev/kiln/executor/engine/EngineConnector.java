@@ -16,23 +16,25 @@ public final class EngineConnector {
    * @param flag the {@code --engine} value, or null
    * @param env the environment ({@code BUILDKIT_HOST}, {@code DOCKER_HOST})
    * @throws EngineUnavailableException listing every address tried, when none answers
-   * @throws IllegalArgumentException when {@code flag} is not a valid address
    */
   public static BuildkitConnection connect(String flag, Map<String, String> env) {
     List<String> attempts = new ArrayList<>();
     IOException last = null;
-    for (EngineAddress address : EngineAddress.candidates(flag, env)) {
+    for (EngineAddress.Candidate c : EngineAddress.discover(flag, env, java.nio.file.Files::exists)) {
+      if (c.skipped() != null) {
+        attempts.add(c.describe());
+        continue;
+      }
       try {
-        return BuildkitConnection.open(address);
+        return BuildkitConnection.open(c.address());
       } catch (IOException e) {
         last = e;
-        attempts.add(address + ": " + describe(e));
+        attempts.add(c.describe() + ": " + describe(e));
       }
     }
     throw new EngineUnavailableException("no BuildKit engine answered", attempts,
-        "start one: as root run 'scripts/engine-up.sh' (Docker with its embedded BuildKit), or start "
-            + "'dockerd' or 'buildkitd' yourself and pass --engine docker:///var/run/docker.sock, "
-            + "--engine unix:///run/buildkit/buildkitd.sock or set BUILDKIT_HOST",
+        "start one with `sudo scripts/engine-up.sh` (Docker with its embedded BuildKit) or run `dockerd` "
+            + "or `buildkitd`, then pass --engine ADDR or set BUILDKIT_HOST",
         last);
   }
 

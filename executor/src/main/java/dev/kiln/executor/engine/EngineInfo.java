@@ -12,30 +12,29 @@ import java.util.Set;
  * @param address where it was reached
  * @param dockerVersion the Docker daemon's version, for {@code docker}; else null
  * @param buildkitVersion BuildKit's version, e.g. {@code v0.8.2}
- * @param versionSource how the version was learned: {@code info} (the Info RPC) or {@code derived}
- *     (from Docker's version: engines before BuildKit v0.11 have no Info RPC)
  * @param workers the engine's workers
  * @param llbCaps LLB capabilities the engine enables (from {@code LLBBridge/Ping})
  * @param disabledCaps capabilities the engine knows but has disabled, with the reason
  * @param exporters exporter types the engine offers
  * @param cacheImports remote cache types it can import
  * @param cacheExports remote cache types it can export
- * @param featuresSource {@code derived}: exporters and cache types follow from kind, version and
- *     image store (the engine has no API that lists them)
+ * @param sources for each of the fields above, how Kiln learned it: {@code probed} (the engine
+ *     answered: ListWorkers, Info, LLBBridge/Ping) or {@code derived} (from kind, Docker version
+ *     and image store, for what the engine has no API to tell: exporters and cache types, and the
+ *     BuildKit version before v0.11, which has no Info RPC)
  */
 public record EngineInfo(
     String kind,
     String address,
     String dockerVersion,
     String buildkitVersion,
-    String versionSource,
     List<Worker> workers,
     Set<String> llbCaps,
     Map<String, String> disabledCaps,
     List<String> exporters,
     List<String> cacheImports,
     List<String> cacheExports,
-    String featuresSource) {
+    Map<String, String> sources) {
 
   /** One worker: id, platforms and whether it uses the containerd image store. */
   public record Worker(String id, List<String> platforms, String snapshotter, boolean containerdStore) {}
@@ -47,5 +46,14 @@ public record EngineInfo(
     exporters = List.copyOf(exporters);
     cacheImports = List.copyOf(cacheImports);
     cacheExports = List.copyOf(cacheExports);
+    sources = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(sources));
   }
+
+  /** Whether {@code field} was answered by the engine rather than derived. */
+  public boolean probed(String field) {
+    return PROBED.equals(sources.get(field));
+  }
+
+  static final String PROBED = "probed";
+  static final String DERIVED = "derived";
 }

@@ -2,8 +2,8 @@ package dev.kiln.executor.engine;
 
 import dev.kiln.executor.proto.control.InfoRequest;
 import dev.kiln.executor.proto.control.ListWorkersRequest;
-import dev.kiln.executor.proto.control.WorkerRecord;
-import dev.kiln.executor.proto.gateway.APICap;
+import dev.kiln.executor.proto.types.WorkerRecord;
+import dev.kiln.executor.proto.apicaps.APICap;
 import dev.kiln.executor.proto.gateway.PongResponse;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -42,13 +42,13 @@ public final class EngineProbe {
     try {
       version = connection.control().withDeadlineAfter(30, TimeUnit.SECONDS)
           .info(InfoRequest.getDefaultInstance()).getBuildkitVersion().getVersion();
-      versionSource = "info";
+      versionSource = EngineInfo.PROBED;
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() != Status.Code.UNIMPLEMENTED) {
         throw e;
       }
       version = null;
-      versionSource = "derived";
+      versionSource = EngineInfo.DERIVED;
     }
     if (docker) {
       Object v = connection.dockerVersion().get("Version");
@@ -91,28 +91,49 @@ public final class EngineProbe {
       cacheImports = List.of("registry", "local", "gha", "s3", "azblob");
       cacheExports = List.of("inline", "registry", "local", "gha", "s3", "azblob");
     }
+    Map<String, String> sources = new java.util.LinkedHashMap<>();
+    sources.put("dockerVersion", EngineInfo.PROBED);
+    sources.put("buildkitVersion", versionSource);
+    sources.put("workers", EngineInfo.PROBED);
+    sources.put("llbCaps", EngineInfo.PROBED);
+    sources.put("exporters", EngineInfo.DERIVED);
+    sources.put("cacheImports", EngineInfo.DERIVED);
+    sources.put("cacheExports", EngineInfo.DERIVED);
     return new EngineInfo(docker ? "docker" : "buildkitd", connection.address().toString(), dockerVersion,
-        version, versionSource, workers, caps, disabled, exporters, cacheImports, cacheExports, "derived");
+        version, workers, caps, disabled, exporters, cacheImports, cacheExports, sources);
   }
 
-  /** The BuildKit version Docker embeds, by Docker's major version (moby's vendor files). */
+  /**
+   * The BuildKit version Docker embeds (moby's vendor files, buildkit-notes §0). Exact where the
+   * table is exact; {@code v0.8.2} for 20.10.4 and later means v0.8.2 plus Docker's backports.
+   */
   static String buildkitForDocker(String dockerVersion) {
     if (dockerVersion == null) {
       return null;
     }
-    String major = dockerVersion.split("[.+-]")[0];
-    String minor = dockerVersion.split("[.+-]").length > 1 ? dockerVersion.split("[.+-]")[1] : "0";
+    String[] parts = dockerVersion.split("[.+~-]");
+    int major = number(parts, 0);
+    int minor = number(parts, 1);
+    int patch = number(parts, 2);
     return switch (major) {
-      case "19" -> "v0.6";
-      case "20" -> "v0.8";
-      case "23" -> "v0.10";
-      case "24" -> "v0.11";
-      case "25" -> "v0.12";
-      case "26" -> minor.equals("0") ? "v0.13.1" : "v0.13.2";
-      case "27" -> "v0.18";
-      case "28" -> "v0.20";
-      case "29" -> "v0.32";
+      case 19 -> "v0.6";
+      case 20 -> patch <= 2 ? "v0.8.1" : "v0.8.2";
+      case 23 -> "v0.10.6";
+      case 24 -> "v0.11.6";
+      case 25 -> "v0.12.5";
+      case 26 -> minor == 0 ? "v0.13.1" : "v0.13.2";
+      case 27 -> "v0.18";
+      case 28 -> "v0.20";
+      case 29 -> "v0.32";
       default -> null;
     };
+  }
+
+  private static int number(String[] parts, int i) {
+    try {
+      return i < parts.length ? Integer.parseInt(parts[i]) : 0;
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 }

@@ -10,7 +10,7 @@ import dev.kiln.executor.proto.gateway.ResolveImageConfigRequest;
 import dev.kiln.executor.proto.gateway.ResolveImageConfigResponse;
 import dev.kiln.executor.proto.gateway.Result;
 import dev.kiln.executor.proto.gateway.ReturnRequest;
-import dev.kiln.executor.proto.gateway.Status;
+import com.google.rpc.Status;
 import dev.kiln.planner.llb.pb.Definition;
 import dev.kiln.planner.llb.pb.Platform;
 import java.util.List;

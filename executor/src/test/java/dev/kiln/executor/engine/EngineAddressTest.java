@@ -38,4 +38,33 @@ class EngineAddressTest {
         .last().hasToString("docker:///custom/docker.sock");
     assertThat(EngineAddress.candidates(null, Map.of())).last().hasToString("docker:///var/run/docker.sock");
   }
+
+  @Test
+  void discoveryRecordsEveryStepIncludingTheSkippedOnes() {
+    var none = EngineAddress.discover(null, Map.of(), p -> false);
+    assertThat(none).extracting(EngineAddress.Candidate::describe).containsExactly(
+        "unix:///run/buildkit/buildkitd.sock (default buildkitd socket): no socket there",
+        "docker:///var/run/docker.sock (default Docker socket)");
+
+    var withBuildkitd = EngineAddress.discover(null, Map.of("DOCKER_HOST", "unix:///d.sock"),
+        p -> p.equals(EngineAddress.BUILDKITD_SOCKET));
+    assertThat(withBuildkitd).extracting(c -> c.address().toString())
+        .containsExactly("unix:///run/buildkit/buildkitd.sock", "docker:///d.sock");
+
+    var tcpDocker = EngineAddress.discover(null, Map.of("DOCKER_HOST", "tcp://10.1.1.1:2376"), p -> false);
+    assertThat(tcpDocker).last().satisfies(c -> {
+      assertThat(c.address()).isNull();
+      assertThat(c.describe()).startsWith("tcp://10.1.1.1:2376 ($DOCKER_HOST): only unix://");
+    });
+    assertThat(EngineAddress.candidates(null, Map.of("DOCKER_HOST", "tcp://10.1.1.1:2376"))).isEmpty();
+  }
+
+  @Test
+  void anInvalidExplicitAddressIsRecordedNotGuessedAround() {
+    var bad = EngineAddress.discover(null, Map.of("BUILDKIT_HOST", "buildkitd:1234"), p -> true);
+    assertThat(bad).singleElement().satisfies(c -> {
+      assertThat(c.address()).isNull();
+      assertThat(c.describe()).contains("$BUILDKIT_HOST").contains("unsupported engine address");
+    });
+  }
 }
