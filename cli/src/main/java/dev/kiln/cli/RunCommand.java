@@ -1,6 +1,10 @@
 package dev.kiln.cli;
 
+import dev.kiln.executor.GithubActionsProgress;
+import dev.kiln.executor.JUnitReport;
+import dev.kiln.executor.JsonProgress;
 import dev.kiln.executor.PlainProgress;
+import dev.kiln.executor.SecretMasker;
 import dev.kiln.executor.PlanRunner;
 import dev.kiln.executor.RunReport;
 import dev.kiln.executor.SolveException;
@@ -52,10 +56,22 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--keep-going", description = "Let tasks unrelated to a failure finish.")
   boolean keepGoing;
 
+  @Option(names = "--progress", defaultValue = "auto", paramLabel = "MODE",
+      description = "plain, json or auto (default: ${DEFAULT-VALUE}: GitHub Actions groups when GITHUB_ACTIONS=true,"
+          + " else plain).")
+  String progress;
+
+  @Option(names = "--junit", paramLabel = "FILE", description = "Also write a JUnit XML report of the tasks.")
+  Path junit;
+
   PipelineLoader loader = PipelineLoader.EVALUATOR;
 
   @Override
   public Integer call() throws IOException {
+    if (!List.of("auto", "plain", "json").contains(progress)) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "Invalid value for option '--progress': '" + progress + "' (expected plain, json or auto)");
+    }
     if (parallel < 1) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--parallel must be at least 1");
     }
@@ -76,9 +92,10 @@ final class RunCommand implements Callable<Integer> {
         }
         plan = builder.build().plan(pipeline, tasks);
       }
+      SecretMasker masker = SecretMasker.of(List.of());
       PlanRunner runner = new PlanRunner(connection, SessionServicesFactory.forProject(),
           new PlanRunner.Options(parallel, keepGoing, project, sharedKey(project)),
-          new PlainProgress(out, s -> s));
+          listener(out, masker));
       Thread hook = new Thread(runner::interrupt, "kiln-interrupt");
       Runtime.getRuntime().addShutdownHook(hook);
       RunReport report;
@@ -91,7 +108,10 @@ final class RunCommand implements Callable<Integer> {
           // already shutting down (Ctrl-C): the hook is running
         }
       }
-      printSummary(report, spec.commandLine().getErr());
+      if (junit != null) {
+        JUnitReport.write(report, "kiln " + project.getFileName(), junit, masker);
+      }
+      printSummary(report, spec.commandLine().getErr(), masker);
       if (report.interrupted()) {
         return ExitCodes.INTERRUPTED;
       }
@@ -99,15 +119,25 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
-  private static void printSummary(RunReport report, PrintWriter err) {
+  private PlanRunner.Listener listener(PrintWriter out, SecretMasker masker) {
+    if (progress.equals("json")) {
+      return new JsonProgress(out, masker);
+    }
+    if (progress.equals("auto") && "true".equals(System.getenv("GITHUB_ACTIONS"))) {
+      return new GithubActionsProgress(out, masker);
+    }
+    return new PlainProgress(out, masker);
+  }
+
+  private static void printSummary(RunReport report, PrintWriter err, SecretMasker mask) {
     for (TaskOutcome failed : report.failures()) {
       SolveException e = failed.error();
       err.println();
-      err.println("task " + failed.task() + " failed: " + e.getMessage());
-      e.step().ifPresent(s -> err.println("  step: " + s));
+      err.println(mask.apply("task " + failed.task() + " failed: " + e.getMessage()));
+      e.step().ifPresent(s -> err.println(mask.apply("  step: " + s)));
       if (!e.logTail().isEmpty()) {
         err.println("  last " + e.logTail().size() + " lines of its output:");
-        e.logTail().forEach(l -> err.println("    " + l));
+        e.logTail().forEach(l -> err.println(mask.apply("    " + l)));
       }
     }
     long skipped = report.tasks().stream().filter(t -> t.status() == TaskOutcome.Status.SKIPPED).count();
