@@ -12,7 +12,7 @@ import dev.kiln.planner.PlannedTarget;
 import dev.kiln.planner.PlannedTask;
 import dev.kiln.planner.llb.Definition;
 import dev.kiln.planner.llb.pb.Op;
-import io.grpc.BindableService;
+import io.grpc.ServerServiceDefinition;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,7 +43,7 @@ public final class PlanRunner {
      * @param localDirs local source name -> host directory
      * @param exportTo where the {@code local} exporter's files go, or null when nothing is exported
      */
-    List<BindableService> create(Map<String, Path> localDirs, Path exportTo);
+    List<ServerServiceDefinition> create(Map<String, Path> localDirs, Path exportTo);
   }
 
   /** Hears about a run as it happens; called from several threads. */
