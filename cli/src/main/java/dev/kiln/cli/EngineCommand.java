@@ -8,7 +8,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "engine",
     description = "Inspect and manage the BuildKit engine.",
-    subcommands = {EngineInfoCommand.class})
+    subcommands = {EngineInfoCommand.class, EngineDuCommand.class, EnginePruneCommand.class})
 final class EngineCommand implements Runnable {
   @Spec CommandSpec spec;
 

@@ -13,6 +13,7 @@ import picocli.CommandLine.Option;
     versionProvider = KilnVersion.class,
     description = "Pipeline-as-code CI/CD on BuildKit: typed Pkl pipelines, run the same everywhere.",
     subcommands = {
+      RunCommand.class,
       EngineCommand.class,
       PlanCommand.class,
       CommandLine.HelpCommand.class,

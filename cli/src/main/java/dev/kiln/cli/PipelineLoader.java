@@ -2,7 +2,7 @@ package dev.kiln.cli;
 
 import dev.kiln.evaluator.PipelineException;
 import dev.kiln.evaluator.SourceLocation;
-import dev.kiln.planner.seam.Pipeline;
+import dev.kiln.evaluator.model.Pipeline;
 import java.nio.file.Path;
 
 /**

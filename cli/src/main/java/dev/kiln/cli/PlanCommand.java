@@ -6,7 +6,7 @@ import dev.kiln.planner.IgnoreFile;
 import dev.kiln.planner.Plan;
 import dev.kiln.planner.PlanException;
 import dev.kiln.planner.PlannerBuilder;
-import dev.kiln.planner.seam.Pipeline;
+import dev.kiln.evaluator.model.Pipeline;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,12 +2,12 @@ package dev.kiln.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kiln.planner.seam.CacheVolume;
-import dev.kiln.planner.seam.Container;
-import dev.kiln.planner.seam.Directory;
-import dev.kiln.planner.seam.Pipeline;
-import dev.kiln.planner.seam.Secret;
-import dev.kiln.planner.seam.Task;
+import dev.kiln.evaluator.model.CacheVolume;
+import dev.kiln.evaluator.model.Container;
+import dev.kiln.evaluator.model.Directory;
+import dev.kiln.evaluator.model.Pipeline;
+import dev.kiln.evaluator.model.Secret;
+import dev.kiln.evaluator.model.Task;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

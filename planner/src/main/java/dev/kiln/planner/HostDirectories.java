@@ -1,10 +1,10 @@
 package dev.kiln.planner;
 
-import dev.kiln.planner.seam.Container;
-import dev.kiln.planner.seam.ContainerOp;
-import dev.kiln.planner.seam.Directory;
-import dev.kiln.planner.seam.Pipeline;
-import dev.kiln.planner.seam.Task;
+import dev.kiln.evaluator.model.Container;
+import dev.kiln.evaluator.model.ContainerOp;
+import dev.kiln.evaluator.model.Directory;
+import dev.kiln.evaluator.model.Pipeline;
+import dev.kiln.evaluator.model.Task;
 import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.Deque;

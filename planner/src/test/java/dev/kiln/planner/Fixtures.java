@@ -1,12 +1,12 @@
 package dev.kiln.planner;
 
-import dev.kiln.planner.seam.CacheVolume;
-import dev.kiln.planner.seam.Container;
-import dev.kiln.planner.seam.ContainerOp;
-import dev.kiln.planner.seam.Directory;
-import dev.kiln.planner.seam.Pipeline;
-import dev.kiln.planner.seam.Secret;
-import dev.kiln.planner.seam.Task;
+import dev.kiln.evaluator.model.CacheVolume;
+import dev.kiln.evaluator.model.Container;
+import dev.kiln.evaluator.model.ContainerOp;
+import dev.kiln.evaluator.model.Directory;
+import dev.kiln.evaluator.model.Pipeline;
+import dev.kiln.evaluator.model.Secret;
+import dev.kiln.evaluator.model.Task;
 import java.util.List;
 import java.util.Map;
 

@@ -3,7 +3,7 @@ package dev.kiln.planner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.planner.llb.Definition;
-import dev.kiln.planner.seam.Pipeline;
+import dev.kiln.evaluator.model.Pipeline;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kiln.planner.llb.Definition;
 import dev.kiln.planner.llb.pb.Op;
-import dev.kiln.planner.seam.Container;
-import dev.kiln.planner.seam.ContainerOp;
-import dev.kiln.planner.seam.Directory;
-import dev.kiln.planner.seam.Pipeline;
-import dev.kiln.planner.seam.Secret;
-import dev.kiln.planner.seam.Task;
+import dev.kiln.evaluator.model.Container;
+import dev.kiln.evaluator.model.ContainerOp;
+import dev.kiln.evaluator.model.Directory;
+import dev.kiln.evaluator.model.Pipeline;
+import dev.kiln.evaluator.model.Secret;
+import dev.kiln.evaluator.model.Task;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

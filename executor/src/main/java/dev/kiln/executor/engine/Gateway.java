@@ -145,10 +145,20 @@ public final class Gateway implements AutoCloseable {
    * @return the exporters' response
    */
   public Map<String, String> finish(String resultRef) {
+    return finish(resultRef, Map.of());
+  }
+
+  /**
+   * Like {@link #finish(String)}, with result metadata for the exporters (for example
+   * {@code containerimage.config}, the image configuration JSON).
+   */
+  public Map<String, String> finish(String resultRef, Map<String, byte[]> metadata) {
     returned = true;
+    Result.Builder result = Result.newBuilder()
+        .setRef(dev.kiln.executor.proto.gateway.Ref.newBuilder().setId(resultRef));
+    metadata.forEach((k, v) -> result.putMetadata(k, com.google.protobuf.ByteString.copyFrom(v)));
     connection.gateway(ref).withDeadlineAfter(UNARY_SECONDS, TimeUnit.SECONDS).return_(ReturnRequest.newBuilder()
-        .setResult(Result.newBuilder().setRef(dev.kiln.executor.proto.gateway.Ref.newBuilder().setId(resultRef)))
-        .build());
+        .setResult(result).build());
     try {
       return build.get(10, TimeUnit.MINUTES);
     } catch (ExecutionException e) {

@@ -1,4 +1,4 @@
-package dev.kiln.planner.seam;
+package dev.kiln.evaluator.model;
 
 import java.util.ArrayList;
 import java.util.List;

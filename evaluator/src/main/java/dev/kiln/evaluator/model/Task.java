@@ -1,4 +1,4 @@
-package dev.kiln.planner.seam;
+package dev.kiln.evaluator.model;
 
 import dev.kiln.evaluator.SourceLocation;
 import java.util.List;

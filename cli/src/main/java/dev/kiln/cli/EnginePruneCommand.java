@@ -1,0 +1,59 @@
+package dev.kiln.cli;
+
+import dev.kiln.executor.engine.BuildkitConnection;
+import dev.kiln.executor.engine.EngineConnector;
+import dev.kiln.executor.engine.EngineStorage;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code kiln engine prune}: removes the engine's build cache. */
+@Command(name = "prune", description = "Remove build cache from the engine (cache volumes included).")
+final class EnginePruneCommand implements Callable<Integer> {
+  @Mixin EngineOptions engineOptions;
+
+  @Option(names = "--all", description = "Remove all cache, not only what the engine considers unused.")
+  boolean all;
+
+  @Option(names = "--keep-duration", paramLabel = "D", converter = DurationConverter.class,
+      description = "Keep cache used within D (e.g. 30m, 24h, 7d).")
+  Duration keepDuration;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    List<EngineStorage.Usage> removed;
+    try (BuildkitConnection c = EngineConnector.connect(engineOptions.engine, System.getenv())) {
+      removed = new EngineStorage(c).prune(all, keepDuration);
+    }
+    long freed = removed.stream().filter(u -> !u.shared()).mapToLong(EngineStorage.Usage::size).sum();
+    spec.commandLine().getOut().println("Removed " + removed.size() + " records, freed " + EngineDuCommand.human(freed));
+    spec.commandLine().getOut().flush();
+    return ExitCodes.OK;
+  }
+
+  /** {@code 90s}, {@code 30m}, {@code 24h}, {@code 7d}. */
+  static final class DurationConverter implements picocli.CommandLine.ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)([smhd])").matcher(value.trim());
+      if (!m.matches()) {
+        throw new picocli.CommandLine.TypeConversionException(
+            "expected a duration like 90s, 30m, 24h or 7d, not '" + value + "'");
+      }
+      long n = Long.parseLong(m.group(1));
+      return switch (m.group(2)) {
+        case "s" -> Duration.ofSeconds(n);
+        case "m" -> Duration.ofMinutes(n);
+        case "h" -> Duration.ofHours(n);
+        default -> Duration.ofDays(n);
+      };
+    }
+  }
+}

@@ -1,0 +1,131 @@
+package dev.kiln.cli;
+
+import dev.kiln.executor.PlainProgress;
+import dev.kiln.executor.PlanRunner;
+import dev.kiln.executor.RunReport;
+import dev.kiln.executor.SolveException;
+import dev.kiln.executor.TaskOutcome;
+import dev.kiln.executor.engine.BuildkitConnection;
+import dev.kiln.executor.engine.EngineConnector;
+import dev.kiln.executor.engine.EngineImageConfigs;
+import dev.kiln.executor.engine.EngineInfo;
+import dev.kiln.executor.engine.EngineProbe;
+import dev.kiln.planner.EngineCapabilities;
+import dev.kiln.planner.HostDirectories;
+import dev.kiln.planner.Plan;
+import dev.kiln.planner.PlannerBuilder;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code kiln run [TASK...]}: evaluates, plans and runs the pipeline's tasks on the engine. */
+@Command(name = "run", description = "Run TASKs (all tasks when none) and what they depend on, on the engine.")
+final class RunCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Mixin EngineOptions engineOptions;
+
+  @Parameters(paramLabel = "TASK", description = "Tasks to run (with what they depend on).")
+  List<String> tasks = new ArrayList<>();
+
+  @Option(names = {"-f", "--file"}, defaultValue = "pipeline.pkl", paramLabel = "FILE",
+      description = "The pipeline (default: ${DEFAULT-VALUE}).")
+  Path file;
+
+  @Option(names = {"-j", "--parallel"}, defaultValue = "4", paramLabel = "N",
+      description = "How many tasks may run at once (default: ${DEFAULT-VALUE}).")
+  int parallel;
+
+  @Option(names = "--keep-going", description = "Let tasks unrelated to a failure finish.")
+  boolean keepGoing;
+
+  PipelineLoader loader = PipelineLoader.EVALUATOR;
+
+  @Override
+  public Integer call() throws IOException {
+    if (parallel < 1) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--parallel must be at least 1");
+    }
+    var pipeline = loader.load(file);
+    Path project = file.toAbsolutePath().getParent();
+    PrintWriter out = spec.commandLine().getOut();
+    try (BuildkitConnection connection = EngineConnector.connect(engineOptions.engine, System.getenv())) {
+      EngineInfo info = EngineProbe.probe(connection);
+      EngineCapabilities caps = new EngineCapabilities(
+          info.kind().equals("docker") ? "Docker" : "buildkitd",
+          info.dockerVersion() == null ? info.buildkitVersion() : info.dockerVersion(),
+          info.buildkitVersion(), info.llbCaps());
+      Plan plan;
+      try (EngineImageConfigs images = new EngineImageConfigs(connection)) {
+        PlannerBuilder builder = PlannerBuilder.preconfigured().setEngineCapabilities(caps).setImageConfigs(images);
+        for (String dir : HostDirectories.of(pipeline)) {
+          builder.addIgnoreFile(dir, PlanCommand.ignoreFile(project.resolve(dir)));
+        }
+        plan = builder.build().plan(pipeline, tasks);
+      }
+      PlanRunner runner = new PlanRunner(connection, SessionServicesFactory.forProject(),
+          new PlanRunner.Options(parallel, keepGoing, project, sharedKey(project)),
+          new PlainProgress(out, s -> s));
+      Thread hook = new Thread(runner::interrupt, "kiln-interrupt");
+      Runtime.getRuntime().addShutdownHook(hook);
+      RunReport report;
+      try {
+        report = runner.run(plan);
+      } finally {
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+          // already shutting down (Ctrl-C): the hook is running
+        }
+      }
+      printSummary(report, spec.commandLine().getErr());
+      if (report.interrupted()) {
+        return ExitCodes.INTERRUPTED;
+      }
+      return report.succeeded() ? ExitCodes.OK : ExitCodes.TASK_FAILED;
+    }
+  }
+
+  private static void printSummary(RunReport report, PrintWriter err) {
+    for (TaskOutcome failed : report.failures()) {
+      SolveException e = failed.error();
+      err.println();
+      err.println("task " + failed.task() + " failed: " + e.getMessage());
+      e.step().ifPresent(s -> err.println("  step: " + s));
+      if (!e.logTail().isEmpty()) {
+        err.println("  last " + e.logTail().size() + " lines of its output:");
+        e.logTail().forEach(l -> err.println("    " + l));
+      }
+    }
+    long skipped = report.tasks().stream().filter(t -> t.status() == TaskOutcome.Status.SKIPPED).count();
+    long cancelled = report.tasks().stream().filter(t -> t.status() == TaskOutcome.Status.CANCELLED).count();
+    long ok = report.tasks().stream().filter(t -> t.status() == TaskOutcome.Status.SUCCEEDED).count();
+    err.println((report.succeeded() ? "kiln: " : "kiln: FAILED: ") + ok + " succeeded, " + report.failures().size()
+        + " failed, " + cancelled + " cancelled, " + skipped + " skipped"
+        + (report.interrupted() ? " (interrupted)" : ""));
+    err.flush();
+  }
+
+  /** Stable per project, so the engine keeps sent files between runs and syncs only changes. */
+  static String sharedKey(Path project) {
+    try {
+      byte[] h = MessageDigest.getInstance("SHA-256").digest(project.toString().getBytes(StandardCharsets.UTF_8));
+      return project.getFileName() + ":" + HexFormat.of().formatHex(h, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

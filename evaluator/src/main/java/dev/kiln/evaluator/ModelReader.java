@@ -1,0 +1,180 @@
+package dev.kiln.evaluator;
+
+import dev.kiln.evaluator.model.CacheVolume;
+import dev.kiln.evaluator.model.Container;
+import dev.kiln.evaluator.model.ContainerOp;
+import dev.kiln.evaluator.model.Directory;
+import dev.kiln.evaluator.model.File;
+import dev.kiln.evaluator.model.Secret;
+import dev.kiln.evaluator.model.Task;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.pkl.core.PNull;
+import org.pkl.core.PObject;
+
+/**
+ * Maps the evaluated Pkl values of Kiln's schema onto the model records, walking {@link PObject}s
+ * by their schema class names. Pkl has already type-checked the values, so a mismatch here is a
+ * Kiln bug (schema and reader out of step), reported as {@link IllegalStateException}.
+ */
+final class ModelReader {
+  private final SourceIndex source;
+  // Pkl exports shared values as equal copies; memoizing keeps the model's size linear.
+  private final Map<PObject, Container> containers = new IdentityHashMap<>();
+  private final Map<PObject, Directory> directories = new IdentityHashMap<>();
+
+  ModelReader(SourceIndex source) {
+    this.source = source;
+  }
+
+  Map<String, Task> tasks(Object value) {
+    var tasks = new LinkedHashMap<String, Task>();
+    map(value).forEach((name, t) -> tasks.put((String) name, task((String) name, obj(t))));
+    return tasks;
+  }
+
+  private Task task(String name, PObject t) {
+    var exports = new ArrayList<Task.Export>();
+    map(t.getProperty("exports")).forEach((path, host) ->
+        exports.add(new Task.Export((String) path, (String) host)));
+    return new Task(name, str(t, "description"), strings(t.getProperty("dependsOn")),
+        containerOrNull(t.getProperty("run")), exports, containerOrNull(t.getProperty("publish")),
+        nullable(t.getProperty("ref")) == null ? "" : str(t, "ref"), source.task(name));
+  }
+
+  private Container containerOrNull(Object value) {
+    return nullable(value) == null ? null : container(obj(value));
+  }
+
+  Container container(PObject c) {
+    Container known = containers.get(c);
+    if (known != null) {
+      return known;
+    }
+    var ops = new ArrayList<ContainerOp>();
+    for (Object op : list(c.getProperty("ops"))) {
+      ops.add(containerOp(obj(op)));
+    }
+    Container result = new Container(str(c, "image"), str(c, "platform"), ops);
+    containers.put(c, result);
+    return result;
+  }
+
+  private ContainerOp containerOp(PObject op) {
+    String kind = op.getClassInfo().getSimpleName();
+    return switch (kind) {
+      case "Exec" -> new ContainerOp.Exec(strings(op.getProperty("args")), bool(op, "useEntrypoint"));
+      case "WithEnv" -> new ContainerOp.WithEnv(str(op, "name"), str(op, "value"));
+      case "WithoutEnv" -> new ContainerOp.WithoutEnv(str(op, "name"));
+      case "WithWorkdir" -> new ContainerOp.WithWorkdir(str(op, "path"));
+      case "WithUser" -> new ContainerOp.WithUser(str(op, "user"));
+      case "WithEntrypoint" -> new ContainerOp.WithEntrypoint(strings(op.getProperty("args")));
+      case "WithDefaultArgs" -> new ContainerOp.WithDefaultArgs(strings(op.getProperty("args")));
+      case "WithDirectory" -> new ContainerOp.WithDirectory(str(op, "path"),
+          directory(obj(op.getProperty("source"))), strings(op.getProperty("include")),
+          strings(op.getProperty("exclude")), str(op, "owner"));
+      case "WithFile" -> new ContainerOp.WithFile(str(op, "path"), file(obj(op.getProperty("file"))),
+          integer(op, "permissions"), str(op, "owner"));
+      case "WithNewFile" -> new ContainerOp.WithNewFile(str(op, "path"), str(op, "contents"),
+          integer(op, "permissions"), str(op, "owner"));
+      case "WithoutPath" -> new ContainerOp.WithoutPath(str(op, "path"));
+      case "WithMountedCache" -> new ContainerOp.WithMountedCache(str(op, "path"),
+          new CacheVolume(str(obj(op.getProperty("cache")), "name")),
+          ContainerOp.Sharing.valueOf(str(op, "sharing").toUpperCase(java.util.Locale.ROOT)));
+      case "WithMountedSecret" -> new ContainerOp.WithMountedSecret(str(op, "path"),
+          secret(obj(op.getProperty("secret"))));
+      case "WithMountedDirectory" -> new ContainerOp.WithMountedDirectory(str(op, "path"),
+          directory(obj(op.getProperty("source"))));
+      case "WithMountedTemp" -> new ContainerOp.WithMountedTemp(str(op, "path"));
+      case "WithoutMount" -> new ContainerOp.WithoutMount(str(op, "path"));
+      case "WithSecretVariable" -> new ContainerOp.WithSecretVariable(str(op, "name"),
+          secret(obj(op.getProperty("secret"))));
+      default -> throw new IllegalStateException("unknown container operation " + kind);
+    };
+  }
+
+  Directory directory(PObject d) {
+    Directory known = directories.get(d);
+    if (known != null) {
+      return known;
+    }
+    PObject base = obj(d.getProperty("base"));
+    String kind = base.getClassInfo().getSimpleName();
+    Directory.Base b = switch (kind) {
+      case "HostDirectory" -> new Directory.Host(str(base, "path"), strings(d.getProperty("include")),
+          strings(d.getProperty("exclude")));
+      case "EmptyDirectory" -> new Directory.Empty();
+      case "ContainerDirectory" ->
+          new Directory.FromContainer(container(obj(base.getProperty("container"))), str(base, "path"));
+      case "SubDirectory" -> new Directory.Sub(directory(obj(base.getProperty("parent"))), str(base, "path"));
+      default -> throw new IllegalStateException("unknown directory base " + kind);
+    };
+    var ops = new ArrayList<Directory.Op>();
+    for (Object o : list(d.getProperty("ops"))) {
+      PObject op = obj(o);
+      String opKind = op.getClassInfo().getSimpleName();
+      ops.add(switch (opKind) {
+        case "DirectoryWithDirectory" ->
+            new Directory.WithDirectory(str(op, "path"), directory(obj(op.getProperty("source"))));
+        case "DirectoryWithFile" -> new Directory.WithFile(str(op, "path"), file(obj(op.getProperty("file"))));
+        case "DirectoryWithNewFile" -> new Directory.WithNewFile(str(op, "path"), str(op, "contents"));
+        case "DirectoryWithout" -> new Directory.Without(str(op, "path"));
+        default -> throw new IllegalStateException("unknown directory operation " + opKind);
+      });
+    }
+    Directory result = new Directory(b, ops);
+    directories.put(d, result);
+    return result;
+  }
+
+  private File file(PObject f) {
+    return new File(directory(obj(f.getProperty("directory"))), str(f, "path"));
+  }
+
+  private static Secret secret(PObject s) {
+    return new Secret(str(s, "name"), (String) nullable(s.getProperty("env")),
+        (String) nullable(s.getProperty("file")));
+  }
+
+  static Object nullable(Object value) {
+    return value instanceof PNull ? null : value;
+  }
+
+  private static PObject obj(Object value) {
+    if (value instanceof PObject p) {
+      return p;
+    }
+    throw new IllegalStateException("expected an object, got " + value);
+  }
+
+  private static String str(PObject o, String property) {
+    return (String) o.getProperty(property);
+  }
+
+  private static boolean bool(PObject o, String property) {
+    return (Boolean) o.getProperty(property);
+  }
+
+  private static int integer(PObject o, String property) {
+    return ((Long) o.getProperty(property)).intValue();
+  }
+
+  static List<?> list(Object value) {
+    return value == null || value instanceof PNull ? List.of() : (List<?>) value;
+  }
+
+  static List<String> strings(Object value) {
+    var out = new ArrayList<String>();
+    for (Object o : list(value)) {
+      out.add((String) o);
+    }
+    return out;
+  }
+
+  static Map<?, ?> map(Object value) {
+    return value == null || value instanceof PNull ? Map.of() : (Map<?, ?>) value;
+  }
+}

@@ -1,0 +1,197 @@
+package dev.kiln.evaluator;
+
+import dev.kiln.evaluator.model.Container;
+import dev.kiln.evaluator.model.ContainerOp;
+import dev.kiln.evaluator.model.Directory;
+import dev.kiln.evaluator.model.Pipeline;
+import dev.kiln.evaluator.model.Task;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The checks Pkl's types cannot express: dependencies name tasks, form no cycle, exports do not
+ * collide, host paths stay inside the project root. The first failure is thrown with a location.
+ */
+final class PipelineChecks {
+  private final SourceIndex source;
+  private final Path root;
+
+  PipelineChecks(SourceIndex source, Path projectRoot) {
+    this.source = source;
+    this.root = projectRoot.toAbsolutePath().normalize();
+  }
+
+  void check(Pipeline pipeline) {
+    Map<String, Task> tasks = pipeline.tasks();
+    for (Task task : tasks.values()) {
+      for (String dep : task.dependsOn()) {
+        if (!tasks.containsKey(dep)) {
+          throw new PipelineException("task `" + task.name() + "` depends on unknown task `" + dep + "`",
+              source.literal(task.name(), dep), suggestion(dep, tasks.keySet()));
+        }
+        if (dep.equals(task.name())) {
+          throw new PipelineException("task `" + dep + "` depends on itself",
+              source.literal(task.name(), dep), "remove it from its own `dependsOn`");
+        }
+      }
+    }
+    for (String name : pipeline.defaultTasks()) {
+      if (!tasks.containsKey(name)) {
+        throw new PipelineException("`defaultTasks` names unknown task `" + name + "`",
+            source.literal(name), suggestion(name, tasks.keySet()));
+      }
+    }
+    checkCycles(tasks);
+    Map<Path, Task> destinations = new HashMap<>();
+    for (Task task : tasks.values()) {
+      for (Task.Export export : task.exports()) {
+        Path dest = insideRoot(task, export.hostPath(), "export destination");
+        Task other = destinations.putIfAbsent(dest, task);
+        if (other != null) {
+          throw new PipelineException("export destination `" + export.hostPath() + "` of task `"
+              + task.name() + "` is already written by task `" + other.name() + "`",
+              source.literal(task.name(), export.hostPath()),
+              "give each export its own host path");
+        }
+      }
+      var seen = Collections.newSetFromMap(new IdentityHashMap<Object, Boolean>());
+      for (Container c : nonNull(task.run(), task.publish())) {
+        hostPaths(task, c, seen);
+      }
+    }
+  }
+
+  private void checkCycles(Map<String, Task> tasks) {
+    Map<String, Integer> state = new HashMap<>(); // 1 = on the path, 2 = done
+    for (String start : tasks.keySet()) {
+      Deque<String> path = new ArrayDeque<>();
+      visit(start, tasks, state, path);
+    }
+  }
+
+  private void visit(String name, Map<String, Task> tasks, Map<String, Integer> state, Deque<String> path) {
+    Integer s = state.get(name);
+    if (s != null && s == 2) {
+      return;
+    }
+    if (s != null && s == 1) {
+      List<String> cycle = new ArrayList<>();
+      boolean in = false;
+      for (var it = path.descendingIterator(); it.hasNext(); ) {
+        String n = it.next();
+        in |= n.equals(name);
+        if (in) {
+          cycle.add(n);
+        }
+      }
+      cycle.add(name);
+      throw new PipelineException("dependency cycle: " + String.join(" -> ", cycle),
+          source.task(cycle.get(0)), "remove one of these `dependsOn` edges");
+    }
+    state.put(name, 1);
+    path.push(name);
+    for (String dep : tasks.get(name).dependsOn()) {
+      visit(dep, tasks, state, path);
+    }
+    path.pop();
+    state.put(name, 2);
+  }
+
+  private void hostPaths(Task task, Container c, Set<Object> seen) {
+    if (!seen.add(c)) {
+      return;
+    }
+    for (ContainerOp op : c.ops()) {
+      if (op instanceof ContainerOp.WithDirectory d) {
+        hostPaths(task, d.source(), seen);
+      } else if (op instanceof ContainerOp.WithMountedDirectory d) {
+        hostPaths(task, d.source(), seen);
+      } else if (op instanceof ContainerOp.WithFile f) {
+        hostPaths(task, f.file().directory(), seen);
+      }
+    }
+  }
+
+  private void hostPaths(Task task, Directory d, Set<Object> seen) {
+    if (!seen.add(d)) {
+      return;
+    }
+    if (d.base() instanceof Directory.Host h) {
+      insideRoot(task, h.path(), "host directory");
+    } else if (d.base() instanceof Directory.FromContainer fc) {
+      hostPaths(task, fc.container(), seen);
+    } else if (d.base() instanceof Directory.Sub sub) {
+      hostPaths(task, sub.parent(), seen);
+    }
+    for (Directory.Op op : d.ops()) {
+      if (op instanceof Directory.WithDirectory wd) {
+        hostPaths(task, wd.source(), seen);
+      } else if (op instanceof Directory.WithFile wf) {
+        hostPaths(task, wf.file().directory(), seen);
+      }
+    }
+  }
+
+  private Path insideRoot(Task task, String hostPath, String what) {
+    Path resolved = root.resolve(hostPath).normalize();
+    if (!resolved.startsWith(root)) {
+      throw new PipelineException(what + " `" + hostPath + "` of task `" + task.name()
+          + "` is outside the project root " + PklErrors.display(root),
+          source.literal(task.name(), hostPath), "use a path inside the project, without `..` above its root");
+    }
+    return resolved;
+  }
+
+  private static List<Container> nonNull(Container... cs) {
+    var out = new ArrayList<Container>();
+    for (Container c : cs) {
+      if (c != null) {
+        out.add(c);
+      }
+    }
+    return out;
+  }
+
+  static String suggestion(String name, Set<String> known) {
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (String k : known) {
+      int d = distance(name, k);
+      if (d < bestDistance) {
+        bestDistance = d;
+        best = k;
+      }
+    }
+    if (best != null && bestDistance <= Math.max(2, name.length() / 3)) {
+      return "did you mean `" + best + "`?";
+    }
+    return known.isEmpty() ? "the pipeline declares no tasks" : "known tasks: " + String.join(", ", known);
+  }
+
+  private static int distance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
+  }
+}

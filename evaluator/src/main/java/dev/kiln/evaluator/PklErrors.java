@@ -1,0 +1,127 @@
+package dev.kiln.evaluator;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.pkl.core.PklException;
+import org.pkl.core.StackFrame;
+import org.pkl.core.StackFrameTransformer;
+import org.pkl.core.StackFrameTransformers;
+
+/**
+ * Turns Pkl's rendered errors into {@link PipelineException}s. Pkl's exception carries only text,
+ * so this is also the evaluator's stack-frame transformer: it records each frame as Pkl renders
+ * the error, which gives structured locations; the user's innermost frame becomes the location.
+ */
+final class PklErrors implements StackFrameTransformer {
+  private static final Pattern CODE_LINE = Pattern.compile("^\\s*\\d+ \\| .*");
+  private static final Pattern AT_LINE = Pattern.compile("^(│ )?at .+ \\(.+\\)$");
+
+  private final Path schemaDir;
+  private final List<StackFrame> frames = new ArrayList<>();
+
+  PklErrors(Path projectRoot) {
+    this.schemaDir = projectRoot.resolve(KilnSchema.DIRECTORY).toAbsolutePath().normalize();
+  }
+
+  @Override
+  public StackFrame apply(StackFrame frame) {
+    synchronized (frames) {
+      frames.add(frame);
+    }
+    return StackFrameTransformers.convertStdLibUrlToExternalUrl.apply(frame);
+  }
+
+  /** Forgets frames of earlier errors. */
+  void reset() {
+    synchronized (frames) {
+      frames.clear();
+    }
+  }
+
+  /** The error {@code e} as a user-facing exception about {@code pipeline}. */
+  PipelineException convert(PklException e, Path pipeline) {
+    List<StackFrame> seen;
+    synchronized (frames) {
+      seen = List.copyOf(frames);
+    }
+    String text = e.getMessage() == null ? "" : e.getMessage();
+    List<String> lines = List.of(text.split("\n", -1));
+    int i = lines.isEmpty() || !lines.get(0).startsWith("–– Pkl Error") ? 0 : 1;
+    StringBuilder message = new StringBuilder();
+    for (; i < lines.size(); i++) {
+      String line = lines.get(i);
+      if (CODE_LINE.matcher(line).matches() || line.startsWith("┌─") || AT_LINE.matcher(line).matches()) {
+        break;
+      }
+      message.append(line).append('\n');
+    }
+    int lastAt = -1;
+    for (int j = 0; j < lines.size(); j++) {
+      if (AT_LINE.matcher(lines.get(j)).matches() || lines.get(j).startsWith("└─")) {
+        lastAt = j;
+      }
+    }
+    String hint = null;
+    if (lastAt >= 0) {
+      String rest = String.join("\n", lines.subList(lastAt + 1, lines.size())).strip();
+      if (!rest.isEmpty()) {
+        hint = rest.replace("\n", " ").replace("Did you mean any of the following? ", "did you mean: ");
+      }
+    }
+    String msg = message.toString().strip().replace("\n\n", "\n");
+    StackFrame user = null;
+    boolean override = false;
+    for (StackFrame f : seen) {
+      if (f.getModuleUri().startsWith("repl:")) {
+        override = true;
+      }
+      if (user == null && isUserFrame(f)) {
+        user = f;
+      }
+    }
+    if (override && (user == null || seen.indexOf(user) > firstRepl(seen))) {
+      return new PipelineException("invalid parameter override: " + msg, null,
+          hint != null ? hint : "check the value's type against the parameter's declaration", e);
+    }
+    if (user != null) {
+      Path file = Path.of(URI.create(user.getModuleUri()));
+      return new PipelineException(msg, new SourceLocation(display(file), user.getStartLine(),
+          user.getStartColumn()), hint, e);
+    }
+    if (!seen.isEmpty()) {
+      msg = msg + " (required by " + seen.get(0).getMemberName() + ")";
+    }
+    return new PipelineException(msg, SourceLocation.of(display(pipeline)), hint, e);
+  }
+
+  private static int firstRepl(List<StackFrame> frames) {
+    for (int i = 0; i < frames.size(); i++) {
+      if (frames.get(i).getModuleUri().startsWith("repl:")) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private boolean isUserFrame(StackFrame f) {
+    if (!f.getModuleUri().startsWith("file:")) {
+      return false;
+    }
+    try {
+      Path p = Path.of(URI.create(f.getModuleUri())).normalize();
+      return !schemaDir.equals(p.getParent());
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /** {@code file} relative to the working directory when it is below it. */
+  static Path display(Path file) {
+    Path abs = file.toAbsolutePath().normalize();
+    Path cwd = Path.of("").toAbsolutePath();
+    return abs.startsWith(cwd) ? cwd.relativize(abs) : abs;
+  }
+}

@@ -1,0 +1,64 @@
+package dev.kiln.evaluator;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.pkl.core.SecurityManager;
+import org.pkl.core.SecurityManagerException;
+import org.pkl.core.module.ModuleKey;
+import org.pkl.core.module.ModuleKeyFactory;
+import org.pkl.core.module.ResolvedModuleKey;
+import org.pkl.core.module.ResolvedModuleKeys;
+
+/**
+ * Serves the bundled schema for {@code file:} URIs of the project's {@code .kiln/schema/}, whether
+ * or not the vendored copy exists, so examples and fresh checkouts evaluate without {@code kiln
+ * init}. Must come before the {@code file:} factory.
+ */
+final class SchemaModuleKeyFactory implements ModuleKeyFactory {
+  private final Path schemaDir;
+
+  SchemaModuleKeyFactory(Path projectRoot) {
+    this.schemaDir = projectRoot.resolve(KilnSchema.DIRECTORY).toAbsolutePath().normalize();
+  }
+
+  @Override
+  public Optional<ModuleKey> create(URI uri) {
+    if (!"file".equals(uri.getScheme())) {
+      return Optional.empty();
+    }
+    Path path = Path.of(uri).normalize();
+    if (!schemaDir.equals(path.getParent())) {
+      return Optional.empty();
+    }
+    return KilnSchema.read(path.getFileName().toString()).map(text -> new Key(uri, text));
+  }
+
+  private record Key(URI uri, String text) implements ModuleKey {
+    @Override
+    public URI getUri() {
+      return uri;
+    }
+
+    @Override
+    public boolean hasHierarchicalUris() {
+      return true;
+    }
+
+    @Override
+    public boolean isGlobbable() {
+      return false;
+    }
+
+    @Override
+    public boolean isLocal() {
+      return true;
+    }
+
+    @Override
+    public ResolvedModuleKey resolve(SecurityManager securityManager) throws SecurityManagerException {
+      securityManager.checkResolveModule(uri);
+      return ResolvedModuleKeys.virtual(this, uri, text, true);
+    }
+  }
+}

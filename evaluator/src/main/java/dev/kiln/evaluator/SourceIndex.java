@@ -1,0 +1,72 @@
+package dev.kiln.evaluator;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Finds where things are declared in a pipeline's text. Pkl's exported values carry no source
+ * positions, so checks done in Java locate tasks by their key ({@code ["name"]}) and values by their
+ * string literal after it: approximate, but it points at the right line in ordinary pipelines.
+ */
+final class SourceIndex {
+  private final Path file;
+  private final Path display;
+  private final String text;
+
+  SourceIndex(Path file) {
+    this.file = file;
+    this.display = PklErrors.display(file);
+    String t;
+    try {
+      t = Files.readString(file);
+    } catch (IOException e) {
+      t = "";
+    }
+    this.text = t;
+  }
+
+  Path file() {
+    return file;
+  }
+
+  /** Offset of the key {@code ["task"]} in the text, or -1. */
+  int taskOffset(String task) {
+    Matcher m = Pattern.compile("\\[\\s*\"" + Pattern.quote(task) + "\"\\s*\\]").matcher(text);
+    return m.find() ? m.start() : -1;
+  }
+
+  /** Where task {@code task} is declared. */
+  SourceLocation task(String task) {
+    return at(taskOffset(task));
+  }
+
+  /** Where the string literal {@code value} first appears at or after task {@code task}'s key. */
+  SourceLocation literal(String task, String value) {
+    int from = Math.max(0, taskOffset(task));
+    int i = text.indexOf('"' + value + '"', from);
+    return i >= 0 ? at(i) : task(task);
+  }
+
+  /** Where the string literal {@code value} first appears. */
+  SourceLocation literal(String value) {
+    return at(text.indexOf('"' + value + '"'));
+  }
+
+  private SourceLocation at(int offset) {
+    if (offset < 0) {
+      return SourceLocation.of(display);
+    }
+    int line = 1;
+    int lineStart = 0;
+    for (int i = 0; i < offset; i++) {
+      if (text.charAt(i) == '\n') {
+        line++;
+        lineStart = i + 1;
+      }
+    }
+    return new SourceLocation(display, line, offset - lineStart + 1);
+  }
+}

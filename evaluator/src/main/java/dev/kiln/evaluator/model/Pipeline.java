@@ -1,0 +1,42 @@
+package dev.kiln.evaluator.model;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A pipeline: its tasks by name (in declaration order), its parameters and its default tasks.
+ *
+ * @param tasks the tasks by name, in the order the pipeline declares them
+ * @param params the declared parameters with their values after overrides, in declaration order
+ * @param defaultTasks the tasks {@code kiln run} runs when none are named (empty: all)
+ */
+public record Pipeline(Map<String, Task> tasks, List<Param> params, List<String> defaultTasks) {
+  public Pipeline {
+    tasks = Collections.unmodifiableMap(new LinkedHashMap<>(tasks));
+    tasks.forEach((name, task) -> {
+      if (!name.equals(task.name())) {
+        throw new IllegalArgumentException("task key " + name + " names task " + task.name());
+      }
+    });
+    params = List.copyOf(params);
+    defaultTasks = List.copyOf(defaultTasks);
+  }
+
+  /** A pipeline of {@code tasks} without parameters or default tasks. */
+  public Pipeline(Map<String, Task> tasks) {
+    this(tasks, List.of(), List.of());
+  }
+
+  /** A pipeline of {@code tasks}, keyed by their names. */
+  public static Pipeline of(Task... tasks) {
+    var map = new LinkedHashMap<String, Task>();
+    for (Task t : tasks) {
+      if (map.put(t.name(), t) != null) {
+        throw new IllegalArgumentException("two tasks named " + t.name());
+      }
+    }
+    return new Pipeline(map);
+  }
+}

@@ -1,0 +1,98 @@
+package dev.kiln.executor;
+
+import dev.kiln.executor.proto.control.StatusResponse;
+import dev.kiln.executor.proto.control.Vertex;
+import dev.kiln.executor.proto.control.VertexLog;
+import dev.kiln.planner.llb.Definition;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * Progress as plain lines, like {@code docker buildx --progress plain}: each step gets a number;
+ * its start, its output lines, and how it ended ({@code CACHED}, {@code DONE 1.2s}, {@code ERROR}),
+ * prefixed with the task's name. For logs and CI.
+ */
+public final class PlainProgress implements PlanRunner.Listener {
+  private final PrintWriter out;
+  private final UnaryOperator<String> mask;
+  private final Map<String, Integer> numbers = new HashMap<>();
+  private final Map<String, Boolean> finished = new HashMap<>();
+  private final Map<String, StringBuilder> partial = new HashMap<>();
+
+  /** @param mask applied to every line before it is printed (secret masking) */
+  public PlainProgress(PrintWriter out, UnaryOperator<String> mask) {
+    this.out = out;
+    this.mask = mask;
+  }
+
+  @Override
+  public synchronized void taskStarted(String task) {
+    print("[" + task + "] started");
+  }
+
+  @Override
+  public synchronized void status(String task, Definition definition, StatusResponse update) {
+    for (Vertex v : update.getVertexesList()) {
+      String key = task + " " + definition.plannedDigest(v.getDigest());
+      boolean isNew = !numbers.containsKey(key);
+      int n = numbers.computeIfAbsent(key, k -> numbers.size() + 1);
+      if (Boolean.TRUE.equals(finished.get(key))) {
+        continue;
+      }
+      String prefix = "[" + task + "] #" + n + " ";
+      if (v.getCached()) {
+        print(prefix + "CACHED " + v.getName());
+        finished.put(key, true);
+      } else if (!v.getError().isEmpty()) {
+        print(prefix + (v.getError().contains("context canceled") ? "CANCELED " : "ERROR ") + v.getName()
+            + ": " + v.getError());
+        finished.put(key, true);
+      } else if (v.hasCompleted()) {
+        double secs = v.hasStarted()
+            ? (toMillis(v.getCompleted()) - toMillis(v.getStarted())) / 1000.0 : 0;
+        print(prefix + "DONE " + String.format(Locale.ROOT, "%.1fs", secs) + " " + v.getName());
+        finished.put(key, true);
+      } else if (isNew || v.hasStarted()) {
+        if (isNew) {
+          print(prefix + v.getName());
+        }
+      }
+    }
+    for (VertexLog log : update.getLogsList()) {
+      String key = task + " " + definition.plannedDigest(log.getVertex());
+      int n = numbers.computeIfAbsent(key, k -> numbers.size() + 1);
+      StringBuilder sb = partial.computeIfAbsent(key, k -> new StringBuilder());
+      sb.append(log.getMsg().toString(StandardCharsets.UTF_8));
+      int nl;
+      while ((nl = sb.indexOf("\n")) >= 0) {
+        print("[" + task + "] #" + n + " " + sb.substring(0, nl));
+        sb.delete(0, nl + 1);
+      }
+    }
+  }
+
+  @Override
+  public synchronized void taskFinished(TaskOutcome outcome) {
+    String how = switch (outcome.status()) {
+      case SUCCEEDED -> (outcome.cached() ? "CACHED" : "DONE") + String.format(Locale.ROOT, " %.1fs",
+          outcome.duration().toMillis() / 1000.0);
+      case FAILED -> "FAILED";
+      case CANCELLED -> "CANCELLED";
+      case SKIPPED -> "SKIPPED";
+    };
+    print("[" + outcome.task() + "] " + how);
+  }
+
+  private static long toMillis(com.google.protobuf.Timestamp t) {
+    return t.getSeconds() * 1000 + t.getNanos() / 1_000_000;
+  }
+
+  private void print(String line) {
+    out.println(mask.apply(line));
+    out.flush();
+  }
+}

@@ -1,0 +1,282 @@
+package dev.kiln.executor;
+
+import dev.kiln.evaluator.KilnException;
+import dev.kiln.executor.engine.BuildkitConnection;
+import dev.kiln.executor.engine.ImagePublisher;
+import dev.kiln.executor.engine.Session;
+import dev.kiln.executor.engine.SolveOptions;
+import dev.kiln.executor.engine.Solver;
+import dev.kiln.executor.proto.control.StatusResponse;
+import dev.kiln.planner.Plan;
+import dev.kiln.planner.PlannedTarget;
+import dev.kiln.planner.PlannedTask;
+import dev.kiln.planner.llb.Definition;
+import dev.kiln.planner.llb.pb.Op;
+import io.grpc.BindableService;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Runs a plan's tasks on an engine: each task after the tasks it depends on, independent tasks in
+ * parallel up to a limit. A failure cancels the other running tasks unless {@code keepGoing}; then
+ * only the tasks that depend on a failed one are skipped.
+ */
+public final class PlanRunner {
+  /** What the daemon may call back during a solve: local directories to send, an export to receive. */
+  @FunctionalInterface
+  public interface SessionServices {
+    /**
+     * The services for one solve.
+     *
+     * @param localDirs local source name -> host directory
+     * @param exportTo where the {@code local} exporter's files go, or null when nothing is exported
+     */
+    List<BindableService> create(Map<String, Path> localDirs, Path exportTo);
+  }
+
+  /** Hears about a run as it happens; called from several threads. */
+  public interface Listener {
+    default void taskStarted(String task) {}
+
+    default void status(String task, Definition definition, StatusResponse update) {}
+
+    default void taskFinished(TaskOutcome outcome) {}
+  }
+
+  /**
+   * How to run.
+   *
+   * @param parallel how many tasks may run at once (at least 1)
+   * @param keepGoing whether tasks unrelated to a failure go on
+   * @param projectRoot host paths (local sources, export destinations) are relative to it
+   * @param sharedKey the session key that lets the engine reuse files sent by earlier runs
+   */
+  public record Options(int parallel, boolean keepGoing, Path projectRoot, String sharedKey) {
+    public Options {
+      if (parallel < 1) {
+        throw new IllegalArgumentException("parallel must be at least 1: " + parallel);
+      }
+      Objects.requireNonNull(projectRoot, "projectRoot");
+      Objects.requireNonNull(sharedKey, "sharedKey");
+    }
+  }
+
+  private final BuildkitConnection connection;
+  private final SessionServices services;
+  private final Options options;
+  private final Listener listener;
+  private final AtomicBoolean interrupted = new AtomicBoolean();
+  private final List<Future<TaskOutcome>> running = new ArrayList<>();
+
+  public PlanRunner(BuildkitConnection connection, SessionServices services, Options options, Listener listener) {
+    this.connection = connection;
+    this.services = services;
+    this.options = options;
+    this.listener = listener;
+  }
+
+  /** Stops the run: running solves are cancelled on the engine, nothing new starts (Ctrl-C). */
+  public void interrupt() {
+    interrupted.set(true);
+    synchronized (running) {
+      running.forEach(f -> f.cancel(true));
+    }
+  }
+
+  /** Runs every task of {@code plan}. */
+  public RunReport run(Plan plan) {
+    Map<String, PlannedTask> tasks = new LinkedHashMap<>();
+    plan.tasks().forEach(t -> tasks.put(t.name(), t));
+    Map<String, TaskOutcome> outcomes = new TreeMap<>();
+    Map<Future<TaskOutcome>, String> names = new LinkedHashMap<>();
+    ExecutorService pool = Executors.newFixedThreadPool(options.parallel(), r -> {
+      Thread t = new Thread(r, "kiln-task");
+      t.setDaemon(true);
+      return t;
+    });
+    ExecutorCompletionService<TaskOutcome> done = new ExecutorCompletionService<>(pool);
+    boolean stopping = false;
+    try {
+      while (true) {
+        if (!stopping && !interrupted.get()) {
+          for (PlannedTask t : tasks.values()) {
+            if (!outcomes.containsKey(t.name()) && !names.containsValue(t.name()) && ready(t, outcomes)) {
+              Future<TaskOutcome> f = done.submit(() -> execute(t));
+              synchronized (running) {
+                running.add(f);
+              }
+              names.put(f, t.name());
+            }
+          }
+        }
+        if (names.isEmpty()) {
+          break;
+        }
+        Future<TaskOutcome> f;
+        try {
+          f = done.take();
+        } catch (InterruptedException e) {
+          interrupt();
+          Thread.currentThread().interrupt();
+          stopping = true;
+          continue;
+        }
+        String name = names.remove(f);
+        synchronized (running) {
+          running.remove(f);
+        }
+        TaskOutcome outcome = outcomeOf(f, name);
+        outcomes.put(name, outcome);
+        listener.taskFinished(outcome);
+        if (outcome.status() == TaskOutcome.Status.FAILED && !options.keepGoing()) {
+          stopping = true;
+          synchronized (running) {
+            running.forEach(r -> r.cancel(true));
+          }
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    List<TaskOutcome> all = new ArrayList<>();
+    for (PlannedTask t : tasks.values()) {
+      TaskOutcome o = outcomes.get(t.name());
+      if (o == null) {
+        o = new TaskOutcome(t.name(), TaskOutcome.Status.SKIPPED, Duration.ZERO, false, null);
+        listener.taskFinished(o);
+      }
+      all.add(o);
+    }
+    return new RunReport(all, interrupted.get());
+  }
+
+  private static boolean ready(PlannedTask t, Map<String, TaskOutcome> outcomes) {
+    for (String dep : t.dependsOn()) {
+      TaskOutcome o = outcomes.get(dep);
+      if (o == null || o.status() != TaskOutcome.Status.SUCCEEDED) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private TaskOutcome outcomeOf(Future<TaskOutcome> f, String name) {
+    try {
+      return f.get();
+    } catch (java.util.concurrent.CancellationException e) {
+      return new TaskOutcome(name, TaskOutcome.Status.CANCELLED, Duration.ZERO, false, null);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof KilnException ke && !(ke instanceof SolveException)) {
+        throw ke;
+      }
+      throw new IllegalStateException("task " + name + " failed unexpectedly", e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new TaskOutcome(name, TaskOutcome.Status.CANCELLED, Duration.ZERO, false, null);
+    }
+  }
+
+  private TaskOutcome execute(PlannedTask task) {
+    long start = System.nanoTime();
+    listener.taskStarted(task.name());
+    CacheWatch cache = new CacheWatch();
+    try {
+      for (PlannedTarget target : task.targets()) {
+        runTarget(task, target, cache);
+      }
+      return new TaskOutcome(task.name(), TaskOutcome.Status.SUCCEEDED, since(start), cache.allCached(), null);
+    } catch (SolveException e) {
+      boolean cancelled = interrupted.get() || Thread.currentThread().isInterrupted()
+          || e.getMessage().equals("cancelled");
+      return new TaskOutcome(task.name(), cancelled ? TaskOutcome.Status.CANCELLED : TaskOutcome.Status.FAILED,
+          since(start), false, cancelled ? null : e);
+    } catch (IOException e) {
+      SolveException se = new SolveException("task " + task.name() + ": " + e.getMessage(), null, null, List.of(),
+          null, e);
+      return new TaskOutcome(task.name(), TaskOutcome.Status.FAILED, since(start), false, se);
+    }
+  }
+
+  private static Duration since(long start) {
+    return Duration.ofNanos(System.nanoTime() - start);
+  }
+
+  private void runTarget(PlannedTask task, PlannedTarget target, CacheWatch cache) throws IOException {
+    Map<String, Path> localDirs = localDirs(target.definition());
+    Path staging = target.kind() == PlannedTarget.Kind.EXPORT
+        ? ExportInstaller.staging(options.projectRoot().resolve(target.destination())) : null;
+    try {
+      Session.Builder sb = Session.builder().name("kiln " + task.name()).sharedKey(options.sharedKey());
+      services.create(localDirs, staging).forEach(sb::addService);
+      try (Session session = sb.start(connection)) {
+        Definition def = localDirs.isEmpty() ? target.definition() : target.definition().withLocalSession(session.id());
+        java.util.function.Consumer<StatusResponse> progress = r -> {
+          cache.accept(r);
+          listener.status(task.name(), def, r);
+        };
+        switch (target.kind()) {
+          case RUN -> new Solver(connection).solve(def.toPb(), SolveOptions.none().withSession(session.id()), progress);
+          case EXPORT -> {
+            new Solver(connection).solve(def.toPb(), SolveOptions.none().withSession(session.id())
+                .withExporter(new SolveOptions.Exporter("local", Map.of())), progress);
+            Path received = staging.resolve(Path.of(target.path()).getFileName().toString());
+            if (!java.nio.file.Files.exists(received, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+              throw new SolveException("export of " + target.path() + " produced nothing", null, null, List.of(),
+                  "check that the path exists in the container", null);
+            }
+            ExportInstaller.install(received, options.projectRoot().resolve(target.destination()));
+          }
+          case PUBLISH -> new ImagePublisher(connection).publish(def.toPb(), target.image(), target.destination(),
+              session.id(), progress);
+        }
+      }
+    } finally {
+      if (staging != null) {
+        ExportInstaller.deleteTree(staging);
+      }
+    }
+  }
+
+  /** The local sources a definition reads, by name, resolved under the project root. */
+  Map<String, Path> localDirs(Definition def) {
+    Map<String, Path> dirs = new TreeMap<>();
+    for (int i = 0; i < def.size(); i++) {
+      Op op = def.op(i);
+      if (op.hasSource() && op.getSource().getIdentifier().startsWith("local://")) {
+        String name = op.getSource().getIdentifier().substring("local://".length());
+        dirs.put(name, options.projectRoot().resolve(name).normalize());
+      }
+    }
+    return dirs;
+  }
+
+  /** Whether every vertex of a task came from the cache. */
+  private static final class CacheWatch {
+    private final Map<String, Boolean> cached = new java.util.concurrent.ConcurrentHashMap<>();
+
+    void accept(StatusResponse r) {
+      r.getVertexesList().forEach(v -> {
+        if (v.hasCompleted()) {
+          cached.put(v.getDigest(), v.getCached());
+        }
+      });
+    }
+
+    boolean allCached() {
+      return !cached.isEmpty() && cached.values().stream().allMatch(Boolean::booleanValue);
+    }
+  }
+
+}

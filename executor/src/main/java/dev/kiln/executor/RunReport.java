@@ -1,0 +1,20 @@
+package dev.kiln.executor;
+
+import java.util.List;
+
+/** The outcome of a run: every planned task, in plan order. */
+public record RunReport(List<TaskOutcome> tasks, boolean interrupted) {
+  public RunReport {
+    tasks = List.copyOf(tasks);
+  }
+
+  /** True when every task succeeded. */
+  public boolean succeeded() {
+    return !interrupted && tasks.stream().allMatch(t -> t.status() == TaskOutcome.Status.SUCCEEDED);
+  }
+
+  /** The tasks that failed. */
+  public List<TaskOutcome> failures() {
+    return tasks.stream().filter(t -> t.status() == TaskOutcome.Status.FAILED).toList();
+  }
+}

@@ -1,0 +1,101 @@
+package dev.kiln.executor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kiln.evaluator.model.Container;
+import dev.kiln.evaluator.model.Pipeline;
+import dev.kiln.evaluator.model.Task;
+import dev.kiln.executor.engine.BuildkitConnection;
+import dev.kiln.executor.engine.EngineImageConfigs;
+import dev.kiln.executor.engine.Engines;
+import dev.kiln.planner.EngineCapabilities;
+import dev.kiln.planner.Plan;
+import dev.kiln.planner.PlannerBuilder;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs planned pipelines on the real engine: parallel tasks, dependencies, failures. */
+@Tag("e2e")
+class PlanRunnerE2ETest {
+  @TempDir Path project;
+
+  private Plan plan(BuildkitConnection c, Pipeline pipeline) {
+    try (EngineImageConfigs images = new EngineImageConfigs(c)) {
+      return PlannerBuilder.preconfigured().setEngineCapabilities(EngineCapabilities.dockerV20_10())
+          .setImageConfigs(images).build().plan(pipeline, List.of());
+    }
+  }
+
+  private static Container sleeper(String marker, String seconds) {
+    return Container.from("busybox:latest").withExec("sh", "-c", "sleep " + seconds + "; echo " + marker);
+  }
+
+  @Test
+  void independentTasksRunInParallelAndDependentsAfter() {
+    String m = UUID.randomUUID().toString();
+    Pipeline p = Pipeline.of(
+        Task.run("a", sleeper(m + "-a", "2")),
+        Task.run("b", sleeper(m + "-b", "2")),
+        Task.run("c", sleeper(m + "-c", "0")).withDependsOn("a", "b"));
+    Map<String, Long> started = new ConcurrentHashMap<>();
+    Map<String, Long> finished = new ConcurrentHashMap<>();
+    try (BuildkitConnection c = Engines.connect()) {
+      long t0 = System.nanoTime();
+      RunReport report = new PlanRunner(c, (dirs, export) -> List.of(),
+          new PlanRunner.Options(4, false, project, "test"), new PlanRunner.Listener() {
+            @Override
+            public void taskStarted(String task) {
+              started.put(task, System.nanoTime() - t0);
+            }
+
+            @Override
+            public void taskFinished(TaskOutcome o) {
+              finished.put(o.task(), System.nanoTime() - t0);
+            }
+          }).run(plan(c, p));
+      assertThat(report.succeeded()).isTrue();
+      // a and b overlap: each started before the other finished
+      assertThat(started.get("a")).isLessThan(finished.get("b"));
+      assertThat(started.get("b")).isLessThan(finished.get("a"));
+      // c waited for both
+      assertThat(started.get("c")).isGreaterThanOrEqualTo(Math.max(finished.get("a"), finished.get("b")));
+      // wall time is near the critical path (2 s), not the sum (4 s)
+      assertThat(finished.get("c") / 1_000_000).isLessThan(3_900);
+    }
+  }
+
+  @Test
+  void aFailureCancelsOthersOrWithKeepGoingOnlySkipsDependents() {
+    String m = UUID.randomUUID().toString();
+    Pipeline p = Pipeline.of(
+        Task.run("bad", Container.from("busybox:latest").withExec("sh", "-c", "echo " + m + "; echo broken >&2; exit 7")),
+        Task.run("slow", sleeper(m + "-slow", "3")),
+        Task.run("after", sleeper(m + "-after", "0")).withDependsOn("bad"));
+    try (BuildkitConnection c = Engines.connect()) {
+      Plan plan = plan(c, p);
+      RunReport failFast = new PlanRunner(c, (d, e) -> List.of(), new PlanRunner.Options(4, false, project, "t"),
+          new PlanRunner.Listener() { }).run(plan);
+      assertThat(outcome(failFast, "bad").status()).isEqualTo(TaskOutcome.Status.FAILED);
+      assertThat(outcome(failFast, "bad").error().exitCode()).hasValue(7);
+      assertThat(outcome(failFast, "bad").error().logTail()).contains("broken");
+      assertThat(outcome(failFast, "slow").status()).isEqualTo(TaskOutcome.Status.CANCELLED);
+      assertThat(outcome(failFast, "after").status()).isEqualTo(TaskOutcome.Status.SKIPPED);
+
+      RunReport keepGoing = new PlanRunner(c, (d, e) -> List.of(), new PlanRunner.Options(4, true, project, "t"),
+          new PlanRunner.Listener() { }).run(plan);
+      assertThat(outcome(keepGoing, "bad").status()).isEqualTo(TaskOutcome.Status.FAILED);
+      assertThat(outcome(keepGoing, "slow").status()).isEqualTo(TaskOutcome.Status.SUCCEEDED);
+      assertThat(outcome(keepGoing, "after").status()).isEqualTo(TaskOutcome.Status.SKIPPED);
+    }
+  }
+
+  private static TaskOutcome outcome(RunReport r, String task) {
+    return r.tasks().stream().filter(t -> t.task().equals(task)).findFirst().orElseThrow();
+  }
+}

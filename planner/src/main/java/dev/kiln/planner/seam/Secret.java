@@ -1,4 +1,0 @@
-package dev.kiln.planner.seam;
-
-/** A secret, by name only; its value is served by the executor's session, never planned. */
-public record Secret(String name) {}
