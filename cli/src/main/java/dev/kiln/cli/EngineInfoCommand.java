@@ -42,6 +42,11 @@ final class EngineInfoCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
+  /** Says when a value was derived rather than answered by the engine (it has no API for it). */
+  private static String source(EngineInfo i, String field) {
+    return i.probed(field) ? "\n" : "  (derived from engine kind, version and image store)\n";
+  }
+
   static String text(EngineInfo i) {
     StringBuilder sb = new StringBuilder();
     sb.append("Engine:     ").append(i.kind().equals("docker") ? "Docker " + i.dockerVersion() + " (embedded BuildKit)" : "buildkitd")
@@ -58,11 +63,11 @@ final class EngineInfoCommand implements Callable<Integer> {
       }
       sb.append('\n');
     }
-    sb.append("Exporters, cache types (derived from engine kind, version and image store):\n");
-    sb.append("Exporters:      ").append(String.join(", ", i.exporters())).append('\n');
-    sb.append("Cache import:   ").append(String.join(", ", i.cacheImports())).append('\n');
-    sb.append("Cache export:   ").append(String.join(", ", i.cacheExports())).append('\n');
-    sb.append("LLB caps (").append(i.llbCaps().size()).append(" enabled):\n");
+    sb.append("Exporters:      ").append(String.join(", ", i.exporters())).append(source(i, "exporters"));
+    sb.append("Cache import:   ").append(String.join(", ", i.cacheImports())).append(source(i, "cacheImports"));
+    sb.append("Cache export:   ").append(String.join(", ", i.cacheExports())).append(source(i, "cacheExports"));
+    sb.append("LLB caps (").append(i.llbCaps().size()).append(" enabled, ")
+        .append(i.probed("llbCaps") ? "probed" : "derived").append("):\n");
     StringBuilder line = new StringBuilder("  ");
     for (String cap : new java.util.TreeSet<>(i.llbCaps())) {
       if (line.length() + cap.length() > 98) {

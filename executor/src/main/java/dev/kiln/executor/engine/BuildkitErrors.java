@@ -36,6 +36,14 @@ final class BuildkitErrors {
     if (code == Status.Code.CANCELLED || Context.current().isCancelled()) {
       return new SolveException("the solve was cancelled", null, null, null, null, List.of(), true, null, e);
     }
+    if (code == Status.Code.RESOURCE_EXHAUSTED && description.contains("message larger than max")) {
+      // Docker up to 26.1 takes at most 4 MiB per gRPC message (buildkit-notes §4).
+      return new SolveException("the engine refused a message as too large: " + description, null, null, null,
+          null, List.of(), false,
+          "large inline files in the pipeline make the definition big; copy them from a local directory "
+              + "instead, or use Docker 27 or later (16 MiB) or buildkitd",
+          e);
+    }
     if (code == Status.Code.DEADLINE_EXCEEDED) {
       return new SolveException("the solve did not finish within its time limit", null, null, null, null,
           List.of(), false, "raise the task's timeout", e);

@@ -3,6 +3,8 @@ package dev.kiln.executor.engine;
 import dev.kiln.executor.proto.control.CacheOptionsEntry;
 import dev.kiln.executor.proto.control.SolveRequest;
 import dev.kiln.executor.proto.control.StatusResponse;
+import dev.kiln.executor.SolveException;
+import dev.kiln.executor.proto.gateway.FileRange;
 import dev.kiln.executor.proto.gateway.PingRequest;
 import dev.kiln.executor.proto.gateway.PongResponse;
 import dev.kiln.executor.proto.gateway.ReadFileRequest;
@@ -13,6 +15,8 @@ import dev.kiln.executor.proto.gateway.ReturnRequest;
 import com.google.rpc.Status;
 import dev.kiln.planner.llb.pb.Definition;
 import dev.kiln.planner.llb.pb.Platform;
+import io.grpc.Context;
+import io.grpc.StatusRuntimeException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -29,15 +33,21 @@ import java.util.function.Consumer;
 public final class Gateway implements AutoCloseable {
   private static final long UNARY_SECONDS = 60;
 
+  /** Files are read in pieces below 4 MiB, the most an old dockerd or grpc-java takes in one message. */
+  static final int READ_CHUNK = 3_984_588;
+
   private final BuildkitConnection connection;
   private final String ref;
   private final CompletableFuture<Map<String, String>> build;
+  private final VertexLog vertices;
   private boolean returned;
 
-  private Gateway(BuildkitConnection connection, String ref, CompletableFuture<Map<String, String>> build) {
+  private Gateway(BuildkitConnection connection, String ref, CompletableFuture<Map<String, String>> build,
+      VertexLog vertices) {
     this.connection = connection;
     this.ref = ref;
     this.build = build;
+    this.vertices = vertices;
   }
 
   /** Opens a gateway build; {@code options} say what happens to the result at {@link #finish}. */
@@ -46,16 +56,19 @@ public final class Gateway implements AutoCloseable {
     SolveRequest.Builder req = Solver.request(options); // no Definition, no Frontend: gateway mode
     Solver solver = new Solver(connection);
     CompletableFuture<Map<String, String>> build = new CompletableFuture<>();
-    Thread t = new Thread(() -> {
+    VertexLog vertices = new VertexLog();
+    // The build runs in the opener's gRPC context, so cancelling that context ends it too.
+    Context context = Context.current();
+    Thread t = new Thread(() -> context.run(() -> {
       try {
-        build.complete(solver.run(req, progress));
+        build.complete(solver.run(req, progress, vertices));
       } catch (RuntimeException e) {
         build.completeExceptionally(e);
       }
-    }, "kiln-gateway-" + req.getRef());
+    }), "kiln-gateway-" + req.getRef());
     t.setDaemon(true);
     t.start();
-    return new Gateway(connection, req.getRef(), build);
+    return new Gateway(connection, req.getRef(), build, vertices);
   }
 
   /** The LLB and frontend capabilities of the engine. */
@@ -63,7 +76,11 @@ public final class Gateway implements AutoCloseable {
     return connection.gateway(ref).withDeadlineAfter(15, TimeUnit.SECONDS).ping(PingRequest.getDefaultInstance());
   }
 
-  /** Solves {@code definition} now (not lazily) and returns the result's ref id. */
+  /**
+   * Solves {@code definition} now (not lazily) and returns the result's ref id.
+   *
+   * @throws SolveException if a step fails
+   */
   public String solve(Definition definition, List<SolveOptions.CacheEntry> cacheImports) {
     var req = dev.kiln.executor.proto.gateway.SolveRequest.newBuilder()
         .setDefinition(definition)
@@ -73,7 +90,12 @@ public final class Gateway implements AutoCloseable {
     for (SolveOptions.CacheEntry c : cacheImports) {
       req.addCacheImports(CacheOptionsEntry.newBuilder().setType(c.type()).putAllAttrs(c.attrs()));
     }
-    var resp = connection.gateway(ref).solve(req.build());
+    dev.kiln.executor.proto.gateway.SolveResponse resp;
+    try {
+      resp = connection.gateway(ref).solve(req.build());
+    } catch (StatusRuntimeException e) {
+      throw BuildkitErrors.fromSolve(e, vertices, connection.address());
+    }
     // Engines answer in the newest form the request allows; older ones use the string forms.
     if (resp.getResult().hasRef()) {
       return resp.getResult().getRef().getId();
@@ -81,11 +103,35 @@ public final class Gateway implements AutoCloseable {
     return resp.getResult().getRefDeprecated().isEmpty() ? resp.getRef() : resp.getResult().getRefDeprecated();
   }
 
-  /** Reads a whole file from a solved result. */
+  /**
+   * Reads a whole file from a solved result, in pieces that stay under every gRPC message limit.
+   *
+   * @throws SolveException if the file cannot be read (missing, a directory, ...)
+   */
   public byte[] readFile(String resultRef, String path) {
-    return connection.gateway(ref).withDeadlineAfter(UNARY_SECONDS, TimeUnit.SECONDS)
-        .readFile(ReadFileRequest.newBuilder().setRef(resultRef).setFilePath(path).build())
-        .getData().toByteArray();
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    while (true) {
+      byte[] piece = readFile(resultRef, path, out.size(), READ_CHUNK);
+      if (piece.length > READ_CHUNK && out.size() == 0) {
+        return piece; // an engine that ignores the range sends the whole file at once
+      }
+      out.write(piece, 0, piece.length);
+      if (piece.length < READ_CHUNK) {
+        return out.toByteArray();
+      }
+    }
+  }
+
+  /** Reads at most {@code length} bytes from {@code offset} of a file in a solved result. */
+  public byte[] readFile(String resultRef, String path, long offset, int length) {
+    try {
+      return connection.gateway(ref).withDeadlineAfter(UNARY_SECONDS, TimeUnit.SECONDS)
+          .readFile(ReadFileRequest.newBuilder().setRef(resultRef).setFilePath(path)
+              .setRange(FileRange.newBuilder().setOffset(offset).setLength(length)).build())
+          .getData().toByteArray();
+    } catch (StatusRuntimeException e) {
+      throw BuildkitErrors.fromSolve(e, vertices, connection.address());
+    }
   }
 
   /** Resolves an image reference to its digest and OCI config JSON. */

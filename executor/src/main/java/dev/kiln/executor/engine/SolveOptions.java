@@ -13,13 +13,15 @@ import java.util.Objects;
  * @param cacheImports remote cache sources
  * @param cacheExports remote cache destinations
  * @param entitlements e.g. {@code network.host}
+ * @param frontendAttrs {@code SolveRequest.FrontendAttrs}, for a frontend solve or the gateway
  */
 public record SolveOptions(
     String sessionId,
     List<Exporter> exporters,
     List<CacheEntry> cacheImports,
     List<CacheEntry> cacheExports,
-    List<String> entitlements) {
+    List<String> entitlements,
+    Map<String, String> frontendAttrs) {
 
   /** An exporter type ({@code local}, {@code image}, {@code moby}, {@code tar}...) and its attributes. */
   public record Exporter(String type, Map<String, String> attrs) {
@@ -42,22 +44,60 @@ public record SolveOptions(
     cacheImports = List.copyOf(cacheImports);
     cacheExports = List.copyOf(cacheExports);
     entitlements = List.copyOf(entitlements);
+    frontendAttrs = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(frontendAttrs));
+  }
+
+  /** Options without frontend attributes. */
+  public SolveOptions(String sessionId, List<Exporter> exporters, List<CacheEntry> cacheImports,
+      List<CacheEntry> cacheExports, List<String> entitlements) {
+    this(sessionId, exporters, cacheImports, cacheExports, entitlements, Map.of());
   }
 
   /** No session, no exports: build only. */
   public static SolveOptions none() {
-    return new SolveOptions(null, List.of(), List.of(), List.of(), List.of());
+    return new SolveOptions(null, List.of(), List.of(), List.of(), List.of(), Map.of());
   }
 
   /** These options with the given session. */
   public SolveOptions withSession(String id) {
-    return new SolveOptions(id, exporters, cacheImports, cacheExports, entitlements);
+    return new SolveOptions(id, exporters, cacheImports, cacheExports, entitlements, frontendAttrs);
   }
 
   /** These options with one more exporter. */
   public SolveOptions withExporter(Exporter e) {
     List<Exporter> all = new java.util.ArrayList<>(exporters);
     all.add(e);
-    return new SolveOptions(sessionId, all, cacheImports, cacheExports, entitlements);
+    return new SolveOptions(sessionId, all, cacheImports, cacheExports, entitlements, frontendAttrs);
+  }
+
+  /** These options with one more cache import. */
+  public SolveOptions withCacheImport(CacheEntry c) {
+    return new SolveOptions(sessionId, exporters, append(cacheImports, c), cacheExports, entitlements,
+        frontendAttrs);
+  }
+
+  /** These options with one more cache export. */
+  public SolveOptions withCacheExport(CacheEntry c) {
+    return new SolveOptions(sessionId, exporters, cacheImports, append(cacheExports, c), entitlements,
+        frontendAttrs);
+  }
+
+  /** These options with one more entitlement, e.g. {@code network.host}. */
+  public SolveOptions withEntitlement(String entitlement) {
+    return new SolveOptions(sessionId, exporters, cacheImports, cacheExports, append(entitlements, entitlement),
+        frontendAttrs);
+  }
+
+  /** These options with the frontend attribute {@code key} set to {@code value}. */
+  public SolveOptions withFrontendAttr(String key, String value) {
+    Map<String, String> attrs = new java.util.TreeMap<>(frontendAttrs);
+    attrs.put(key, value);
+    return new SolveOptions(sessionId, exporters, cacheImports, cacheExports, entitlements, attrs);
+  }
+
+  private static <T> List<T> append(List<T> list, T item) {
+    List<T> all = new java.util.ArrayList<>(list);
+    all.add(Objects.requireNonNull(item));
+    return all;
   }
 }

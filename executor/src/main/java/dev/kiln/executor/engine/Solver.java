@@ -65,6 +65,7 @@ public final class Solver {
     options.cacheExports().forEach(c -> cache.addExports(entry(c)));
     req.setCache(cache);
     req.addAllEntitlements(options.entitlements());
+    req.putAllFrontendAttrs(options.frontendAttrs());
     return req;
   }
 
@@ -77,7 +78,11 @@ public final class Solver {
   }
 
   Map<String, String> run(SolveRequest.Builder req, Consumer<StatusResponse> progress) {
-    VertexLog vertices = new VertexLog();
+    return run(req, progress, new VertexLog());
+  }
+
+  /** Runs the solve while following its status, merged into {@code vertices}. */
+  Map<String, String> run(SolveRequest.Builder req, Consumer<StatusResponse> progress, VertexLog vertices) {
     CountDownLatch statusDone = new CountDownLatch(1);
     Context.CancellableContext statusContext = Context.current().withCancellation();
     statusContext.run(() -> connection.controlAsync().status(

@@ -72,4 +72,15 @@ class BuildkitErrorsTest {
       assertThat(s.cancelled()).isFalse();
     });
   }
+
+  @Test
+  void anOversizedMessageSaysWhyAndWhatToDo() {
+    var e = BuildkitErrors.fromSolve(Status.RESOURCE_EXHAUSTED
+        .withDescription("grpc: received message larger than max (5242880 vs. 4194304)").asRuntimeException(),
+        new VertexLog(), DOCKER);
+    assertThat(e).isInstanceOfSatisfying(SolveException.class, s -> {
+      assertThat(s.getMessage()).contains("too large").contains("5242880 vs. 4194304");
+      assertThat(s.hint()).hasValueSatisfying(h -> assertThat(h).contains("Docker 27"));
+    });
+  }
 }

@@ -56,6 +56,35 @@ class SolverE2ETest {
   }
 
   @Test
+  void readsAFileLargerThanOneGrpcMessageInRanges() throws Exception {
+    String marker = UUID.randomUUID().toString();
+    // 9 MiB plus a tail: more than Docker's and grpc-java's 4 MiB message limits, not a chunk multiple.
+    var def = new Marshaller().marshal(busybox()
+        .run(Exec.of("sh", "-c", "echo " + marker + " > /big && head -c 9437184 /dev/urandom >> /big && echo end >> /big"))
+        .root()).toPb();
+    try (Gateway gw = Gateway.open(engine, SolveOptions.none(), r -> { })) {
+      String ref = gw.solve(def, List.of());
+      byte[] data = gw.readFile(ref, "/big");
+      assertThat(data.length).isEqualTo(marker.length() + 1 + 9_437_184 + 4);
+      assertThat(new String(data, 0, marker.length(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(marker);
+      assertThat(new String(data, data.length - 4, 4, java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("end\n");
+    }
+  }
+
+  @Test
+  void aFailingStepInGatewayModeReportsCommandAndExitCode() {
+    String marker = UUID.randomUUID().toString();
+    var def = new Marshaller().marshal(busybox().run(Exec.of("sh", "-c", "echo " + marker + "; exit 7")).root()).toPb();
+    try (Gateway gw = Gateway.open(engine, SolveOptions.none(), r -> { })) {
+      assertThatThrownBy(() -> gw.solve(def, List.of()))
+          .isInstanceOfSatisfying(SolveException.class, e -> {
+            assertThat(e.exitCode()).hasValue(7);
+            assertThat(e.command()).hasValueSatisfying(c -> assertThat(c).contains(marker));
+          });
+    }
+  }
+
+  @Test
   void pingReportsLlbCapabilities() {
     try (Gateway gw = Gateway.open(engine, SolveOptions.none(), r -> { })) {
       var caps = gw.ping().getLLBCapsList().stream().map(c -> c.getID()).toList();
