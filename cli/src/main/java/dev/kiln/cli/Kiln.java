@@ -15,6 +15,9 @@ import picocli.CommandLine.Option;
     subcommands = {
       EngineCommand.class,
       PlanCommand.class,
+      ValidateCommand.class,
+      ListCommand.class,
+      InitCommand.class,
       CommandLine.HelpCommand.class,
     },
     exitCodeListHeading = "%nExit codes:%n",
