@@ -20,8 +20,6 @@ import picocli.CommandLine.Spec;
 /** {@code kiln list}: a pipeline's tasks with their descriptions, and its parameters. */
 @Command(name = "list", description = "List the pipeline's tasks (with descriptions) and parameters.")
 final class ListCommand implements Callable<Integer> {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
   @Spec CommandSpec spec;
 
   @Option(names = {"-f", "--file"}, defaultValue = "pipeline.pkl", paramLabel = "FILE",
@@ -87,7 +85,8 @@ final class ListCommand implements Callable<Integer> {
   }
 
   static String json(Pipeline pipeline) throws Exception {
-    ObjectNode root = JSON.createObjectNode();
+    ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    ObjectNode root = mapper.createObjectNode();
     var tasks = root.putArray("tasks");
     for (Task t : pipeline.tasks().values()) {
       ObjectNode n = tasks.addObject();
@@ -105,6 +104,6 @@ final class ListCommand implements Callable<Integer> {
       n.putPOJO("default", p.defaultValue());
       n.putPOJO("value", p.value());
     }
-    return JSON.writeValueAsString(root) + "\n";
+    return mapper.writeValueAsString(root) + "\n";
   }
 }
