@@ -144,7 +144,7 @@ final class PipelineChecks {
     Path resolved = root.resolve(hostPath).normalize();
     if (!resolved.startsWith(root)) {
       throw new PipelineException(what + " `" + hostPath + "` of task `" + task.name()
-          + "` is outside the project root " + PklErrors.display(root),
+          + "` is outside the project root",
           source.literal(task.name(), hostPath), "use a path inside the project, without `..` above its root");
     }
     return resolved;
