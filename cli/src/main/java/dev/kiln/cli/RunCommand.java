@@ -5,6 +5,7 @@ import dev.kiln.executor.JUnitReport;
 import dev.kiln.executor.JsonProgress;
 import dev.kiln.executor.PlainProgress;
 import dev.kiln.executor.SecretMasker;
+import dev.kiln.executor.secrets.SecretStore;
 import dev.kiln.executor.PlanRunner;
 import dev.kiln.executor.RunReport;
 import dev.kiln.executor.SolveException;
@@ -92,8 +93,20 @@ final class RunCommand implements Callable<Integer> {
         }
         plan = builder.build().plan(pipeline, tasks);
       }
-      SecretMasker masker = SecretMasker.of(List.of());
-      PlanRunner runner = new PlanRunner(connection, SessionServicesFactory.forProject(),
+      // Only the secrets of the tasks that will run must be available.
+      java.util.Set<String> used = new java.util.TreeSet<>();
+      plan.tasks().forEach(t -> used.addAll(t.secrets()));
+      java.util.Map<String, String> providers = new java.util.TreeMap<>(ModelSecrets.providers(pipeline));
+      providers.keySet().retainAll(used);
+      SecretStore secrets = new SecretStore(providers, System.getenv(), project);
+      SecretMasker masker;
+      try {
+        masker = SecretMasker.of(secrets.resolveAll()); // known before any output is shown
+      } catch (IOException e) {
+        throw new dev.kiln.evaluator.PipelineException(e.getMessage(), dev.kiln.evaluator.SourceLocation.of(file),
+            "set the variable or create the file before running, or remove the secret from the pipeline");
+      }
+      PlanRunner runner = new PlanRunner(connection, SessionServicesFactory.forProject(secrets),
           new PlanRunner.Options(parallel, keepGoing, project, sharedKey(project)),
           listener(out, masker));
       Thread hook = new Thread(runner::interrupt, "kiln-interrupt");

@@ -4,6 +4,8 @@ import dev.kiln.executor.PlanRunner;
 import dev.kiln.executor.auth.AuthService;
 import dev.kiln.executor.auth.DockerCredentials;
 import dev.kiln.executor.filesync.FileSendService;
+import dev.kiln.executor.secrets.SecretStore;
+import dev.kiln.executor.secrets.SecretsService;
 import dev.kiln.executor.filesync.FileSyncService;
 import io.grpc.ServerServiceDefinition;
 import java.util.ArrayList;
@@ -13,11 +15,12 @@ import java.util.List;
 final class SessionServicesFactory {
   private SessionServicesFactory() {}
 
-  static PlanRunner.SessionServices forProject() {
+  static PlanRunner.SessionServices forProject(SecretStore secrets) {
     DockerCredentials credentials = DockerCredentials.load(System.getenv());
     return (localDirs, exportTo) -> {
       List<ServerServiceDefinition> services = new ArrayList<>();
       services.add(new AuthService(credentials).bindService());
+      services.add(new SecretsService(secrets).bindService());
       if (exportTo != null) {
         services.add(new FileSendService(exportTo).bindService());
       }
