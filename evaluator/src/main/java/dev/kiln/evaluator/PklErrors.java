@@ -79,7 +79,8 @@ final class PklErrors implements StackFrameTransformer {
       }
     }
     String msg = message.toString().strip().replace("\n\n", "\n")
-        .replace(Path.of("").toAbsolutePath().toUri().toString(), "");
+        .replace(Path.of("").toAbsolutePath().toUri().toString(), "")
+        .replace("\nIOException: ", "\n");
     if (msg.startsWith("Refusing to load module") || msg.startsWith("No module loader is registered")) {
       hint = "pipelines are evaluated offline and sandboxed: they may import only files under the"
           + " project root, Kiln's schema and `pkl:` modules (no http(s): or package: imports)";
