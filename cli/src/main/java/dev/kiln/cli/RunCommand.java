@@ -43,6 +43,8 @@ final class RunCommand implements Callable<Integer> {
 
   @Mixin EngineOptions engineOptions;
 
+  @picocli.CommandLine.Mixin PipelineOptions pipelineOptions;
+
   @Parameters(paramLabel = "TASK", description = "Tasks to run (with what they depend on).")
   List<String> tasks = new ArrayList<>();
 
@@ -65,7 +67,8 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--junit", paramLabel = "FILE", description = "Also write a JUnit XML report of the tasks.")
   Path junit;
 
-  PipelineLoader loader = PipelineLoader.EVALUATOR;
+  /** Tests replace this; by default the evaluator with this command's --param/--params-file. */
+  PipelineLoader loader;
 
   @Override
   public Integer call() throws IOException {
@@ -76,7 +79,7 @@ final class RunCommand implements Callable<Integer> {
     if (parallel < 1) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--parallel must be at least 1");
     }
-    var pipeline = loader.load(file);
+    var pipeline = (loader != null ? loader : (PipelineLoader) f -> pipelineOptions.evaluator().evaluate(f)).load(file);
     Path project = file.toAbsolutePath().getParent();
     PrintWriter out = spec.commandLine().getOut();
     try (BuildkitConnection connection = EngineConnector.connect(engineOptions.engine, System.getenv())) {
