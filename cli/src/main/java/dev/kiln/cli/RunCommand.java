@@ -112,7 +112,11 @@ final class RunCommand implements Callable<Integer> {
       PlanRunner runner = new PlanRunner(connection, SessionServicesFactory.forProject(secrets),
           new PlanRunner.Options(parallel, keepGoing, project, sharedKey(project)),
           listener(out, masker));
-      Thread hook = new Thread(runner::interrupt, "kiln-interrupt");
+      Thread hook = new Thread(() -> {
+        // Ctrl-C: cancel the solves on the engine before the JVM exits (with 130, SIGINT's code).
+        runner.interrupt();
+        runner.awaitFinished(java.time.Duration.ofSeconds(10));
+      }, "kiln-interrupt");
       Runtime.getRuntime().addShutdownHook(hook);
       RunReport report;
       try {

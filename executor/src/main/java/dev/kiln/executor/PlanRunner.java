@@ -78,6 +78,7 @@ public final class PlanRunner {
   private final Options options;
   private final Listener listener;
   private final AtomicBoolean interrupted = new AtomicBoolean();
+  private final java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
   private final List<Future<TaskOutcome>> running = new ArrayList<>();
 
   public PlanRunner(BuildkitConnection connection, SessionServices services, Options options, Listener listener) {
@@ -95,8 +96,29 @@ public final class PlanRunner {
     }
   }
 
+  /**
+   * Waits up to {@code timeout} for {@link #run} to return, so that an interrupted run has told the
+   * engine to cancel its solves before the process exits.
+   */
+  public boolean awaitFinished(Duration timeout) {
+    try {
+      return finished.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
   /** Runs every task of {@code plan}. */
   public RunReport run(Plan plan) {
+    try {
+      return runTasks(plan);
+    } finally {
+      finished.countDown();
+    }
+  }
+
+  private RunReport runTasks(Plan plan) {
     Map<String, PlannedTask> tasks = new LinkedHashMap<>();
     plan.tasks().forEach(t -> tasks.put(t.name(), t));
     Map<String, TaskOutcome> outcomes = new TreeMap<>();
