@@ -98,17 +98,24 @@ public final class BuildkitConnection implements AutoCloseable {
   }
 
   private static void join(EngineAddress address, LocalChannel ch) {
+    Dialer.Conn conn;
     try {
-      Dialer.Conn conn = address.kind() == EngineAddress.Kind.DOCKER
+      conn = address.kind() == EngineAddress.Kind.DOCKER
           ? Dialer.hijack(address, "/grpc", List.of())
           : Dialer.connect(address);
+    } catch (IOException | RuntimeException e) {
+      ch.close();
+      return;
+    }
+    // The pipe must be in place before the first read: a handler added from another thread is
+    // skipped until the event loop has run its handlerAdded, and the bytes read meanwhile (grpc's
+    // HTTP/2 preface) would be dropped. So add it, and start reading, on the channel's own loop.
+    ch.eventLoop().execute(() -> {
       ch.pipeline().addLast(new Pipe(Pipe.sink(conn.out(), conn)));
       Pipe.pump(conn.in(), ch, "kiln-engine-read", e -> { });
       ch.config().setAutoRead(true);
       ch.read();
-    } catch (IOException | RuntimeException e) {
-      ch.close();
-    }
+    });
   }
 
   static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
