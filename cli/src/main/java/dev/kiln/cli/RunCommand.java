@@ -5,6 +5,7 @@ import dev.kiln.executor.JUnitReport;
 import dev.kiln.executor.JsonProgress;
 import dev.kiln.executor.PlainProgress;
 import dev.kiln.executor.SecretMasker;
+import dev.kiln.executor.TtyProgress;
 import dev.kiln.executor.secrets.SecretStore;
 import dev.kiln.executor.PlanRunner;
 import dev.kiln.executor.RunReport;
@@ -60,8 +61,8 @@ final class RunCommand implements Callable<Integer> {
   boolean keepGoing;
 
   @Option(names = "--progress", defaultValue = "auto", paramLabel = "MODE",
-      description = "plain, json or auto (default: ${DEFAULT-VALUE}: GitHub Actions groups when GITHUB_ACTIONS=true,"
-          + " else plain).")
+      description = "tty, plain, json or auto (default: ${DEFAULT-VALUE}: GitHub Actions groups when"
+          + " GITHUB_ACTIONS=true, a live view on a terminal, else plain).")
   String progress;
 
   @Option(names = "--junit", paramLabel = "FILE", description = "Also write a JUnit XML report of the tasks.")
@@ -72,9 +73,9 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    if (!List.of("auto", "plain", "json").contains(progress)) {
+    if (!List.of("auto", "tty", "plain", "json").contains(progress)) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-          "Invalid value for option '--progress': '" + progress + "' (expected plain, json or auto)");
+          "Invalid value for option '--progress': '" + progress + "' (expected tty, plain, json or auto)");
     }
     if (parallel < 1) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--parallel must be at least 1");
@@ -145,6 +146,16 @@ final class RunCommand implements Callable<Integer> {
     }
     if (progress.equals("auto") && "true".equals(System.getenv("GITHUB_ACTIONS"))) {
       return new GithubActionsProgress(out, masker);
+    }
+    if (progress.equals("tty") || (progress.equals("auto") && System.console() != null
+        && !"dumb".equals(System.getenv("TERM")) && System.getenv("CI") == null)) {
+      int columns = 100;
+      try {
+        columns = Integer.parseInt(System.getenv().getOrDefault("COLUMNS", "100"));
+      } catch (NumberFormatException e) {
+        // keep the default width
+      }
+      return new TtyProgress(out, masker, columns);
     }
     return new PlainProgress(out, masker);
   }

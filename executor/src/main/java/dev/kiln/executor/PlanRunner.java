@@ -53,6 +53,9 @@ public final class PlanRunner {
     default void status(String task, Definition definition, StatusResponse update) {}
 
     default void taskFinished(TaskOutcome outcome) {}
+
+    /** The run is over; nothing more will be reported. */
+    default void runFinished(RunReport report) {}
   }
 
   /**
@@ -181,7 +184,9 @@ public final class PlanRunner {
       }
       all.add(o);
     }
-    return new RunReport(all, interrupted.get());
+    RunReport report = new RunReport(all, interrupted.get());
+    listener.runFinished(report);
+    return report;
   }
 
   private static boolean ready(PlannedTask t, Map<String, TaskOutcome> outcomes) {
@@ -290,7 +295,8 @@ public final class PlanRunner {
 
     void accept(StatusResponse r) {
       r.getVertexesList().forEach(v -> {
-        if (v.hasCompleted()) {
+        // Resolving an image reference is redone on every solve and never reports "cached".
+        if (v.hasCompleted() && !v.getName().startsWith("docker-image://")) {
           cached.put(v.getDigest(), v.getCached());
         }
       });
