@@ -26,12 +26,16 @@ public final class EngineProbe {
   public static EngineInfo probe(BuildkitConnection connection) throws IOException {
     boolean docker = connection.address().kind() == EngineAddress.Kind.DOCKER;
     List<EngineInfo.Worker> workers = new ArrayList<>();
+    String workerVersion = null;
     for (WorkerRecord w : connection.control().withDeadlineAfter(30, TimeUnit.SECONDS)
         .listWorkers(ListWorkersRequest.getDefaultInstance()).getRecordList()) {
       List<String> platforms = new ArrayList<>();
       w.getPlatformsList().forEach(p -> platforms.add(
           p.getOS() + "/" + p.getArchitecture() + (p.getVariant().isEmpty() ? "" : "/" + p.getVariant())));
-      String snapshotter = w.getLabelsOrDefault(SNAPSHOTTER_LABEL, w.getLabelsOrDefault("org.mobyproject.buildkit.worker.snapshotter", ""));
+      String snapshotter = w.getLabelsOrDefault(SNAPSHOTTER_LABEL, "");
+      if (w.hasBuildkitVersion() && !w.getBuildkitVersion().getVersion().isEmpty()) {
+        workerVersion = w.getBuildkitVersion().getVersion(); // v0.11+
+      }
       workers.add(new EngineInfo.Worker(w.getID(), platforms, snapshotter,
           docker && w.getLabelsMap().containsKey(SNAPSHOTTER_LABEL)));
     }
@@ -47,8 +51,10 @@ public final class EngineProbe {
       if (e.getStatus().getCode() != Status.Code.UNIMPLEMENTED) {
         throw e;
       }
-      version = null;
-      versionSource = EngineInfo.DERIVED;
+      // Before v0.11 there is no Info RPC; a worker may still say (it cannot before v0.11 either,
+      // but a daemon that disables Info could).
+      version = workerVersion;
+      versionSource = workerVersion != null ? EngineInfo.PROBED : EngineInfo.DERIVED;
     }
     if (docker) {
       Object v = connection.dockerVersion().get("Version");
