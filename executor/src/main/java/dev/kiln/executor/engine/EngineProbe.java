@@ -51,8 +51,7 @@ public final class EngineProbe {
       if (e.getStatus().getCode() != Status.Code.UNIMPLEMENTED) {
         throw e;
       }
-      // Before v0.11 there is no Info RPC; a worker may still say (it cannot before v0.11 either,
-      // but a daemon that disables Info could).
+      // No Info RPC (before v0.11): a worker record's version, if one reports it, else derived below.
       version = workerVersion;
       versionSource = workerVersion != null ? EngineInfo.PROBED : EngineInfo.DERIVED;
     }
