@@ -24,6 +24,18 @@ public final class EngineProbe {
 
   /** Probes the engine behind {@code connection}. */
   public static EngineInfo probe(BuildkitConnection connection) throws IOException {
+    try {
+      return ask(connection);
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.UNAVAILABLE) {
+        throw BuildkitErrors.unavailable("the engine does not answer BuildKit's API", connection.address(), e,
+            connection.dialFailure());
+      }
+      throw e;
+    }
+  }
+
+  private static EngineInfo ask(BuildkitConnection connection) throws IOException {
     boolean docker = connection.address().kind() == EngineAddress.Kind.DOCKER;
     List<EngineInfo.Worker> workers = new ArrayList<>();
     String workerVersion = null;
