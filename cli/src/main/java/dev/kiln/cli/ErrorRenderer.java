@@ -1,5 +1,7 @@
 package dev.kiln.cli;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.evaluator.KilnException;
 import dev.kiln.evaluator.SourceLocation;
 import java.io.IOException;
@@ -21,6 +23,20 @@ final class ErrorRenderer {
     e.location().ifPresent(loc -> codeFrame(loc, out));
     e.hint().ifPresent(h -> out.append("hint: ").append(h).append('\n'));
     return out.toString();
+  }
+
+  /** {@code e} for tools: {@code {"message", "location": {"file", "line", "column"}, "hint"}}. */
+  static ObjectNode json(KilnException e) {
+    ObjectNode error = JsonNodeFactory.instance.objectNode();
+    error.put("message", e.getMessage());
+    e.location().ifPresent(loc -> {
+      ObjectNode l = error.putObject("location");
+      l.put("file", loc.file().toString());
+      l.put("line", loc.line());
+      l.put("column", loc.column());
+    });
+    e.hint().ifPresent(h -> error.put("hint", h));
+    return error;
   }
 
   private static void codeFrame(SourceLocation loc, StringBuilder out) {

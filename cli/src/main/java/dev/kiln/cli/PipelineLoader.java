@@ -1,15 +1,11 @@
 package dev.kiln.cli;
 
 import dev.kiln.evaluator.PipelineException;
-import dev.kiln.evaluator.SourceLocation;
+import dev.kiln.evaluator.PipelineEvaluator;
 import dev.kiln.evaluator.model.Pipeline;
 import java.nio.file.Path;
 
-/**
- * <b>Seam to the evaluator.</b> Loads {@code pipeline.pkl} into what the planner plans. The
- * evaluator's API did not exist when {@code kiln plan} was written; when it lands, {@link
- * #EVALUATOR} calls it (and adapts its model), and nothing else in the command changes.
- */
+/** Loads {@code pipeline.pkl} into what the planner plans; tests substitute a fixed pipeline. */
 @FunctionalInterface
 interface PipelineLoader {
   /**
@@ -19,10 +15,6 @@ interface PipelineLoader {
    */
   Pipeline load(Path file);
 
-  /** The production loader: until the evaluator is merged, a clear error instead of a guess. */
-  PipelineLoader EVALUATOR = file -> {
-    throw new PipelineException("this build of kiln cannot evaluate pipelines yet",
-        SourceLocation.of(file), "the evaluator module is not merged into this build; plan from the"
-            + " planner's Java API (PlannerBuilder) meanwhile");
-  };
+  /** The production loader: the sandboxed evaluator with default settings. */
+  PipelineLoader EVALUATOR = file -> PipelineEvaluator.builder().build().evaluate(file);
 }

@@ -48,6 +48,8 @@ final class PlanCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  @picocli.CommandLine.Mixin PipelineOptions pipelineOptions;
+
   @Parameters(paramLabel = "TASK", description = "Tasks to plan (with what they depend on).")
   List<String> tasks = new ArrayList<>();
 
@@ -63,12 +65,13 @@ final class PlanCommand implements Callable<Integer> {
       converter = AssumedEngineConverter.class)
   AssumedEngine engine;
 
-  PipelineLoader loader = PipelineLoader.EVALUATOR;
+  /** Tests replace this; by default the evaluator with this command's --param/--params-file. */
+  PipelineLoader loader;
 
   @Override
   public Integer call() {
     PlanFormat planFormat = parseFormat(format);
-    Pipeline pipeline = loader.load(file);
+    Pipeline pipeline = (loader != null ? loader : (PipelineLoader) f -> pipelineOptions.evaluator().evaluate(f)).load(file);
     PlannerBuilder builder = PlannerBuilder.preconfigured().setEngineCapabilities(
         engine == AssumedEngine.LATEST ? EngineCapabilities.latest() : EngineCapabilities.dockerV20_10());
     Path project = file.toAbsolutePath().getParent();

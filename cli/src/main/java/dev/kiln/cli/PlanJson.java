@@ -46,6 +46,14 @@ final class PlanJson {
           g.put("destination", target.destination());
         }
         g.put("result", target.definition().resultDigest());
+        if (target.kind() == PlannedTarget.Kind.PUBLISH) {
+          ObjectNode image = g.putObject("image");
+          strings(image.putArray("env"), target.image().env());
+          image.put("workingDir", target.image().workingDir());
+          image.put("user", target.image().user());
+          strings(image.putArray("entrypoint"), target.image().entrypoint());
+          strings(image.putArray("cmd"), target.image().cmd());
+        }
         strings(g.putArray("caps"), target.definition().caps());
         ArrayNode ops = g.putArray("ops");
         for (PlannedOp op : PlannedOp.of(target.definition())) {

@@ -1,6 +1,12 @@
 package dev.kiln.cli;
 
+import dev.kiln.executor.GithubActionsProgress;
+import dev.kiln.executor.JUnitReport;
+import dev.kiln.executor.JsonProgress;
 import dev.kiln.executor.PlainProgress;
+import dev.kiln.executor.SecretMasker;
+import dev.kiln.executor.TtyProgress;
+import dev.kiln.executor.secrets.SecretStore;
 import dev.kiln.executor.PlanRunner;
 import dev.kiln.executor.RunReport;
 import dev.kiln.executor.SolveException;
@@ -38,6 +44,8 @@ final class RunCommand implements Callable<Integer> {
 
   @Mixin EngineOptions engineOptions;
 
+  @picocli.CommandLine.Mixin PipelineOptions pipelineOptions;
+
   @Parameters(paramLabel = "TASK", description = "Tasks to run (with what they depend on).")
   List<String> tasks = new ArrayList<>();
 
@@ -52,14 +60,27 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--keep-going", description = "Let tasks unrelated to a failure finish.")
   boolean keepGoing;
 
-  PipelineLoader loader = PipelineLoader.EVALUATOR;
+  @Option(names = "--progress", defaultValue = "auto", paramLabel = "MODE",
+      description = "tty, plain, json or auto (default: ${DEFAULT-VALUE}: GitHub Actions groups when"
+          + " GITHUB_ACTIONS=true, a live view on a terminal, else plain).")
+  String progress;
+
+  @Option(names = "--junit", paramLabel = "FILE", description = "Also write a JUnit XML report of the tasks.")
+  Path junit;
+
+  /** Tests replace this; by default the evaluator with this command's --param/--params-file. */
+  PipelineLoader loader;
 
   @Override
   public Integer call() throws IOException {
+    if (!List.of("auto", "tty", "plain", "json").contains(progress)) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "Invalid value for option '--progress': '" + progress + "' (expected tty, plain, json or auto)");
+    }
     if (parallel < 1) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--parallel must be at least 1");
     }
-    var pipeline = loader.load(file);
+    var pipeline = (loader != null ? loader : (PipelineLoader) f -> pipelineOptions.evaluator().evaluate(f)).load(file);
     Path project = file.toAbsolutePath().getParent();
     PrintWriter out = spec.commandLine().getOut();
     try (BuildkitConnection connection = EngineConnector.connect(engineOptions.engine, System.getenv())) {
@@ -76,10 +97,27 @@ final class RunCommand implements Callable<Integer> {
         }
         plan = builder.build().plan(pipeline, tasks);
       }
-      PlanRunner runner = new PlanRunner(connection, SessionServicesFactory.forProject(),
+      // Only the secrets of the tasks that will run must be available.
+      java.util.Set<String> used = new java.util.TreeSet<>();
+      plan.tasks().forEach(t -> used.addAll(t.secrets()));
+      java.util.Map<String, String> providers = new java.util.TreeMap<>(ModelSecrets.providers(pipeline));
+      providers.keySet().retainAll(used);
+      SecretStore secrets = new SecretStore(providers, System.getenv(), project);
+      SecretMasker masker;
+      try {
+        masker = SecretMasker.of(secrets.resolveAll()); // known before any output is shown
+      } catch (IOException e) {
+        throw new dev.kiln.evaluator.PipelineException(e.getMessage(), dev.kiln.evaluator.SourceLocation.of(file),
+            "set the variable or create the file before running, or remove the secret from the pipeline");
+      }
+      PlanRunner runner = new PlanRunner(connection, SessionServicesFactory.forProject(secrets),
           new PlanRunner.Options(parallel, keepGoing, project, sharedKey(project)),
-          new PlainProgress(out, s -> s));
-      Thread hook = new Thread(runner::interrupt, "kiln-interrupt");
+          listener(out, masker));
+      Thread hook = new Thread(() -> {
+        // Ctrl-C: cancel the solves on the engine before the JVM exits (with 130, SIGINT's code).
+        runner.interrupt();
+        runner.awaitFinished(java.time.Duration.ofSeconds(10));
+      }, "kiln-interrupt");
       Runtime.getRuntime().addShutdownHook(hook);
       RunReport report;
       try {
@@ -91,7 +129,10 @@ final class RunCommand implements Callable<Integer> {
           // already shutting down (Ctrl-C): the hook is running
         }
       }
-      printSummary(report, spec.commandLine().getErr());
+      if (junit != null) {
+        JUnitReport.write(report, "kiln " + project.getFileName(), junit, masker);
+      }
+      printSummary(report, spec.commandLine().getErr(), masker);
       if (report.interrupted()) {
         return ExitCodes.INTERRUPTED;
       }
@@ -99,15 +140,35 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
-  private static void printSummary(RunReport report, PrintWriter err) {
+  private PlanRunner.Listener listener(PrintWriter out, SecretMasker masker) {
+    if (progress.equals("json")) {
+      return new JsonProgress(out, masker);
+    }
+    if (progress.equals("auto") && "true".equals(System.getenv("GITHUB_ACTIONS"))) {
+      return new GithubActionsProgress(out, masker);
+    }
+    if (progress.equals("tty") || (progress.equals("auto") && System.console() != null
+        && !"dumb".equals(System.getenv("TERM")) && System.getenv("CI") == null)) {
+      int columns = 100;
+      try {
+        columns = Integer.parseInt(System.getenv().getOrDefault("COLUMNS", "100"));
+      } catch (NumberFormatException e) {
+        // keep the default width
+      }
+      return new TtyProgress(out, masker, columns);
+    }
+    return new PlainProgress(out, masker);
+  }
+
+  private static void printSummary(RunReport report, PrintWriter err, SecretMasker mask) {
     for (TaskOutcome failed : report.failures()) {
       SolveException e = failed.error();
       err.println();
-      err.println("task " + failed.task() + " failed: " + e.getMessage());
-      e.step().ifPresent(s -> err.println("  step: " + s));
+      err.println(mask.apply("task " + failed.task() + " failed: " + e.getMessage()));
+      e.step().ifPresent(s -> err.println(mask.apply("  step: " + s)));
       if (!e.logTail().isEmpty()) {
         err.println("  last " + e.logTail().size() + " lines of its output:");
-        e.logTail().forEach(l -> err.println("    " + l));
+        e.logTail().forEach(l -> err.println(mask.apply("    " + l)));
       }
     }
     long skipped = report.tasks().stream().filter(t -> t.status() == TaskOutcome.Status.SKIPPED).count();

@@ -3,7 +3,11 @@ package dev.kiln.cli;
 import dev.kiln.executor.PlanRunner;
 import dev.kiln.executor.auth.AuthService;
 import dev.kiln.executor.auth.DockerCredentials;
-import io.grpc.BindableService;
+import dev.kiln.executor.filesync.FileSendService;
+import dev.kiln.executor.secrets.SecretStore;
+import dev.kiln.executor.secrets.SecretsService;
+import dev.kiln.executor.filesync.FileSyncService;
+import io.grpc.ServerServiceDefinition;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,15 +15,18 @@ import java.util.List;
 final class SessionServicesFactory {
   private SessionServicesFactory() {}
 
-  static PlanRunner.SessionServices forProject() {
+  static PlanRunner.SessionServices forProject(SecretStore secrets) {
     DockerCredentials credentials = DockerCredentials.load(System.getenv());
     return (localDirs, exportTo) -> {
-      if (!localDirs.isEmpty() || exportTo != null) {
-        throw new dev.kiln.executor.SolveException("local sources and exports need the file sync services,"
-            + " which this build does not include yet", null, null, List.of(), null, null);
+      List<ServerServiceDefinition> services = new ArrayList<>();
+      services.add(new AuthService(credentials).bindService());
+      services.add(new SecretsService(secrets).bindService());
+      if (exportTo != null) {
+        services.add(new FileSendService(exportTo).bindService());
       }
-      List<BindableService> services = new ArrayList<>();
-      services.add(new AuthService(credentials));
+      if (!localDirs.isEmpty()) {
+        services.add(new FileSyncService(localDirs).definition());
+      }
       return services;
     };
   }

@@ -94,10 +94,10 @@ class PlanCommandTest {
   }
 
   @Test
-  void withoutTheEvaluatorTheProductionLoaderSaysSo() {
+  void theProductionLoaderEvaluatesThePipeline() {
     CommandLine cmd = Kiln.commandLine(new PrintWriter(out, true), new PrintWriter(err, true));
-    int code = cmd.execute("plan", "-f", project.resolve("pipeline.pkl").toString());
-    assertThat(code).isEqualTo(ExitCodes.INVALID);
-    assertThat(err.toString()).contains("error: this build of kiln cannot evaluate pipelines yet");
+    int code = cmd.execute("plan", "-f", "../examples/hello/pipeline.pkl");
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("task hello", "export /out/hello.txt -> build/hello.txt");
   }
 }

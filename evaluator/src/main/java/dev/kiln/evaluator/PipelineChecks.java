@@ -18,9 +18,16 @@ import java.util.Set;
 
 /**
  * The checks Pkl's types cannot express: dependencies name tasks, form no cycle, exports do not
- * collide, host paths stay inside the project root. The first failure is thrown with a location.
+ * collide, host paths stay inside the project root, secrets are not written into plain environment
+ * variables. The first failure is thrown with a location.
  */
 final class PipelineChecks {
+  /** Names that say "credential"; a literal value under such a name would land in plans, cache keys and logs. */
+  private static final java.util.regex.Pattern CREDENTIAL_NAME = java.util.regex.Pattern.compile(
+      "(?i).*(password|passwd|secret|token|api_?key|access_?key|private_?key|credential).*");
+  private static final java.util.regex.Pattern NOT_A_CREDENTIAL = java.util.regex.Pattern.compile(
+      "(?i).*_(url|uri|file|path|dir|host|endpoint|name|id|type|env)$");
+
   private final SourceIndex source;
   private final Path root;
 
@@ -110,7 +117,9 @@ final class PipelineChecks {
       return;
     }
     for (ContainerOp op : c.ops()) {
-      if (op instanceof ContainerOp.WithDirectory d) {
+      if (op instanceof ContainerOp.WithEnv e) {
+        plainSecret(task, e);
+      } else if (op instanceof ContainerOp.WithDirectory d) {
         hostPaths(task, d.source(), seen);
       } else if (op instanceof ContainerOp.WithMountedDirectory d) {
         hostPaths(task, d.source(), seen);
@@ -140,11 +149,25 @@ final class PipelineChecks {
     }
   }
 
+  private void plainSecret(Task task, ContainerOp.WithEnv e) {
+    String name = e.name();
+    if (e.value().isEmpty() || e.value().startsWith("$") || NOT_A_CREDENTIAL.matcher(name).matches()
+        || !CREDENTIAL_NAME.matcher(name).matches()) {
+      return;
+    }
+    throw new PipelineException("environment variable `" + name + "` of task `" + task.name()
+        + "` looks like a credential but is set to a plain value, which would be stored in the plan, the"
+        + " engine's cache keys and its logs",
+        source.literal(task.name(), name),
+        "declare a secret, e.g. `local t = envSecret(\"" + name.toLowerCase(java.util.Locale.ROOT).replace('_', '-')
+            + "\", \"" + name + "\")`, and use `withSecretVariable(\"" + name + "\", t)` or `withMountedSecret`");
+  }
+
   private Path insideRoot(Task task, String hostPath, String what) {
     Path resolved = root.resolve(hostPath).normalize();
     if (!resolved.startsWith(root)) {
       throw new PipelineException(what + " `" + hostPath + "` of task `" + task.name()
-          + "` is outside the project root " + PklErrors.display(root),
+          + "` is outside the project root",
           source.literal(task.name(), hostPath), "use a path inside the project, without `..` above its root");
     }
     return resolved;

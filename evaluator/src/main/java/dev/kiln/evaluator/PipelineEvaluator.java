@@ -71,6 +71,7 @@ public final class PipelineEvaluator {
     HostEnvironment env = new HostEnvironment(environment);
     try (Evaluator pkl = sandbox(root, errors, env)) {
       ModuleSource user = ModuleSource.path(file);
+      requireSchema((PClass) pkl.evaluateExpression(user, "module.getClass()"), file);
       env.declare(new HashSet<>(ModelReader.strings(pkl.evaluateExpression(user, "hostEnv"))));
       PClass paramsClass = (PClass) pkl.evaluateExpression(user, "params.getClass()");
       Map<String, ParamOverrides.Declared> declared = ParamOverrides.declared(paramsClass);
@@ -92,6 +93,17 @@ public final class PipelineEvaluator {
     } catch (PklException e) {
       throw errors.convert(e, file);
     }
+  }
+
+  private static void requireSchema(PClass moduleClass, Path file) {
+    for (PClass c = moduleClass; c != null; c = c.getSuperclass()) {
+      if ("kiln.Pipeline".equals(c.getModuleName())) {
+        return;
+      }
+    }
+    throw new PipelineException("this module is not a Kiln pipeline",
+        new SourceLocation(PklErrors.display(file), 1, 1),
+        "start it with `amends \".kiln/schema/Pipeline.pkl\"` (`kiln init` writes a starter)");
   }
 
   private Evaluator sandbox(Path root, PklErrors errors, HostEnvironment env) {

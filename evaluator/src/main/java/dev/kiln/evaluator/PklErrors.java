@@ -19,6 +19,13 @@ final class PklErrors implements StackFrameTransformer {
   private static final Pattern CODE_LINE = Pattern.compile("^\\s*\\d+ \\| .*");
   private static final Pattern AT_LINE = Pattern.compile("^(│ )?at .+ \\(.+\\)$");
 
+  private static final Pattern HELPER = Pattern.compile(
+      "Cannot find (property|method) `(container|host|cacheVolume|secret|envSecret|fileSecret|emptyDirectory)`");
+
+  private static final Pattern VALUE = Pattern.compile("(?m)^Value: \"([^\"\\\\]*)\"");
+
+  private static final Pattern MODULE = Pattern.compile("module `([^`]+)`");
+
   private final Path schemaDir;
   private final List<StackFrame> frames = new ArrayList<>();
 
@@ -71,7 +78,18 @@ final class PklErrors implements StackFrameTransformer {
         hint = rest.replace("\n", " ").replace("Did you mean any of the following? ", "did you mean: ");
       }
     }
-    String msg = message.toString().strip().replace("\n\n", "\n");
+    String msg = message.toString().strip().replace("\n\n", "\n")
+        .replace(Path.of("").toAbsolutePath().toUri().toString(), "")
+        .replace("\nIOException: ", "\n");
+    if (msg.startsWith("Refusing to load module") || msg.startsWith("No module loader is registered")) {
+      hint = "pipelines are evaluated offline and sandboxed: they may import only files under the"
+          + " project root, Kiln's schema and `pkl:` modules (no http(s): or package: imports)";
+    }
+    if (HELPER.matcher(msg).find()) {
+      hint = "Kiln's helpers (container, host, cacheVolume, secret, …) belong to the schema module:"
+          + " call them in a top-level `local` value, or as `module." + HELPER.matcher(msg).results()
+          .findFirst().orElseThrow().group(2) + "` inside objects";
+    }
     StackFrame user = null;
     boolean override = false;
     for (StackFrame f : seen) {
@@ -82,9 +100,11 @@ final class PklErrors implements StackFrameTransformer {
         user = f;
       }
     }
-    if (override && (user == null || seen.indexOf(user) > firstRepl(seen))) {
-      return new PipelineException("invalid parameter override: " + msg, null,
-          hint != null ? hint : "check the value's type against the parameter's declaration", e);
+    if (override) {
+      msg = "invalid parameter value: " + msg;
+      if (hint == null) {
+        hint = "the location is the parameter's declaration; check the value against its type";
+      }
     }
     if (user != null) {
       Path file = Path.of(URI.create(user.getModuleUri()));
@@ -92,18 +112,18 @@ final class PklErrors implements StackFrameTransformer {
           user.getStartColumn()), hint, e);
     }
     if (!seen.isEmpty()) {
-      msg = msg + " (required by " + seen.get(0).getMemberName() + ")";
+      msg = msg + " (in " + seen.get(0).getMemberName() + ")";
     }
-    return new PipelineException(msg, SourceLocation.of(display(pipeline)), hint, e);
-  }
-
-  private static int firstRepl(List<StackFrame> frames) {
-    for (int i = 0; i < frames.size(); i++) {
-      if (frames.get(i).getModuleUri().startsWith("repl:")) {
-        return i;
+    // No frame in the user's files (e.g. a value checked inside the schema): the value's literal
+    // is the best pointer there is.
+    var value = VALUE.matcher(msg);
+    if (value.find() || (value = MODULE.matcher(msg)).find()) {
+      SourceLocation loc = new SourceIndex(pipeline).literal(value.group(1));
+      if (loc.line() > 0) {
+        return new PipelineException(msg, loc, hint, e);
       }
     }
-    return -1;
+    return new PipelineException(msg, SourceLocation.of(display(pipeline)), hint, e);
   }
 
   private boolean isUserFrame(StackFrame f) {

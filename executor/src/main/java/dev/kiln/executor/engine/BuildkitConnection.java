@@ -102,19 +102,26 @@ public final class BuildkitConnection implements AutoCloseable {
   }
 
   private static void join(EngineAddress address, LocalChannel ch, AtomicReference<String> dialFailure) {
+    Dialer.Conn conn;
     try {
-      Dialer.Conn conn = address.kind() == EngineAddress.Kind.DOCKER
+      conn = address.kind() == EngineAddress.Kind.DOCKER
           ? Dialer.hijack(address, "/grpc", List.of())
           : Dialer.connect(address);
-      ch.pipeline().addLast(new Pipe(Pipe.sink(conn.out(), conn)));
-      Pipe.pump(conn.in(), ch, "kiln-engine-read", e -> { });
-      ch.config().setAutoRead(true);
-      ch.read();
     } catch (IOException | RuntimeException e) {
       // gRPC only sees a closed connection; keep the reason for the error the user gets.
       dialFailure.set(e.getMessage() == null ? e.toString() : e.getMessage());
       ch.close();
+      return;
     }
+    // The pipe must be in place before the first read: a handler added from another thread is
+    // skipped until the event loop has run its handlerAdded, and the bytes read meanwhile (grpc's
+    // HTTP/2 preface) would be dropped. So add it, and start reading, on the channel's own loop.
+    ch.eventLoop().execute(() -> {
+      ch.pipeline().addLast(new Pipe(Pipe.sink(conn.out(), conn)));
+      Pipe.pump(conn.in(), ch, "kiln-engine-read", e -> { });
+      ch.config().setAutoRead(true);
+      ch.read();
+    });
   }
 
   /** Why the last attempt to reach the engine's gRPC endpoint failed, or null. */

@@ -1,0 +1,69 @@
+package dev.kiln.cli;
+
+import dev.kiln.evaluator.KilnSchema;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code kiln init}: a starter {@code pipeline.pkl} plus the vendored schema under {@code
+ * .kiln/schema/}, which editors resolve offline.
+ */
+@Command(name = "init", description = "Create a starter pipeline.pkl and write Kiln's schema to .kiln/schema/"
+    + " (re-run to update the schema; an existing pipeline.pkl is kept).")
+final class InitCommand implements Callable<Integer> {
+  static final String STARTER = """
+      /// Kiln pipeline: `kiln list` shows the tasks, `kiln run` runs them.
+      amends ".kiln/schema/Pipeline.pkl"
+
+      local class BuildParams extends Params {
+        /// Who to greet.
+        name: String = "world"
+      }
+      params = new BuildParams {}
+
+      local busybox = container.from("busybox:latest")
+
+      tasks {
+        ["hello"] {
+          description = "Writes a greeting to build/hello.txt"
+          run = busybox.withExec(List("sh", "-c", "mkdir -p /out && echo 'hello, \\(params.name)' > /out/hello.txt"))
+          exports { ["/out/hello.txt"] = "build/hello.txt" }
+        }
+      }
+      """;
+
+  @Spec CommandSpec spec;
+
+  @Parameters(paramLabel = "DIR", defaultValue = ".", description = "The project directory (default: .).")
+  Path dir;
+
+  @Option(names = "--schema-only", description = "Only write (or update) .kiln/schema/.")
+  boolean schemaOnly;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter out = spec.commandLine().getOut();
+    Files.createDirectories(dir);
+    Path schema = KilnSchema.writeTo(dir);
+    out.println("wrote " + schema + " (Kiln schema version " + KilnSchema.version() + ")");
+    Path pipeline = dir.resolve("pipeline.pkl");
+    if (!schemaOnly) {
+      if (Files.exists(pipeline)) {
+        out.println("kept " + pipeline + " (it exists)");
+      } else {
+        Files.writeString(pipeline, STARTER);
+        out.println("wrote " + pipeline + "; try: kiln validate " + pipeline);
+      }
+    }
+    out.flush();
+    return ExitCodes.OK;
+  }
+}

@@ -1,0 +1,109 @@
+package dev.kiln.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.evaluator.model.Param;
+import dev.kiln.evaluator.model.Pipeline;
+import dev.kiln.evaluator.model.Task;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code kiln list}: a pipeline's tasks with their descriptions, and its parameters. */
+@Command(name = "list", description = "List the pipeline's tasks (with descriptions) and parameters.")
+final class ListCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = {"-f", "--file"}, defaultValue = "pipeline.pkl", paramLabel = "FILE",
+      description = "The pipeline (default: ${DEFAULT-VALUE}).")
+  Path file;
+
+  @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
+  String format;
+
+  @Mixin PipelineOptions options;
+
+  @Override
+  public Integer call() throws Exception {
+    String f = format.toLowerCase(Locale.ROOT);
+    if (!f.equals("text") && !f.equals("json")) {
+      throw new ParameterException(spec.commandLine(), "--format: expected text or json, got " + format);
+    }
+    Pipeline pipeline = options.evaluator().evaluate(file);
+    PrintWriter out = spec.commandLine().getOut();
+    out.print(f.equals("json") ? json(pipeline) : text(pipeline));
+    out.flush();
+    return ExitCodes.OK;
+  }
+
+  static String text(Pipeline pipeline) {
+    StringBuilder out = new StringBuilder("tasks:\n");
+    int width = pipeline.tasks().keySet().stream().mapToInt(String::length).max().orElse(0);
+    for (Task t : pipeline.tasks().values()) {
+      out.append("  ").append(t.name());
+      String description = t.description();
+      if (!t.dependsOn().isEmpty()) {
+        description += (description.isEmpty() ? "" : " ") + "(after " + String.join(", ", t.dependsOn()) + ")";
+      }
+      if (!description.isEmpty()) {
+        out.append(" ".repeat(width - t.name().length() + 2)).append(description);
+      }
+      if (pipeline.defaultTasks().contains(t.name())) {
+        out.append(" [default]");
+      }
+      out.append('\n');
+    }
+    if (!pipeline.params().isEmpty()) {
+      out.append("params:\n");
+      for (Param p : pipeline.params()) {
+        out.append("  ").append(p.name()).append(": ").append(p.type());
+        if (p.defaultValue() != null) {
+          out.append(" = ").append(literal(p.defaultValue()));
+        }
+        if (p.value() != null && !p.value().equals(p.defaultValue())) {
+          out.append(" (now ").append(literal(p.value())).append(')');
+        }
+        if (!p.description().isEmpty()) {
+          out.append("  ").append(p.description().replace('\n', ' '));
+        }
+        out.append('\n');
+      }
+    }
+    return out.toString();
+  }
+
+  private static String literal(Object value) {
+    return value instanceof String s ? '"' + s + '"' : String.valueOf(value);
+  }
+
+  static String json(Pipeline pipeline) throws Exception {
+    ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    ObjectNode root = mapper.createObjectNode();
+    var tasks = root.putArray("tasks");
+    for (Task t : pipeline.tasks().values()) {
+      ObjectNode n = tasks.addObject();
+      n.put("name", t.name());
+      n.put("description", t.description());
+      t.dependsOn().forEach(n.putArray("dependsOn")::add);
+      n.put("default", pipeline.defaultTasks().contains(t.name()));
+    }
+    var params = root.putArray("params");
+    for (Param p : pipeline.params()) {
+      ObjectNode n = params.addObject();
+      n.put("name", p.name());
+      n.put("type", p.type());
+      n.put("description", p.description());
+      n.putPOJO("default", p.defaultValue());
+      n.putPOJO("value", p.value());
+    }
+    return mapper.writeValueAsString(root) + "\n";
+  }
+}

@@ -1,0 +1,98 @@
+package dev.kiln.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.evaluator.PipelineEvaluator;
+import dev.kiln.evaluator.PipelineException;
+import dev.kiln.evaluator.model.Pipeline;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code kiln validate [FILE...]}: evaluates pipelines and runs every check, without an engine. */
+@Command(
+    name = "validate",
+    description = "Check pipelines (default ./pipeline.pkl): syntax, types, dependencies, exports."
+        + " Exit 0 when all are valid, 2 otherwise.")
+final class ValidateCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(paramLabel = "FILE", description = "Pipelines to check (default: pipeline.pkl).")
+  List<Path> files = new ArrayList<>();
+
+  @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
+  String format;
+
+  @Mixin PipelineOptions options;
+
+  @Override
+  public Integer call() throws Exception {
+    boolean json = switch (format.toLowerCase(Locale.ROOT)) {
+      case "text" -> false;
+      case "json" -> true;
+      default -> throw new ParameterException(spec.commandLine(), "--format: expected text or json, got " + format);
+    };
+    List<Path> targets = files.isEmpty() ? List.of(Path.of("pipeline.pkl")) : files;
+    PipelineEvaluator evaluator = options.evaluator();
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    // Jackson only for --format json: its start-up cost is felt in every pre-commit run.
+    List<Result> results = new ArrayList<>();
+    boolean allValid = true;
+    for (Path file : targets) {
+      try {
+        Pipeline pipeline = evaluator.evaluate(file);
+        results.add(new Result(file, pipeline, null));
+        if (!json) {
+          int n = pipeline.tasks().size();
+          out.println(file + ": ok (" + n + " task" + (n == 1 ? "" : "s") + ")");
+        }
+      } catch (PipelineException e) {
+        allValid = false;
+        results.add(new Result(file, null, e));
+        if (!json) {
+          err.print(ErrorRenderer.render(e));
+        }
+      }
+    }
+    if (json) {
+      out.println(json(results, allValid));
+    }
+    out.flush();
+    err.flush();
+    return allValid ? ExitCodes.OK : ExitCodes.INVALID;
+  }
+
+  /** One file's outcome: its pipeline or its error. */
+  private record Result(Path file, Pipeline pipeline, PipelineException error) {}
+
+  private static String json(List<Result> results, boolean allValid) throws Exception {
+    ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    ObjectNode report = mapper.createObjectNode();
+    report.put("valid", allValid);
+    ArrayNode files = report.putArray("files");
+    for (Result r : results) {
+      ObjectNode result = files.addObject();
+      result.put("file", r.file().toString());
+      result.put("valid", r.error() == null);
+      if (r.error() == null) {
+        result.put("tasks", r.pipeline().tasks().size());
+      } else {
+        result.set("error", ErrorRenderer.json(r.error()));
+      }
+    }
+    return mapper.writeValueAsString(report);
+  }
+}

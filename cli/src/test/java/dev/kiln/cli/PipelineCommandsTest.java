@@ -1,0 +1,120 @@
+package dev.kiln.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.evaluator.KilnSchema;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code kiln validate}, {@code kiln list} and {@code kiln init}, through the real command line. */
+class PipelineCommandsTest {
+  private static final String HELLO = "../examples/hello/pipeline.pkl";
+  private static final String FAN_OUT = "../examples/fan-out/pipeline.pkl";
+
+  @TempDir Path dir;
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    return Kiln.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
+  }
+
+  @Test
+  void validateAcceptsTheExamples() {
+    assertThat(run("validate", HELLO, FAN_OUT)).as(err.toString()).isZero();
+    assertThat(out.toString()).isEqualTo(HELLO + ": ok (1 task)\n" + FAN_OUT + ": ok (4 tasks)\n");
+    assertThat(err.toString()).isEmpty();
+  }
+
+  @Test
+  void validateReportsTheFirstErrorOfEachInvalidFileWithItsLocation() throws Exception {
+    Path bad = Files.writeString(dir.resolve("pipeline.pkl"), """
+        amends ".kiln/schema/Pipeline.pkl"
+        local b = container.from("busybox:latest")
+        tasks {
+          ["test"] { dependsOn { "biuld" }; run = b }
+          ["build"] { run = b }
+        }
+        """);
+    assertThat(run("validate", HELLO, bad.toString())).isEqualTo(ExitCodes.INVALID);
+    assertThat(out.toString()).isEqualTo(HELLO + ": ok (1 task)\n");
+    String display = dev.kiln.evaluator.SourceLocation.of(bad).file().toString();
+    assertThat(err.toString()).isEqualTo(display + ":4:26: error: task `test` depends on unknown task `biuld`\n"
+        + " 4 |   [\"test\"] { dependsOn { \"biuld\" }; run = b }\n"
+        + "   |                          ^\n"
+        + "hint: did you mean `build`?\n");
+  }
+
+  @Test
+  void validateJson() throws Exception {
+    Path bad = Files.writeString(dir.resolve("bad.pkl"), "amends \".kiln/schema/Pipeline.pkl\"\ntasks { [\"A\"] {} }\n");
+    assertThat(run("validate", "--format", "json", HELLO, bad.toString())).isEqualTo(ExitCodes.INVALID);
+    JsonNode report = new ObjectMapper().readTree(out.toString());
+    assertThat(report.get("valid").asBoolean()).isFalse();
+    assertThat(report.at("/files/0/valid").asBoolean()).isTrue();
+    assertThat(report.at("/files/0/tasks").asInt()).isEqualTo(1);
+    assertThat(report.at("/files/1/error/message").asText()).startsWith("Type constraint");
+    assertThat(report.at("/files/1/error/location/line").asInt()).isEqualTo(2);
+    assertThat(report.at("/files/1/error/location/column").asInt()).isEqualTo(10);
+    assertThat(err.toString()).isEmpty();
+  }
+
+  @Test
+  void validateChecksParameterOverrides() {
+    assertThat(run("validate", "--param", "name=kiln", HELLO)).isZero();
+    assertThat(run("validate", "--param", "nmae=kiln", HELLO)).isEqualTo(ExitCodes.INVALID);
+    assertThat(err.toString()).contains("unknown parameter `nmae`", "hint: declared parameters: name");
+  }
+
+  @Test
+  void validateWithoutAPipelineSaysHowToMakeOne() {
+    assertThat(run("validate", dir.resolve("pipeline.pkl").toString())).isEqualTo(ExitCodes.INVALID);
+    assertThat(err.toString()).contains("no pipeline at").contains("hint: run `kiln init`");
+  }
+
+  @Test
+  void listShowsTasksAndParams() {
+    assertThat(run("list", "-f", FAN_OUT)).isZero();
+    assertThat(out.toString()).isEqualTo("""
+        tasks:
+          alpha  Produces /out/alpha.txt
+          beta   Produces /out/beta.txt
+          gamma  Produces /out/gamma.txt
+          join   Concatenates the three parts into build/joined.txt (after alpha, beta, gamma)
+        """);
+    out.getBuffer().setLength(0);
+    assertThat(run("list", "-f", HELLO, "-p", "name=you")).isZero();
+    assertThat(out.toString()).endsWith("params:\n  name: String = \"world\" (now \"you\")  Who to greet.\n");
+  }
+
+  @Test
+  void listJson() throws Exception {
+    assertThat(run("list", "-f", HELLO, "--format", "json")).isZero();
+    JsonNode list = new ObjectMapper().readTree(out.toString());
+    assertThat(list.at("/tasks/0/name").asText()).isEqualTo("hello");
+    assertThat(list.at("/params/0/type").asText()).isEqualTo("String");
+    assertThat(list.at("/params/0/default").asText()).isEqualTo("world");
+  }
+
+  @Test
+  void initWritesAStarterThatValidatesAndKeepsAnExistingPipeline() throws Exception {
+    assertThat(run("init", dir.toString())).isZero();
+    assertThat(dir.resolve(".kiln/schema/Pipeline.pkl")).hasContent(KilnSchema.read("Pipeline.pkl").orElseThrow());
+    assertThat(dir.resolve(".kiln/schema/VERSION")).hasContent(KilnSchema.version());
+    assertThat(run("validate", dir.resolve("pipeline.pkl").toString())).as(err.toString()).isZero();
+
+    Files.writeString(dir.resolve("pipeline.pkl"), "amends \".kiln/schema/Pipeline.pkl\"\n");
+    Files.writeString(dir.resolve(".kiln/schema/VERSION"), "0\n");
+    assertThat(run("validate", dir.resolve("pipeline.pkl").toString())).isEqualTo(ExitCodes.INVALID);
+    assertThat(err.toString()).contains("hint: run `kiln init --schema-only`");
+    assertThat(run("init", dir.toString())).isZero();
+    assertThat(dir.resolve("pipeline.pkl")).hasContent("amends \".kiln/schema/Pipeline.pkl\"");
+    assertThat(run("validate", dir.resolve("pipeline.pkl").toString())).isZero();
+  }
+}

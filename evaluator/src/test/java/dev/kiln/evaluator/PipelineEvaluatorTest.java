@@ -1,0 +1,243 @@
+package dev.kiln.evaluator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kiln.evaluator.model.CacheVolume;
+import dev.kiln.evaluator.model.Container;
+import dev.kiln.evaluator.model.ContainerOp;
+import dev.kiln.evaluator.model.Directory;
+import dev.kiln.evaluator.model.File;
+import dev.kiln.evaluator.model.Param;
+import dev.kiln.evaluator.model.Pipeline;
+import dev.kiln.evaluator.model.Secret;
+import dev.kiln.evaluator.model.Task;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PipelineEvaluatorTest {
+  private static final Path EXAMPLES = Path.of("../examples");
+  private static final Container BUSYBOX = Container.from("busybox:latest");
+
+  @TempDir Path dir;
+
+  @Test
+  void helloEvaluatesToItsModel() {
+    Pipeline p = PipelineEvaluator.builder().build().evaluate(EXAMPLES.resolve("hello/pipeline.pkl"));
+
+    Task hello = p.tasks().get("hello");
+    assertThat(p.tasks()).containsOnlyKeys("hello");
+    assertThat(hello.description()).isEqualTo("Writes a greeting to build/hello.txt");
+    assertThat(hello.run()).isEqualTo(BUSYBOX.withExec(
+        "sh", "-c", "mkdir -p /out && echo 'hello, world' > /out/hello.txt"));
+    assertThat(hello.exports()).containsExactly(new Task.Export("/out/hello.txt", "build/hello.txt"));
+    assertThat(hello.publish()).isNull();
+    assertThat(hello.location().toString()).endsWith("hello/pipeline.pkl:13:3");
+    assertThat(p.params()).containsExactly(new Param("name", "String", "Who to greet.", "world", "world"));
+  }
+
+  @Test
+  void fanOutJoinsThreePartsInDeclarationOrder() {
+    Pipeline p = PipelineEvaluator.builder().build().evaluate(EXAMPLES.resolve("fan-out/pipeline.pkl"));
+
+    assertThat(p.tasks().keySet()).containsExactly("alpha", "beta", "gamma", "join");
+    Task join = p.tasks().get("join");
+    assertThat(join.dependsOn()).containsExactly("alpha", "beta", "gamma");
+    Container alpha = p.tasks().get("alpha").run();
+    assertThat(alpha).isEqualTo(BUSYBOX.withExec("sh", "-c", "mkdir -p /out && echo alpha > /out/alpha.txt"));
+    assertThat(join.run().ops()).hasSize(4);
+    assertThat(join.run().ops().get(0)).isEqualTo(new ContainerOp.WithFile("/in/alpha.txt",
+        alpha.file("/out/alpha.txt"), -1, ""));
+    assertThat(join.run().ops().get(2)).isEqualTo(new ContainerOp.WithDirectory("/in/gamma",
+        p.tasks().get("gamma").run().directory("/out"), List.of(), List.of(), ""));
+    assertThat(join.exports()).containsExactly(new Task.Export("/out/joined.txt", "build/joined.txt"));
+  }
+
+  @Test
+  void mapsEveryContainerOperation() throws IOException {
+    Path file = write("""
+        hostEnv { "TOKEN_NAME" }
+        local src = host.directory("src").excluding(List("build")).including(List("**/*.java"))
+        local token = envSecret(read("env:TOKEN_NAME"), "TOKEN")
+        local c = (container.from("busybox:latest")) { platform = "linux/arm64" }
+          .withEnvVariable("A", "1")
+          .withoutEnvVariable("B")
+          .withWorkdir("/w")
+          .withUser("1000:1000")
+          .withEntrypoint(List("/bin/sh"))
+          .withDefaultArgs(List("-c", "true"))
+          .withDirectory("/src", src)
+          .withNewFile("/etc/motd", "hi")
+          .withoutPath("/tmp/x")
+          .withMountedCache("/root/.m2", cacheVolume("m2"))
+          .withMountedSecret("/run/token", token)
+          .withMountedDirectory("/ro", emptyDirectory().withNewFile("a.txt", "a"))
+          .withMountedTemp("/tmp")
+          .withoutMount("/tmp")
+          .withSecretVariable("TOKEN", (secret("npm")) { file = "npm.token" })
+        tasks {
+          ["all"] {
+            run = c
+            publish = c.withDefaultArgs(List("serve"))
+            ref = "127.0.0.1:5000/kiln/all:latest"
+          }
+        }
+        """);
+    Pipeline p = PipelineEvaluator.builder().environment(Map.of("TOKEN_NAME", "gh")).build().evaluate(file);
+
+    Task all = p.tasks().get("all");
+    assertThat(all.run().platform()).isEqualTo("linux/arm64");
+    assertThat(all.run().ops()).containsExactly(
+        new ContainerOp.WithEnv("A", "1"),
+        new ContainerOp.WithoutEnv("B"),
+        new ContainerOp.WithWorkdir("/w"),
+        new ContainerOp.WithUser("1000:1000"),
+        new ContainerOp.WithEntrypoint(List.of("/bin/sh")),
+        new ContainerOp.WithDefaultArgs(List.of("-c", "true")),
+        new ContainerOp.WithDirectory("/src", Directory.host("src", List.of("**/*.java"), List.of("build")),
+            List.of(), List.of(), ""),
+        new ContainerOp.WithNewFile("/etc/motd", "hi", 0644, ""),
+        new ContainerOp.WithoutPath("/tmp/x"),
+        new ContainerOp.WithMountedCache("/root/.m2", new CacheVolume("m2"), ContainerOp.Sharing.SHARED),
+        new ContainerOp.WithMountedSecret("/run/token", new Secret("gh", "TOKEN", null)),
+        new ContainerOp.WithMountedDirectory("/ro", Directory.empty().with(new Directory.WithNewFile("a.txt", "a"))),
+        new ContainerOp.WithMountedTemp("/tmp"),
+        new ContainerOp.WithoutMount("/tmp"),
+        new ContainerOp.WithSecretVariable("TOKEN", new Secret("npm", null, "npm.token")));
+    assertThat(all.publish().ops()).last().isEqualTo(new ContainerOp.WithDefaultArgs(List.of("serve")));
+    assertThat(all.ref()).isEqualTo("127.0.0.1:5000/kiln/all:latest");
+  }
+
+  @Test
+  void directoriesComposeFromContainersAndSubdirectories() throws IOException {
+    Path file = write("""
+        local b = container.from("busybox:latest").withExec(List("true"))
+        local d = b.directory("/out").directory("sub").withFile("x", b.file("/etc/hosts")).without("y")
+        tasks { ["t"] { run = b.withDirectory("/in", d) } }
+        """);
+    Pipeline p = PipelineEvaluator.builder().build().evaluate(file);
+
+    Container b = BUSYBOX.withExec("true");
+    Directory expected = b.directory("/out").directory("sub")
+        .with(new Directory.WithFile("x", new File(b.directory("/"), "/etc/hosts")))
+        .with(new Directory.Without("y"));
+    assertThat(p.tasks().get("t").run().ops()).last()
+        .isEqualTo(new ContainerOp.WithDirectory("/in", expected, List.of(), List.of(), ""));
+  }
+
+  @Test
+  void paramOverridesAreTypeChecked() throws IOException {
+    Path file = write("""
+        local class P extends Params {
+          /// Shards.
+          shards: Int(isBetween(1, 8)) = 2
+          /// Tag.
+          tag: String = "dev"
+          debug: Boolean = false
+        }
+        params = new P {}
+        tasks { ["t"] { description = "\\(params.tag) x\\(params.shards) \\(params.debug)" } }
+        """);
+
+    Pipeline p = PipelineEvaluator.builder().param("shards", "4").param("tag", "v\"1\"").param("debug", "true")
+        .build().evaluate(file);
+    assertThat(p.tasks().get("t").description()).isEqualTo("v\"1\" x4 true");
+    assertThat(p.params()).containsExactly(new Param("shards", "Int(isBetween(1, 8))", "Shards.", 2L, 4L),
+        new Param("tag", "String", "Tag.", "dev", "v\"1\""), new Param("debug", "Boolean", "", false, true));
+
+    assertThatThrownBy(() -> PipelineEvaluator.builder().param("shards", "9").build().evaluate(file))
+        .isInstanceOf(PipelineException.class)
+        .hasMessageContaining("invalid parameter value: Type constraint `isBetween(1, 8)` violated.");
+    assertThatThrownBy(() -> PipelineEvaluator.builder().param("shards", "many").build().evaluate(file))
+        .hasMessage("--param shards=many: parameter `shards` is of type `Int(isBetween(1, 8))`; expected an integer");
+    assertThatThrownBy(() -> PipelineEvaluator.builder().param("shard", "1").build().evaluate(file))
+        .isInstanceOfSatisfying(PipelineException.class,
+            e -> assertThat(e.hint()).hasValue("declared parameters: shards, tag, debug"));
+  }
+
+  @Test
+  void paramsFilesAreValidatedAgainstTheDeclarations() throws IOException {
+    Path file = write("""
+        local class P extends Params { shards: Int = 2; ratio: Float = 0.5; tag: String = "dev" }
+        params = new P {}
+        tasks { ["t"] { description = "\\(params.tag) \\(params.shards) \\(params.ratio)" } }
+        """);
+    Path json = Files.writeString(dir.resolve("params.json"), "{\"shards\": 3, \"ratio\": 1, \"tag\": \"rc\"}");
+    Path yaml = Files.writeString(dir.resolve("params.yaml"), "shards: 5\n");
+    Path bad = Files.writeString(dir.resolve("bad.json"), "{\"shards\": \"three\", \"extra\": 1}");
+
+    assertThat(PipelineEvaluator.builder().paramsFile(json).build().evaluate(file).tasks().get("t").description())
+        .isEqualTo("rc 3 1.0");
+    assertThat(PipelineEvaluator.builder().paramsFile(yaml).param("tag", "cli").build().evaluate(file)
+        .tasks().get("t").description()).isEqualTo("cli 5 0.5");
+    assertThatThrownBy(() -> PipelineEvaluator.builder().paramsFile(bad).build().evaluate(file))
+        .isInstanceOf(PipelineException.class)
+        .hasMessageContaining("#/shards: expected type: Integer, found: String")
+        .hasMessageContaining("#: extraneous key [extra] is not permitted");
+  }
+
+  @Test
+  void onlyDeclaredEnvironmentVariablesAreVisible() throws IOException {
+    Path file = write("""
+        hostEnv { "GREETING"; "UNSET" }
+        tasks { ["t"] { description = read("env:GREETING") + (read?("env:UNSET") ?? "") } }
+        """);
+    Map<String, String> env = Map.of("GREETING", "hi", "OTHER", "x");
+    Pipeline p = PipelineEvaluator.builder().environment(env).build().evaluate(file);
+    assertThat(p.tasks().get("t").description()).isEqualTo("hi");
+
+    Path other = write("tasks { [\"t\"] { description = read?(\"env:OTHER\") ?? \"unset\" } }\n");
+    assertThatThrownBy(() -> PipelineEvaluator.builder().environment(env).build().evaluate(other))
+        .hasMessageContaining("environment variable `OTHER` is not declared in `hostEnv`");
+  }
+
+  @Test
+  void aRunawayPipelineTimesOut() throws IOException {
+    Path file = write("""
+        local function spin(n: Int): Int = if (n == 0) 0 else spin(n - 1) + spin(n - 1)
+        tasks { ["t"] { description = spin(60).toString() } }
+        """);
+    assertThatThrownBy(() -> PipelineEvaluator.builder().timeout(Duration.ofSeconds(1)).build().evaluate(file))
+        .isInstanceOf(PipelineException.class).hasMessageContaining("timed out");
+  }
+
+  @Test
+  void aStaleVendoredSchemaAsksToRerunInit() throws IOException {
+    Path file = write("tasks {}\n");
+    KilnSchema.writeTo(dir);
+    assertThat(PipelineEvaluator.builder().build().evaluate(file).tasks()).isEmpty();
+
+    Files.writeString(dir.resolve(".kiln/schema/VERSION"), "0\n");
+    assertThatThrownBy(() -> PipelineEvaluator.builder().build().evaluate(file))
+        .isInstanceOfSatisfying(PipelineException.class, e -> {
+          assertThat(e).hasMessageContaining("version 0 but this kiln uses version " + KilnSchema.version());
+          assertThat(e.hint()).hasValueSatisfying(h -> assertThat(h).contains("kiln init"));
+        });
+  }
+
+  @Test
+  void theVendoredCopyIsTheBundledSchema() throws IOException {
+    Path schema = KilnSchema.writeTo(dir);
+    assertThat(Files.readString(schema.resolve("Pipeline.pkl"))).isEqualTo(KilnSchema.read("Pipeline.pkl").orElseThrow());
+    // The bundled copy is served even if the vendored one was edited.
+    Files.writeString(schema.resolve("Pipeline.pkl"), "module broken\n");
+    assertThat(PipelineEvaluator.builder().build().evaluate(write("tasks {}\n")).tasks()).isEmpty();
+  }
+
+  @Test
+  void aMissingFileIsAClearError() {
+    assertThatThrownBy(() -> PipelineEvaluator.builder().build().evaluate(dir.resolve("nope.pkl")))
+        .isInstanceOfSatisfying(PipelineException.class,
+            e -> assertThat(e.hint()).hasValueSatisfying(h -> assertThat(h).contains("kiln init")));
+  }
+
+  private Path write(String body) throws IOException {
+    return Files.writeString(dir.resolve("pipeline.pkl"), "amends \".kiln/schema/Pipeline.pkl\"\n\n" + body);
+  }
+}

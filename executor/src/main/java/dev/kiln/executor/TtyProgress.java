@@ -1,0 +1,125 @@
+package dev.kiln.executor;
+
+import dev.kiln.executor.proto.control.StatusResponse;
+import dev.kiln.executor.proto.control.Vertex;
+import dev.kiln.planner.llb.Definition;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+
+/**
+ * A live view for terminals: one line per task, redrawn in place, with its state (running, CACHED,
+ * DONE, ERROR...), its duration, and while it runs the step it is on. Step output is not shown here;
+ * a failed task's last lines are printed in the summary.
+ */
+public final class TtyProgress implements PlanRunner.Listener {
+  private static final String[] SPINNER = {"|", "/", "-", "\\"};
+
+  private final PrintWriter out;
+  private final UnaryOperator<String> mask;
+  private final int width;
+  private final Map<String, Line> lines = new LinkedHashMap<>();
+  private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "kiln-tty");
+    t.setDaemon(true);
+    return t;
+  });
+  private int drawn;
+  private int frame;
+
+  private static final class Line {
+    final long started = System.nanoTime();
+    String step = "";
+    final java.util.Set<String> steps = new java.util.HashSet<>();
+    final java.util.Set<String> cached = new java.util.HashSet<>();
+    TaskOutcome outcome;
+  }
+
+  public TtyProgress(PrintWriter out, UnaryOperator<String> mask, int width) {
+    this.out = out;
+    this.mask = mask;
+    this.width = Math.max(40, width);
+    ticker.scheduleAtFixedRate(this::redraw, 100, 150, TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public synchronized void taskStarted(String task) {
+    lines.put(task, new Line());
+  }
+
+  @Override
+  public synchronized void status(String task, Definition definition, StatusResponse update) {
+    Line l = lines.get(task);
+    if (l == null) {
+      return;
+    }
+    for (Vertex v : update.getVertexesList()) {
+      if (v.hasCompleted() || v.getCached()) {
+        l.steps.add(v.getDigest());
+        if (v.getCached()) {
+          l.cached.add(v.getDigest());
+        }
+      } else if (v.hasStarted()) {
+        l.step = v.getName();
+      }
+    }
+  }
+
+  @Override
+  public synchronized void taskFinished(TaskOutcome outcome) {
+    lines.computeIfAbsent(outcome.task(), t -> new Line()).outcome = outcome;
+  }
+
+  @Override
+  public void runFinished(RunReport report) {
+    ticker.shutdownNow();
+    try {
+      ticker.awaitTermination(1, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    redraw();
+  }
+
+  synchronized void redraw() {
+    StringBuilder sb = new StringBuilder();
+    if (drawn > 0) {
+      sb.append("\033[").append(drawn).append('F'); // back to the first line drawn last time
+    }
+    frame++;
+    int nameWidth = lines.keySet().stream().mapToInt(String::length).max().orElse(4);
+    for (Map.Entry<String, Line> e : lines.entrySet()) {
+      sb.append("\033[2K").append(clip(render(e.getKey(), e.getValue(), nameWidth))).append('\n');
+    }
+    drawn = lines.size();
+    out.print(mask.apply(sb.toString()));
+    out.flush();
+  }
+
+  private String render(String task, Line l, int nameWidth) {
+    String name = String.format(Locale.ROOT, "%-" + nameWidth + "s", task);
+    TaskOutcome o = l.outcome;
+    if (o == null) {
+      double secs = (System.nanoTime() - l.started) / 1e9;
+      return SPINNER[frame % SPINNER.length] + " " + name + String.format(Locale.ROOT, " %6.1fs  ", secs) + l.step;
+    }
+    String secs = String.format(Locale.ROOT, " %6.1fs", o.duration().toMillis() / 1000.0);
+    return switch (o.status()) {
+      case SUCCEEDED -> (o.cached() ? "= " + name + secs + "  CACHED" : "+ " + name + secs + "  DONE")
+          + (l.steps.isEmpty() ? "" : "  (" + l.steps.size() + " steps, " + l.cached.size() + " cached)");
+      case FAILED -> "x " + name + secs + "  ERROR  " + (o.error() == null ? "" : o.error().getMessage());
+      case CANCELLED -> "- " + name + secs + "  CANCELLED";
+      case SKIPPED -> "- " + name + "          SKIPPED";
+    };
+  }
+
+  private String clip(String s) {
+    String flat = s.replace('\n', ' ');
+    return flat.length() <= width ? flat : flat.substring(0, width - 1) + "…";
+  }
+}

@@ -1,0 +1,46 @@
+package dev.kiln.executor.filesync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kiln.executor.engine.BuildkitConnection;
+import dev.kiln.executor.engine.Engines;
+import dev.kiln.executor.engine.Gateway;
+import dev.kiln.executor.engine.Session;
+import dev.kiln.executor.engine.SolveOptions;
+import dev.kiln.planner.llb.Exec;
+import dev.kiln.planner.llb.ImageRef;
+import dev.kiln.planner.llb.LocalOptions;
+import dev.kiln.planner.llb.Marshaller;
+import dev.kiln.planner.llb.Mounts;
+import dev.kiln.planner.llb.Platform;
+import dev.kiln.planner.llb.Sources;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@Tag("e2e")
+class FileSyncE2ETest {
+  @TempDir Path src;
+
+  @Test
+  void smallDirectoryArrives() throws Exception {
+    Files.writeString(src.resolve("hello.txt"), "hi there\n");
+    try (BuildkitConnection c = Engines.connect();
+        Session s = Session.builder().sharedKey("e2e-small")
+            .addService(new FileSyncService(Map.of("ctx", src)).definition()).start(c);
+        Gateway gw = Gateway.open(c, SolveOptions.none().withSession(s.id()), r -> { })) {
+      var local = Sources.local("ctx", LocalOptions.NONE, "ctx");
+      var state = Sources.image(ImageRef.parse("busybox:latest"), Platform.LINUX_AMD64)
+          .run(Exec.of("sh", "-c", "mkdir -p /out && cat /src/hello.txt > /out/copy")
+              .withMount(Mounts.readonly("/src", local))).root();
+      var def = new Marshaller().marshal(state).withLocalSession(s.id()).toPb();
+      String ref = gw.solve(def, List.of());
+      assertThat(new String(gw.readFile(ref, "/out/copy"), StandardCharsets.UTF_8)).isEqualTo("hi there\n");
+    }
+  }
+}
