@@ -21,6 +21,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One gRPC connection to a BuildKit engine; owns the channel, its event loop and the bridge that
@@ -37,10 +38,12 @@ public final class BuildkitConnection implements AutoCloseable {
   private final ExecutorService dialer;
   private final Channel bridge;
   private final ManagedChannel channel;
+  private final AtomicReference<String> dialFailure;
 
   private BuildkitConnection(EngineAddress address, EventLoopGroup group, ExecutorService dialer,
-      Channel bridge, ManagedChannel channel) {
+      Channel bridge, ManagedChannel channel, AtomicReference<String> dialFailure) {
     this.address = address;
+    this.dialFailure = dialFailure;
     this.group = group;
     this.dialer = dialer;
     this.bridge = bridge;
@@ -58,6 +61,7 @@ public final class BuildkitConnection implements AutoCloseable {
     EventLoopGroup group = new DefaultEventLoopGroup(2, daemonThreads("kiln-grpc"));
     ExecutorService dialer = Executors.newCachedThreadPool(daemonThreads("kiln-dial"));
     LocalAddress local = new LocalAddress("kiln-engine-" + UUID.randomUUID());
+    AtomicReference<String> dialFailure = new AtomicReference<>();
     Channel bridge;
     try {
       bridge = new ServerBootstrap()
@@ -67,7 +71,7 @@ public final class BuildkitConnection implements AutoCloseable {
             @Override
             protected void initChannel(LocalChannel ch) {
               ch.config().setAutoRead(false);
-              dialer.execute(() -> join(address, ch));
+              dialer.execute(() -> join(address, ch, dialFailure));
             }
           })
           .bind(local).sync().channel();
@@ -83,7 +87,7 @@ public final class BuildkitConnection implements AutoCloseable {
         .usePlaintext()
         .maxInboundMessageSize(MAX_INBOUND_MESSAGE)
         .build();
-    return new BuildkitConnection(address, group, dialer, bridge, channel);
+    return new BuildkitConnection(address, group, dialer, bridge, channel, dialFailure);
   }
 
   private static void probe(EngineAddress address) throws IOException {
@@ -97,13 +101,15 @@ public final class BuildkitConnection implements AutoCloseable {
     }
   }
 
-  private static void join(EngineAddress address, LocalChannel ch) {
+  private static void join(EngineAddress address, LocalChannel ch, AtomicReference<String> dialFailure) {
     Dialer.Conn conn;
     try {
       conn = address.kind() == EngineAddress.Kind.DOCKER
           ? Dialer.hijack(address, "/grpc", List.of())
           : Dialer.connect(address);
     } catch (IOException | RuntimeException e) {
+      // gRPC only sees a closed connection; keep the reason for the error the user gets.
+      dialFailure.set(e.getMessage() == null ? e.toString() : e.getMessage());
       ch.close();
       return;
     }
@@ -116,6 +122,11 @@ public final class BuildkitConnection implements AutoCloseable {
       ch.config().setAutoRead(true);
       ch.read();
     });
+  }
+
+  /** Why the last attempt to reach the engine's gRPC endpoint failed, or null. */
+  String dialFailure() {
+    return dialFailure.get();
   }
 
   static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {

@@ -26,12 +26,21 @@ final class BuildkitErrors {
 
   /** Translates the error that ended a solve; {@code vertices} is its merged progress. */
   static RuntimeException fromSolve(StatusRuntimeException e, VertexLog vertices, EngineAddress address) {
+    return fromSolve(e, vertices, address, null);
+  }
+
+  /** Like {@link #fromSolve(StatusRuntimeException, VertexLog, EngineAddress)}, on {@code connection}. */
+  static RuntimeException fromSolve(StatusRuntimeException e, VertexLog vertices, BuildkitConnection connection) {
+    return fromSolve(e, vertices, connection.address(), connection.dialFailure());
+  }
+
+  private static RuntimeException fromSolve(StatusRuntimeException e, VertexLog vertices, EngineAddress address,
+      String dialFailure) {
     Status.Code code = e.getStatus().getCode();
     String description = e.getStatus().getDescription() == null
         ? code.toString() : e.getStatus().getDescription();
     if (code == Status.Code.UNAVAILABLE) {
-      return new EngineUnavailableException("lost the BuildKit engine during the solve",
-          List.of(address + ": " + description), "check that the engine is still running", e);
+      return unavailable("lost the BuildKit engine during the solve", address, e, dialFailure);
     }
     if (code == Status.Code.CANCELLED || Context.current().isCancelled()) {
       return new SolveException("the solve was cancelled", null, null, null, null, List.of(), true, null, e);
@@ -66,6 +75,15 @@ final class BuildkitErrors {
     String shown = command != null ? command : step;
     String message = "command failed with exit code " + exitCode + (shown == null ? "" : ": " + shown);
     return new SolveException(message, step, failed, command, exitCode, tail, false, null, e);
+  }
+
+  /** The engine's gRPC endpoint does not answer: what was tried and why, for the user. */
+  static EngineUnavailableException unavailable(String message, EngineAddress address, StatusRuntimeException e,
+      String dialFailure) {
+    String why = dialFailure != null ? dialFailure
+        : e.getStatus().getDescription() != null ? e.getStatus().getDescription() : e.getStatus().getCode().toString();
+    return new EngineUnavailableException(message, List.of(address + ": " + why),
+        "check that the engine is running and serves BuildKit (`kiln engine info`)", e);
   }
 
   /** The exit code in an engine error, or null when no command failed. */

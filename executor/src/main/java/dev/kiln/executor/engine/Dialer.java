@@ -50,7 +50,7 @@ final class Dialer {
   // Channels.newInputStream/newOutputStream lock the channel's blockingLock for every call, so a
   // thread blocked reading would stall every write: these call read/write directly, which a
   // SocketChannel allows from one reader and one writer at a time.
-  private static InputStream input(SocketChannel ch) {
+  static InputStream input(SocketChannel ch) {
     return new InputStream() {
       @Override
       public int read() throws IOException {
@@ -75,7 +75,7 @@ final class Dialer {
     };
   }
 
-  private static OutputStream output(SocketChannel ch) {
+  static OutputStream output(SocketChannel ch) {
     return new OutputStream() {
       @Override
       public void write(int b) throws IOException {

@@ -24,14 +24,30 @@ public final class EngineProbe {
 
   /** Probes the engine behind {@code connection}. */
   public static EngineInfo probe(BuildkitConnection connection) throws IOException {
+    try {
+      return ask(connection);
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.UNAVAILABLE) {
+        throw BuildkitErrors.unavailable("the engine does not answer BuildKit's API", connection.address(), e,
+            connection.dialFailure());
+      }
+      throw e;
+    }
+  }
+
+  private static EngineInfo ask(BuildkitConnection connection) throws IOException {
     boolean docker = connection.address().kind() == EngineAddress.Kind.DOCKER;
     List<EngineInfo.Worker> workers = new ArrayList<>();
+    String workerVersion = null;
     for (WorkerRecord w : connection.control().withDeadlineAfter(30, TimeUnit.SECONDS)
         .listWorkers(ListWorkersRequest.getDefaultInstance()).getRecordList()) {
       List<String> platforms = new ArrayList<>();
       w.getPlatformsList().forEach(p -> platforms.add(
           p.getOS() + "/" + p.getArchitecture() + (p.getVariant().isEmpty() ? "" : "/" + p.getVariant())));
-      String snapshotter = w.getLabelsOrDefault(SNAPSHOTTER_LABEL, w.getLabelsOrDefault("org.mobyproject.buildkit.worker.snapshotter", ""));
+      String snapshotter = w.getLabelsOrDefault(SNAPSHOTTER_LABEL, "");
+      if (w.hasBuildkitVersion() && !w.getBuildkitVersion().getVersion().isEmpty()) {
+        workerVersion = w.getBuildkitVersion().getVersion(); // v0.11+
+      }
       workers.add(new EngineInfo.Worker(w.getID(), platforms, snapshotter,
           docker && w.getLabelsMap().containsKey(SNAPSHOTTER_LABEL)));
     }
@@ -47,8 +63,9 @@ public final class EngineProbe {
       if (e.getStatus().getCode() != Status.Code.UNIMPLEMENTED) {
         throw e;
       }
-      version = null;
-      versionSource = EngineInfo.DERIVED;
+      // No Info RPC (before v0.11): a worker record's version, if one reports it, else derived below.
+      version = workerVersion;
+      versionSource = workerVersion != null ? EngineInfo.PROBED : EngineInfo.DERIVED;
     }
     if (docker) {
       Object v = connection.dockerVersion().get("Version");

@@ -94,7 +94,7 @@ public final class Gateway implements AutoCloseable {
     try {
       resp = connection.gateway(ref).solve(req.build());
     } catch (StatusRuntimeException e) {
-      throw BuildkitErrors.fromSolve(e, vertices, connection.address());
+      throw BuildkitErrors.fromSolve(e, vertices, connection);
     }
     // Engines answer in the newest form the request allows; older ones use the string forms.
     if (resp.getResult().hasRef()) {
@@ -130,7 +130,7 @@ public final class Gateway implements AutoCloseable {
               .setRange(FileRange.newBuilder().setOffset(offset).setLength(length)).build())
           .getData().toByteArray();
     } catch (StatusRuntimeException e) {
-      throw BuildkitErrors.fromSolve(e, vertices, connection.address());
+      throw BuildkitErrors.fromSolve(e, vertices, connection);
     }
   }
 

@@ -109,7 +109,7 @@ public final class Solver {
       return resp.getExporterResponseMap();
     } catch (StatusRuntimeException e) {
       awaitQuietly(statusDone);
-      throw BuildkitErrors.fromSolve(e, vertices, connection.address());
+      throw BuildkitErrors.fromSolve(e, vertices, connection);
     } finally {
       awaitQuietly(statusDone);
       statusContext.cancel(null);

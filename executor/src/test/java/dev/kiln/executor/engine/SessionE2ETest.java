@@ -13,6 +13,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -21,6 +22,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * the {@code Control/Session} byte stream (which dockerd serves on /grpc too).
  */
 @Tag("e2e")
+@Timeout(value = 3, unit = java.util.concurrent.TimeUnit.MINUTES)
 class SessionE2ETest {
   static BuildkitConnection engine;
 

@@ -17,9 +17,11 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.Test;
 
 @Tag("e2e")
+@Timeout(value = 3, unit = java.util.concurrent.TimeUnit.MINUTES)
 class SolverE2ETest {
   static BuildkitConnection engine;
 

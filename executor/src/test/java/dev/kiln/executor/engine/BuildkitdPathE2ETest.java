@@ -1,0 +1,88 @@
+package dev.kiln.executor.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kiln.executor.SolveException;
+import dev.kiln.planner.llb.Exec;
+import dev.kiln.planner.llb.ImageRef;
+import dev.kiln.planner.llb.LocalOptions;
+import dev.kiln.planner.llb.Marshaller;
+import dev.kiln.planner.llb.Mounts;
+import dev.kiln.planner.llb.Platform;
+import dev.kiln.planner.llb.Sources;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Kiln's standalone-buildkitd path ({@code unix://}, sessions over {@code Control/Session}) on the
+ * real engine, reached through {@link DockerAsBuildkitd}.
+ */
+@Tag("e2e")
+@Timeout(value = 3, unit = java.util.concurrent.TimeUnit.MINUTES)
+class BuildkitdPathE2ETest {
+  @TempDir static Path dir;
+  static DockerAsBuildkitd relay;
+  static BuildkitConnection engine;
+
+  @BeforeAll
+  static void connect() throws Exception {
+    try (BuildkitConnection docker = Engines.connect()) {
+      relay = new DockerAsBuildkitd(dir.resolve("buildkitd.sock"), docker.address());
+    }
+    engine = EngineConnector.connect(relay.address().toString(), java.util.Map.of());
+  }
+
+  @AfterAll
+  static void close() throws Exception {
+    if (engine != null) {
+      engine.close();
+    }
+    if (relay != null) {
+      relay.close();
+    }
+  }
+
+  @Test
+  void probesAsBuildkitd() throws Exception {
+    EngineInfo info = EngineProbe.probe(engine);
+    assertThat(info.kind()).isEqualTo("buildkitd");
+    assertThat(info.address()).isEqualTo(relay.address().toString());
+    assertThat(info.llbCaps()).contains("exec.meta.base", "source.local");
+    assertThat(info.workers()).isNotEmpty();
+  }
+
+  @Test
+  void solvesAndReadsBack() {
+    String marker = UUID.randomUUID().toString();
+    var def = new Marshaller().marshal(Sources.image(ImageRef.parse("busybox:latest"), Platform.LINUX_AMD64)
+        .run(Exec.of("sh", "-c", "mkdir -p /out && echo " + marker + " > /out/x")).root()).toPb();
+    try (Gateway gw = Gateway.open(engine, SolveOptions.none(), r -> { })) {
+      String ref = gw.solve(def, List.of());
+      assertThat(new String(gw.readFile(ref, "/out/x"), StandardCharsets.UTF_8)).isEqualTo(marker + "\n");
+    }
+  }
+
+  @Test
+  void theSessionTravelsOverControlSession() throws Exception {
+    try (Session session = Session.builder().sharedKey("kiln-e2e").start(engine)) {
+      Thread.sleep(2_000); // BuildKit v0.8 health-checks every second; one failure drops the session
+      assertThat(session.isOpen()).isTrue();
+      var local = Sources.local("ctx-" + UUID.randomUUID(), LocalOptions.NONE, "context");
+      var def = new Marshaller().marshal(Sources.image(ImageRef.parse("busybox:latest"), Platform.LINUX_AMD64)
+          .run(Exec.of("ls", "/ctx").withMount(Mounts.readonly("/ctx", local))).root())
+          .withLocalSession(session.id()).toPb();
+      assertThatThrownBy(() -> new Solver(engine).solve(def, SolveOptions.none().withSession(session.id()), r -> { }))
+          .isInstanceOf(SolveException.class)
+          .hasMessageContaining("no local sources enabled");
+    }
+  }
+}
