@@ -22,7 +22,12 @@ public final class EngineProbe {
 
   private EngineProbe() {}
 
-  /** Probes the engine behind {@code connection}. */
+  /**
+   * Probes the engine behind {@code connection}.
+   *
+   * @throws dev.kiln.executor.EngineUnavailableException when the engine does not answer
+   * @throws IOException kept for source compatibility; I/O failures are reported as unavailable
+   */
   public static EngineInfo probe(BuildkitConnection connection) throws IOException {
     try {
       return ask(connection);
@@ -32,6 +37,9 @@ public final class EngineProbe {
             connection.dialFailure());
       }
       throw e;
+    } catch (IOException e) {
+      throw new dev.kiln.executor.EngineUnavailableException("the engine stopped answering",
+          List.of(connection.address() + ": " + e.getMessage()), "check that the engine is running", e);
     }
   }
 

@@ -5,7 +5,10 @@ import dev.kiln.executor.proto.control.SolveRequest;
 import dev.kiln.executor.proto.control.StatusResponse;
 import dev.kiln.executor.SolveException;
 import dev.kiln.executor.proto.gateway.FileRange;
+import dev.kiln.executor.proto.fsutil.Stat;
 import dev.kiln.executor.proto.gateway.PingRequest;
+import dev.kiln.executor.proto.gateway.ReadDirRequest;
+import dev.kiln.executor.proto.gateway.StatFileRequest;
 import dev.kiln.executor.proto.gateway.PongResponse;
 import dev.kiln.executor.proto.gateway.ReadFileRequest;
 import dev.kiln.executor.proto.gateway.ResolveImageConfigRequest;
@@ -129,6 +132,32 @@ public final class Gateway implements AutoCloseable {
           .readFile(ReadFileRequest.newBuilder().setRef(resultRef).setFilePath(path)
               .setRange(FileRange.newBuilder().setOffset(offset).setLength(length)).build())
           .getData().toByteArray();
+    } catch (StatusRuntimeException e) {
+      throw BuildkitErrors.fromSolve(e, vertices, connection);
+    }
+  }
+
+  /**
+   * Lists a directory of a solved result; {@code includePattern} (may be empty) filters names.
+   * Modes are Go {@code os.FileMode} bits, times Unix nanoseconds.
+   */
+  public List<Stat> readDir(String resultRef, String path, String includePattern) {
+    try {
+      return connection.gateway(ref).withDeadlineAfter(UNARY_SECONDS, TimeUnit.SECONDS)
+          .readDir(ReadDirRequest.newBuilder().setRef(resultRef).setDirPath(path)
+              .setIncludePattern(includePattern).build())
+          .getEntriesList();
+    } catch (StatusRuntimeException e) {
+      throw BuildkitErrors.fromSolve(e, vertices, connection);
+    }
+  }
+
+  /** The metadata of one path in a solved result. */
+  public Stat statFile(String resultRef, String path) {
+    try {
+      return connection.gateway(ref).withDeadlineAfter(UNARY_SECONDS, TimeUnit.SECONDS)
+          .statFile(StatFileRequest.newBuilder().setRef(resultRef).setPath(path).build())
+          .getStat();
     } catch (StatusRuntimeException e) {
       throw BuildkitErrors.fromSolve(e, vertices, connection);
     }

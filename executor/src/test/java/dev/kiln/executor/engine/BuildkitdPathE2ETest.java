@@ -85,4 +85,36 @@ class BuildkitdPathE2ETest {
           .hasMessageContaining("no local sources enabled");
     }
   }
+
+  @Test
+  void filesTravelBothWaysThroughTheControlSessionStream() throws Exception {
+    Path src = dir.resolve("src");
+    java.nio.file.Files.createDirectories(src);
+    byte[] big = new byte[24 * 1024 * 1024];
+    new java.util.Random(42).nextBytes(big);
+    String marker = UUID.randomUUID().toString();
+    java.nio.file.Files.write(src.resolve("big.bin"), big);
+    java.nio.file.Files.writeString(src.resolve("marker"), marker);
+    Path staging = dir.resolve("export-" + marker);
+
+    var local = Sources.local("src", LocalOptions.NONE, "src");
+    var out = Sources.image(ImageRef.parse("busybox:latest"), Platform.LINUX_AMD64)
+        .run(Exec.of("sh", "-c", "cp /src/big.bin /out/big.bin && cat /src/marker > /out/marker")
+            .withMount(Mounts.readonly("/src", local))
+            .withMount(Mounts.bind("/out", Sources.scratch())))
+        .mount("/out");
+    long t0 = System.nanoTime();
+    try (Session session = Session.builder().sharedKey("kiln-e2e-stream")
+        .addService(new dev.kiln.executor.filesync.FileSyncService(java.util.Map.of("src", src)).definition())
+        .addService(new dev.kiln.executor.filesync.FileSendService(staging).bindService())
+        .start(engine)) {
+      new Solver(engine).solve(new Marshaller().marshal(out).withLocalSession(session.id()).toPb(),
+          SolveOptions.none().withSession(session.id())
+              .withExporter(new SolveOptions.Exporter("local", java.util.Map.of())), r -> { });
+    }
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    System.out.printf("24 MiB in and out over Control/Session: %d ms%n", ms);
+    assertThat(java.nio.file.Files.readString(staging.resolve("marker"))).isEqualTo(marker);
+    assertThat(java.nio.file.Files.mismatch(staging.resolve("big.bin"), src.resolve("big.bin"))).isEqualTo(-1L);
+  }
 }

@@ -9,11 +9,17 @@ import dev.kiln.planner.llb.LocalOptions;
 import dev.kiln.planner.llb.Marshaller;
 import dev.kiln.planner.llb.Mounts;
 import dev.kiln.planner.llb.Sources;
+import dev.kiln.executor.filesync.FileSendService;
+import dev.kiln.executor.filesync.FileSyncService;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -62,5 +68,39 @@ class SessionE2ETest {
       assertThat((System.nanoTime() - t0) / 1_000_000).as("ms until the engine answered").isLessThan(4_000);
       assertThat(session.isOpen()).isTrue();
     }
+  }
+
+  @TempDir Path dir;
+
+  @ParameterizedTest
+  @EnumSource(Session.Builder.Transport.class)
+  void filesTravelBothWaysThroughTheSession(Session.Builder.Transport transport) throws Exception {
+    Path src = dir.resolve("src");
+    Files.createDirectories(src);
+    byte[] big = new byte[24 * 1024 * 1024];
+    new java.util.Random(7).nextBytes(big);
+    String marker = UUID.randomUUID().toString();
+    Files.write(src.resolve("big.bin"), big);
+    Files.writeString(src.resolve("marker"), marker);
+    Path staging = dir.resolve("export");
+
+    var out = Sources.image(dev.kiln.planner.llb.ImageRef.parse("busybox:latest"),
+            dev.kiln.planner.llb.Platform.LINUX_AMD64)
+        .run(Exec.of("sh", "-c", "cp /src/big.bin /out/big.bin && cat /src/marker > /out/marker")
+            .withMount(Mounts.readonly("/src", Sources.local("src", LocalOptions.NONE, "src")))
+            .withMount(Mounts.bind("/out", Sources.scratch())))
+        .mount("/out");
+    long t0 = System.nanoTime();
+    try (Session session = Session.builder().transport(transport).sharedKey("kiln-e2e-" + transport)
+        .addService(new FileSyncService(Map.of("src", src)).definition())
+        .addService(new FileSendService(staging).bindService())
+        .start(engine)) {
+      new Solver(engine).solve(new Marshaller().marshal(out).withLocalSession(session.id()).toPb(),
+          SolveOptions.none().withSession(session.id()).withExporter(new SolveOptions.Exporter("local", Map.of())),
+          r -> { });
+    }
+    System.out.printf("24 MiB in and out, %s: %d ms%n", transport, (System.nanoTime() - t0) / 1_000_000);
+    assertThat(Files.readString(staging.resolve("marker"))).isEqualTo(marker);
+    assertThat(Files.mismatch(staging.resolve("big.bin"), src.resolve("big.bin"))).isEqualTo(-1L);
   }
 }

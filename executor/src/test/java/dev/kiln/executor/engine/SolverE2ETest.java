@@ -54,6 +54,14 @@ class SolverE2ETest {
           .isEqualTo("hello-" + marker + "\n");
       // the image's own files are there too: the exec ran on busybox
       assertThat(gw.readFile(ref, "/bin/busybox")).hasSizeGreaterThan(100_000);
+
+      var entries = gw.readDir(ref, "/out", "");
+      assertThat(entries).extracting(e -> e.getPath()).containsExactly("x");
+      assertThat(entries.get(0).getSize()).isEqualTo(("hello-" + marker + "\n").length());
+      var dir = gw.statFile(ref, "/out");
+      assertThat(dir.getMode() & (1L << 31)).as("Go's ModeDir bit").isNotZero();
+      assertThat(gw.statFile(ref, "/out/x").getMode() & 0777).isEqualTo(0644);
+      assertThat(gw.readDir(ref, "/bin", "sh*")).extracting(e -> e.getPath()).contains("sh");
     }
   }
 
