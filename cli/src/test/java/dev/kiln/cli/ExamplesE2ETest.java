@@ -83,6 +83,15 @@ class ExamplesE2ETest {
     return output;
   }
 
+  /**
+   * Changes a parameter's default in the copied pipeline ({@code kiln run} has no {@code --param} yet).
+   */
+  private static void setParam(Path pipeline, String declared, String replacement) throws IOException {
+    String text = Files.readString(pipeline);
+    assertThat(text).contains(declared);
+    Files.writeString(pipeline, text.replace(declared, replacement));
+  }
+
   private static String hostJava() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
@@ -93,8 +102,9 @@ class ExamplesE2ETest {
     String ref = "127.0.0.1:5000/kiln-examples/java-maven:e2e-" + UUID.randomUUID().toString().substring(0, 8);
     String greeting = "Hello, world, from Kiln's java-maven example!\n";
 
-    assertThat(kiln("run", "-f", p.toString(), "--progress", "plain", "--param", "imageRef=" + ref))
-        .as(out + "\n" + err).isZero();
+    setParam(p, "imageRef: String = \"127.0.0.1:5000/kiln-examples/java-maven:latest\"",
+        "imageRef: String = \"" + ref + "\"");
+    assertThat(kiln("run", "-f", p.toString(), "--progress", "plain")).as(out + "\n" + err).isZero();
     assertThat(err.toString()).contains("3 succeeded, 0 failed");
     assertThat(host(List.of(hostJava(), "-jar", p.resolveSibling("build/app.jar").toString())))
         .isEqualTo(greeting);
@@ -117,7 +127,8 @@ class ExamplesE2ETest {
     // dependency and plugin the first run downloaded.
     Path test = p.resolveSibling("core/src/test/java/dev/kiln/example/core/GreeterTest.java");
     Files.writeString(test, Files.readString(test) + "// " + UUID.randomUUID() + "\n");
-    assertThat(kiln("run", "-f", p.toString(), "--progress", "plain", "--param", "offline=true", "test"))
+    setParam(p, "offline: Boolean = false", "offline: Boolean = true");
+    assertThat(kiln("run", "-f", p.toString(), "--progress", "plain", "test"))
         .as(out + "\n" + err).isZero();
     assertThat(out.toString()).contains("mvn -B -q -o test").doesNotContain("CACHED mvn");
   }
