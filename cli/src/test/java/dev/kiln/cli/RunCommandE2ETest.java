@@ -86,6 +86,8 @@ class RunCommandE2ETest {
     Path p = dir.resolve("secret/pipeline.pkl");
     Files.createDirectories(p.getParent());
     Files.writeString(p.resolveSibling("token.txt"), "swordfish-" + UUID.randomUUID() + "\n");
+    // Secret values are not part of cache keys: a fresh nonce makes the step run (and print) again.
+    String nonce = UUID.randomUUID().toString();
     Files.writeString(p, """
         amends ".kiln/schema/Pipeline.pkl"
         local base = container.from("busybox:latest")
@@ -93,16 +95,50 @@ class RunCommandE2ETest {
         tasks {
           ["leak"] {
             run = base.withMountedSecret("/run/secrets/t", token)
-              .withExec(List("sh", "-c", "echo value=$(cat /run/secrets/t) b64=$(base64 /run/secrets/t)"))
+              .withExec(List("sh", "-c", "echo %s value=$(cat /run/secrets/t) b64=$(base64 /run/secrets/t)"))
           }
         }
-        """);
+        """.formatted(nonce));
     assertThat(kiln("run", "-f", p.toString(), "--progress", "json")).as(err.toString()).isZero();
     assertThat(out.toString()).contains("value=***").doesNotContain("swordfish");
 
     Files.delete(p.resolveSibling("token.txt"));
     assertThat(kiln("run", "-f", p.toString())).isEqualTo(ExitCodes.INVALID);
     assertThat(err.toString()).contains("secret 'token'");
+  }
+
+  @Test
+  void resultsArePrintedWrittenToTheProjectAndReadByLaterTasks() throws Exception {
+    String marker = UUID.randomUUID().toString().substring(0, 8);
+    Path p = dir.resolve("results/pipeline.pkl");
+    Files.createDirectories(p.getParent());
+    Files.writeString(p, """
+        amends ".kiln/schema/Pipeline.pkl"
+        local base = container.from("busybox:latest")
+        tasks {
+          ["version"] {
+            run = base.withExec(List("sh", "-c", "mkdir -p /kiln/results && echo 2.0.%s > /kiln/results/version"))
+            results { "version" }
+          }
+          ["release"] {
+            dependsOn { "version" }
+            run = base.withDirectory("/in", module.host.directory(".kiln/results/version"))
+              .withExec(List("sh", "-c", "mkdir -p /out && echo released $(cat /in/version) > /out/notes"))
+            exports { ["/out/notes"] = "build/notes" }
+          }
+          ["forgetful"] {
+            run = base.withExec(List("true"))
+            results { "missing" }
+          }
+        }
+        """.formatted(marker));
+    assertThat(kiln("run", "-f", p.toString(), "release")).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("[version] result version = 2.0." + marker);
+    assertThat(Files.readString(p.resolveSibling(".kiln/results/version/version"))).isEqualTo("2.0." + marker + "\n");
+    assertThat(Files.readString(p.resolveSibling("build/notes"))).isEqualTo("released 2.0." + marker + "\n");
+
+    assertThat(kiln("run", "-f", p.toString(), "forgetful")).isEqualTo(ExitCodes.TASK_FAILED);
+    assertThat(err.toString()).contains("did not write its result `missing`");
   }
 
   @Test

@@ -42,7 +42,8 @@ final class ModelReader {
         exports.add(new Task.Export((String) path, (String) host)));
     return new Task(name, str(t, "description"), strings(t.getProperty("dependsOn")),
         containerOrNull(t.getProperty("run")), exports, containerOrNull(t.getProperty("publish")),
-        nullable(t.getProperty("ref")) == null ? "" : str(t, "ref"), source.task(name));
+        nullable(t.getProperty("ref")) == null ? "" : str(t, "ref"), source.task(name),
+        strings(t.getProperty("results")));
   }
 
   private Container containerOrNull(Object value) {

@@ -62,6 +62,10 @@ public final class JsonProgress implements PlanRunner.Listener {
     e.put("status", o.status().name().toLowerCase(java.util.Locale.ROOT));
     e.put("cached", o.cached());
     e.put("durationMs", o.duration().toMillis());
+    if (!o.results().isEmpty()) {
+      ObjectNode r = e.putObject("results");
+      o.results().forEach(r::put);
+    }
     o.failure().ifPresent(f -> {
       e.put("error", f.getMessage());
       f.exitCode().ifPresent(c -> e.put("exitCode", c));

@@ -85,6 +85,8 @@ public final class PlainProgress implements PlanRunner.Listener {
       case SKIPPED -> "SKIPPED";
     };
     print("[" + outcome.task() + "] " + how);
+    outcome.results().forEach((name, value) ->
+        print("[" + outcome.task() + "] result " + name + " = " + value.strip().replace("\n", "\\n")));
   }
 
   private static long toMillis(com.google.protobuf.Timestamp t) {

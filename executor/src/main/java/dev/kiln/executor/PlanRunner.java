@@ -219,11 +219,16 @@ public final class PlanRunner {
     long start = System.nanoTime();
     listener.taskStarted(task.name());
     CacheWatch cache = new CacheWatch();
+    Map<String, String> results = new TreeMap<>();
     try {
       for (PlannedTarget target : task.targets()) {
-        runTarget(task, target, cache);
+        runTarget(task, target, cache, results);
       }
-      return new TaskOutcome(task.name(), TaskOutcome.Status.SUCCEEDED, since(start), cache.allCached(), null);
+      if (!results.isEmpty()) {
+        writeResults(task.name(), results);
+      }
+      return new TaskOutcome(task.name(), TaskOutcome.Status.SUCCEEDED, since(start), cache.allCached(), null,
+          results);
     } catch (SolveException e) {
       boolean cancelled = interrupted.get() || Thread.currentThread().isInterrupted()
           || e.getMessage().equals("cancelled");
@@ -240,7 +245,8 @@ public final class PlanRunner {
     return Duration.ofNanos(System.nanoTime() - start);
   }
 
-  private void runTarget(PlannedTask task, PlannedTarget target, CacheWatch cache) throws IOException {
+  private void runTarget(PlannedTask task, PlannedTarget target, CacheWatch cache, Map<String, String> results)
+      throws IOException {
     Map<String, Path> localDirs = localDirs(target.definition());
     Path staging = target.kind() == PlannedTarget.Kind.EXPORT
         ? ExportInstaller.staging(options.projectRoot().resolve(target.destination())) : null;
@@ -250,11 +256,17 @@ public final class PlanRunner {
       try (Session session = sb.start(connection)) {
         Definition def = localDirs.isEmpty() ? target.definition() : target.definition().withLocalSession(session.id());
         java.util.function.Consumer<StatusResponse> progress = r -> {
-          cache.accept(r);
+          cache.accept(r, def);
           listener.status(task.name(), def, r);
         };
         switch (target.kind()) {
-          case RUN -> new Solver(connection).solve(def.toPb(), SolveOptions.none().withSession(session.id()), progress);
+          case RUN -> {
+            if (task.results().isEmpty()) {
+              new Solver(connection).solve(def.toPb(), SolveOptions.none().withSession(session.id()), progress);
+            } else {
+              results.putAll(readResults(task, def, session, progress));
+            }
+          }
           case EXPORT -> {
             new Solver(connection).solve(def.toPb(), SolveOptions.none().withSession(session.id())
                 .withExporter(new SolveOptions.Exporter("local", Map.of())), progress);
@@ -276,6 +288,50 @@ public final class PlanRunner {
     }
   }
 
+  /** Solves a run in gateway mode and reads back the result files it wrote. */
+  private Map<String, String> readResults(PlannedTask task, Definition def, Session session,
+      java.util.function.Consumer<StatusResponse> progress) {
+    Map<String, String> out = new TreeMap<>();
+    try (dev.kiln.executor.engine.Gateway gw = dev.kiln.executor.engine.Gateway.open(connection,
+        SolveOptions.none().withSession(session.id()), progress)) {
+      String ref = gw.solve(def.toPb(), List.of());
+      for (String name : task.results()) {
+        String path = PlannedTask.RESULTS_DIR + "/" + name;
+        byte[] value;
+        try {
+          value = gw.readFile(ref, path);
+        } catch (RuntimeException e) {
+          throw new SolveException("task " + task.name() + " did not write its result `" + name + "`", null, null,
+              List.of(), "have the task's command write the value to " + path, e);
+        }
+        if (value.length > MAX_RESULT) {
+          throw new SolveException("result `" + name + "` of task " + task.name() + " is " + value.length
+              + " bytes; results are small values (at most " + MAX_RESULT + " bytes)", null, null, List.of(),
+              "export large outputs with `exports` instead", null);
+        }
+        out.put(name, new String(value, java.nio.charset.StandardCharsets.UTF_8));
+      }
+    }
+    return out;
+  }
+
+  private static final int MAX_RESULT = 64 * 1024;
+
+  /** {@code .kiln/results/<task>/<name>}, replaced whole, where later tasks can read them. */
+  private void writeResults(String task, Map<String, String> results) throws IOException {
+    Path dest = options.projectRoot().resolve(".kiln/results").resolve(task);
+    Path staging = ExportInstaller.staging(dest);
+    try {
+      java.nio.file.Files.createDirectories(staging);
+      for (Map.Entry<String, String> r : results.entrySet()) {
+        java.nio.file.Files.writeString(staging.resolve(r.getKey()), r.getValue());
+      }
+      ExportInstaller.install(staging, dest);
+    } finally {
+      ExportInstaller.deleteTree(staging);
+    }
+  }
+
   /** The local sources a definition reads, by name, resolved under the project root. */
   Map<String, Path> localDirs(Definition def) {
     Map<String, Path> dirs = new TreeMap<>();
@@ -293,18 +349,30 @@ public final class PlanRunner {
   private static final class CacheWatch {
     private final Map<String, Boolean> cached = new java.util.concurrent.ConcurrentHashMap<>();
 
-    void accept(StatusResponse r) {
+    void accept(StatusResponse r, Definition def) {
+      java.util.Set<String> sources = sourceDigests(def);
       r.getVertexesList().forEach(v -> {
-        // Resolving an image reference is redone on every solve and never reports "cached".
-        if (v.hasCompleted() && !v.getName().startsWith("docker-image://")) {
+        // Sources (resolving an image, syncing local files) are redone on every solve and never
+        // report "cached"; what says whether the task ran is everything else.
+        if (v.hasCompleted() && !sources.contains(v.getDigest()) && !v.getName().startsWith("docker-image://")) {
           cached.put(v.getDigest(), v.getCached());
         }
       });
+    }
+
+    private static java.util.Set<String> sourceDigests(Definition def) {
+      java.util.Set<String> out = new java.util.HashSet<>();
+      List<String> digests = def.digests();
+      for (int i = 0; i < def.size(); i++) {
+        if (def.op(i).hasSource()) {
+          out.add(digests.get(i));
+        }
+      }
+      return out;
     }
 
     boolean allCached() {
       return !cached.isEmpty() && cached.values().stream().allMatch(Boolean::booleanValue);
     }
   }
-
 }

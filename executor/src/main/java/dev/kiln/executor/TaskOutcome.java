@@ -1,6 +1,7 @@
 package dev.kiln.executor;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -11,8 +12,20 @@ import java.util.Optional;
  * @param duration wall time from start to end (zero when it never started)
  * @param cached true when every step came from the cache
  * @param error the failure, for {@code FAILED}
+ * @param results the values the task's run wrote under {@code /kiln/results/}, by name
  */
-public record TaskOutcome(String task, Status status, Duration duration, boolean cached, SolveException error) {
+public record TaskOutcome(String task, Status status, Duration duration, boolean cached, SolveException error,
+    Map<String, String> results) {
+
+  /** An outcome without results. */
+  public TaskOutcome(String task, Status status, Duration duration, boolean cached, SolveException error) {
+    this(task, status, duration, cached, error, Map.of());
+  }
+
+  public TaskOutcome {
+    results = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(results));
+  }
+
   /** How a task ended. */
   public enum Status {
     SUCCEEDED,

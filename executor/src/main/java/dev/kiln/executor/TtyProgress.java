@@ -84,6 +84,13 @@ public final class TtyProgress implements PlanRunner.Listener {
       Thread.currentThread().interrupt();
     }
     redraw();
+    StringBuilder sb = new StringBuilder();
+    for (TaskOutcome o : report.tasks()) {
+      o.results().forEach((name, value) -> sb.append(o.task()).append(": ").append(name).append(" = ")
+          .append(value.strip().replace("\n", "\\n")).append('\n'));
+    }
+    out.print(mask.apply(sb.toString()));
+    out.flush();
   }
 
   synchronized void redraw() {

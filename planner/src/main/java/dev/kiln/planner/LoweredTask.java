@@ -13,7 +13,7 @@ import java.util.Objects;
  */
 record LoweredTask(
     String name, String description, List<String> dependsOn, ContainerState run,
-    List<Export> exports, Publish publish) {
+    List<Export> exports, Publish publish, List<String> results) {
 
   /**
    * {@code source} (a directory or a file) written to host path {@code hostPath}.
@@ -30,5 +30,6 @@ record LoweredTask(
     Objects.requireNonNull(description, "description");
     dependsOn = List.copyOf(dependsOn);
     exports = List.copyOf(exports);
+    results = List.copyOf(results);
   }
 }

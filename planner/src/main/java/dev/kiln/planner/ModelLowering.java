@@ -65,7 +65,7 @@ final class ModelLowering {
       }
       publish = new LoweredTask.Publish(container(t.publish()), t.ref());
     }
-    return new LoweredTask(t.name(), t.description(), t.dependsOn(), run, exports, publish);
+    return new LoweredTask(t.name(), t.description(), t.dependsOn(), run, exports, publish, t.results());
   }
 
   ContainerState container(Container c) {

@@ -13,8 +13,20 @@ import java.util.TreeSet;
  */
 public record PlannedTask(
     String name, String description, List<String> dependsOn, boolean requested,
-    List<PlannedTarget> targets, SortedSet<String> cacheVolumes, SortedSet<String> secrets) {
+    List<PlannedTarget> targets, SortedSet<String> cacheVolumes, SortedSet<String> secrets,
+    List<String> results) {
+
+  /** Where a task's run writes its results, one file per name. */
+  public static final String RESULTS_DIR = "/kiln/results";
+
+  /** A task with no results. */
+  public PlannedTask(String name, String description, List<String> dependsOn, boolean requested,
+      List<PlannedTarget> targets, SortedSet<String> cacheVolumes, SortedSet<String> secrets) {
+    this(name, description, dependsOn, requested, targets, cacheVolumes, secrets, List.of());
+  }
+
   public PlannedTask {
+    results = List.copyOf(results);
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(description, "description");
     dependsOn = List.copyOf(dependsOn);

@@ -51,7 +51,8 @@ final class Targets {
     for (PlannedTarget t : targets) {
       EngineFeatures.check(task.name(), t.definition(), engine);
     }
-    return new PlannedTask(task.name(), task.description(), task.dependsOn(), requested, targets, caches, secrets);
+    return new PlannedTask(task.name(), task.description(), task.dependsOn(), requested, targets, caches, secrets,
+        task.results());
   }
 
   /**

@@ -14,12 +14,19 @@ import java.util.Objects;
  */
 public record Task(
     String name, String description, List<String> dependsOn, Container run, List<Export> exports,
-    Container publish, String ref, SourceLocation location) {
+    Container publish, String ref, SourceLocation location, List<String> results) {
+
+  /** A task with no results. */
+  public Task(String name, String description, List<String> dependsOn, Container run, List<Export> exports,
+      Container publish, String ref, SourceLocation location) {
+    this(name, description, dependsOn, run, exports, publish, ref, location, List.of());
+  }
 
   /** {@code path} of the run container written to {@code hostPath}. */
   public record Export(String path, String hostPath) {}
 
   public Task {
+    results = List.copyOf(results);
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(description, "description");
     dependsOn = List.copyOf(dependsOn);
@@ -34,23 +41,23 @@ public record Task(
 
   /** This task after {@code tasks}. */
   public Task withDependsOn(String... tasks) {
-    return new Task(name, description, List.of(tasks), run, exports, publish, ref, location);
+    return new Task(name, description, List.of(tasks), run, exports, publish, ref, location, results);
   }
 
   /** This task with {@code path} exported to {@code hostPath}. */
   public Task withExport(String path, String hostPath) {
     var all = new java.util.ArrayList<>(exports);
     all.add(new Export(path, hostPath));
-    return new Task(name, description, dependsOn, run, all, publish, ref, location);
+    return new Task(name, description, dependsOn, run, all, publish, ref, location, results);
   }
 
   /** This task publishing {@code container} as {@code ref}. */
   public Task withPublish(Container container, String ref) {
-    return new Task(name, description, dependsOn, run, exports, container, ref, location);
+    return new Task(name, description, dependsOn, run, exports, container, ref, location, results);
   }
 
   /** This task with a description. */
   public Task withDescription(String description) {
-    return new Task(name, description, dependsOn, run, exports, publish, ref, location);
+    return new Task(name, description, dependsOn, run, exports, publish, ref, location, results);
   }
 }

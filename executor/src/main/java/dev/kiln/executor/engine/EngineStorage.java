@@ -48,7 +48,15 @@ public final class EngineStorage {
    * @return the records removed
    */
   public List<Usage> prune(boolean all, Duration keepDuration) {
-    PruneRequest.Builder req = PruneRequest.newBuilder().setAll(all);
+    return prune(all, keepDuration, List.of());
+  }
+
+  /**
+   * Like {@link #prune(boolean, Duration)}, limited to records matching every filter (containerd
+   * filter syntax, e.g. {@code type==exec.cachemount} or {@code description~=pattern}).
+   */
+  public List<Usage> prune(boolean all, Duration keepDuration, List<String> filters) {
+    PruneRequest.Builder req = PruneRequest.newBuilder().setAll(all).addAllFilter(filters);
     if (keepDuration != null) {
       req.setKeepDuration(keepDuration.toNanos());
     }
