@@ -38,7 +38,9 @@ public final class EngineConnector {
     }
     if (invalid != null) {
       throw new EngineUnavailableException("no BuildKit engine answered", attempts,
-          "correct " + invalid + ": docker://[/path/docker.sock], unix:///path/buildkitd.sock or tcp://host:port",
+          invalid.equals("$DOCKER_HOST")
+              ? "point $DOCKER_HOST at a local socket (unix:///var/run/docker.sock) or pass --engine ADDR"
+              : "correct " + invalid + ": docker://[/path/docker.sock], unix:///path/buildkitd.sock or tcp://host:port",
           last);
     }
     throw new EngineUnavailableException("no BuildKit engine answered", attempts,
