@@ -117,4 +117,29 @@ class PipelineCommandsTest {
     assertThat(dir.resolve("pipeline.pkl")).hasContent("amends \".kiln/schema/Pipeline.pkl\"");
     assertThat(run("validate", dir.resolve("pipeline.pkl").toString())).isZero();
   }
+
+  /**
+   * What an editor does (the Pkl IntelliJ plugin, pkl-lsp): resolve the starter's {@code amends}
+   * from disk with nothing but Pkl itself, no Kiln code, no network, no settings, and find the schema's
+   * classes and the starter's tasks.
+   */
+  @Test
+  void initLetsAPlainPklEvaluatorResolveTheSchemaOffline() throws Exception {
+    assertThat(run("init", dir.toString())).isZero();
+    var builder = org.pkl.core.EvaluatorBuilder.unconfigured()
+        .setStackFrameTransformer(org.pkl.core.StackFrameTransformers.empty)
+        .addModuleKeyFactory(org.pkl.core.module.ModuleKeyFactories.standardLibrary)
+        .addModuleKeyFactory(org.pkl.core.module.ModuleKeyFactories.file)
+        .addResourceReader(org.pkl.core.resource.ResourceReaders.file())
+        .setAllowedModules(java.util.List.of(java.util.regex.Pattern.compile("pkl:"), java.util.regex.Pattern.compile("file:")))
+        .setAllowedResources(java.util.List.of(java.util.regex.Pattern.compile("file:"), java.util.regex.Pattern.compile("env:"),
+            java.util.regex.Pattern.compile("prop:")));
+    try (var ev = builder.build()) {
+      var module = ev.evaluate(org.pkl.core.ModuleSource.path(dir.resolve("pipeline.pkl")));
+      assertThat(module.getClassInfo().getQualifiedName()).startsWith("kiln.Pipeline");
+      @SuppressWarnings("unchecked")
+      var tasks = (java.util.Map<String, Object>) module.getProperty("tasks");
+      assertThat(tasks).isNotEmpty();
+    }
+  }
 }

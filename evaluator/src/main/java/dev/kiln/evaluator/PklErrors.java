@@ -25,6 +25,7 @@ final class PklErrors implements StackFrameTransformer {
   private static final Pattern VALUE = Pattern.compile("(?m)^Value: \"([^\"\\\\]*)\"");
 
   private static final Pattern MODULE = Pattern.compile("module `([^`]+)`");
+  private static final Pattern UNDEFINED = Pattern.compile("^Tried to read property `([^`]+)` but its value is undefined");
 
   private final Path schemaDir;
   private final List<StackFrame> frames = new ArrayList<>();
@@ -110,6 +111,22 @@ final class PklErrors implements StackFrameTransformer {
       Path file = Path.of(URI.create(user.getModuleUri()));
       return new PipelineException(msg, new SourceLocation(display(file), user.getStartLine(),
           user.getStartColumn()), hint, e);
+    }
+    var undefined = UNDEFINED.matcher(msg);
+    if (undefined.find() && !seen.isEmpty()) {
+      // Pkl points at the schema's declaration only; find the user's object that lacks the property.
+      String member = seen.get(0).getMemberName(); // e.g. kiln.Pipeline#Secret.name
+      int hash = member.indexOf('#');
+      int dot = member.lastIndexOf('.');
+      if (hash >= 0 && dot > hash) {
+        String cls = member.substring(hash + 1, dot);
+        String prop = member.substring(dot + 1);
+        SourceLocation loc = new SourceIndex(pipeline).objectWithout(cls, prop);
+        if (loc.line() > 0) {
+          return new PipelineException("`" + cls + "` is missing required property `" + prop + "`", loc,
+              hint != null ? hint : "set `" + prop + "` in this object (" + msg + ")", e);
+        }
+      }
     }
     if (!seen.isEmpty()) {
       msg = msg + " (in " + seen.get(0).getMemberName() + ")";

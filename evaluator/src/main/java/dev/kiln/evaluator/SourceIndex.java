@@ -62,6 +62,45 @@ final class SourceIndex {
     return at(text.indexOf('"' + value + '"'));
   }
 
+  /**
+   * The first {@code new ClassName { ... }} object in the text (or, for {@code Task}, the first task
+   * entry) whose body does not set {@code property}: where a missing required property is missing.
+   */
+  SourceLocation objectWithout(String className, String property) {
+    Pattern start = className.equals("Task")
+        ? Pattern.compile("\\[\\s*\"[^\"]+\"\\s*\\]\\s*\\{")
+        : Pattern.compile("\\bnew\\s+" + Pattern.quote(className) + "\\s*\\{");
+    Pattern sets = Pattern.compile("(^|[\\s{;])" + Pattern.quote(property) + "\\s*(=|\\{)");
+    Matcher m = start.matcher(text);
+    while (m.find()) {
+      int open = m.end() - 1;
+      int close = matchingBrace(open);
+      if (close < 0) {
+        continue;
+      }
+      if (!sets.matcher(text.substring(open + 1, close)).find()) {
+        return at(m.start());
+      }
+    }
+    return SourceLocation.of(display);
+  }
+
+  private int matchingBrace(int open) {
+    int depth = 0;
+    boolean inString = false;
+    for (int i = open; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '"' && (i == 0 || text.charAt(i - 1) != '\\')) {
+        inString = !inString;
+      } else if (!inString && c == '{') {
+        depth++;
+      } else if (!inString && c == '}' && --depth == 0) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   private SourceLocation at(int offset) {
     if (offset < 0) {
       return SourceLocation.of(display);

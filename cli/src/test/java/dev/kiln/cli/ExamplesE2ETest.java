@@ -1,0 +1,147 @@
+package dev.kiln.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The language examples ({@code examples/java-maven}, {@code examples/go}) built on the real engine. */
+@Tag("e2e")
+class ExamplesE2ETest {
+  /** Build outputs a developer may have left in an example; never part of the copy. */
+  private static final Set<String> OUTPUTS = Set.of("build", "target", ".kiln");
+
+  @TempDir Path dir;
+  private StringWriter out = new StringWriter();
+  private StringWriter err = new StringWriter();
+
+  @BeforeAll
+  static void engineIsThere() {
+    if (!Files.exists(Path.of("/var/run/docker.sock"))) {
+      String why = "no Docker daemon at /var/run/docker.sock (start one with: sudo scripts/engine-up.sh)";
+      if ("true".equals(System.getenv("CI"))) {
+        fail(why);
+      }
+      assumeTrue(false, why);
+    }
+  }
+
+  /** Runs kiln with fresh output buffers, so each run's output is checked on its own. */
+  private int kiln(String... args) {
+    out = new StringWriter();
+    err = new StringWriter();
+    return Kiln.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
+  }
+
+  /** A copy of the whole example directory, so its exports land in a temporary directory. */
+  private Path example(String name) throws IOException {
+    Path src = Path.of("..", "examples", name);
+    Path copy = dir.resolve(name);
+    try (Stream<Path> files = Files.walk(src)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        Path rel = src.relativize(f);
+        boolean output = false;
+        for (Path part : rel) {
+          output |= OUTPUTS.contains(part.toString());
+        }
+        if (output) {
+          continue;
+        }
+        Path to = copy.resolve(rel.toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(to);
+        } else {
+          Files.copy(f, to);
+        }
+      }
+    }
+    return copy.resolve("pipeline.pkl");
+  }
+
+  /** Runs a host command; returns its combined output, failing the test on a non-zero exit. */
+  private static String host(List<String> command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    p.getOutputStream().close();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(2, TimeUnit.MINUTES)).as("%s timed out", command).isTrue();
+    assertThat(p.exitValue()).as("%s: %s", command, output).isZero();
+    return output;
+  }
+
+  /**
+   * Changes a parameter's default in the copied pipeline ({@code kiln run} has no {@code --param} yet).
+   */
+  private static void setParam(Path pipeline, String declared, String replacement) throws IOException {
+    String text = Files.readString(pipeline);
+    assertThat(text).contains(declared);
+    Files.writeString(pipeline, text.replace(declared, replacement));
+  }
+
+  private static String hostJava() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  @Test
+  void javaMavenTestsPackagesAndPublishesAnImageThatRuns() throws Exception {
+    Path p = example("java-maven");
+    String ref = "127.0.0.1:5000/kiln-examples/java-maven:e2e-" + UUID.randomUUID().toString().substring(0, 8);
+    String greeting = "Hello, world, from Kiln's java-maven example!\n";
+
+    setParam(p, "imageRef: String = \"127.0.0.1:5000/kiln-examples/java-maven:latest\"",
+        "imageRef: String = \"" + ref + "\"");
+    assertThat(kiln("run", "-f", p.toString(), "--progress", "plain")).as(out + "\n" + err).isZero();
+    assertThat(err.toString()).contains("3 succeeded, 0 failed");
+    assertThat(host(List.of(hostJava(), "-jar", p.resolveSibling("build/app.jar").toString())))
+        .isEqualTo(greeting);
+
+    // The image is in the registry: drop any local copy, then pull it back and run it.
+    new ProcessBuilder("docker", "rmi", ref).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(1, TimeUnit.MINUTES);
+    try {
+      assertThat(host(List.of("docker", "run", "--rm", "--pull", "always", ref))).endsWith(greeting);
+    } finally {
+      new ProcessBuilder("docker", "rmi", ref).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(1, TimeUnit.MINUTES);
+    }
+
+    // Unchanged sources: Maven does not run again.
+    assertThat(kiln("run", "-f", p.toString(), "--progress", "plain", "package")).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("CACHED mvn -B -q -DskipTests package");
+
+    // Changed sources, Maven offline: the tests pass only if the m2 cache volume kept every
+    // dependency and plugin the first run downloaded.
+    Path test = p.resolveSibling("core/src/test/java/dev/kiln/example/core/GreeterTest.java");
+    Files.writeString(test, Files.readString(test) + "// " + UUID.randomUUID() + "\n");
+    setParam(p, "offline: Boolean = false", "offline: Boolean = true");
+    assertThat(kiln("run", "-f", p.toString(), "--progress", "plain", "test"))
+        .as(out + "\n" + err).isZero();
+    assertThat(out.toString()).contains("mvn -B -q -o test").doesNotContain("CACHED mvn");
+  }
+
+  @Test
+  void goTestsAndBuildsABinaryThatRunsOnTheHost() throws Exception {
+    Path p = example("go");
+    assertThat(kiln("run", "-f", p.toString(), "--progress", "plain")).as(out + "\n" + err).isZero();
+    assertThat(err.toString()).contains("2 succeeded, 0 failed");
+    Path hello = p.resolveSibling("build/hello");
+    assertThat(host(List.of(hello.toString(), "Ada"))).isEqualTo("Hello, Ada, from Kiln's go example!\n");
+
+    assertThat(kiln("run", "-f", p.toString(), "--progress", "plain", "build")).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("CACHED sh -c mkdir -p /out && go build");
+  }
+}
