@@ -20,9 +20,13 @@ public final class EngineConnector {
   public static BuildkitConnection connect(String flag, Map<String, String> env) {
     List<String> attempts = new ArrayList<>();
     IOException last = null;
+    String invalid = null;
     for (EngineAddress.Candidate c : EngineAddress.discover(flag, env, java.nio.file.Files::exists)) {
       if (c.skipped() != null) {
         attempts.add(c.describe());
+        if (c.address() == null) {
+          invalid = c.origin();
+        }
         continue;
       }
       try {
@@ -31,6 +35,13 @@ public final class EngineConnector {
         last = e;
         attempts.add(c.describe() + ": " + describe(e));
       }
+    }
+    if (invalid != null) {
+      throw new EngineUnavailableException("no BuildKit engine answered", attempts,
+          invalid.equals("$DOCKER_HOST")
+              ? "point $DOCKER_HOST at a local socket (unix:///var/run/docker.sock) or pass --engine ADDR"
+              : "correct " + invalid + ": docker://[/path/docker.sock], unix:///path/buildkitd.sock or tcp://host:port",
+          last);
     }
     throw new EngineUnavailableException("no BuildKit engine answered", attempts,
         "start one with `sudo scripts/engine-up.sh` (Docker with its embedded BuildKit) or run `dockerd` "

@@ -67,4 +67,14 @@ class EngineAddressTest {
       assertThat(c.describe()).contains("$BUILDKIT_HOST").contains("unsupported engine address");
     });
   }
+
+  @Test
+  void anInvalidAddressGetsAHintToCorrectItNotToStartAnEngine() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> EngineConnector.connect(null, Map.of("BUILDKIT_HOST", "bogus")))
+        .isInstanceOfSatisfying(dev.kiln.executor.EngineUnavailableException.class, e -> {
+          assertThat(e.attempts()).singleElement().asString().startsWith("bogus ($BUILDKIT_HOST): unsupported");
+          assertThat(e.hint()).hasValueSatisfying(h -> assertThat(h).startsWith("correct $BUILDKIT_HOST"));
+        });
+  }
 }
