@@ -139,7 +139,9 @@ final class ModelLowering {
     } else if (op instanceof ContainerOp.WithUser u) {
       return s.withFs(fs.withUser(u.user()));
     } else if (op instanceof ContainerOp.WithEntrypoint e) {
-      return s.withEntrypoint(e.args());
+      // As in a Dockerfile: a new ENTRYPOINT drops the CMD inherited so far (the base image's
+      // `/bin/sh` would otherwise become its argument); withDefaultArgs after it sets a new one.
+      return s.withEntrypoint(e.args()).withCmd(java.util.List.of());
     } else if (op instanceof ContainerOp.WithDefaultArgs d) {
       return s.withCmd(d.args());
     } else if (op instanceof ContainerOp.WithDirectory d) {

@@ -165,6 +165,18 @@ class PlannerTest {
   }
 
   @Test
+  void anEntrypointDropsTheInheritedCmdLikeADockerfile() {
+    // busybox's config has CMD ["sh"]; with a new ENTRYPOINT it would become the entrypoint's argument.
+    Container c = Container.from("busybox:latest").with(new ContainerOp.WithEntrypoint(List.of("/app")));
+    Container withArgs = c.with(new ContainerOp.WithDefaultArgs(List.of("--serve")));
+    Pipeline p = Pipeline.of(new Task("a", "", List.of(), null, List.of(), c, "r.example/a:1", null),
+        new Task("b", "", List.of(), null, List.of(), withArgs, "r.example/b:1", null));
+    Plan plan = planner.plan(p, List.of());
+    assertThat(plan.task("a").orElseThrow().targets().get(0).image().cmd()).isEmpty();
+    assertThat(plan.task("b").orElseThrow().targets().get(0).image().cmd()).containsExactly("--serve");
+  }
+
+  @Test
   void aFeatureTheEngineLacksFailsBeforeAnythingRuns() {
     Container c = Container.from("busybox")
         .with(new ContainerOp.WithSecretVariable("TOKEN", new Secret("token")))
