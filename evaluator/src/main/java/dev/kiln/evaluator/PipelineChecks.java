@@ -184,37 +184,10 @@ final class PipelineChecks {
   }
 
   static String suggestion(String name, Set<String> known) {
-    String best = null;
-    int bestDistance = Integer.MAX_VALUE;
-    for (String k : known) {
-      int d = distance(name, k);
-      if (d < bestDistance) {
-        bestDistance = d;
-        best = k;
-      }
-    }
-    if (best != null && bestDistance <= Math.max(2, name.length() / 3)) {
-      return "did you mean `" + best + "`?";
+    var best = Suggestions.closest(name, known);
+    if (best.isPresent()) {
+      return "did you mean `" + best.get() + "`?";
     }
     return known.isEmpty() ? "the pipeline declares no tasks" : "known tasks: " + String.join(", ", known);
-  }
-
-  private static int distance(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[b.length()];
   }
 }
