@@ -1,8 +1,6 @@
 package dev.kiln.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -32,13 +30,7 @@ class ExamplesE2ETest {
 
   @BeforeAll
   static void engineIsThere() {
-    if (!Files.exists(Path.of("/var/run/docker.sock"))) {
-      String why = "no Docker daemon at /var/run/docker.sock (start one with: sudo scripts/engine-up.sh)";
-      if ("true".equals(System.getenv("CI"))) {
-        fail(why);
-      }
-      assumeTrue(false, why);
-    }
+    DockerEngine.require();
   }
 
   /** Runs kiln with fresh output buffers, so each run's output is checked on its own. */
