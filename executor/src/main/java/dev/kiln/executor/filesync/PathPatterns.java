@@ -113,7 +113,7 @@ final class PathPatterns {
 
   /** Strips {@code ./}, leading and trailing slashes, and collapses {@code //}. */
   static String clean(String p) {
-    String s = p.replace('\\', '/');
+    String s = p; // a backslash escapes the next character, as in .dockerignore
     while (s.startsWith("./")) {
       s = s.substring(2);
     }
