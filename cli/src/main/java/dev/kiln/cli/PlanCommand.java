@@ -78,7 +78,7 @@ final class PlanCommand implements Callable<Integer> {
     for (String dir : HostDirectories.of(pipeline)) {
       builder.addIgnoreFile(dir, ignoreFile(project.resolve(dir)));
     }
-    Plan plan = builder.build().plan(pipeline, tasks);
+    Plan plan = builder.build().plan(pipeline, requested(pipeline));
     spec.commandLine().getOut().print(planFormat.render(plan));
     spec.commandLine().getOut().flush();
     return ExitCodes.OK;
@@ -123,5 +123,10 @@ final class PlanCommand implements Callable<Integer> {
       throw new picocli.CommandLine.TypeConversionException(
           "expected docker-20.10 or latest, not '" + value + "'");
     }
+  }
+
+  /** The tasks named on the command line, else the pipeline's {@code defaultTasks}, else all. */
+  private List<String> requested(dev.kiln.evaluator.model.Pipeline pipeline) {
+    return tasks.isEmpty() ? pipeline.defaultTasks() : tasks;
   }
 }

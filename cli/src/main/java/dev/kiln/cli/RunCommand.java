@@ -38,7 +38,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code kiln run [TASK...]}: evaluates, plans and runs the pipeline's tasks on the engine. */
-@Command(name = "run", description = "Run TASKs (all tasks when none) and what they depend on, on the engine.")
+@Command(name = "run", description = "Run TASKs (the pipeline's defaultTasks when none, else all) and what they depend on, on the engine.")
 final class RunCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -95,7 +95,7 @@ final class RunCommand implements Callable<Integer> {
         for (String dir : HostDirectories.of(pipeline)) {
           builder.addIgnoreFile(dir, PlanCommand.ignoreFile(project.resolve(dir)));
         }
-        plan = builder.build().plan(pipeline, tasks);
+        plan = builder.build().plan(pipeline, requested(pipeline));
       }
       // Only the secrets of the tasks that will run must be available.
       java.util.Set<String> used = new java.util.TreeSet<>();
@@ -188,5 +188,10 @@ final class RunCommand implements Callable<Integer> {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** The tasks named on the command line, else the pipeline's {@code defaultTasks}, else all. */
+  private List<String> requested(dev.kiln.evaluator.model.Pipeline pipeline) {
+    return tasks.isEmpty() ? pipeline.defaultTasks() : tasks;
   }
 }

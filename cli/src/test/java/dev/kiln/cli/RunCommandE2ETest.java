@@ -134,6 +134,24 @@ class RunCommandE2ETest {
   }
 
   @Test
+  void withoutTaskNamesTheDefaultTasksRun() throws Exception {
+    Path p = dir.resolve("defaults/pipeline.pkl");
+    Files.createDirectories(p.getParent());
+    Files.writeString(p, """
+        amends ".kiln/schema/Pipeline.pkl"
+        local base = container.from("busybox:latest")
+        defaultTasks { "quick" }
+        tasks {
+          ["quick"] { run = base.withExec(List("true")) }
+          ["other"] { run = base.withExec(List("false")) }
+        }
+        """);
+    assertThat(kiln("run", "-f", p.toString(), "--progress", "plain")).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("[quick]").doesNotContain("[other]");
+    assertThat(kiln("run", "-f", p.toString(), "other")).isEqualTo(ExitCodes.TASK_FAILED);
+  }
+
+  @Test
   void noEngineIsExitCodeThree() throws Exception {
     Path p = example("hello");
     assertThat(kiln("run", "-f", p.toString(), "--engine", "unix:///nonexistent/buildkitd.sock"))
