@@ -8,14 +8,17 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The secrets a pipeline declares, with their providers ({@code env:} or {@code file:}). Found by
+ * The secrets a pipeline declares, with their providers. Found by
  * walking the model's records, so that every place a secret can appear (mounts, variables, nested
  * containers of files and directories) is covered without listing them.
  */
 final class ModelSecrets {
   private ModelSecrets() {}
 
-  /** Secret name -> provider. A secret with no source is looked up as an environment variable of its name. */
+  /**
+   * Secret name -> provider ({@code env:}, {@code file:} or {@code cmd:}). A secret with no source is
+   * looked up as an environment variable of its name.
+   */
   static Map<String, String> providers(Object pipeline) {
     Map<String, String> out = new TreeMap<>();
     walk(pipeline, out, new IdentityHashMap<>());
@@ -27,7 +30,10 @@ final class ModelSecrets {
       return;
     }
     if (node instanceof Secret s) {
-      out.putIfAbsent(s.name(), s.env() != null ? "env:" + s.env() : s.file() != null ? "file:" + s.file() : "env:" + s.name());
+      out.putIfAbsent(s.name(), s.env() != null ? "env:" + s.env()
+          : s.file() != null ? "file:" + s.file()
+          : s.cmd() != null ? "cmd:" + s.cmd()
+          : "env:" + s.name());
       return;
     }
     if (node instanceof Collection<?> c) {

@@ -84,15 +84,17 @@ class RunCommandE2ETest {
         amends ".kiln/schema/Pipeline.pkl"
         local base = container.from("busybox:latest")
         local token = fileSecret("token", "token.txt")
+        local generated = cmdSecret("generated", "echo generated-$((6 * 7))-%s")
         tasks {
           ["leak"] {
-            run = base.withMountedSecret("/run/secrets/t", token)
-              .withExec(List("sh", "-c", "echo %s value=$(cat /run/secrets/t) b64=$(base64 /run/secrets/t)"))
+            run = base.withMountedSecret("/run/secrets/t", token).withMountedSecret("/run/secrets/g", generated)
+              .withExec(List("sh", "-c", "echo %s value=$(cat /run/secrets/t) b64=$(base64 /run/secrets/t) g=$(cat /run/secrets/g)"))
           }
         }
-        """.formatted(nonce));
+        """.formatted(nonce, nonce));
     assertThat(kiln("run", "-f", p.toString(), "--progress", "json")).as(err.toString()).isZero();
-    assertThat(out.toString()).contains("value=***").doesNotContain("swordfish");
+    assertThat(out.toString()).contains("value=***").contains("g=***").doesNotContain("swordfish")
+        .doesNotContain("generated-42");
 
     Files.delete(p.resolveSibling("token.txt"));
     assertThat(kiln("run", "-f", p.toString())).isEqualTo(ExitCodes.INVALID);

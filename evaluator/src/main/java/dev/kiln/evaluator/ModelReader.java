@@ -137,7 +137,7 @@ final class ModelReader {
 
   private static Secret secret(PObject s) {
     return new Secret(str(s, "name"), (String) nullable(s.getProperty("env")),
-        (String) nullable(s.getProperty("file")));
+        (String) nullable(s.getProperty("file")), (String) nullable(s.getProperty("cmd")));
   }
 
   static Object nullable(Object value) {
