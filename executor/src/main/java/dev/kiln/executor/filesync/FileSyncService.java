@@ -69,7 +69,8 @@ public final class FileSyncService extends FileSyncGrpc.FileSyncImplBase {
     }
     List<String> include = values(md, "include-patterns");
     List<String> exclude = values(md, "exclude-patterns");
-    Sender sender = new Sender(dir, include, exclude, out);
+    List<String> follow = values(md, "followpaths");
+    Sender sender = new Sender(dir, include, exclude, follow, out);
     sender.start();
     return sender;
   }
@@ -98,6 +99,7 @@ public final class FileSyncService extends FileSyncGrpc.FileSyncImplBase {
     private final Path dir;
     private final List<String> include;
     private final List<String> exclude;
+    private final List<String> follow;
     private final ServerCallStreamObserver<Packet> out;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "kiln-filesync");
@@ -109,10 +111,12 @@ public final class FileSyncService extends FileSyncGrpc.FileSyncImplBase {
     private final Set<Integer> sent = new HashSet<>();
     private volatile boolean done;
 
-    Sender(Path dir, List<String> include, List<String> exclude, ServerCallStreamObserver<Packet> out) {
+    Sender(Path dir, List<String> include, List<String> exclude, List<String> follow,
+        ServerCallStreamObserver<Packet> out) {
       this.dir = dir;
       this.include = include;
       this.exclude = exclude;
+      this.follow = follow;
       this.out = out;
       out.setOnReadyHandler(() -> {
         synchronized (ready) {
@@ -128,7 +132,7 @@ public final class FileSyncService extends FileSyncGrpc.FileSyncImplBase {
     void start() {
       worker.execute(() -> {
         try {
-          entries = FileTree.list(dir, include, exclude);
+          entries = FileTree.list(dir, include, exclude, follow);
           for (FileTree.Entry e : entries) {
             send(Packet.newBuilder().setType(PacketType.PACKET_STAT).setStat(e.stat()).build());
           }

@@ -51,7 +51,31 @@ final class FileTree {
 
   /** Lists {@code root} (not itself) with the given patterns. */
   static List<Entry> list(Path root, List<String> includePatterns, List<String> excludePatterns) throws IOException {
-    FileTree t = new FileTree(root, PathPatterns.of(includePatterns), PathPatterns.of(excludePatterns));
+    return list(root, includePatterns, excludePatterns, List.of());
+  }
+
+  /**
+   * Lists {@code root} with the given patterns; {@code followPaths} are symlinks whose targets (inside
+   * the root, followed through chains) are listed too, even when the include patterns miss them.
+   */
+  static List<Entry> list(Path root, List<String> includePatterns, List<String> excludePatterns,
+      List<String> followPaths) throws IOException {
+    List<String> includes = new ArrayList<>(includePatterns);
+    if (!includes.isEmpty()) {
+      Path base = root.toAbsolutePath().normalize();
+      for (String follow : followPaths) {
+        Path p = base.resolve(PathPatterns.clean(follow)).normalize();
+        for (int hops = 0; hops < 40 && Files.isSymbolicLink(p); hops++) {
+          Path target = p.getParent().resolve(Files.readSymbolicLink(p)).normalize();
+          if (!target.startsWith(base)) {
+            break; // never send what lies outside the directory the engine asked for
+          }
+          includes.add(base.relativize(target).toString());
+          p = target;
+        }
+      }
+    }
+    FileTree t = new FileTree(root, PathPatterns.of(includes), PathPatterns.of(excludePatterns));
     t.walk(root, "");
     return t.entries;
   }

@@ -73,6 +73,20 @@ class FileTreeTest {
   }
 
   @Test
+  void followPathsBringSymlinkTargetsThatIncludesMiss() throws Exception {
+    Files.createDirectories(root.resolve("real/deep"));
+    Files.writeString(root.resolve("real/deep/conf.yaml"), "x");
+    Files.createDirectories(root.resolve("links"));
+    Files.createSymbolicLink(root.resolve("links/conf"), Path.of("../real/deep/conf.yaml"));
+    Files.createSymbolicLink(root.resolve("links/out"), Path.of("/etc/hostname"));
+    assertThat(FileTree.list(root, List.of("links/conf"), List.of()).stream().map(e -> e.stat().getPath()))
+        .containsExactly("links", "links/conf");
+    assertThat(FileTree.list(root, List.of("links/conf", "links/out"), List.of(), List.of("links/conf", "links/out"))
+        .stream().map(e -> e.stat().getPath()))
+        .containsExactly("links", "links/conf", "links/out", "real", "real/deep", "real/deep/conf.yaml");
+  }
+
+  @Test
   void goModeBits() {
     assertThat(FileTree.goMode(0100644)).isEqualTo(0644);
     assertThat(FileTree.goMode(0040755)).isEqualTo(FileTree.GO_DIR | 0755);
