@@ -19,6 +19,7 @@ import java.util.List;
 final class DockerAsBuildkitd implements AutoCloseable {
   private final ServerSocketChannel listener;
   private final Path socket;
+  private final List<AutoCloseable> open = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   DockerAsBuildkitd(Path socket, EngineAddress docker) throws IOException {
     this.socket = socket;
@@ -29,6 +30,8 @@ final class DockerAsBuildkitd implements AutoCloseable {
         try {
           SocketChannel client = listener.accept();
           Dialer.Conn engine = Dialer.hijack(docker, "/grpc", List.of());
+          open.add(client);
+          open.add(engine);
           // Not Channels.newInputStream: its reads hold a lock that would block the writer.
           copy(Dialer.input(client), engine.out(), client, engine);
           copy(engine.in(), Dialer.output(client), client, engine);
@@ -63,6 +66,18 @@ final class DockerAsBuildkitd implements AutoCloseable {
     });
     t.setDaemon(true);
     t.start();
+  }
+
+  /** Cuts every relayed connection, as if the engine went away (new connections still work). */
+  void dropConnections() {
+    for (AutoCloseable c : open) {
+      try {
+        c.close();
+      } catch (Exception ignored) {
+        // already closed
+      }
+    }
+    open.clear();
   }
 
   @Override
