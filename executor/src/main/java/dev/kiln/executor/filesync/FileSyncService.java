@@ -39,10 +39,16 @@ public final class FileSyncService extends FileSyncGrpc.FileSyncImplBase {
   private static final Context.Key<Metadata> HEADERS = Context.key("kiln-filesync-headers");
 
   private final Map<String, Path> dirs;
+  private final java.util.concurrent.atomic.AtomicLong filesSent = new java.util.concurrent.atomic.AtomicLong();
 
   /** @param dirs the directories the engine may read, by local source name */
   public FileSyncService(Map<String, Path> dirs) {
     this.dirs = Map.copyOf(dirs);
+  }
+
+  /** How many files the engine asked for and got: fewer than listed when it kept the rest from an earlier sync. */
+  public long filesSent() {
+    return filesSent.get();
   }
 
   /** This service with the interceptor that gives it the call's metadata (dir name, patterns). */
@@ -70,7 +76,7 @@ public final class FileSyncService extends FileSyncGrpc.FileSyncImplBase {
     List<String> include = values(md, "include-patterns");
     List<String> exclude = values(md, "exclude-patterns");
     List<String> follow = values(md, "followpaths");
-    Sender sender = new Sender(dir, include, exclude, follow, out);
+    Sender sender = new Sender(dir, include, exclude, follow, out, filesSent);
     sender.start();
     return sender;
   }
@@ -101,6 +107,7 @@ public final class FileSyncService extends FileSyncGrpc.FileSyncImplBase {
     private final List<String> exclude;
     private final List<String> follow;
     private final ServerCallStreamObserver<Packet> out;
+    private final java.util.concurrent.atomic.AtomicLong filesSent;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "kiln-filesync");
       t.setDaemon(true);
@@ -112,7 +119,8 @@ public final class FileSyncService extends FileSyncGrpc.FileSyncImplBase {
     private volatile boolean done;
 
     Sender(Path dir, List<String> include, List<String> exclude, List<String> follow,
-        ServerCallStreamObserver<Packet> out) {
+        ServerCallStreamObserver<Packet> out, java.util.concurrent.atomic.AtomicLong filesSent) {
+      this.filesSent = filesSent;
       this.dir = dir;
       this.include = include;
       this.exclude = exclude;
@@ -175,6 +183,7 @@ public final class FileSyncService extends FileSyncGrpc.FileSyncImplBase {
           send(Packet.newBuilder().setType(PacketType.PACKET_DATA).setID(id).setData(ByteString.copyFrom(buf, 0, n)).build());
         }
         send(Packet.newBuilder().setType(PacketType.PACKET_DATA).setID(id).build()); // end of this file
+        filesSent.incrementAndGet();
       } catch (IOException e) {
         fail("reading " + list.get(id).stat().getPath() + ": " + e.getMessage());
       }

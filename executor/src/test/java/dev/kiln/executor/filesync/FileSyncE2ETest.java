@@ -43,4 +43,30 @@ class FileSyncE2ETest {
       assertThat(new String(gw.readFile(ref, "/out/copy"), StandardCharsets.UTF_8)).isEqualTo("hi there\n");
     }
   }
+
+  @Test
+  void aSecondSyncWithTheSameSharedKeySendsOnlyWhatChanged() throws Exception {
+    for (int i = 0; i < 50; i++) {
+      Files.writeString(src.resolve("f" + i + ".txt"), "content " + i);
+    }
+    String key = "e2e-incremental-" + java.util.UUID.randomUUID();
+    assertThat(syncAndCount(key)).isEqualTo(50);
+    Files.writeString(src.resolve("f7.txt"), "changed");
+    assertThat(syncAndCount(key)).isEqualTo(1);
+  }
+
+  /** Syncs {@code src} into a step that reads every file; returns how many files the engine requested. */
+  private long syncAndCount(String sharedKey) throws Exception {
+    FileSyncService sync = new FileSyncService(Map.of("ctx", src));
+    try (BuildkitConnection c = Engines.connect();
+        Session s = Session.builder().sharedKey(sharedKey).addService(sync.definition()).start(c);
+        Gateway gw = Gateway.open(c, SolveOptions.none().withSession(s.id()), r -> { })) {
+      var local = Sources.local("ctx", LocalOptions.NONE.withSharedKeyHint("ctx"), "ctx");
+      var state = Sources.image(ImageRef.parse("busybox:latest"), Platform.LINUX_AMD64)
+          .run(Exec.of("sh", "-c", "mkdir -p /out && cat /src/* | md5sum > /out/sum")
+              .withMount(Mounts.readonly("/src", local))).root();
+      gw.solve(new Marshaller().marshal(state).withLocalSession(s.id()).toPb(), List.of());
+    }
+    return sync.filesSent();
+  }
 }
