@@ -50,7 +50,8 @@ public record IgnoreFile(List<String> patterns) {
     return new IgnoreFile(all);
   }
 
-  private static String clean(String p) {
+  /** {@code p} without empty and {@code .} elements, {@code ..} folded where it can be, relative. */
+  static String clean(String p) {
     var parts = new ArrayList<String>();
     for (String s : p.split("/")) {
       if (s.isEmpty() || s.equals(".")) {

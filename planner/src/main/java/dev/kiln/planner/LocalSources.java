@@ -93,18 +93,7 @@ final class LocalSources {
   }
 
   private static String clean(String path) {
-    var parts = new ArrayList<String>();
-    for (String s : path.split("/")) {
-      if (s.isEmpty() || s.equals(".")) {
-        continue;
-      }
-      if (s.equals("..") && !parts.isEmpty() && !parts.get(parts.size() - 1).equals("..")) {
-        parts.remove(parts.size() - 1);
-      } else {
-        parts.add(s);
-      }
-    }
-    String joined = String.join("/", parts);
+    String joined = IgnoreFile.clean(path);
     return path.startsWith("/") ? "/" + joined : joined;
   }
 }
