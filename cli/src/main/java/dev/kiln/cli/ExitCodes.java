@@ -25,6 +25,9 @@ public final class ExitCodes {
     if (error instanceof dev.kiln.planner.PlanException) {
       return INVALID;
     }
+    if (error instanceof dev.kiln.executor.CacheSpec.InvalidCacheException) {
+      return INVALID;
+    }
     if (error instanceof dev.kiln.executor.EngineUnavailableException) {
       return ENGINE_UNREACHABLE;
     }

@@ -1,5 +1,6 @@
 package dev.kiln.cli;
 
+import dev.kiln.executor.CacheSpec;
 import dev.kiln.executor.GithubActionsProgress;
 import dev.kiln.executor.JUnitReport;
 import dev.kiln.executor.JsonProgress;
@@ -68,6 +69,15 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--junit", paramLabel = "FILE", description = "Also write a JUnit XML report of the tasks.")
   Path junit;
 
+  @Option(names = "--cache-from", paramLabel = "SPEC",
+      description = "Import remote cache, buildx syntax: type=registry,ref=HOST/REPO:TAG (repeatable).")
+  List<String> cacheFrom = new ArrayList<>();
+
+  @Option(names = "--cache-to", paramLabel = "SPEC",
+      description = "Export remote cache: type=registry,ref=...,mode=max or type=inline (with published images);"
+          + " what the engine supports is checked before anything runs (repeatable).")
+  List<String> cacheTo = new ArrayList<>();
+
   /** Tests replace this; by default the evaluator with this command's --param/--params-file. */
   PipelineLoader loader;
 
@@ -80,11 +90,15 @@ final class RunCommand implements Callable<Integer> {
     if (parallel < 1) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--parallel must be at least 1");
     }
+    List<CacheSpec> from = cacheFrom.stream().map(CacheSpec::parse).toList();
+    List<CacheSpec> to = cacheTo.stream().map(CacheSpec::parse).toList();
     var pipeline = (loader != null ? loader : (PipelineLoader) f -> pipelineOptions.evaluator().evaluate(f)).load(file);
     Path project = file.toAbsolutePath().getParent();
     PrintWriter out = spec.commandLine().getOut();
     try (BuildkitConnection connection = EngineConnector.connect(engineOptions.engine, System.getenv())) {
       EngineInfo info = EngineProbe.probe(connection);
+      from.forEach(c -> c.checkSupported(info, false));
+      to.forEach(c -> c.checkSupported(info, true));
       EngineCapabilities caps = new EngineCapabilities(
           info.kind().equals("docker") ? "Docker" : "buildkitd",
           info.dockerVersion() == null ? info.buildkitVersion() : info.dockerVersion(),
@@ -111,7 +125,7 @@ final class RunCommand implements Callable<Integer> {
             "set the variable or create the file before running, or remove the secret from the pipeline");
       }
       PlanRunner runner = new PlanRunner(connection, SessionServicesFactory.forProject(secrets),
-          new PlanRunner.Options(parallel, keepGoing, project, sharedKey(project)),
+          new PlanRunner.Options(parallel, keepGoing, project, sharedKey(project), from, to),
           listener(out, masker));
       Thread hook = new Thread(() -> {
         // Ctrl-C: cancel the solves on the engine before the JVM exits (with 130, SIGINT's code).

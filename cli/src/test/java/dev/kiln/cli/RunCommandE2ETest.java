@@ -154,6 +154,47 @@ class RunCommandE2ETest {
   }
 
   @Test
+  void aStepComesFromTheRegistryCacheOnceTheEngineForgotIt() throws Exception {
+    String marker = UUID.randomUUID().toString().substring(0, 8);
+    String ref = "127.0.0.1:5000/kiln-e2e/remote-cache:" + marker;
+    Path p = dir.resolve("rc/pipeline.pkl");
+    Files.createDirectories(p.getParent());
+    Files.writeString(p, """
+        amends ".kiln/schema/Pipeline.pkl"
+        local built = container.from("busybox:latest")
+          .withExec(List("sh", "-c", "echo building-%s; echo done > /built"))
+        tasks {
+          ["image"] { publish = built; ref = "%s" }
+        }
+        """.formatted(marker, ref));
+    // Docker 20.10's engine exports only inline cache: it travels inside the published image.
+    assertThat(kiln("run", "-f", p.toString(), "--cache-to", "type=inline", "--progress", "plain"))
+        .as(err.toString()).isZero();
+
+    // Forget the step on the engine (only this test's records, so other tests keep a warm engine).
+    try (var c = dev.kiln.executor.engine.EngineConnector.connect(null, System.getenv())) {
+      var storage = new dev.kiln.executor.engine.EngineStorage(c);
+      int removed = 0;
+      for (var u : storage.usage()) {
+        if (u.description().contains("building-" + marker)) {
+          removed += storage.prune(true, null, java.util.List.of("id==" + u.id())).size();
+        }
+      }
+      assertThat(removed).as("the step's record was on the engine and is gone").isPositive();
+      assertThat(storage.usage()).noneMatch(u -> u.description().contains("building-" + marker));
+    }
+    out.getBuffer().setLength(0);
+    assertThat(kiln("run", "-f", p.toString(), "--cache-from", "type=registry,ref=" + ref, "--progress", "plain"))
+        .as(err.toString()).isZero();
+    assertThat(out.toString()).contains("importing cache manifest from " + ref)
+        .containsPattern("CACHED sh -c echo building-" + marker);
+
+    assertThat(kiln("run", "-f", p.toString(), "--cache-to", "type=registry,ref=" + ref + "-c"))
+        .isEqualTo(ExitCodes.INVALID);
+    assertThat(err.toString()).contains("cannot export a 'registry' cache (it exports: inline)");
+  }
+
+  @Test
   void noEngineIsExitCodeThree() throws Exception {
     Path p = example("hello");
     assertThat(kiln("run", "-f", p.toString(), "--engine", "unix:///nonexistent/buildkitd.sock"))

@@ -66,8 +66,17 @@ public final class PlanRunner {
    * @param projectRoot host paths (local sources, export destinations) are relative to it
    * @param sharedKey the session key that lets the engine reuse files sent by earlier runs
    */
-  public record Options(int parallel, boolean keepGoing, Path projectRoot, String sharedKey) {
+  public record Options(int parallel, boolean keepGoing, Path projectRoot, String sharedKey,
+      List<CacheSpec> cacheFrom, List<CacheSpec> cacheTo) {
+
+    /** Options without remote cache. */
+    public Options(int parallel, boolean keepGoing, Path projectRoot, String sharedKey) {
+      this(parallel, keepGoing, projectRoot, sharedKey, List.of(), List.of());
+    }
+
     public Options {
+      cacheFrom = List.copyOf(cacheFrom);
+      cacheTo = List.copyOf(cacheTo);
       if (parallel < 1) {
         throw new IllegalArgumentException("parallel must be at least 1: " + parallel);
       }
@@ -262,13 +271,14 @@ public final class PlanRunner {
         switch (target.kind()) {
           case RUN -> {
             if (task.results().isEmpty()) {
-              new Solver(connection).solve(def.toPb(), SolveOptions.none().withSession(session.id()), progress);
+              new Solver(connection).solve(def.toPb(), withCache(SolveOptions.none().withSession(session.id()), false),
+                  progress);
             } else {
               results.putAll(readResults(task, def, session, progress));
             }
           }
           case EXPORT -> {
-            new Solver(connection).solve(def.toPb(), SolveOptions.none().withSession(session.id())
+            new Solver(connection).solve(def.toPb(), withCache(SolveOptions.none().withSession(session.id()), false)
                 .withExporter(new SolveOptions.Exporter("local", Map.of())), progress);
             Path received = staging.resolve(Path.of(target.path()).getFileName().toString());
             if (!java.nio.file.Files.exists(received, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
@@ -278,7 +288,7 @@ public final class PlanRunner {
             ExportInstaller.install(received, options.projectRoot().resolve(target.destination()));
           }
           case PUBLISH -> new ImagePublisher(connection).publish(def.toPb(), target.image(), target.destination(),
-              session.id(), progress);
+              session.id(), imports(), exports(true), progress);
         }
       }
     } finally {
@@ -288,13 +298,33 @@ public final class PlanRunner {
     }
   }
 
+  private List<SolveOptions.CacheEntry> imports() {
+    return options.cacheFrom().stream().map(CacheSpec::entry).toList();
+  }
+
+  /** Cache exports for a solve: {@code inline} only where an image is exported, the others everywhere. */
+  private List<SolveOptions.CacheEntry> exports(boolean image) {
+    return options.cacheTo().stream().filter(c -> image || !c.type().equals("inline")).map(CacheSpec::entry).toList();
+  }
+
+  private SolveOptions withCache(SolveOptions o, boolean image) {
+    SolveOptions out = o;
+    for (SolveOptions.CacheEntry e : imports()) {
+      out = out.withCacheImport(e);
+    }
+    for (SolveOptions.CacheEntry e : exports(image)) {
+      out = out.withCacheExport(e);
+    }
+    return out;
+  }
+
   /** Solves a run in gateway mode and reads back the result files it wrote. */
   private Map<String, String> readResults(PlannedTask task, Definition def, Session session,
       java.util.function.Consumer<StatusResponse> progress) {
     Map<String, String> out = new TreeMap<>();
     try (dev.kiln.executor.engine.Gateway gw = dev.kiln.executor.engine.Gateway.open(connection,
         SolveOptions.none().withSession(session.id()), progress)) {
-      String ref = gw.solve(def.toPb(), List.of());
+      String ref = gw.solve(def.toPb(), imports());
       for (String name : task.results()) {
         String path = PlannedTask.RESULTS_DIR + "/" + name;
         byte[] value;

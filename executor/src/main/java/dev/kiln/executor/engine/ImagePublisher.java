@@ -38,14 +38,27 @@ public final class ImagePublisher {
    */
   public String publish(Definition definition, ImageConfig config, String ref, String sessionId,
       Consumer<StatusResponse> progress) {
+    return publish(definition, config, ref, sessionId, List.of(), List.of(), progress);
+  }
+
+  /**
+   * Like {@link #publish(Definition, ImageConfig, String, String, Consumer)}, importing and exporting
+   * remote cache ({@code inline} embeds the cache in the published image).
+   */
+  public String publish(Definition definition, ImageConfig config, String ref, String sessionId,
+      List<SolveOptions.CacheEntry> cacheImports, List<SolveOptions.CacheEntry> cacheExports,
+      Consumer<StatusResponse> progress) {
     boolean docker = connection.address().kind() == EngineAddress.Kind.DOCKER;
     SolveOptions.Exporter exporter = docker
         ? new SolveOptions.Exporter("moby", Map.of("name", ref))
         : new SolveOptions.Exporter("image", insecureIfLocal(ref, Map.of("name", ref, "push", "true")));
     SolveOptions options = SolveOptions.none().withSession(sessionId).withExporter(exporter);
+    for (SolveOptions.CacheEntry e : cacheExports) {
+      options = options.withCacheExport(e);
+    }
     Map<String, String> response;
     try (Gateway gw = Gateway.open(connection, options, progress)) {
-      String result = gw.solve(definition, List.of());
+      String result = gw.solve(definition, cacheImports);
       response = gw.finish(result, Map.of("containerimage.config", imageConfigJson(config)));
     }
     String digest = response.getOrDefault("containerimage.digest", "");

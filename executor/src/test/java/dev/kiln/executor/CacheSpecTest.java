@@ -1,0 +1,44 @@
+package dev.kiln.executor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kiln.executor.engine.EngineInfo;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class CacheSpecTest {
+  static final EngineInfo DOCKER_20_10 = new EngineInfo("docker", "docker:///var/run/docker.sock", "20.10.24",
+      "v0.8.2", List.of(), Set.of(), Map.of(), List.of("moby", "local", "tar"),
+      List.of("registry", "local"), List.of("inline"), Map.of());
+
+  @Test
+  void parsesBuildxSyntax() {
+    assertThat(CacheSpec.parse("type=registry,ref=127.0.0.1:5000/app:cache,mode=max"))
+        .isEqualTo(new CacheSpec("registry", Map.of("ref", "127.0.0.1:5000/app:cache", "mode", "max")));
+    assertThat(CacheSpec.parse("type=inline")).isEqualTo(new CacheSpec("inline", Map.of()));
+    assertThat(CacheSpec.parse("registry.example.com/app:cache"))
+        .isEqualTo(new CacheSpec("registry", Map.of("ref", "registry.example.com/app:cache")));
+  }
+
+  @Test
+  void rejectsWhatBuildxWould() {
+    assertThatThrownBy(() -> CacheSpec.parse("type=registry")).hasMessageContaining("has no ref");
+    assertThatThrownBy(() -> CacheSpec.parse("ref=x")).hasMessageContaining("has no type");
+    assertThatThrownBy(() -> CacheSpec.parse("type=registry,ref=x,mode=all")).hasMessageContaining("min or max");
+    assertThatThrownBy(() -> CacheSpec.parse("type=registry,junk")).hasMessageContaining("not key=value");
+  }
+
+  @Test
+  void anEngineThatCannotExportARegistryCacheSaysSoAndWhatInstead() {
+    assertThatThrownBy(() -> CacheSpec.parse("type=registry,ref=r/a:c").checkSupported(DOCKER_20_10, true))
+        .isInstanceOf(CacheSpec.InvalidCacheException.class)
+        .hasMessageContaining("Docker 20.10.24 (BuildKit v0.8.2) cannot export a 'registry' cache (it exports: inline)")
+        .satisfies(e -> assertThat(((CacheSpec.InvalidCacheException) e).hint()).hasValueSatisfying(
+            h -> assertThat(h).contains("type=inline").contains("buildkitd")));
+    CacheSpec.parse("type=registry,ref=r/a:c").checkSupported(DOCKER_20_10, false); // imports are fine
+    CacheSpec.parse("type=inline").checkSupported(DOCKER_20_10, true);
+  }
+}
