@@ -142,6 +142,7 @@ public final class PlanRunner {
     });
     ExecutorCompletionService<TaskOutcome> done = new ExecutorCompletionService<>(pool);
     boolean stopping = false;
+    boolean wasInterrupted = false;
     try {
       while (true) {
         if (!stopping && !interrupted.get()) {
@@ -162,8 +163,10 @@ public final class PlanRunner {
         try {
           f = done.take();
         } catch (InterruptedException e) {
+          // Cancel everything, then keep collecting the (now cancelled) tasks; the flag is restored
+          // at the end, since setting it here would make every further take() throw at once.
           interrupt();
-          Thread.currentThread().interrupt();
+          wasInterrupted = true;
           stopping = true;
           continue;
         }
@@ -183,6 +186,9 @@ public final class PlanRunner {
       }
     } finally {
       pool.shutdownNow();
+      if (wasInterrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
     List<TaskOutcome> all = new ArrayList<>();
     for (PlannedTask t : tasks.values()) {
@@ -240,7 +246,7 @@ public final class PlanRunner {
           results);
     } catch (SolveException e) {
       boolean cancelled = interrupted.get() || Thread.currentThread().isInterrupted()
-          || e.getMessage().equals("cancelled");
+          || e.cancelled();
       return new TaskOutcome(task.name(), cancelled ? TaskOutcome.Status.CANCELLED : TaskOutcome.Status.FAILED,
           since(start), false, cancelled ? null : e);
     } catch (IOException e) {
