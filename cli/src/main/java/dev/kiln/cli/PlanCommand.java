@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "plan",
     description = {
-      "Show the plan for TASKs (all tasks when none): tasks, dependencies, ops with digests,"
+      "Show the plan for TASKs (the pipeline's defaultTasks when none, else all): tasks, dependencies, ops with digests,"
           + " cache volumes, secrets (by name) and exports.",
       "Without an engine, the plan is made for Docker 20.10 (BuildKit v0.8), the oldest engine"
           + " Kiln supports; --assume-engine latest shows what a current BuildKit gets."
