@@ -53,6 +53,7 @@ public final class Kiln implements Runnable {
   /** The configured command line, writing to the given streams (tests use this). */
   public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
     CommandLine cmd = new CommandLine(new Kiln());
+    addHelpOptions(cmd);
     cmd.setOut(out);
     cmd.setErr(err);
     cmd.setExecutionExceptionHandler(
@@ -72,5 +73,15 @@ public final class Kiln implements Runnable {
           return ExitCodes.of(ex);
         });
     return cmd;
+  }
+
+  /** {@code -h/--help} and {@code -V/--version} on every subcommand, as on the root. */
+  private static void addHelpOptions(CommandLine cmd) {
+    for (CommandLine sub : cmd.getSubcommands().values()) {
+      if (!sub.getCommandSpec().mixinStandardHelpOptions()) {
+        sub.getCommandSpec().mixinStandardHelpOptions(true);
+      }
+      addHelpOptions(sub);
+    }
   }
 }
