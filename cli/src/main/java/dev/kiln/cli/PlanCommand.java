@@ -65,6 +65,12 @@ final class PlanCommand implements Callable<Integer> {
       converter = AssumedEngineConverter.class)
   AssumedEngine engine;
 
+  @Option(names = "--explain", description = "Say which steps will run again and why, compared with the last"
+      + " successful run on this machine (plans on the engine, to resolve images as a run does).")
+  boolean explain;
+
+  @picocli.CommandLine.Mixin EngineOptions engineOptions;
+
   /** Tests replace this; by default the evaluator with this command's --param/--params-file. */
   PipelineLoader loader;
 
@@ -72,6 +78,17 @@ final class PlanCommand implements Callable<Integer> {
   public Integer call() {
     PlanFormat planFormat = parseFormat(format);
     Pipeline pipeline = (loader != null ? loader : (PipelineLoader) f -> pipelineOptions.evaluator().evaluate(f)).load(file);
+    if (explain) {
+      Path projectDir = file.toAbsolutePath().getParent();
+      try (var c = dev.kiln.executor.engine.EngineConnector.connect(engineOptions.engine, System.getenv())) {
+        Plan onEngine = RunCommand.planOnEngine(c, dev.kiln.executor.engine.EngineProbe.probe(c), pipeline,
+            requested(pipeline), projectDir);
+        RunHistory.explain(projectDir, onEngine, spec.commandLine().getOut());
+      } catch (java.io.IOException e) {
+        throw new PlanException("cannot explain: " + e.getMessage(), "check the engine and the project's .kiln/");
+      }
+      return ExitCodes.OK;
+    }
     PlannerBuilder builder = PlannerBuilder.preconfigured().setEngineCapabilities(
         engine == AssumedEngine.LATEST ? EngineCapabilities.latest() : EngineCapabilities.dockerV20_10());
     Path project = file.toAbsolutePath().getParent();

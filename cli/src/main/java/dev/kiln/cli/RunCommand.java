@@ -78,6 +78,10 @@ final class RunCommand implements Callable<Integer> {
           + " what the engine supports is checked before anything runs (repeatable).")
   List<String> cacheTo = new ArrayList<>();
 
+  @Option(names = "--explain", description = "Before running, say which steps will run again and why"
+      + " (what changed since the last successful run on this machine).")
+  boolean explain;
+
   /** Tests replace this; by default the evaluator with this command's --param/--params-file. */
   PipelineLoader loader;
 
@@ -99,17 +103,9 @@ final class RunCommand implements Callable<Integer> {
       EngineInfo info = EngineProbe.probe(connection);
       from.forEach(c -> c.checkSupported(info, false));
       to.forEach(c -> c.checkSupported(info, true));
-      EngineCapabilities caps = new EngineCapabilities(
-          info.kind().equals("docker") ? "Docker" : "buildkitd",
-          info.dockerVersion() == null ? info.buildkitVersion() : info.dockerVersion(),
-          info.buildkitVersion(), info.llbCaps());
-      Plan plan;
-      try (EngineImageConfigs images = new EngineImageConfigs(connection)) {
-        PlannerBuilder builder = PlannerBuilder.preconfigured().setEngineCapabilities(caps).setImageConfigs(images);
-        for (String dir : HostDirectories.of(pipeline)) {
-          builder.addIgnoreFile(dir, PlanCommand.ignoreFile(project.resolve(dir)));
-        }
-        plan = builder.build().plan(pipeline, requested(pipeline));
+      Plan plan = planOnEngine(connection, info, pipeline, requested(pipeline), project);
+      if (explain) {
+        RunHistory.explain(project, plan, out);
       }
       // Only the secrets of the tasks that will run must be available.
       java.util.Set<String> used = new java.util.TreeSet<>();
@@ -142,6 +138,9 @@ final class RunCommand implements Callable<Integer> {
         } catch (IllegalStateException e) {
           // already shutting down (Ctrl-C): the hook is running
         }
+      }
+      if (report.succeeded()) {
+        RunHistory.record(project, plan); // what --explain compares the next run with
       }
       if (junit != null) {
         JUnitReport.write(report, "kiln " + project.getFileName(), junit, masker);
@@ -201,6 +200,22 @@ final class RunCommand implements Callable<Integer> {
       return project.getFileName() + ":" + HexFormat.of().formatHex(h, 0, 8);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  /** Plans for the probed engine, with image configurations resolved by it (ENV, WORKDIR, digests). */
+  static Plan planOnEngine(BuildkitConnection connection, EngineInfo info, dev.kiln.evaluator.model.Pipeline pipeline,
+      List<String> tasks, Path project) {
+    EngineCapabilities caps = new EngineCapabilities(
+        info.kind().equals("docker") ? "Docker" : "buildkitd",
+        info.dockerVersion() == null ? info.buildkitVersion() : info.dockerVersion(),
+        info.buildkitVersion(), info.llbCaps());
+    try (EngineImageConfigs images = new EngineImageConfigs(connection)) {
+      PlannerBuilder builder = PlannerBuilder.preconfigured().setEngineCapabilities(caps).setImageConfigs(images);
+      for (String dir : HostDirectories.of(pipeline)) {
+        builder.addIgnoreFile(dir, PlanCommand.ignoreFile(project.resolve(dir)));
+      }
+      return builder.build().plan(pipeline, tasks);
     }
   }
 

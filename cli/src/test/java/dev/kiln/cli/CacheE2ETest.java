@@ -74,6 +74,14 @@ class CacheE2ETest {
 
     Files.writeString(project.resolve("src/b.txt"), "b changed " + marker);
     Files.writeString(project.resolve("src/unrelated.txt"), "nobody reads this");
+    // --explain names the changed file, and only for the task that reads it.
+    StringWriter explained = new StringWriter();
+    assertThat(Kiln.commandLine(new PrintWriter(explained, true), new PrintWriter(new StringWriter(), true))
+        .execute("plan", "--explain", "-f", pipeline.toString())).isZero();
+    assertThat(explained.toString())
+        .contains("explain: read-a (run): unchanged since the last run")
+        .contains("explain: read-b: local://src").contains("- file b.txt (modified)")
+        .doesNotContain("unrelated.txt");
     assertThat(run(pipeline)).containsEntry("read-a", true).containsEntry("read-b", false);
   }
 

@@ -1,0 +1,128 @@
+package dev.kiln.cli;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.executor.filesync.LocalManifest;
+import dev.kiln.planner.Plan;
+import dev.kiln.planner.PlannedTarget;
+import dev.kiln.planner.PlannedTask;
+import dev.kiln.planner.StepChanges;
+import dev.kiln.planner.llb.Definition;
+import dev.kiln.planner.llb.pb.Op;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What the last successful run on this machine planned, kept in {@code .kiln/last-run.json}: each
+ * target's definition and the manifest of each local source. {@code --explain} compares a new plan
+ * with it to say why steps will run again.
+ */
+final class RunHistory {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** target key -> definition (base64); local source key -> manifest. */
+  record Snapshot(Map<String, String> targets, Map<String, Map<String, String>> sources) {}
+
+  private RunHistory() {}
+
+  static Path file(Path project) {
+    return project.resolve(".kiln/last-run.json");
+  }
+
+  private static String key(PlannedTask task, PlannedTarget target) {
+    return task.name() + " " + target.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + target.path()
+        + " " + target.destination();
+  }
+
+  /** Records {@code plan} as the last run (written aside, then renamed). */
+  static void record(Path project, Plan plan) throws IOException {
+    Map<String, String> targets = new TreeMap<>();
+    Map<String, Map<String, String>> sources = new TreeMap<>();
+    for (PlannedTask t : plan.tasks()) {
+      for (PlannedTarget target : t.targets()) {
+        targets.put(key(t, target), Base64.getEncoder().encodeToString(target.definition().toByteArray()));
+        for (var local : localSources(target.definition()).entrySet()) {
+          sources.putIfAbsent(local.getKey(), manifest(project, local.getValue()));
+        }
+      }
+    }
+    Path f = file(project);
+    Files.createDirectories(f.getParent());
+    Path tmp = Files.createTempFile(f.getParent(), ".last-run", ".json");
+    JSON.writeValue(tmp.toFile(), new Snapshot(targets, sources));
+    Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** Prints, per task, the steps of {@code plan} that will run again and why. */
+  static void explain(Path project, Plan plan, PrintWriter out) throws IOException {
+    Path f = file(project);
+    Snapshot last = Files.isRegularFile(f) ? JSON.readValue(f.toFile(), Snapshot.class) : new Snapshot(Map.of(), Map.of());
+    if (!Files.isRegularFile(f)) {
+      out.println("explain: no previous run recorded in " + f + "; every step may run");
+    }
+    for (PlannedTask t : plan.tasks()) {
+      for (PlannedTarget target : t.targets()) {
+        String old = last.targets().get(key(t, target));
+        Definition before = old == null ? null : definition(old);
+        Map<String, List<String>> changedFiles = new TreeMap<>();
+        for (var local : localSources(target.definition()).entrySet()) {
+          Map<String, String> was = last.sources().get(local.getKey());
+          if (was != null) {
+            changedFiles.put(local.getValue().name(), LocalManifest.changes(was, manifest(project, local.getValue())));
+          }
+        }
+        List<StepChanges.Change> changes = StepChanges.between(before, target.definition(), changedFiles);
+        if (changes.isEmpty()) {
+          out.println("explain: " + t.name() + " (" + target.kind().name().toLowerCase(java.util.Locale.ROOT)
+              + "): unchanged since the last run");
+        }
+        for (StepChanges.Change c : changes) {
+          out.println("explain: " + t.name() + ": " + c.step());
+          c.reasons().forEach(r -> out.println("  - " + r));
+        }
+      }
+    }
+    out.flush();
+  }
+
+  private record Local(String name, List<String> include, List<String> exclude) {}
+
+  /** Local sources by a key that includes their patterns, so a manifest is compared like for like. */
+  private static Map<String, Local> localSources(Definition d) {
+    Map<String, Local> out = new TreeMap<>();
+    for (int i = 0; i < d.size(); i++) {
+      Op op = d.op(i);
+      if (op.hasSource() && op.getSource().getIdentifier().startsWith("local://")) {
+        String name = op.getSource().getIdentifier().substring("local://".length());
+        List<String> inc = patterns(op.getSource().getAttrsOrDefault("local.includepattern", "[]"));
+        List<String> exc = patterns(op.getSource().getAttrsOrDefault("local.excludepatterns", "[]"));
+        out.put(name + " " + inc + " " + exc, new Local(name, inc, exc));
+      }
+    }
+    return out;
+  }
+
+  private static List<String> patterns(String json) {
+    try {
+      return JSON.readValue(json, new TypeReference<List<String>>() { });
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+
+  private static Map<String, String> manifest(Path project, Local local) throws IOException {
+    Path dir = project.resolve(local.name()).normalize();
+    return Files.isDirectory(dir) ? LocalManifest.of(dir, local.include(), local.exclude()) : Map.of();
+  }
+
+  private static Definition definition(String base64) throws IOException {
+    return Definition.fromPb(dev.kiln.planner.llb.pb.Definition.parseFrom(Base64.getDecoder().decode(base64)));
+  }
+}
