@@ -236,7 +236,13 @@ public final class PlanRunner {
     CacheWatch cache = new CacheWatch();
     Map<String, String> results = new TreeMap<>();
     try {
+      boolean exported = task.targets().stream().anyMatch(t -> t.kind() == PlannedTarget.Kind.EXPORT);
       for (PlannedTarget target : task.targets()) {
+        // An export is taken from the run's result, so solving it runs every step of the run:
+        // a separate solve of the run would only repeat the work (and a session) for nothing.
+        if (target.kind() == PlannedTarget.Kind.RUN && exported && task.results().isEmpty()) {
+          continue;
+        }
         runTarget(task, target, cache, results);
       }
       if (!results.isEmpty()) {
