@@ -38,7 +38,7 @@ class EngineProbeTest {
       try (listener) {
         while (true) {
           try (SocketChannel c = listener.accept()) {
-            String head = readHead(c);
+            String head = HttpHead.read(c);
             String answer = head.startsWith("GET /_ping")
                 ? "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nOK"
                 : "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
@@ -61,18 +61,5 @@ class EngineProbeTest {
     } finally {
       listener.close();
     }
-  }
-
-  private static String readHead(SocketChannel c) throws IOException {
-    StringBuilder sb = new StringBuilder();
-    ByteBuffer one = ByteBuffer.allocate(1);
-    while (!sb.toString().endsWith("\r\n\r\n")) {
-      one.clear();
-      if (c.read(one) < 0) {
-        break;
-      }
-      sb.append((char) one.get(0));
-    }
-    return sb.toString();
   }
 }

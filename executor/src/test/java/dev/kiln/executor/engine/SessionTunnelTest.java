@@ -125,7 +125,7 @@ class SessionTunnelTest {
       try (listener) {
         while (!health.isDone()) {
           SocketChannel c = listener.accept();
-          String head = readHead(c);
+          String head = HttpHead.read(c);
           if (head.startsWith("GET /_ping")) {
             write(c, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nOK");
             c.close();
@@ -187,19 +187,6 @@ class SessionTunnelTest {
 
   private static Metadata.Key<String> key(String name) {
     return Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER);
-  }
-
-  private static String readHead(SocketChannel c) throws IOException {
-    StringBuilder sb = new StringBuilder();
-    ByteBuffer one = ByteBuffer.allocate(1);
-    while (!sb.toString().endsWith("\r\n\r\n")) {
-      one.clear();
-      if (c.read(one) < 0) {
-        break;
-      }
-      sb.append((char) one.get(0));
-    }
-    return sb.toString();
   }
 
   private static void write(SocketChannel c, String text) throws IOException {
