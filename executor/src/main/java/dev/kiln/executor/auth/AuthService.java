@@ -29,11 +29,21 @@ public final class AuthService extends AuthGrpc.AuthImplBase {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final DockerCredentials credentials;
-  private final HttpClient http;
+  private HttpClient http;
 
   public AuthService(DockerCredentials credentials) {
     this.credentials = credentials;
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
+  }
+
+  /**
+   * Made on the first token request only: a client's selector thread waits in native code, and
+   * the JVM's exit waits up to 300 ms for such threads; most runs never fetch a token.
+   */
+  private synchronized HttpClient http() {
+    if (http == null) {
+      http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
+    }
+    return http;
   }
 
   @Override
@@ -60,7 +70,7 @@ public final class AuthService extends AuthGrpc.AuthImplBase {
     c.ifPresent(cred -> req.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
         (cred.username() + ":" + cred.secret()).getBytes(StandardCharsets.UTF_8))));
     try {
-      HttpResponse<byte[]> r = http.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
+      HttpResponse<byte[]> r = http().send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
       if (r.statusCode() != 200) {
         response.onError(Status.PERMISSION_DENIED
             .withDescription("token request to " + request.getRealm() + " answered HTTP " + r.statusCode())
