@@ -81,7 +81,7 @@ final class PlanCommand implements Callable<Integer> {
     if (explain) {
       Path projectDir = file.toAbsolutePath().getParent();
       try (var c = dev.kiln.executor.engine.EngineConnector.connect(engineOptions.engine, System.getenv())) {
-        Plan onEngine = RunCommand.planOnEngine(c, dev.kiln.executor.engine.EngineProbe.probe(c), pipeline,
+        Plan onEngine = RunCommand.planOnEngine(c, dev.kiln.executor.engine.EngineProbe.probe(c, dev.kiln.executor.engine.CapsCache.forUser(System.getenv())), pipeline,
             requested(pipeline), projectDir);
         RunHistory.explain(projectDir, onEngine, spec.commandLine().getOut());
       } catch (java.io.IOException e) {

@@ -21,7 +21,8 @@ import java.util.Set;
  * @param sources for each of the fields above, how Kiln learned it: {@code probed} (the engine
  *     answered: ListWorkers, Info, LLBBridge/Ping) or {@code derived} (from kind, Docker version
  *     and image store, for what the engine has no API to tell: exporters and cache types, and the
- *     BuildKit version before v0.11, which has no Info RPC)
+ *     BuildKit version before v0.11, which has no Info RPC) or {@code cached} (LLB capabilities an
+ *     engine with the same versions and workers announced to an earlier run: {@link CapsCache})
  */
 public record EngineInfo(
     String kind,
@@ -56,4 +57,5 @@ public record EngineInfo(
 
   static final String PROBED = "probed";
   static final String DERIVED = "derived";
+  static final String CACHED = "cached";
 }

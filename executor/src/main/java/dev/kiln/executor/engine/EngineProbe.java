@@ -29,8 +29,16 @@ public final class EngineProbe {
    * @throws IOException kept for source compatibility; I/O failures are reported as unavailable
    */
   public static EngineInfo probe(BuildkitConnection connection) throws IOException {
+    return probe(connection, CapsCache.none());
+  }
+
+  /**
+   * Probes the engine behind {@code connection}, taking its LLB capabilities from {@code cache}
+   * when an engine with the same versions and workers announced them recently.
+   */
+  public static EngineInfo probe(BuildkitConnection connection, CapsCache cache) throws IOException {
     try {
-      return ask(connection);
+      return ask(connection, cache);
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() == Status.Code.UNAVAILABLE) {
         throw BuildkitErrors.unavailable("the engine does not answer BuildKit's API", connection.address(), e,
@@ -43,7 +51,7 @@ public final class EngineProbe {
     }
   }
 
-  private static EngineInfo ask(BuildkitConnection connection) throws IOException {
+  private static EngineInfo ask(BuildkitConnection connection, CapsCache cache) throws IOException {
     boolean docker = connection.address().kind() == EngineAddress.Kind.DOCKER;
     List<EngineInfo.Worker> workers = new ArrayList<>();
     String workerVersion = null;
@@ -86,9 +94,17 @@ public final class EngineProbe {
       version = "unknown (< v0.11: no Info RPC)";
     }
 
+    // Everything that decides the capabilities; the address too, as two daemons may differ in
+    // configuration (entitlements) without differing in version.
+    String fingerprint = String.join("|", connection.address().toString(), docker ? "docker" : "buildkitd",
+        String.valueOf(dockerVersion), version, workers.toString());
     Set<String> caps = new TreeSet<>();
     Map<String, String> disabled = new TreeMap<>();
-    try (Gateway gw = Gateway.open(connection, SolveOptions.none(), r -> { })) {
+    var cached = cache.lookup(fingerprint);
+    if (cached.isPresent()) {
+      caps.addAll(cached.get().caps());
+      disabled.putAll(cached.get().disabled());
+    } else try (Gateway gw = Gateway.open(connection, SolveOptions.none(), r -> { })) {
       PongResponse pong = gw.ping();
       for (APICap c : pong.getLLBCapsList()) {
         if (c.getEnabled()) {
@@ -97,6 +113,7 @@ public final class EngineProbe {
           disabled.put(c.getID(), c.getDisabledReasonMsg().isEmpty() ? c.getDisabledReason() : c.getDisabledReasonMsg());
         }
       }
+      cache.store(fingerprint, caps, disabled);
     }
 
     boolean containerdStore = workers.stream().anyMatch(EngineInfo.Worker::containerdStore);
@@ -120,7 +137,7 @@ public final class EngineProbe {
     sources.put("dockerVersion", EngineInfo.PROBED);
     sources.put("buildkitVersion", versionSource);
     sources.put("workers", EngineInfo.PROBED);
-    sources.put("llbCaps", EngineInfo.PROBED);
+    sources.put("llbCaps", cached.isPresent() ? EngineInfo.CACHED : EngineInfo.PROBED);
     sources.put("exporters", EngineInfo.DERIVED);
     sources.put("cacheImports", EngineInfo.DERIVED);
     sources.put("cacheExports", EngineInfo.DERIVED);

@@ -42,6 +42,19 @@ class SolverE2ETest {
   }
 
   @Test
+  void aSecondProbeTakesTheCapabilitiesFromTheCache(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    CapsCache cache = new CapsCache(dir, java.time.Clock.systemUTC());
+    EngineInfo first = EngineProbe.probe(engine, cache);
+    EngineInfo second = EngineProbe.probe(engine, cache);
+    assertThat(first.sources()).containsEntry("llbCaps", "probed");
+    assertThat(second.sources()).containsEntry("llbCaps", "cached");
+    assertThat(second.llbCaps()).isEqualTo(first.llbCaps()).contains("exec.meta.base");
+    assertThat(second.disabledCaps()).isEqualTo(first.disabledCaps());
+    assertThat(EngineProbe.probe(engine).sources()).containsEntry("llbCaps", "probed");
+  }
+
+  @Test
   void solvesHandBuiltDefinitionAndReadsResultBack() {
     String marker = UUID.randomUUID().toString();
     LlbState written = busybox()

@@ -1,0 +1,116 @@
+package dev.kiln.executor.engine;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The LLB capabilities an engine announced, kept between runs: asking for them takes a gateway
+ * solve (about a quarter of a second on Docker 20.10), while what decides them — the engine's
+ * kind, Docker and BuildKit versions and workers — takes cheap RPCs. An entry is used only for the
+ * same fingerprint and for a day; {@code kiln engine info} always asks afresh. A cache that cannot
+ * be read or written is ignored: it only saves time.
+ */
+public final class CapsCache {
+  static final Duration MAX_AGE = Duration.ofHours(24);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Path dir;
+  private final Clock clock;
+
+  CapsCache(Path dir, Clock clock) {
+    this.dir = dir;
+    this.clock = clock;
+  }
+
+  /** The cache in the user's cache directory ({@code $XDG_CACHE_HOME/kiln/engines}). */
+  public static CapsCache forUser(Map<String, String> env) {
+    String xdg = env.get("XDG_CACHE_HOME");
+    Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+    return new CapsCache(base.resolve("kiln").resolve("engines"), Clock.systemUTC());
+  }
+
+  /** A cache that never holds anything: every probe asks the engine. */
+  public static CapsCache none() {
+    return new CapsCache(null, Clock.systemUTC());
+  }
+
+  /** Capabilities (enabled; disabled with reasons) stored for {@code fingerprint}, if fresh. */
+  Optional<Entry> lookup(String fingerprint) {
+    if (dir == null) {
+      return Optional.empty();
+    }
+    try {
+      Stored s = JSON.readValue(file(fingerprint).toFile(), new TypeReference<Stored>() {});
+      Instant at = Instant.ofEpochMilli(s.probedAt);
+      if (!fingerprint.equals(s.fingerprint) || at.plus(MAX_AGE).isBefore(clock.instant())
+          || at.isAfter(clock.instant().plusSeconds(60))) {
+        return Optional.empty();
+      }
+      return Optional.of(new Entry(new TreeSet<>(s.caps), new TreeMap<>(s.disabled)));
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Stores what the engine with {@code fingerprint} announced. */
+  void store(String fingerprint, Set<String> caps, Map<String, String> disabled) {
+    if (dir == null) {
+      return;
+    }
+    try {
+      Files.createDirectories(dir);
+      Stored s = new Stored();
+      s.fingerprint = fingerprint;
+      s.probedAt = clock.millis();
+      s.caps = new TreeSet<>(caps);
+      s.disabled = new TreeMap<>(disabled);
+      Path target = file(fingerprint);
+      Path tmp = Files.createTempFile(dir, ".caps", ".tmp");
+      JSON.writeValue(tmp.toFile(), s);
+      try {
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (IOException | RuntimeException e) {
+      // best effort: the next run probes again
+    }
+  }
+
+  private Path file(String fingerprint) {
+    try {
+      byte[] h = MessageDigest.getInstance("SHA-256").digest(fingerprint.getBytes(StandardCharsets.UTF_8));
+      return dir.resolve(HexFormat.of().formatHex(h, 0, 12) + ".json");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Cached capabilities. */
+  record Entry(Set<String> caps, Map<String, String> disabled) {}
+
+  /** The JSON form. */
+  static final class Stored {
+    public String fingerprint;
+    public long probedAt;
+    public TreeSet<String> caps = new TreeSet<>();
+    public TreeMap<String, String> disabled = new TreeMap<>();
+  }
+}
