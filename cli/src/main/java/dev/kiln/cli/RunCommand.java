@@ -94,16 +94,21 @@ final class RunCommand implements Callable<Integer> {
     if (parallel < 1) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--parallel must be at least 1");
     }
+    Timings timings = Timings.fromEnvironment();
     List<CacheSpec> from = cacheFrom.stream().map(CacheSpec::parse).toList();
     List<CacheSpec> to = cacheTo.stream().map(CacheSpec::parse).toList();
     var pipeline = (loader != null ? loader : (PipelineLoader) f -> pipelineOptions.evaluator().evaluate(f)).load(file);
+    timings.mark("evaluate");
     Path project = file.toAbsolutePath().getParent();
     PrintWriter out = spec.commandLine().getOut();
     try (BuildkitConnection connection = EngineConnector.connect(engineOptions.engine, System.getenv())) {
-      EngineInfo info = EngineProbe.probe(connection);
+      timings.mark("connect");
+      EngineInfo info = EngineProbe.probe(connection, dev.kiln.executor.engine.CapsCache.forUser(System.getenv()));
+      timings.mark("probe");
       from.forEach(c -> c.checkSupported(info, false));
       to.forEach(c -> c.checkSupported(info, true));
       Plan plan = planOnEngine(connection, info, pipeline, requested(pipeline), project);
+      timings.mark("plan");
       if (explain) {
         RunHistory.explain(project, plan, out);
       }
@@ -139,12 +144,14 @@ final class RunCommand implements Callable<Integer> {
           // already shutting down (Ctrl-C): the hook is running
         }
       }
+      timings.mark("run");
       if (report.succeeded()) {
         RunHistory.record(project, plan); // what --explain compares the next run with
       }
       if (junit != null) {
         JUnitReport.write(report, "kiln " + project.getFileName(), junit, masker);
       }
+      timings.mark("record");
       printSummary(report, spec.commandLine().getErr(), masker);
       if (report.interrupted()) {
         return ExitCodes.INTERRUPTED;
