@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
       ValidateCommand.class,
       ListCommand.class,
       InitCommand.class,
+      TrainCommand.class,
       CommandLine.HelpCommand.class,
     },
     exitCodeListHeading = "%nExit codes:%n",

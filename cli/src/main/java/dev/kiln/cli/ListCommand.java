@@ -37,7 +37,7 @@ final class ListCommand implements Callable<Integer> {
     if (!f.equals("text") && !f.equals("json")) {
       throw new ParameterException(spec.commandLine(), "--format: expected text or json, got " + format);
     }
-    Pipeline pipeline = options.evaluator().evaluate(file);
+    Pipeline pipeline = options.evaluator(file).evaluate(file);
     PrintWriter out = spec.commandLine().getOut();
     out.print(f.equals("json") ? json(pipeline) : text(pipeline));
     out.flush();

@@ -16,7 +16,39 @@ final class PipelineOptions {
       description = "Parameter values from a JSON or YAML object (--param wins).")
   Path paramsFile;
 
-  PipelineEvaluator evaluator() {
-    return PipelineEvaluator.builder().params(params).paramsFile(paramsFile).build();
+  /**
+   * The evaluator for {@code pipelineFile}, reusing the project's earlier evaluations (under
+   * {@code .kiln/cache/evaluations}) while their inputs are unchanged; {@code KILN_NO_EVAL_CACHE=1}
+   * turns that off.
+   */
+  PipelineEvaluator evaluator(Path pipelineFile) {
+    PipelineEvaluator.Builder b = PipelineEvaluator.builder().params(params).paramsFile(paramsFile);
+    String build = buildId();
+    if (build != null && !"1".equals(System.getenv("KILN_NO_EVAL_CACHE"))) {
+      b.cache(pipelineFile.toAbsolutePath().normalize().getParent().resolve(".kiln/cache/evaluations"), build);
+    }
+    return b.build();
+  }
+
+  /**
+   * Identifies this Kiln build by its jars' paths, sizes and modification times, or null when Kiln
+   * runs from class directories (a development build, whose changes a cache would not notice).
+   */
+  static String buildId() {
+    StringBuilder id = new StringBuilder();
+    for (Class<?> c : new Class<?>[] {Main.class, PipelineEvaluator.class}) {
+      try {
+        var source = c.getProtectionDomain().getCodeSource();
+        Path jar = Path.of(source.getLocation().toURI());
+        if (!java.nio.file.Files.isRegularFile(jar)) {
+          return null;
+        }
+        id.append(jar).append(':').append(java.nio.file.Files.size(jar)).append(':')
+            .append(java.nio.file.Files.getLastModifiedTime(jar).toMillis()).append(';');
+      } catch (Exception e) {
+        return null;
+      }
+    }
+    return id.toString();
   }
 }

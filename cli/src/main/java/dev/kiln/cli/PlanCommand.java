@@ -77,7 +77,7 @@ final class PlanCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PlanFormat planFormat = parseFormat(format);
-    Pipeline pipeline = (loader != null ? loader : (PipelineLoader) f -> pipelineOptions.evaluator().evaluate(f)).load(file);
+    Pipeline pipeline = (loader != null ? loader : (PipelineLoader) f -> pipelineOptions.evaluator(f).evaluate(f)).load(file);
     if (explain) {
       Path projectDir = file.toAbsolutePath().getParent();
       try (var c = dev.kiln.executor.engine.EngineConnector.connect(engineOptions.engine, System.getenv())) {

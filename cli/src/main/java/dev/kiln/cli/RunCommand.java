@@ -97,7 +97,7 @@ final class RunCommand implements Callable<Integer> {
     Timings timings = Timings.fromEnvironment();
     List<CacheSpec> from = cacheFrom.stream().map(CacheSpec::parse).toList();
     List<CacheSpec> to = cacheTo.stream().map(CacheSpec::parse).toList();
-    var pipeline = (loader != null ? loader : (PipelineLoader) f -> pipelineOptions.evaluator().evaluate(f)).load(file);
+    var pipeline = (loader != null ? loader : (PipelineLoader) f -> pipelineOptions.evaluator(f).evaluate(f)).load(file);
     timings.mark("evaluate");
     Path project = file.toAbsolutePath().getParent();
     PrintWriter out = spec.commandLine().getOut();

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kiln.evaluator.PipelineEvaluator;
 import dev.kiln.evaluator.PipelineException;
 import dev.kiln.evaluator.model.Pipeline;
 import java.io.PrintWriter;
@@ -45,7 +44,6 @@ final class ValidateCommand implements Callable<Integer> {
       default -> throw new ParameterException(spec.commandLine(), "--format: expected text or json, got " + format);
     };
     List<Path> targets = files.isEmpty() ? List.of(Path.of("pipeline.pkl")) : files;
-    PipelineEvaluator evaluator = options.evaluator();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     // Jackson only for --format json: its start-up cost is felt in every pre-commit run.
@@ -53,7 +51,7 @@ final class ValidateCommand implements Callable<Integer> {
     boolean allValid = true;
     for (Path file : targets) {
       try {
-        Pipeline pipeline = evaluator.evaluate(file);
+        Pipeline pipeline = options.evaluator(file).evaluate(file);
         results.add(new Result(file, pipeline, null));
         if (!json) {
           int n = pipeline.tasks().size();

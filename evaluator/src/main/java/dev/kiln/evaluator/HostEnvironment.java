@@ -23,6 +23,11 @@ final class HostEnvironment implements ResourceReader {
     declared = Set.copyOf(names);
   }
 
+  /** The variables the pipeline declared it reads. */
+  Set<String> declared() {
+    return declared;
+  }
+
   @Override
   public String getUriScheme() {
     return "env";

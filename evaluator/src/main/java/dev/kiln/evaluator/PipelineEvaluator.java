@@ -40,6 +40,7 @@ public final class PipelineEvaluator {
   private final Path paramsFile;
   private final Map<String, String> environment;
   private final Duration timeout;
+  private final EvaluationCache cache;
 
   private PipelineEvaluator(Builder b) {
     this.projectRoot = b.projectRoot;
@@ -47,6 +48,7 @@ public final class PipelineEvaluator {
     this.paramsFile = b.paramsFile;
     this.environment = b.environment == null ? System.getenv() : Map.copyOf(b.environment);
     this.timeout = b.timeout;
+    this.cache = b.cacheDir == null ? null : new EvaluationCache(b.cacheDir, b.buildId);
   }
 
   /** A builder with defaults: project root = the pipeline's directory, no overrides, 30 s. */
@@ -67,9 +69,20 @@ public final class PipelineEvaluator {
     }
     Path root = (projectRoot != null ? projectRoot : file.getParent()).toAbsolutePath().normalize();
     KilnSchema.checkVendoredCopy(root);
+    String key = cache == null ? null : cache.key(file, params, paramsFile);
+    if (cache != null) {
+      var hit = cache.lookup(key, environment);
+      if (hit.isPresent()) {
+        return hit.get();
+      }
+    }
     PklErrors errors = new PklErrors(root);
     HostEnvironment env = new HostEnvironment(environment);
-    try (Evaluator pkl = sandbox(root, errors, env)) {
+    InputRecorder inputs = new InputRecorder();
+    if (paramsFile != null) {
+      inputs.file(paramsFile);
+    }
+    try (Evaluator pkl = sandbox(root, errors, env, inputs)) {
       ModuleSource user = ModuleSource.path(file);
       requireSchema((PClass) pkl.evaluateExpression(user, "module.getClass()"), file);
       env.declare(new HashSet<>(ModelReader.strings(pkl.evaluateExpression(user, "hostEnv"))));
@@ -89,6 +102,9 @@ public final class PipelineEvaluator {
           ModelReader.nullable(defaults.getProperty(name)), ModelReader.nullable(values.getProperty(name)))));
       Pipeline pipeline = new Pipeline(tasks, ps, ModelReader.strings(module.getProperty("defaultTasks")));
       new PipelineChecks(source, root).check(pipeline);
+      if (cache != null && inputs.uncacheableReason() == null) {
+        cache.store(key, pipeline, inputs.files(), env.declared(), environment);
+      }
       return pipeline;
     } catch (PklException e) {
       throw errors.convert(e, file);
@@ -106,7 +122,7 @@ public final class PipelineEvaluator {
         "start it with `amends \".kiln/schema/Pipeline.pkl\"` (`kiln init` writes a starter)");
   }
 
-  private Evaluator sandbox(Path root, PklErrors errors, HostEnvironment env) {
+  private Evaluator sandbox(Path root, PklErrors errors, HostEnvironment env, InputRecorder inputs) {
     String rootUri = root.toUri().toString();
     if (!rootUri.endsWith("/")) {
       rootUri += "/";
@@ -116,8 +132,8 @@ public final class PipelineEvaluator {
         .setLogger(Loggers.noop())
         // Explicit lists: no http(s) (0.30.0 connects before checking the allow-list), no package:.
         .setModuleKeyFactories(List.of(new SchemaModuleKeyFactory(root),
-            ModuleKeyFactories.standardLibrary, ModuleKeyFactories.file))
-        .setResourceReaders(List.of(env, ResourceReaders.file()))
+            ModuleKeyFactories.standardLibrary, inputs.modules(ModuleKeyFactories.file)))
+        .setResourceReaders(List.of(env, inputs.resources(ResourceReaders.file())))
         .setAllowedModules(List.of(Pattern.compile("pkl:"), Pattern.compile("repl:"),
             Pattern.compile(Pattern.quote(rootUri))))
         .setAllowedResources(List.of(Pattern.compile("env:"), Pattern.compile(Pattern.quote(rootUri))))
@@ -133,8 +149,21 @@ public final class PipelineEvaluator {
     private Path paramsFile;
     private Map<String, String> environment;
     private Duration timeout = Duration.ofSeconds(30);
+    private Path cacheDir;
+    private String buildId;
 
     private Builder() {}
+
+    /**
+     * Reuses earlier evaluations stored in {@code dir} while every file and host variable they read
+     * is unchanged. {@code buildId} must differ between Kiln builds (a model from another build is
+     * never reused); a null {@code dir} turns the cache off, which is the default.
+     */
+    public Builder cache(Path dir, String buildId) {
+      this.cacheDir = dir;
+      this.buildId = Objects.requireNonNull(buildId, "buildId");
+      return this;
+    }
 
     /** The directory the pipeline may read and import from; default: the pipeline's directory. */
     public Builder projectRoot(Path root) {

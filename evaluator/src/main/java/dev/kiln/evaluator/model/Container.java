@@ -10,7 +10,8 @@ import java.util.Objects;
  * @param image the base image reference, or empty for scratch
  * @param platform {@code os/arch[/variant]}, or empty for the planner's default
  */
-public record Container(String image, String platform, List<ContainerOp> ops) {
+public record Container(String image, String platform, List<ContainerOp> ops)
+    implements java.io.Serializable {
   public Container {
     Objects.requireNonNull(image, "image");
     Objects.requireNonNull(platform, "platform");

@@ -12,7 +12,8 @@ import java.util.Objects;
  *     {@code Boolean}), or null when it has none
  * @param value its value after overrides, or null when unset
  */
-public record Param(String name, String type, String description, Object defaultValue, Object value) {
+public record Param(String name, String type, String description, Object defaultValue, Object value)
+    implements java.io.Serializable {
   public Param {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(type, "type");

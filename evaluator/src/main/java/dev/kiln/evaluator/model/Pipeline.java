@@ -12,7 +12,8 @@ import java.util.Map;
  * @param params the declared parameters with their values after overrides, in declaration order
  * @param defaultTasks the tasks {@code kiln run} runs when none are named (empty: all)
  */
-public record Pipeline(Map<String, Task> tasks, List<Param> params, List<String> defaultTasks) {
+public record Pipeline(Map<String, Task> tasks, List<Param> params, List<String> defaultTasks)
+    implements java.io.Serializable {
   public Pipeline {
     tasks = Collections.unmodifiableMap(new LinkedHashMap<>(tasks));
     tasks.forEach((name, task) -> {

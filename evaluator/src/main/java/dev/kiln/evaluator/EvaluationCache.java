@@ -1,0 +1,148 @@
+package dev.kiln.evaluator;
+
+import dev.kiln.evaluator.model.Pipeline;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.ObjectInputFilter;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.OutputStream;
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Earlier evaluations of a project's pipelines, reused while nothing they read changed: Pkl's
+ * start and evaluation are most of a cached run's time. An entry is keyed by the Kiln build, the
+ * pipeline file and the parameter overrides, and holds the content digest of every file the
+ * evaluation read (modules, resources, files functions depend on) and of every host environment
+ * variable the pipeline may read. Only valid pipelines are stored; an unreadable entry is ignored.
+ */
+final class EvaluationCache {
+  private static final String ABSENT = "absent";
+  private static final ObjectInputFilter FILTER = ObjectInputFilter.Config.createFilter(
+      "maxdepth=200;maxrefs=1000000;dev.kiln.evaluator.**;java.lang.*;java.util.*;java.nio.file.*;"
+          + "org.pkl.core.*;!*");
+
+  private final Path dir;
+  private final String buildId;
+
+  /**
+   * @param dir where entries live, e.g. {@code <project>/.kiln/cache/evaluations}
+   * @param buildId identifies the Kiln build: a model evaluated by another build is never reused
+   */
+  EvaluationCache(Path dir, String buildId) {
+    this.dir = dir;
+    this.buildId = buildId;
+  }
+
+  /** What identifies an evaluation besides the files and variables it read. */
+  String key(Path pipeline, Map<String, String> params, Path paramsFile) {
+    // The working directory too: the model's source locations are relative to it.
+    return String.join("\n", buildId, System.getProperty("user.dir"), pipeline.toAbsolutePath().normalize().toString(),
+        new TreeMap<>(params).toString(), paramsFile == null ? "" : paramsFile.toAbsolutePath().normalize().toString());
+  }
+
+  /** The pipeline stored for {@code key}, if every input it recorded is unchanged. */
+  Optional<Pipeline> lookup(String key, Map<String, String> environment) {
+    Path file = file(key);
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(file));
+        ObjectInputStream objects = new ObjectInputStream(in)) {
+      objects.setObjectInputFilter(FILTER);
+      Entry e = (Entry) objects.readObject();
+      if (!e.key.equals(key)) {
+        return Optional.empty();
+      }
+      for (var input : e.files.entrySet()) {
+        if (!input.getValue().equals(digest(Path.of(input.getKey())))) {
+          return Optional.empty();
+        }
+      }
+      for (var v : e.env.entrySet()) {
+        String value = environment.get(v.getKey());
+        if (!v.getValue().equals(value == null ? ABSENT : digest(value.getBytes(StandardCharsets.UTF_8)))) {
+          return Optional.empty();
+        }
+      }
+      return Optional.of(e.pipeline);
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException | ClassNotFoundException | RuntimeException e) {
+      return Optional.empty(); // corrupt or from an incompatible build: evaluate again
+    }
+  }
+
+  /**
+   * Stores {@code pipeline} under {@code key} with the digests of {@code files} and of the
+   * {@code declaredEnv} variables' values. Best effort: a failure only costs the next run time.
+   */
+  void store(String key, Pipeline pipeline, Set<Path> files, Set<String> declaredEnv, Map<String, String> environment) {
+    try {
+      Entry e = new Entry();
+      e.key = key;
+      e.pipeline = pipeline;
+      for (Path f : files) {
+        e.files.put(f.toString(), digest(f));
+      }
+      for (String name : declaredEnv) {
+        String value = environment.get(name);
+        e.env.put(name, value == null ? ABSENT : digest(value.getBytes(StandardCharsets.UTF_8)));
+      }
+      Files.createDirectories(dir);
+      Path tmp = Files.createTempFile(dir, ".entry", ".tmp");
+      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp));
+          ObjectOutputStream objects = new ObjectOutputStream(out)) {
+        objects.writeObject(e);
+      }
+      try {
+        Files.move(tmp, file(key), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException ex) {
+        Files.move(tmp, file(key), StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (IOException | RuntimeException e) {
+      // best effort
+    }
+  }
+
+  private Path file(String key) {
+    return dir.resolve(digest(key.getBytes(StandardCharsets.UTF_8)).substring(0, 32) + ".bin");
+  }
+
+  private static String digest(Path file) {
+    try {
+      return digest(Files.readAllBytes(file));
+    } catch (IOException e) {
+      return ABSENT;
+    }
+  }
+
+  private static String digest(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** One stored evaluation. */
+  private static final class Entry implements Serializable {
+    private static final long serialVersionUID = 1L;
+    String key;
+    final TreeMap<String, String> files = new TreeMap<>();
+    final TreeMap<String, String> env = new TreeMap<>();
+    Pipeline pipeline;
+  }
+}

@@ -1,0 +1,128 @@
+package dev.kiln.evaluator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kiln.evaluator.model.Container;
+import dev.kiln.evaluator.model.Pipeline;
+import dev.kiln.evaluator.model.Task;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The evaluation cache through {@link PipelineEvaluator}: a planted entry (a pipeline Pkl would
+ * never produce) shows when the cache answered instead of Pkl.
+ */
+class EvaluationCacheTest {
+  @TempDir Path project;
+  Path cacheDir;
+  Path pipeline;
+  static final Pipeline PLANTED = Pipeline.of(Task.run("planted", Container.from("busybox:latest")));
+
+  @BeforeEach
+  void writeProject() throws Exception {
+    cacheDir = project.resolve(".kiln/cache/evaluations");
+    pipeline = project.resolve("pipeline.pkl");
+    Files.writeString(project.resolve("common.pkl"), "greeting = \"hello\"\n");
+    Files.writeString(project.resolve("motd.txt"), "sunny\n");
+    Files.writeString(pipeline, """
+        amends ".kiln/schema/Pipeline.pkl"
+        import "common.pkl"
+        hostEnv { "WHO" }
+        local who = read?("env:WHO") ?? "nobody"
+        local motd = read("motd.txt").text.trim()
+        tasks {
+          ["greet"] { run = module.container.from("busybox:latest").withExec(List("echo", common.greeting, who, motd)) }
+        }
+        """);
+  }
+
+  PipelineEvaluator evaluator(Map<String, String> env, String build) {
+    return PipelineEvaluator.builder().environment(env).cache(cacheDir, build).build();
+  }
+
+  /** Replaces the stored entry for the default key with {@link #PLANTED}, keeping its inputs. */
+  void plant(Map<String, String> env) {
+    var cache = new EvaluationCache(cacheDir, "b1");
+    cache.store(cache.key(pipeline, Map.of(), null), PLANTED,
+        Set.of(pipeline, project.resolve("common.pkl"), project.resolve("motd.txt")), Set.of("WHO"), env);
+  }
+
+  String command(Pipeline p) {
+    return p.tasks().get("greet").run().ops().toString();
+  }
+
+  @Test
+  void anUnchangedPipelineIsNotEvaluatedAgain() {
+    Map<String, String> env = Map.of("WHO", "ann");
+    assertThat(command(evaluator(env, "b1").evaluate(pipeline))).contains("hello", "ann", "sunny");
+    assertThat(cacheDir).isNotEmptyDirectory();
+    // the real entry round-trips
+    assertThat(command(evaluator(env, "b1").evaluate(pipeline))).contains("hello", "ann", "sunny");
+    plant(env);
+    assertThat(evaluator(env, "b1").evaluate(pipeline)).isEqualTo(PLANTED);
+    // variables the pipeline does not declare do not matter
+    assertThat(evaluator(Map.of("WHO", "ann", "OTHER", "x"), "b1").evaluate(pipeline)).isEqualTo(PLANTED);
+  }
+
+  @Test
+  void anyChangedInputEvaluatesAgain() throws Exception {
+    Map<String, String> env = Map.of("WHO", "ann");
+    evaluator(env, "b1").evaluate(pipeline);
+
+    plant(env);
+    Files.writeString(project.resolve("common.pkl"), "greeting = \"hi\"\n");
+    assertThat(command(evaluator(env, "b1").evaluate(pipeline))).contains("hi", "ann");
+
+    plant(env);
+    Files.writeString(project.resolve("motd.txt"), "rainy\n");
+    assertThat(command(evaluator(env, "b1").evaluate(pipeline))).contains("rainy");
+
+    plant(env);
+    assertThat(command(evaluator(Map.of("WHO", "bob"), "b1").evaluate(pipeline))).contains("bob");
+
+    plant(env);
+    assertThat(command(evaluator(Map.of(), "b1").evaluate(pipeline))).contains("nobody");
+
+    plant(env);
+    assertThat(command(evaluator(env, "b2").evaluate(pipeline))).contains("ann");
+  }
+
+  @Test
+  void invalidPipelinesAreNotStored() throws Exception {
+    Files.writeString(pipeline, "amends \".kiln/schema/Pipeline.pkl\"\ntasks { [\"x\"] { dependsOn { \"nope\" } } }\n");
+    assertThatThrownBy(() -> evaluator(Map.of(), "b1").evaluate(pipeline)).isInstanceOf(PipelineException.class);
+    assertThatThrownBy(() -> evaluator(Map.of(), "b1").evaluate(pipeline)).isInstanceOf(PipelineException.class);
+    assertThat(cacheDir).doesNotExist();
+  }
+
+  @Test
+  void globbedReadsAreNotCached() throws Exception {
+    Files.writeString(pipeline, """
+        amends ".kiln/schema/Pipeline.pkl"
+        local notes = read*("*.txt")
+        tasks {
+          ["n"] { run = module.container.from("busybox:latest").withExec(List("echo", notes.length.toString())) }
+        }
+        """);
+    evaluator(Map.of(), "b1").evaluate(pipeline);
+    assertThat(cacheDir).doesNotExist();
+  }
+
+  @Test
+  void aCorruptEntryIsIgnored() throws Exception {
+    Map<String, String> env = Map.of("WHO", "ann");
+    evaluator(env, "b1").evaluate(pipeline);
+    try (var files = Files.list(cacheDir)) {
+      for (Path f : files.toList()) {
+        Files.write(f, new byte[] {1, 2, 3});
+      }
+    }
+    assertThat(command(evaluator(env, "b1").evaluate(pipeline))).contains("ann");
+  }
+}
