@@ -40,6 +40,7 @@ public final class PipelineEvaluator {
   private final Path paramsFile;
   private final Map<String, String> environment;
   private final Duration timeout;
+  private final FunctionRegistry functions;
 
   private PipelineEvaluator(Builder b) {
     this.projectRoot = b.projectRoot;
@@ -47,6 +48,7 @@ public final class PipelineEvaluator {
     this.paramsFile = b.paramsFile;
     this.environment = b.environment == null ? System.getenv() : Map.copyOf(b.environment);
     this.timeout = b.timeout;
+    this.functions = b.functions;
   }
 
   /** A builder with defaults: project root = the pipeline's directory, no overrides, 30 s. */
@@ -89,7 +91,9 @@ public final class PipelineEvaluator {
           ModelReader.nullable(defaults.getProperty(name)), ModelReader.nullable(values.getProperty(name)))));
       Pipeline pipeline = new Pipeline(tasks, ps, ModelReader.strings(module.getProperty("defaultTasks")));
       new PipelineChecks(source, root).check(pipeline);
-      return pipeline;
+      // Loaded only for pipelines with calls: finding functions costs a class-path scan.
+      return new FunctionCallChecks(source, () -> functions != null ? functions : FunctionRegistry.builtIn())
+          .check(pipeline);
     } catch (PklException e) {
       throw errors.convert(e, file);
     }
@@ -133,6 +137,7 @@ public final class PipelineEvaluator {
     private Path paramsFile;
     private Map<String, String> environment;
     private Duration timeout = Duration.ofSeconds(30);
+    private FunctionRegistry functions;
 
     private Builder() {}
 
@@ -169,6 +174,12 @@ public final class PipelineEvaluator {
     /** How long evaluation may take; default 30 seconds. */
     public Builder timeout(Duration timeout) {
       this.timeout = Objects.requireNonNull(timeout);
+      return this;
+    }
+
+    /** The functions tasks may call; default {@link FunctionRegistry#builtIn()}. */
+    public Builder functions(FunctionRegistry functions) {
+      this.functions = Objects.requireNonNull(functions);
       return this;
     }
 
