@@ -1,5 +1,6 @@
 package dev.kiln.cli;
 
+import dev.kiln.evaluator.FunctionRegistry;
 import dev.kiln.evaluator.PipelineEvaluator;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -16,7 +17,17 @@ final class PipelineOptions {
       description = "Parameter values from a JSON or YAML object (--param wins).")
   Path paramsFile;
 
+  private FunctionRegistry functions;
+
   PipelineEvaluator evaluator() {
-    return PipelineEvaluator.builder().params(params).paramsFile(paramsFile).build();
+    return PipelineEvaluator.builder().params(params).paramsFile(paramsFile).functions(functions()).build();
+  }
+
+  /** The functions pipelines may call: checked against when evaluating, called when running. */
+  FunctionRegistry functions() {
+    if (functions == null) {
+      functions = FunctionRegistry.builtIn();
+    }
+    return functions;
   }
 }

@@ -22,7 +22,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The checks of tasks' function calls against the functions' signatures: the function exists and
@@ -31,9 +30,6 @@ import java.util.regex.Pattern;
  * (transitively) depends on declares. The first failure is thrown with a location.
  */
 final class FunctionCallChecks {
-  /** What {@code Pipeline.resultOf} writes. */
-  static final Pattern PLACEHOLDER = Pattern.compile("@\\{result:([^/}]*)/([^}]*)}");
-
   private final SourceIndex source;
   private final Supplier<FunctionRegistry> registry;
 
@@ -200,7 +196,7 @@ final class FunctionCallChecks {
   private void placeholders(Task task, Map<String, Task> tasks) {
     Set<String> upstream = upstream(task, tasks);
     for (String text : strings(task.call().args().values())) {
-      Matcher m = PLACEHOLDER.matcher(text);
+      Matcher m = FunctionCall.RESULT_PLACEHOLDER.matcher(text);
       while (m.find()) {
         String from = m.group(1);
         String result = m.group(2);

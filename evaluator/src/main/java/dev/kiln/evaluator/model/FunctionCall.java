@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * A task's call of a run-time Java function: its qualified name and its arguments.
@@ -19,6 +20,9 @@ import java.util.Objects;
  * @param args the arguments by parameter name, in the order the pipeline gives them
  */
 public record FunctionCall(String name, Map<String, Object> args) {
+  /** A placeholder as {@code resultOf} writes it: group 1 is the task, group 2 the result's name. */
+  public static final Pattern RESULT_PLACEHOLDER = Pattern.compile("@\\{result:([^/}]*)/([^}]*)}");
+
   public FunctionCall {
     Objects.requireNonNull(name, "name");
     args = Collections.unmodifiableMap(new LinkedHashMap<>(copy(args)));
