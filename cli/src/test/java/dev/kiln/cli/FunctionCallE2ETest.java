@@ -86,6 +86,11 @@ class FunctionCallE2ETest {
     assertThat(Files.readString(results.resolve("tokenEcho"))).isEqualTo("***");
     assertThat(out.toString() + err).doesNotContain("swordfish");
     assertThat(inputTemps()).isEqualTo(tempsBefore);
+
+    // Run again: the inputs come from the cache, but the function still runs (and says so).
+    out.getBuffer().setLength(0);
+    assertThat(kiln("run", "-f", p.toString(), "--progress", "plain", "count")).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("[count] read 3 lines from list.txt", "[count] DONE").doesNotContain("[count] CACHED");
   }
 
   @Test

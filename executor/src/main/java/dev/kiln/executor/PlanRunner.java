@@ -269,8 +269,9 @@ public final class PlanRunner {
       if (!results.isEmpty()) {
         writeResults(task.name(), results);
       }
-      return new TaskOutcome(task.name(), TaskOutcome.Status.SUCCEEDED, since(start), cache.allCached(), null,
-          results);
+      // A function runs on every run, whether or not its inputs came from the cache.
+      boolean cached = task.call() == null && cache.allCached();
+      return new TaskOutcome(task.name(), TaskOutcome.Status.SUCCEEDED, since(start), cached, null, results);
     } catch (SolveException e) {
       boolean cancelled = interrupted.get() || Thread.currentThread().isInterrupted()
           || e.cancelled();
