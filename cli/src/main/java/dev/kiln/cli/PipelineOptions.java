@@ -1,5 +1,6 @@
 package dev.kiln.cli;
 
+import dev.kiln.evaluator.FunctionRegistry;
 import dev.kiln.evaluator.PipelineEvaluator;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -23,6 +24,9 @@ final class PipelineOptions {
    */
   PipelineEvaluator evaluator(Path pipelineFile) {
     PipelineEvaluator.Builder b = PipelineEvaluator.builder().params(params).paramsFile(paramsFile);
+    if (functions != null) {
+      b.functions(functions); // else the evaluator finds the built-ins if the pipeline calls any
+    }
     String build = buildId();
     if (build != null && !"1".equals(System.getenv("KILN_NO_EVAL_CACHE"))) {
       b.cache(pipelineFile.toAbsolutePath().normalize().getParent().resolve(".kiln/cache/evaluations"), build);
@@ -50,5 +54,15 @@ final class PipelineOptions {
       }
     }
     return id.toString();
+  }
+
+  private FunctionRegistry functions;
+
+  /** The functions pipelines may call: checked against when evaluating, called when running. */
+  FunctionRegistry functions() {
+    if (functions == null) {
+      functions = FunctionRegistry.builtIn();
+    }
+    return functions;
   }
 }

@@ -41,6 +41,7 @@ public final class PipelineEvaluator {
   private final Map<String, String> environment;
   private final Duration timeout;
   private final EvaluationCache cache;
+  private final FunctionRegistry functions;
 
   private PipelineEvaluator(Builder b) {
     this.projectRoot = b.projectRoot;
@@ -49,6 +50,7 @@ public final class PipelineEvaluator {
     this.environment = b.environment == null ? System.getenv() : Map.copyOf(b.environment);
     this.timeout = b.timeout;
     this.cache = b.cacheDir == null ? null : new EvaluationCache(b.cacheDir, b.buildId);
+    this.functions = b.functions;
   }
 
   /** A builder with defaults: project root = the pipeline's directory, no overrides, 30 s. */
@@ -102,6 +104,9 @@ public final class PipelineEvaluator {
           ModelReader.nullable(defaults.getProperty(name)), ModelReader.nullable(values.getProperty(name)))));
       Pipeline pipeline = new Pipeline(tasks, ps, ModelReader.strings(module.getProperty("defaultTasks")));
       new PipelineChecks(source, root).check(pipeline);
+      // Functions are found only for pipelines with calls: finding them costs a class-path scan.
+      pipeline = new FunctionCallChecks(source, () -> functions != null ? functions : FunctionRegistry.builtIn())
+          .check(pipeline);
       if (cache != null && inputs.uncacheableReason() == null) {
         cache.store(key, pipeline, inputs.files(), env.declared(), environment);
       }
@@ -151,6 +156,7 @@ public final class PipelineEvaluator {
     private Duration timeout = Duration.ofSeconds(30);
     private Path cacheDir;
     private String buildId;
+    private FunctionRegistry functions;
 
     private Builder() {}
 
@@ -198,6 +204,12 @@ public final class PipelineEvaluator {
     /** How long evaluation may take; default 30 seconds. */
     public Builder timeout(Duration timeout) {
       this.timeout = Objects.requireNonNull(timeout);
+      return this;
+    }
+
+    /** The functions tasks may call; default {@link FunctionRegistry#builtIn()}. */
+    public Builder functions(FunctionRegistry functions) {
+      this.functions = Objects.requireNonNull(functions);
       return this;
     }
 
