@@ -13,8 +13,8 @@ public final class GitBranch implements KilnFunction {
   public Signature signature() {
     return Signature.builder("git", "branch")
         .doc("The name of the branch checked out in the Git repository holding the project (e.g. `main`), or an"
-            + " empty string when HEAD is detached, as in many CI checkouts of a commit or tag. The pipeline is"
-            + " then evaluated on every run.")
+            + " empty string when HEAD is detached, as in many CI checkouts of a commit or tag. The evaluation is"
+            + " reused until HEAD moves.")
         .returns(ValueType.STRING)
         .build();
   }
@@ -22,6 +22,7 @@ public final class GitBranch implements KilnFunction {
   @Override
   public Object call(Arguments args, FunctionContext context) throws FunctionException {
     try (GitRepository git = GitRepository.of(context)) {
+      git.watchHead(context);
       return git.branch();
     }
   }

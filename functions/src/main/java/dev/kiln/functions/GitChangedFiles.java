@@ -25,6 +25,7 @@ public final class GitChangedFiles implements KilnFunction {
 
   @Override
   public Object call(Arguments args, FunctionContext context) throws FunctionException {
+    context.uncacheable(); // the work tree, index or tags: not a few files Kiln can watch
     try (GitRepository git = GitRepository.of(context)) {
       return git.changedFiles(args.string("since"));
     }

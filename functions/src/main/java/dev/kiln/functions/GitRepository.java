@@ -39,11 +39,10 @@ final class GitRepository implements AutoCloseable {
   }
 
   /**
-   * The repository holding {@code context}'s project root (found from there upwards). Its state is
-   * not a set of files Kiln can watch, so the evaluation becomes uncacheable.
+   * The repository holding {@code context}'s project root (found from there upwards). Each function
+   * then says what its answer depends on: {@link #watchHead} or {@link FunctionContext#uncacheable}.
    */
   static GitRepository of(FunctionContext context) throws FunctionException {
-    context.uncacheable();
     Path root = context.projectRoot();
     FileRepositoryBuilder builder = new FileRepositoryBuilder().findGitDir(root.toFile());
     if (builder.getGitDir() == null) {
@@ -54,6 +53,31 @@ final class GitRepository implements AutoCloseable {
       return new GitRepository(builder.setMustExist(true).build());
     } catch (IOException e) {
       throw new FunctionException("cannot open the Git repository " + builder.getGitDir() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Makes the evaluation depend on the files that decide HEAD's commit and branch: {@code HEAD},
+   * the checked-out branch's ref file and {@code packed-refs}; with them unchanged, so are the
+   * commit and branch, and the evaluation can be reused. A repository whose refs are not files
+   * (reftable) makes it uncacheable.
+   */
+  void watchHead(FunctionContext context) throws FunctionException {
+    if (!(repo.getRefDatabase() instanceof org.eclipse.jgit.internal.storage.file.RefDirectory)) {
+      context.uncacheable();
+      return;
+    }
+    Path gitDir = repo.getDirectory().toPath();
+    Path common = repo.getCommonDirectory().toPath();
+    context.dependsOn(gitDir.resolve(Constants.HEAD));
+    context.dependsOn(common.resolve(Constants.PACKED_REFS));
+    try {
+      String full = repo.getFullBranch();
+      if (full != null && full.startsWith(Constants.R_REFS)) {
+        context.dependsOn(common.resolve(full));
+      }
+    } catch (IOException e) {
+      throw failure(e);
     }
   }
 
