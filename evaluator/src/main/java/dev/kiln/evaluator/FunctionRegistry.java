@@ -17,7 +17,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
@@ -36,7 +38,12 @@ public final class FunctionRegistry {
 
   /** Kiln's own functions: those on the class path of this class. */
   public static FunctionRegistry builtIn() {
-    return load(List.of());
+    return BuiltIn.REGISTRY;
+  }
+
+  // Loaded once: the class path does not change, and every evaluation without plugins needs it.
+  private static final class BuiltIn {
+    static final FunctionRegistry REGISTRY = load(List.of());
   }
 
   /**
@@ -104,6 +111,11 @@ public final class FunctionRegistry {
   /** All functions, sorted by qualified name. */
   public Collection<KilnFunction> all() {
     return functions.values();
+  }
+
+  /** Where the functions came from: jars' paths, or {@code Kiln}. */
+  Set<String> origins() {
+    return new TreeSet<>(origins.values());
   }
 
   /** Where {@code qualifiedName} came from: a jar's path, or {@code Kiln}. */

@@ -41,6 +41,7 @@ public final class PipelineEvaluator {
   private final Map<String, String> environment;
   private final Duration timeout;
   private final EvaluationCache cache;
+  private final FunctionRegistry functions;
 
   private PipelineEvaluator(Builder b) {
     this.projectRoot = b.projectRoot;
@@ -49,6 +50,7 @@ public final class PipelineEvaluator {
     this.environment = b.environment == null ? System.getenv() : Map.copyOf(b.environment);
     this.timeout = b.timeout;
     this.cache = b.cacheDir == null ? null : new EvaluationCache(b.cacheDir, b.buildId);
+    this.functions = b.functions;
   }
 
   /** A builder with defaults: project root = the pipeline's directory, no overrides, 30 s. */
@@ -62,6 +64,16 @@ public final class PipelineEvaluator {
    * @throws PipelineException when the pipeline or its parameters are invalid
    */
   public Pipeline evaluate(Path pipelineFile) {
+    return evaluation(pipelineFile).pipeline();
+  }
+
+  /**
+   * Like {@link #evaluate}, with what the evaluation read: its files, the files the functions it
+   * called depend on, and whether it may be reused.
+   *
+   * @throws PipelineException when the pipeline or its parameters are invalid, or a function failed
+   */
+  public Evaluation evaluation(Path pipelineFile) {
     Path file = pipelineFile.toAbsolutePath().normalize();
     if (!Files.isRegularFile(file)) {
       throw new PipelineException("no pipeline at " + PklErrors.display(file), null,
@@ -82,7 +94,16 @@ public final class PipelineEvaluator {
     if (paramsFile != null) {
       inputs.file(paramsFile);
     }
-    try (Evaluator pkl = sandbox(root, errors, env, inputs)) {
+    FunctionRegistry registry = functions != null ? functions : FunctionRegistry.builtIn();
+    for (String jar : registry.origins()) {
+      // A changed plugin may answer differently; Kiln's own jars are covered by the build id.
+      Path p = Path.of(jar);
+      if (Files.isRegularFile(p)) {
+        inputs.file(p);
+      }
+    }
+    FunctionReader reader = new FunctionReader(registry, root, inputs);
+    try (Evaluator pkl = sandbox(root, errors, env, inputs, registry, reader)) {
       ModuleSource user = ModuleSource.path(file);
       requireSchema((PClass) pkl.evaluateExpression(user, "module.getClass()"), file);
       env.declare(new HashSet<>(ModelReader.strings(pkl.evaluateExpression(user, "hostEnv"))));
@@ -102,12 +123,22 @@ public final class PipelineEvaluator {
           ModelReader.nullable(defaults.getProperty(name)), ModelReader.nullable(values.getProperty(name)))));
       Pipeline pipeline = new Pipeline(tasks, ps, ModelReader.strings(module.getProperty("defaultTasks")));
       new PipelineChecks(source, root).check(pipeline);
-      if (cache != null && inputs.uncacheableReason() == null) {
-        cache.store(key, pipeline, inputs.files(), env.declared(), environment);
+      Evaluation evaluation = new Evaluation(pipeline, inputs.files(), reader.dependencies(),
+          inputs.uncacheableReason());
+      if (cache != null && evaluation.cacheable()) {
+        cache.store(key, evaluation, env.declared(), environment);
       }
-      return pipeline;
+      return evaluation;
     } catch (PklException e) {
-      throw errors.convert(e, file);
+      PipelineException converted = errors.convert(e, file);
+      FunctionReader.Failure failure = reader.failure();
+      if (failure != null && e.getMessage() != null && e.getMessage().contains(failure.message())) {
+        // Pkl located the call; the message and hint are the function's, not Pkl's I/O error.
+        PipelineException located = new PipelineException(failure.message(), converted.location().orElse(null),
+            failure.hint(), failure.cause() != null ? failure.cause() : e);
+        throw located;
+      }
+      throw converted;
     }
   }
 
@@ -122,7 +153,8 @@ public final class PipelineEvaluator {
         "start it with `amends \".kiln/schema/Pipeline.pkl\"` (`kiln init` writes a starter)");
   }
 
-  private Evaluator sandbox(Path root, PklErrors errors, HostEnvironment env, InputRecorder inputs) {
+  private Evaluator sandbox(Path root, PklErrors errors, HostEnvironment env, InputRecorder inputs,
+      FunctionRegistry registry, FunctionReader reader) {
     String rootUri = root.toUri().toString();
     if (!rootUri.endsWith("/")) {
       rootUri += "/";
@@ -131,12 +163,13 @@ public final class PipelineEvaluator {
         .setStackFrameTransformer(errors)
         .setLogger(Loggers.noop())
         // Explicit lists: no http(s) (0.30.0 connects before checking the allow-list), no package:.
-        .setModuleKeyFactories(List.of(new SchemaModuleKeyFactory(root),
+        .setModuleKeyFactories(List.of(new SchemaModuleKeyFactory(root, FunctionStubs.of(registry)),
             ModuleKeyFactories.standardLibrary, inputs.modules(ModuleKeyFactories.file)))
-        .setResourceReaders(List.of(env, inputs.resources(ResourceReaders.file())))
+        .setResourceReaders(List.of(env, reader, inputs.resources(ResourceReaders.file())))
         .setAllowedModules(List.of(Pattern.compile("pkl:"), Pattern.compile("repl:"),
             Pattern.compile(Pattern.quote(rootUri))))
-        .setAllowedResources(List.of(Pattern.compile("env:"), Pattern.compile(Pattern.quote(rootUri))))
+        .setAllowedResources(List.of(Pattern.compile("env:"), Pattern.compile(FunctionStubs.SCHEME + ":"),
+            Pattern.compile(Pattern.quote(rootUri))))
         .setRootDir(root)
         .setTimeout(timeout)
         .build();
@@ -151,8 +184,18 @@ public final class PipelineEvaluator {
     private Duration timeout = Duration.ofSeconds(30);
     private Path cacheDir;
     private String buildId;
+    private FunctionRegistry functions;
 
     private Builder() {}
+
+    /**
+     * The Java functions pipelines may call, and whose stubs {@code .kiln/schema/functions/} serves;
+     * default: {@link FunctionRegistry#builtIn()}, loaded when a pipeline is evaluated.
+     */
+    public Builder functions(FunctionRegistry functions) {
+      this.functions = Objects.requireNonNull(functions, "functions");
+      return this;
+    }
 
     /**
      * Reuses earlier evaluations stored in {@code dir} while every file and host variable they read
