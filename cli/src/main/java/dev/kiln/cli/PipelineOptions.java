@@ -4,9 +4,13 @@ import dev.kiln.evaluator.PipelineEvaluator;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** The options that say how to evaluate a pipeline: {@code --param} and {@code --params-file}. */
+/**
+ * The options that say how to evaluate a pipeline: {@code --param}, {@code --params-file} and
+ * {@code --plugins}.
+ */
 final class PipelineOptions {
   @Option(names = {"-p", "--param"}, paramLabel = "NAME=VALUE",
       description = "Override a parameter (Pkl checks it against its declared type); repeatable.")
@@ -16,13 +20,17 @@ final class PipelineOptions {
       description = "Parameter values from a JSON or YAML object (--param wins).")
   Path paramsFile;
 
+  @Mixin PluginOptions plugins = new PluginOptions();
+
   /**
    * The evaluator for {@code pipelineFile}, reusing the project's earlier evaluations (under
    * {@code .kiln/cache/evaluations}) while their inputs are unchanged; {@code KILN_NO_EVAL_CACHE=1}
    * turns that off.
    */
   PipelineEvaluator evaluator(Path pipelineFile) {
-    PipelineEvaluator.Builder b = PipelineEvaluator.builder().params(params).paramsFile(paramsFile);
+    // The evaluator loads the plugins (and the project's .kiln/plugins) only when it must evaluate.
+    PipelineEvaluator.Builder b = PipelineEvaluator.builder().params(params).paramsFile(paramsFile)
+        .plugins(plugins.dirs);
     String build = buildId();
     if (build != null && !"1".equals(System.getenv("KILN_NO_EVAL_CACHE"))) {
       b.cache(pipelineFile.toAbsolutePath().normalize().getParent().resolve(".kiln/cache/evaluations"), build);

@@ -28,6 +28,9 @@ import java.util.stream.Stream;
  * plugin cannot silently replace a built-in.
  */
 public final class FunctionRegistry {
+  /** Where a project keeps its plugin jars, relative to its root; loaded with the pipeline. */
+  public static final Path PROJECT_PLUGINS = Path.of(".kiln", "plugins");
+
   private final Map<String, KilnFunction> functions;
   private final Map<String, String> origins;
 
@@ -43,7 +46,7 @@ public final class FunctionRegistry {
 
   // Loaded once: the class path does not change, and every evaluation without plugins needs it.
   private static final class BuiltIn {
-    static final FunctionRegistry REGISTRY = load(List.of());
+    static final FunctionRegistry REGISTRY = scan(FunctionRegistry.class.getClassLoader());
   }
 
   /**
@@ -68,8 +71,13 @@ public final class FunctionRegistry {
         throw new UncheckedIOException(e);
       }
     }
-    ClassLoader parent = FunctionRegistry.class.getClassLoader();
-    ClassLoader loader = jars.isEmpty() ? parent : new URLClassLoader(jars.toArray(URL[]::new), parent);
+    if (jars.isEmpty()) {
+      return builtIn();
+    }
+    return scan(new URLClassLoader(jars.toArray(URL[]::new), FunctionRegistry.class.getClassLoader()));
+  }
+
+  private static FunctionRegistry scan(ClassLoader loader) {
     Map<String, KilnFunction> functions = new TreeMap<>();
     Map<String, String> origins = new TreeMap<>();
     try {

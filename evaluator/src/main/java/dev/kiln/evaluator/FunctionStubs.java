@@ -6,10 +6,8 @@ import dev.kiln.function.Phase;
 import dev.kiln.function.Signature;
 import dev.kiln.function.ValueType;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -89,17 +87,7 @@ public final class FunctionStubs {
     List<Path> written = new ArrayList<>();
     for (String namespace : namespaces.keySet()) {
       Path target = dir.resolve(namespace + ".pkl");
-      Path tmp = Files.createTempFile(dir, "." + namespace, ".tmp");
-      try {
-        Files.writeString(tmp, render(namespace));
-        try {
-          Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-          Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-        }
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
+      KilnSchema.writeAtomically(target, render(namespace));
       written.add(target);
     }
     try (Stream<Path> files = Files.list(dir)) {
@@ -108,6 +96,23 @@ public final class FunctionStubs {
       }
     }
     return List.copyOf(written);
+  }
+
+  /**
+   * {@code s} as one line, in the stubs' Pkl types: {@code bump(version: String, part: String?):
+   * String}, or {@code check(dir: Pipeline.Directory) -> files, bytes} for a run-time function.
+   */
+  public static String signature(Signature s) {
+    StringBuilder out = new StringBuilder(s.name()).append('(');
+    for (int i = 0; i < s.parameters().size(); i++) {
+      Parameter p = s.parameters().get(i);
+      out.append(i == 0 ? "" : ", ").append(p.name()).append(": ").append(type(p));
+    }
+    out.append(')');
+    if (s.phase() == Phase.EVALUATION) {
+      return out.append(": ").append(s.returns().pklName()).toString();
+    }
+    return s.results().isEmpty() ? out.toString() : out.append(" -> ").append(String.join(", ", s.results())).toString();
   }
 
   /** The stub module of {@code namespace}. */

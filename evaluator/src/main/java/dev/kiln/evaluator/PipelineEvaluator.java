@@ -42,6 +42,7 @@ public final class PipelineEvaluator {
   private final Duration timeout;
   private final EvaluationCache cache;
   private final FunctionRegistry functions;
+  private final List<Path> pluginDirs;
 
   private PipelineEvaluator(Builder b) {
     this.projectRoot = b.projectRoot;
@@ -51,6 +52,7 @@ public final class PipelineEvaluator {
     this.timeout = b.timeout;
     this.cache = b.cacheDir == null ? null : new EvaluationCache(b.cacheDir, b.buildId);
     this.functions = b.functions;
+    this.pluginDirs = List.copyOf(b.pluginDirs);
   }
 
   /** A builder with defaults: project root = the pipeline's directory, no overrides, 30 s. */
@@ -94,7 +96,13 @@ public final class PipelineEvaluator {
     if (paramsFile != null) {
       inputs.file(paramsFile);
     }
-    FunctionRegistry registry = functions != null ? functions : FunctionRegistry.builtIn();
+    // Loaded after the cache lookup: a hit needs no functions (changed plugin jars are inputs).
+    FunctionRegistry registry = functions;
+    if (registry == null) {
+      List<Path> dirs = new ArrayList<>(pluginDirs);
+      dirs.add(root.resolve(FunctionRegistry.PROJECT_PLUGINS));
+      registry = FunctionRegistry.load(dirs);
+    }
     for (String jar : registry.origins()) {
       // A changed plugin may answer differently; Kiln's own jars are covered by the build id.
       Path p = Path.of(jar);
@@ -185,15 +193,24 @@ public final class PipelineEvaluator {
     private Path cacheDir;
     private String buildId;
     private FunctionRegistry functions;
+    private final List<Path> pluginDirs = new ArrayList<>();
 
     private Builder() {}
 
     /**
-     * The Java functions pipelines may call, and whose stubs {@code .kiln/schema/functions/} serves;
-     * default: {@link FunctionRegistry#builtIn()}, loaded when a pipeline is evaluated.
+     * The Java functions pipelines may call, and whose stubs {@code .kiln/schema/functions/} serves,
+     * instead of the default: Kiln's own, those of the project's {@code .kiln/plugins/*.jar} and of
+     * the {@link #plugins} directories, loaded only when the pipeline is evaluated (not on a cache
+     * hit).
      */
     public Builder functions(FunctionRegistry functions) {
       this.functions = Objects.requireNonNull(functions, "functions");
+      return this;
+    }
+
+    /** Also loads functions from the jars in {@code dirs} ({@code --plugins}). */
+    public Builder plugins(List<Path> dirs) {
+      pluginDirs.addAll(dirs);
       return this;
     }
 
