@@ -63,7 +63,7 @@ public final class FunctionRegistry {
       }
       try (Stream<Path> files = Files.list(dir)) {
         for (Path jar : files.filter(f -> f.toString().endsWith(".jar")).sorted().toList()) {
-          jars.add(jar.toUri().toURL());
+          jars.add(jar.toAbsolutePath().normalize().toUri().toURL());
         }
       } catch (MalformedURLException e) {
         throw new IllegalStateException(e);
