@@ -1,5 +1,6 @@
 package dev.kiln.cli;
 
+import dev.kiln.evaluator.FunctionRegistry;
 import dev.kiln.evaluator.PipelineEvaluator;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -29,8 +30,12 @@ final class PipelineOptions {
    */
   PipelineEvaluator evaluator(Path pipelineFile) {
     // The evaluator loads the plugins (and the project's .kiln/plugins) only when it must evaluate.
+    projectRoot = pipelineFile.toAbsolutePath().normalize().getParent();
     PipelineEvaluator.Builder b = PipelineEvaluator.builder().params(params).paramsFile(paramsFile)
         .plugins(plugins.dirs);
+    if (functions != null) {
+      b.functions(functions);
+    }
     String build = buildId();
     if (build != null && !"1".equals(System.getenv("KILN_NO_EVAL_CACHE"))) {
       b.cache(pipelineFile.toAbsolutePath().normalize().getParent().resolve(".kiln/cache/evaluations"), build);
@@ -58,5 +63,20 @@ final class PipelineOptions {
       }
     }
     return id.toString();
+  }
+
+  private FunctionRegistry functions;
+  private Path projectRoot;
+
+  /**
+   * The functions pipelines may call: checked against when evaluating, called when running. Kiln's,
+   * the project's {@code .kiln/plugins/} (of the pipeline last given to {@link #evaluator}) and
+   * {@code --plugins}'.
+   */
+  FunctionRegistry functions() {
+    if (functions == null) {
+      functions = plugins.registry(projectRoot != null ? projectRoot : Path.of("").toAbsolutePath());
+    }
+    return functions;
   }
 }

@@ -22,8 +22,9 @@ final class PlanDot {
     Set<String> edges = new LinkedHashSet<>();
     var out = new StringBuilder("digraph plan {\n  rankdir=LR;\n  node [fontname=\"monospace\", fontsize=10];\n");
     for (PlannedTask task : plan.tasks()) {
+      String taskLabel = "task " + task.name() + (task.call() == null ? "" : "\ncall " + task.call().function());
       out.append("  ").append(id("task:" + task.name())).append(" [shape=box, style=bold, label=")
-          .append(quote("task " + task.name())).append("];\n");
+          .append(quote(taskLabel)).append("];\n");
       for (String dep : task.dependsOn()) {
         edges.add(id("task:" + dep) + " -> " + id("task:" + task.name()) + " [style=dashed]");
       }
@@ -33,7 +34,8 @@ final class PlanDot {
           op.inputs().forEach(in -> edges.add(id(in) + " -> " + id(op.digest())));
         }
         String label = target.kind().name().toLowerCase(Locale.ROOT)
-            + (target.destination().isEmpty() ? "" : " " + target.destination());
+            + (target.kind() == PlannedTarget.Kind.INPUT ? " " + target.path()
+                : target.destination().isEmpty() ? "" : " " + target.destination());
         edges.add(id(target.definition().resultDigest()) + " -> " + id("task:" + task.name())
             + " [label=" + quote(label) + "]");
       }

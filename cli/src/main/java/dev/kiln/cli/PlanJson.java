@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.planner.Plan;
+import dev.kiln.planner.PlannedCall;
 import dev.kiln.planner.PlannedOp;
 import dev.kiln.planner.PlannedTarget;
 import dev.kiln.planner.PlannedTask;
@@ -35,6 +36,13 @@ final class PlanJson {
       strings(t.putArray("dependsOn"), task.dependsOn());
       strings(t.putArray("cacheVolumes"), task.cacheVolumes());
       strings(t.putArray("secrets"), task.secrets());
+      strings(t.putArray("results"), task.results());
+      if (task.call() != null) {
+        ObjectNode call = t.putObject("call");
+        call.put("function", task.call().function());
+        ObjectNode args = call.putObject("args");
+        task.call().args().forEach((name, value) -> args.set(name, json(value)));
+      }
       ArrayNode targets = t.putArray("targets");
       for (PlannedTarget target : task.targets()) {
         ObjectNode g = targets.addObject();
@@ -73,6 +81,29 @@ final class PlanJson {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a tree of strings always serialises", e);
     }
+  }
+
+  /** An argument: plain values as JSON, inputs as {"input": param}, secrets as {"secret": name} (never a value). */
+  private static com.fasterxml.jackson.databind.JsonNode json(Object value) {
+    if (value instanceof PlannedCall.Input in) {
+      ObjectNode o = JSON.createObjectNode();
+      o.put(in.directory() ? "directory" : "file", "input " + in.param());
+      return o;
+    }
+    if (value instanceof PlannedCall.SecretArg s) {
+      return JSON.createObjectNode().put("secret", s.name());
+    }
+    if (value instanceof java.util.List<?> l) {
+      ArrayNode a = JSON.createArrayNode();
+      l.forEach(e -> a.add(json(e)));
+      return a;
+    }
+    if (value instanceof java.util.Map<?, ?> m) {
+      ObjectNode o = JSON.createObjectNode();
+      new java.util.TreeMap<>(m).forEach((k, v) -> o.set(String.valueOf(k), json(v)));
+      return o;
+    }
+    return JSON.valueToTree(value);
   }
 
   private static void strings(ArrayNode array, Collection<String> values) {

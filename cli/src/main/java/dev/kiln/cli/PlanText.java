@@ -1,6 +1,7 @@
 package dev.kiln.cli;
 
 import dev.kiln.planner.Plan;
+import dev.kiln.planner.PlannedCall;
 import dev.kiln.planner.PlannedOp;
 import dev.kiln.planner.PlannedTarget;
 import dev.kiln.planner.PlannedTask;
@@ -34,10 +35,17 @@ final class PlanText {
       if (!task.description().isEmpty()) {
         out.append("  ").append(task.description()).append('\n');
       }
+      if (task.call() != null) {
+        out.append("  call ").append(task.call().function()).append('\n');
+        task.call().args().forEach((name, value) ->
+            out.append("    ").append(name).append(" = ").append(PlannedCall.describe(value)).append('\n'));
+      }
       for (PlannedTarget target : task.targets()) {
         out.append("  ").append(target.kind().name().toLowerCase(Locale.ROOT));
         if (target.kind() == PlannedTarget.Kind.EXPORT) {
           out.append(' ').append(target.path()).append(" -> ").append(target.destination());
+        } else if (target.kind() == PlannedTarget.Kind.INPUT) {
+          out.append(' ').append(target.path()).append(" <- ").append(target.destination());
         } else if (target.kind() == PlannedTarget.Kind.PUBLISH) {
           out.append(' ').append(target.destination());
         }
@@ -60,6 +68,9 @@ final class PlanText {
       }
       if (!task.secrets().isEmpty()) {
         out.append("  secrets: ").append(String.join(", ", task.secrets())).append('\n');
+      }
+      if (!task.results().isEmpty()) {
+        out.append("  results: ").append(String.join(", ", task.results())).append('\n');
       }
     }
     return out.toString();

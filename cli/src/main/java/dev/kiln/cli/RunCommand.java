@@ -127,7 +127,7 @@ final class RunCommand implements Callable<Integer> {
       }
       PlanRunner runner = new PlanRunner(connection, SessionServicesFactory.forProject(secrets),
           new PlanRunner.Options(parallel, keepGoing, project, sharedKey(project), from, to),
-          listener(out, masker));
+          listener(out, masker), callSettings(plan, secrets));
       Thread hook = new Thread(() -> {
         // Ctrl-C: cancel the solves on the engine before the JVM exits (with 130, SIGINT's code).
         runner.interrupt();
@@ -158,6 +158,15 @@ final class RunCommand implements Callable<Integer> {
       }
       return report.succeeded() ? ExitCodes.OK : ExitCodes.TASK_FAILED;
     }
+  }
+
+  /** What call tasks need, when the plan has any (the function registry is loaded only then). */
+  private dev.kiln.executor.CallSettings callSettings(Plan plan, SecretStore secrets) {
+    if (plan.tasks().stream().noneMatch(t -> t.call() != null)) {
+      return null;
+    }
+    return new dev.kiln.executor.CallSettings(pipelineOptions.functions(), secrets,
+        dev.kiln.executor.CallSettings.DEFAULT_TIMEOUT);
   }
 
   private PlanRunner.Listener listener(PrintWriter out, SecretMasker masker) {

@@ -9,6 +9,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,8 +52,9 @@ class SchemaCommandTest {
     assertThat(run("schema", dir.toString(), "--plugins", greetJar.getParent().toString())).as(err.toString()).isZero();
 
     Path schema = dir.resolve(".kiln/schema");
-    assertThat(out.toString()).isEqualTo("wrote " + schema + " (Kiln schema version " + KilnSchema.version()
-        + ", 2 functions in 2 modules under functions/)\n");
+    // Kiln's own functions (and the test class path's) are on the path too.
+    assertThat(out.toString()).startsWith("wrote " + schema + " (Kiln schema version " + KilnSchema.version() + ", ")
+        .endsWith(" modules under functions/)\n");
     assertThat(schema.resolve("Pipeline.pkl")).hasContent(KilnSchema.read("Pipeline.pkl").orElseThrow());
     assertThat(schema.resolve("VERSION")).hasContent(KilnSchema.version());
     assertThat(Files.readString(schema.resolve("functions/greet.pkl")))
@@ -61,7 +64,8 @@ class SchemaCommandTest {
         .contains("function notify(message: String): Pipeline.FunctionCall =");
     assertThat(stale).doesNotExist();
     try (var files = Files.list(schema.resolve("functions"))) {
-      assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("greet.pkl", "team.pkl");
+      assertThat(files.map(p -> p.getFileName().toString()).toList()).contains("greet.pkl", "team.pkl")
+          .doesNotContain("gone.pkl");
     }
   }
 
@@ -69,10 +73,15 @@ class SchemaCommandTest {
   void listsTheFunctionsAsATable() {
     assertThat(run("schema", dir.toString(), "--list", "--plugins", greetJar.getParent().toString())).isZero();
 
-    assertThat(out.toString().lines()).containsExactly(
-        "NAME         PHASE       SIGNATURE                                         ORIGIN",
-        "greet.hello  evaluation  hello(who: String, punctuation: String?): String  " + greetJar.toAbsolutePath(),
-        "team.notify  run         notify(message: String) -> id                     " + teamJar.toAbsolutePath());
+    List<String> lines = out.toString().lines().toList();
+    assertThat(lines.get(0)).matches("NAME +PHASE +SIGNATURE +ORIGIN");
+    assertThat(lines).anyMatch(l -> l.matches("greet\\.hello +evaluation +hello\\(who: String, punctuation: String\\?\\):"
+        + " String +" + Pattern.quote(greetJar.toAbsolutePath().toString())));
+    assertThat(lines).anyMatch(l -> l.matches("team\\.notify +run +notify\\(message: String\\) -> id +"
+        + Pattern.quote(teamJar.toAbsolutePath().toString())));
+    // One column each: every row's signature starts where the header's does.
+    int column = lines.get(0).indexOf("SIGNATURE");
+    assertThat(lines).allMatch(l -> l.charAt(column - 1) == ' ' && l.charAt(column) != ' ');
     assertThat(dir.resolve(".kiln/schema")).doesNotExist();
   }
 
@@ -81,12 +90,18 @@ class SchemaCommandTest {
     assertThat(run("schema", dir.toString(), "--list", "--format", "json")).isZero();
 
     JsonNode fns = new ObjectMapper().readTree(out.toString()).get("functions");
-    assertThat(fns).hasSize(1);
-    assertThat(fns.at("/0/name").asText()).isEqualTo("team.notify");
-    assertThat(fns.at("/0/phase").asText()).isEqualTo("run");
-    assertThat(fns.at("/0/parameters/0/type").asText()).isEqualTo("String");
-    assertThat(fns.at("/0/results/0").asText()).isEqualTo("id");
-    assertThat(fns.at("/0/origin").asText()).endsWith("team.jar");
+    JsonNode notify = null;
+    for (JsonNode f : fns) {
+      if (f.get("name").asText().equals("team.notify")) {
+        notify = f;
+      }
+    }
+    assertThat(notify).isNotNull();
+    assertThat(notify.get("phase").asText()).isEqualTo("run");
+    assertThat(notify.get("signature").asText()).isEqualTo("notify(message: String) -> id");
+    assertThat(notify.at("/parameters/0/type").asText()).isEqualTo("String");
+    assertThat(notify.at("/results/0").asText()).isEqualTo("id");
+    assertThat(notify.get("origin").asText()).endsWith("team.jar");
   }
 
   @Test

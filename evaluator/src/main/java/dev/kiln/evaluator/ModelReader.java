@@ -5,6 +5,7 @@ import dev.kiln.evaluator.model.Container;
 import dev.kiln.evaluator.model.ContainerOp;
 import dev.kiln.evaluator.model.Directory;
 import dev.kiln.evaluator.model.File;
+import dev.kiln.evaluator.model.FunctionCall;
 import dev.kiln.evaluator.model.Secret;
 import dev.kiln.evaluator.model.Task;
 import java.util.ArrayList;
@@ -43,7 +44,82 @@ final class ModelReader {
     return new Task(name, str(t, "description"), strings(t.getProperty("dependsOn")),
         containerOrNull(t.getProperty("run")), exports, containerOrNull(t.getProperty("publish")),
         nullable(t.getProperty("ref")) == null ? "" : str(t, "ref"), source.task(name),
-        strings(t.getProperty("results")));
+        strings(t.getProperty("results")), callOrNull(name, t.getProperty("call")));
+  }
+
+  private FunctionCall callOrNull(String task, Object value) {
+    if (nullable(value) == null) {
+      return null;
+    }
+    PObject call = obj(value);
+    var args = new LinkedHashMap<String, Object>();
+    map(call.getProperty("args")).forEach((name, arg) -> {
+      if (!(name instanceof String n)) {
+        throw new PipelineException("task `" + task + "` passes an argument named " + name + ", not a string",
+            source.task(task), "name each argument by its parameter, e.g. `[\"file\"] = ...`");
+      }
+      Object v = argument(task, n, arg);
+      if (v != null) { // an optional parameter set to null is left out
+        args.put(n, v);
+      }
+    });
+    return new FunctionCall(str(call, "name"), args);
+  }
+
+  /** A Pkl value as a function argument; Pkl's {@code Any} lets through values no function takes. */
+  private Object argument(String task, String name, Object value) {
+    Object v = nullable(value);
+    if (v == null || v instanceof String || v instanceof Long || v instanceof Double || v instanceof Boolean) {
+      return v;
+    }
+    if (v instanceof List<?> l) {
+      var out = new ArrayList<Object>();
+      for (Object e : l) {
+        Object mapped = argument(task, name, e);
+        if (mapped == null) {
+          throw unsupported(task, name, "a list holding null");
+        }
+        out.add(mapped);
+      }
+      return out;
+    }
+    if (v instanceof Map<?, ?> m) {
+      var out = new LinkedHashMap<String, Object>();
+      for (var e : m.entrySet()) {
+        if (!(e.getKey() instanceof String k)) {
+          throw unsupported(task, name, "a map with a key that is not a string (" + e.getKey() + ")");
+        }
+        Object mapped = argument(task, name, e.getValue());
+        if (mapped != null) {
+          out.put(k, mapped);
+        }
+      }
+      return out;
+    }
+    if (v instanceof PObject p) {
+      String kind = p.getClassInfo().getSimpleName();
+      boolean schema = "kiln.Pipeline".equals(p.getClassInfo().getModuleName());
+      if (schema && kind.equals("Directory")) {
+        return directory(p);
+      }
+      if (schema && kind.equals("File")) {
+        return file(p);
+      }
+      if (schema && kind.equals("Secret")) {
+        return secret(p);
+      }
+      if (kind.equals("Dynamic")) {
+        return argument(task, name, p.getProperties());
+      }
+      throw unsupported(task, name, "a " + kind);
+    }
+    throw unsupported(task, name, "a " + v.getClass().getSimpleName());
+  }
+
+  private PipelineException unsupported(String task, String name, String what) {
+    return new PipelineException("argument `" + name + "` of task `" + task + "` is " + what
+        + ", which a function cannot take", source.literal(task, name),
+        "pass strings, numbers, booleans, lists, maps, Files, Directories or Secrets");
   }
 
   private Container containerOrNull(Object value) {

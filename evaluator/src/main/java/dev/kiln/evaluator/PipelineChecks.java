@@ -73,6 +73,15 @@ final class PipelineChecks {
       for (Container c : nonNull(task.run(), task.publish())) {
         hostPaths(task, c, seen);
       }
+      if (task.call() != null) {
+        for (Object arg : task.call().args().values()) {
+          if (arg instanceof Directory d) {
+            hostPaths(task, d, seen);
+          } else if (arg instanceof dev.kiln.evaluator.model.File f) {
+            hostPaths(task, f.directory(), seen);
+          }
+        }
+      }
     }
   }
 

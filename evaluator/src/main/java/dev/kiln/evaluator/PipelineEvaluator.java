@@ -97,12 +97,9 @@ public final class PipelineEvaluator {
       inputs.file(paramsFile);
     }
     // Loaded after the cache lookup: a hit needs no functions (changed plugin jars are inputs).
-    FunctionRegistry registry = functions;
-    if (registry == null) {
-      List<Path> dirs = new ArrayList<>(pluginDirs);
-      dirs.add(root.resolve(FunctionRegistry.PROJECT_PLUGINS));
-      registry = FunctionRegistry.load(dirs);
-    }
+    List<Path> dirs = new ArrayList<>(pluginDirs);
+    dirs.add(root.resolve(FunctionRegistry.PROJECT_PLUGINS));
+    FunctionRegistry registry = functions != null ? functions : FunctionRegistry.load(dirs);
     for (String jar : registry.origins()) {
       // A changed plugin may answer differently; Kiln's own jars are covered by the build id.
       Path p = Path.of(jar);
@@ -131,6 +128,9 @@ public final class PipelineEvaluator {
           ModelReader.nullable(defaults.getProperty(name)), ModelReader.nullable(values.getProperty(name)))));
       Pipeline pipeline = new Pipeline(tasks, ps, ModelReader.strings(module.getProperty("defaultTasks")));
       new PipelineChecks(source, root).check(pipeline);
+      // The same functions as the stubs and the reader; on a cache miss the class-path scan is
+      // small next to Pkl's evaluation (and done once per process for Kiln's own functions).
+      pipeline = new FunctionCallChecks(source, () -> registry).check(pipeline);
       Evaluation evaluation = new Evaluation(pipeline, inputs.files(), reader.dependencies(),
           inputs.uncacheableReason());
       if (cache != null && evaluation.cacheable()) {

@@ -44,6 +44,11 @@ public final class GithubActionsProgress implements PlanRunner.Listener {
   }
 
   @Override
+  public void functionLog(String task, String line) {
+    printer(task).functionLog(task, line);
+  }
+
+  @Override
   public synchronized void taskFinished(TaskOutcome o) {
     printer(o.task()).taskFinished(o);
     String how = switch (o.status()) {

@@ -57,6 +57,14 @@ public final class JsonProgress implements PlanRunner.Listener {
   }
 
   @Override
+  public void functionLog(String task, String line) {
+    ObjectNode e = event("log", task);
+    e.put("stream", "function");
+    e.put("text", line + "\n");
+    emit(e);
+  }
+
+  @Override
   public void taskFinished(TaskOutcome o) {
     ObjectNode e = event("task-finished", o.task());
     e.put("status", o.status().name().toLowerCase(java.util.Locale.ROOT));

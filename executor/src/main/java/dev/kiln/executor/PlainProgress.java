@@ -76,6 +76,11 @@ public final class PlainProgress implements PlanRunner.Listener {
   }
 
   @Override
+  public synchronized void functionLog(String task, String line) {
+    print("[" + task + "] " + line);
+  }
+
+  @Override
   public synchronized void taskFinished(TaskOutcome outcome) {
     String how = switch (outcome.status()) {
       case SUCCEEDED -> (outcome.cached() ? "CACHED" : "DONE") + String.format(Locale.ROOT, " %.1fs",

@@ -54,6 +54,9 @@ public final class PlanRunner {
 
     default void taskFinished(TaskOutcome outcome) {}
 
+    /** A line a task's run-time function logged (not yet masked: listeners mask what they print). */
+    default void functionLog(String task, String line) {}
+
     /** The run is over; nothing more will be reported. */
     default void runFinished(RunReport report) {}
   }
@@ -89,15 +92,26 @@ public final class PlanRunner {
   private final SessionServices services;
   private final Options options;
   private final Listener listener;
+  private final CallSettings calls;
+  /** The results of the tasks that succeeded so far, for the placeholders of later calls. */
+  private final Map<String, Map<String, String>> results = new java.util.concurrent.ConcurrentHashMap<>();
   private final AtomicBoolean interrupted = new AtomicBoolean();
   private final java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
   private final List<Future<TaskOutcome>> running = new ArrayList<>();
 
+  /** A runner for plans without function calls. */
   public PlanRunner(BuildkitConnection connection, SessionServices services, Options options, Listener listener) {
+    this(connection, services, options, listener, null);
+  }
+
+  /** @param calls what tasks that call functions need; null when the plans have none */
+  public PlanRunner(BuildkitConnection connection, SessionServices services, Options options, Listener listener,
+      CallSettings calls) {
     this.connection = connection;
     this.services = services;
     this.options = options;
     this.listener = listener;
+    this.calls = calls;
   }
 
   /** Stops the run: running solves are cancelled on the engine, nothing new starts (Ctrl-C). */
@@ -176,6 +190,9 @@ public final class PlanRunner {
         }
         TaskOutcome outcome = outcomeOf(f, name);
         outcomes.put(name, outcome);
+        if (outcome.status() == TaskOutcome.Status.SUCCEEDED) {
+          results.put(name, outcome.results());
+        }
         listener.taskFinished(outcome);
         if (outcome.status() == TaskOutcome.Status.FAILED && !options.keepGoing()) {
           stopping = true;
@@ -236,11 +253,15 @@ public final class PlanRunner {
     CacheWatch cache = new CacheWatch();
     Map<String, String> results = new TreeMap<>();
     try {
+      if (task.call() != null) {
+        results.putAll(call(task, cache));
+      }
       boolean exported = task.targets().stream().anyMatch(t -> t.kind() == PlannedTarget.Kind.EXPORT);
       for (PlannedTarget target : task.targets()) {
         // An export is taken from the run's result, so solving it runs every step of the run:
         // a separate solve of the run would only repeat the work (and a session) for nothing.
-        if (target.kind() == PlannedTarget.Kind.RUN && exported && task.results().isEmpty()) {
+        if (target.kind() == PlannedTarget.Kind.RUN && exported && task.results().isEmpty()
+            || target.kind() == PlannedTarget.Kind.INPUT) {
           continue;
         }
         runTarget(task, target, cache, results);
@@ -248,8 +269,9 @@ public final class PlanRunner {
       if (!results.isEmpty()) {
         writeResults(task.name(), results);
       }
-      return new TaskOutcome(task.name(), TaskOutcome.Status.SUCCEEDED, since(start), cache.allCached(), null,
-          results);
+      // A function runs on every run, whether or not its inputs came from the cache.
+      boolean cached = task.call() == null && cache.allCached();
+      return new TaskOutcome(task.name(), TaskOutcome.Status.SUCCEEDED, since(start), cached, null, results);
     } catch (SolveException e) {
       boolean cancelled = interrupted.get() || Thread.currentThread().isInterrupted()
           || e.cancelled();
@@ -266,46 +288,96 @@ public final class PlanRunner {
     return Duration.ofNanos(System.nanoTime() - start);
   }
 
+  /**
+   * Copies the call's file and directory arguments out of the engine into temporary directories,
+   * calls the function, and returns its results (secret values in them masked: results are printed
+   * and written to the project). The temporary directories are deleted whatever happens.
+   */
+  private Map<String, String> call(PlannedTask task, CacheWatch cache) throws IOException {
+    if (calls == null) {
+      throw new IllegalStateException("task " + task.name() + " calls a function, but the runner has no CallSettings");
+    }
+    List<Path> temporary = new ArrayList<>();
+    try {
+      Map<String, Path> inputs = new TreeMap<>();
+      for (PlannedTarget target : task.targets()) {
+        if (target.kind() != PlannedTarget.Kind.INPUT) {
+          continue;
+        }
+        Path dir = java.nio.file.Files.createTempDirectory("kiln-input-");
+        temporary.add(dir);
+        solve(task, target, cache, new TreeMap<>(), dir);
+        Path arg = target.destination().equals(".") ? dir : dir.resolve(target.destination());
+        if (!java.nio.file.Files.exists(arg, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          throw new SolveException("input `" + target.path() + "` of task " + task.name() + " produced nothing",
+              null, null, List.of(), "check that the file or directory exists where the pipeline takes it from", null);
+        }
+        inputs.put(target.path(), arg);
+      }
+      Map<String, String> returned = new FunctionCaller(calls, options.projectRoot())
+          .call(task, inputs, Map.copyOf(results), line -> listener.functionLog(task.name(), line));
+      SecretMasker masker = SecretMasker.of(calls.secrets().values());
+      Map<String, String> masked = new TreeMap<>();
+      returned.forEach((name, value) -> masked.put(name, masker.apply(value)));
+      return masked;
+    } finally {
+      for (Path dir : temporary) {
+        ExportInstaller.deleteTree(dir);
+      }
+    }
+  }
+
   private void runTarget(PlannedTask task, PlannedTarget target, CacheWatch cache, Map<String, String> results)
       throws IOException {
-    Map<String, Path> localDirs = localDirs(target.definition());
     Path staging = target.kind() == PlannedTarget.Kind.EXPORT
         ? ExportInstaller.staging(options.projectRoot().resolve(target.destination())) : null;
     try {
-      Session.Builder sb = Session.builder().name("kiln " + task.name()).sharedKey(options.sharedKey());
-      services.create(localDirs, staging).forEach(sb::addService);
-      try (Session session = sb.start(connection)) {
-        Definition def = localDirs.isEmpty() ? target.definition() : target.definition().withLocalSession(session.id());
-        java.util.function.Consumer<StatusResponse> progress = r -> {
-          cache.accept(r, def);
-          listener.status(task.name(), def, r);
-        };
-        switch (target.kind()) {
-          case RUN -> {
-            if (task.results().isEmpty()) {
-              new Solver(connection).solve(def.toPb(), withCache(SolveOptions.none().withSession(session.id()), false),
-                  progress);
-            } else {
-              results.putAll(readResults(task, def, session, progress));
-            }
-          }
-          case EXPORT -> {
-            new Solver(connection).solve(def.toPb(), withCache(SolveOptions.none().withSession(session.id()), false)
-                .withExporter(new SolveOptions.Exporter("local", Map.of())), progress);
-            Path received = staging.resolve(Path.of(target.path()).getFileName().toString());
-            if (!java.nio.file.Files.exists(received, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-              throw new SolveException("export of " + target.path() + " produced nothing", null, null, List.of(),
-                  "check that the path exists in the container", null);
-            }
-            ExportInstaller.install(received, options.projectRoot().resolve(target.destination()));
-          }
-          case PUBLISH -> new ImagePublisher(connection).publish(def.toPb(), target.image(), target.destination(),
-              session.id(), imports(), exports(true), progress);
+      solve(task, target, cache, results, staging);
+      if (target.kind() == PlannedTarget.Kind.EXPORT) {
+        Path received = staging.resolve(Path.of(target.path()).getFileName().toString());
+        if (!java.nio.file.Files.exists(received, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          throw new SolveException("export of " + target.path() + " produced nothing", null, null, List.of(),
+              "check that the path exists in the container", null);
         }
+        ExportInstaller.install(received, options.projectRoot().resolve(target.destination()));
       }
     } finally {
       if (staging != null) {
         ExportInstaller.deleteTree(staging);
+      }
+    }
+  }
+
+  /**
+   * Solves {@code target} in a session of its own.
+   *
+   * @param localExport where the local exporter writes (exports and inputs), else null
+   */
+  private void solve(PlannedTask task, PlannedTarget target, CacheWatch cache, Map<String, String> results,
+      Path localExport) throws IOException {
+    Map<String, Path> localDirs = localDirs(target.definition());
+    Session.Builder sb = Session.builder().name("kiln " + task.name()).sharedKey(options.sharedKey());
+    services.create(localDirs, localExport).forEach(sb::addService);
+    try (Session session = sb.start(connection)) {
+      Definition def = localDirs.isEmpty() ? target.definition() : target.definition().withLocalSession(session.id());
+      java.util.function.Consumer<StatusResponse> progress = r -> {
+        cache.accept(r, def);
+        listener.status(task.name(), def, r);
+      };
+      switch (target.kind()) {
+        case RUN -> {
+          if (task.results().isEmpty()) {
+            new Solver(connection).solve(def.toPb(), withCache(SolveOptions.none().withSession(session.id()), false),
+                progress);
+          } else {
+            results.putAll(readResults(task, def, session, progress));
+          }
+        }
+        case EXPORT, INPUT -> new Solver(connection).solve(def.toPb(),
+            withCache(SolveOptions.none().withSession(session.id()), false)
+                .withExporter(new SolveOptions.Exporter("local", Map.of())), progress);
+        case PUBLISH -> new ImagePublisher(connection).publish(def.toPb(), target.image(), target.destination(),
+            session.id(), imports(), exports(true), progress);
       }
     }
   }

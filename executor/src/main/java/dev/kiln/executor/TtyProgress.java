@@ -71,6 +71,14 @@ public final class TtyProgress implements PlanRunner.Listener {
   }
 
   @Override
+  public synchronized void functionLog(String task, String line) {
+    Line l = lines.get(task);
+    if (l != null) {
+      l.step = line; // the function's latest word is what it is doing
+    }
+  }
+
+  @Override
   public synchronized void taskFinished(TaskOutcome outcome) {
     lines.computeIfAbsent(outcome.task(), t -> new Line()).outcome = outcome;
   }

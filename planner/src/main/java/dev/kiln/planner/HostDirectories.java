@@ -33,6 +33,15 @@ public final class HostDirectories {
       if (t.publish() != null) {
         todo.add(t.publish());
       }
+      if (t.call() != null) {
+        for (Object arg : t.call().args().values()) {
+          if (arg instanceof Directory d) {
+            todo.add(d);
+          } else if (arg instanceof dev.kiln.evaluator.model.File f) {
+            todo.add(f.directory());
+          }
+        }
+      }
     }
     while (!todo.isEmpty()) {
       Object v = todo.poll();

@@ -1,5 +1,6 @@
 package dev.kiln.planner;
 
+import dev.kiln.evaluator.model.FunctionCall;
 import java.util.List;
 import java.util.Objects;
 
@@ -10,10 +11,12 @@ import java.util.Objects;
  * @param run the container whose operations must execute, or null
  * @param exports directories or files to copy out to the host
  * @param publish the image to push, or null
+ * @param call the run-time function the task calls, or null
+ * @param inputs the call's file and directory arguments, lowered
  */
 record LoweredTask(
     String name, String description, List<String> dependsOn, ContainerState run,
-    List<Export> exports, Publish publish, List<String> results) {
+    List<Export> exports, Publish publish, List<String> results, FunctionCall call, List<Input> inputs) {
 
   /**
    * {@code source} (a directory or a file) written to host path {@code hostPath}.
@@ -21,6 +24,9 @@ record LoweredTask(
    * @param path the path in the container, as the pipeline wrote it
    */
   record Export(DirRef source, String path, String hostPath) {}
+
+  /** The file or directory {@code source} passed as the call's argument {@code param}. */
+  record Input(String param, DirRef source, boolean directory) {}
 
   /** {@code container} pushed as {@code ref}. */
   record Publish(ContainerState container, String ref) {}
@@ -31,5 +37,6 @@ record LoweredTask(
     dependsOn = List.copyOf(dependsOn);
     exports = List.copyOf(exports);
     results = List.copyOf(results);
+    inputs = List.copyOf(inputs);
   }
 }

@@ -65,7 +65,18 @@ final class ModelLowering {
       }
       publish = new LoweredTask.Publish(container(t.publish()), t.ref());
     }
-    return new LoweredTask(t.name(), t.description(), t.dependsOn(), run, exports, publish, t.results());
+    var inputs = new ArrayList<LoweredTask.Input>();
+    if (t.call() != null) {
+      t.call().args().forEach((param, value) -> {
+        if (value instanceof Directory d) {
+          inputs.add(new LoweredTask.Input(param, directory(d), true));
+        } else if (value instanceof File f) {
+          inputs.add(new LoweredTask.Input(param, file(f), false));
+        }
+      });
+    }
+    return new LoweredTask(t.name(), t.description(), t.dependsOn(), run, exports, publish, t.results(),
+        t.call(), inputs);
   }
 
   ContainerState container(Container c) {
@@ -249,7 +260,7 @@ final class ModelLowering {
     return null;
   }
 
-  private DirRef file(File f) {
+  DirRef file(File f) {
     Directory d = f.directory();
     if (d.ops().isEmpty() && d.base() instanceof Directory.Host h) {
       return locals.directory(h.path(), h.include(), h.exclude(), f.path());

@@ -4,13 +4,17 @@ import dev.kiln.planner.llb.Definition;
 import java.util.Objects;
 
 /**
- * One thing a task makes the engine solve: its run, an export to the host, or an image to
- * publish. Each has its own definition (BuildKit solves one result per request).
+ * One thing a task makes the engine solve: its run, an export to the host, an image to publish,
+ * or an input of its function call. Each has its own definition (BuildKit solves one result per
+ * request).
  *
  * @param kind what the executor does with the result
- * @param path for exports: the path in the container; empty otherwise
- * @param destination host path (exports) or image reference (publish); empty for runs
- * @param definition the LLB to solve; exports contain only the exported path
+ * @param path for exports: the path in the container; for inputs: the function's parameter;
+ *     empty otherwise
+ * @param destination host path (exports), image reference (publish), or for inputs the entry of
+ *     the local export that is the argument ({@code app.jar}; {@code .} for the whole export);
+ *     empty for runs
+ * @param definition the LLB to solve; exports and inputs contain only the path they copy out
  * @param image the configuration to write into a published image; {@link ImageConfig#EMPTY} otherwise
  */
 public record PlannedTarget(Kind kind, String path, String destination, Definition definition, ImageConfig image) {
@@ -21,7 +25,12 @@ public record PlannedTarget(Kind kind, String path, String destination, Definiti
     /** Solve it and write the result to a host path with the local exporter. */
     EXPORT,
     /** Solve it and push it as an image. */
-    PUBLISH
+    PUBLISH,
+    /**
+     * Solve it and write the result to a temporary host directory with the local exporter, for the
+     * task's function call to read as a file or directory argument.
+     */
+    INPUT
   }
 
   public PlannedTarget {

@@ -6,15 +6,17 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 
 /**
- * A task in a plan: its dependencies (which run first), its targets, and the cache volumes and
- * secrets (by name) it uses.
+ * A task in a plan: its dependencies (which run first), its targets, the cache volumes and secrets
+ * (by name) it uses, and for a task that calls a run-time function, the call.
  *
  * @param requested true when asked for; false when planned only as another task's dependency
+ * @param results the names of the values the task produces (its run's, or its function's)
+ * @param call the function call the executor makes once the INPUT targets are on the host, or null
  */
 public record PlannedTask(
     String name, String description, List<String> dependsOn, boolean requested,
     List<PlannedTarget> targets, SortedSet<String> cacheVolumes, SortedSet<String> secrets,
-    List<String> results) {
+    List<String> results, PlannedCall call) {
 
   /** Where a task's run writes its results, one file per name. */
   public static final String RESULTS_DIR = "/kiln/results";
@@ -22,7 +24,14 @@ public record PlannedTask(
   /** A task with no results. */
   public PlannedTask(String name, String description, List<String> dependsOn, boolean requested,
       List<PlannedTarget> targets, SortedSet<String> cacheVolumes, SortedSet<String> secrets) {
-    this(name, description, dependsOn, requested, targets, cacheVolumes, secrets, List.of());
+    this(name, description, dependsOn, requested, targets, cacheVolumes, secrets, List.of(), null);
+  }
+
+  /** A task that calls no function. */
+  public PlannedTask(String name, String description, List<String> dependsOn, boolean requested,
+      List<PlannedTarget> targets, SortedSet<String> cacheVolumes, SortedSet<String> secrets,
+      List<String> results) {
+    this(name, description, dependsOn, requested, targets, cacheVolumes, secrets, results, null);
   }
 
   public PlannedTask {

@@ -9,7 +9,10 @@ import java.util.List;
 import java.util.SortedSet;
 import java.util.TreeSet;
 
-/** Marshals a {@link LoweredTask}'s run, exports and publish into {@link PlannedTarget}s. */
+/**
+ * Marshals a {@link LoweredTask}'s run, exports, publish and call inputs into {@link
+ * PlannedTarget}s, and its call into a {@link PlannedCall}.
+ */
 final class Targets {
   private final Marshaller marshaller;
   private final EngineCapabilities engine;
@@ -48,11 +51,39 @@ final class Targets {
       targets.add(new PlannedTarget(PlannedTarget.Kind.PUBLISH, "", task.publish().ref(),
           marshaller.marshal(fs), imageConfig(image)));
     }
+    PlannedCall call = null;
+    if (task.call() != null) {
+      var inputs = new java.util.ArrayList<>(task.inputs());
+      inputs.sort(java.util.Comparator.comparing(LoweredTask.Input::param));
+      for (LoweredTask.Input in : inputs) {
+        targets.add(new PlannedTarget(PlannedTarget.Kind.INPUT, in.param(), entryName(in.source()),
+            marshaller.marshal(copyOut(in.source(), "input " + in.param())), ImageConfig.EMPTY));
+      }
+      call = call(task, secrets);
+    }
     for (PlannedTarget t : targets) {
       EngineFeatures.check(task.name(), t.definition(), engine);
     }
     return new PlannedTask(task.name(), task.description(), task.dependsOn(), requested, targets, caches, secrets,
-        task.results());
+        task.results(), call);
+  }
+
+  /** The call with files and directories as INPUT references and secrets by name (added to {@code secrets}). */
+  private static PlannedCall call(LoweredTask task, SortedSet<String> secrets) {
+    var args = new java.util.TreeMap<String, Object>();
+    task.call().args().forEach((param, value) -> {
+      if (value instanceof dev.kiln.evaluator.model.Directory) {
+        args.put(param, new PlannedCall.Input(param, true));
+      } else if (value instanceof dev.kiln.evaluator.model.File) {
+        args.put(param, new PlannedCall.Input(param, false));
+      } else if (value instanceof dev.kiln.evaluator.model.Secret s) {
+        secrets.add(s.name());
+        args.put(param, new PlannedCall.SecretArg(s.name()));
+      } else {
+        args.put(param, value);
+      }
+    });
+    return new PlannedCall(task.call().name(), args);
   }
 
   /**
@@ -62,14 +93,28 @@ final class Targets {
    * to know whether it was a file, and the export's cache key depends on nothing else.
    */
   static LlbState exportState(LoweredTask.Export export) {
-    DirRef src = export.source();
-    String path = src.path().endsWith("/") && src.path().length() > 1
-        ? src.path().substring(0, src.path().length() - 1) : src.path();
+    return copyOut(export.source(), "export " + export.path());
+  }
+
+  /** {@code src} alone on an empty filesystem, as {@link #exportState} describes; {@code name} names the step. */
+  private static LlbState copyOut(DirRef src, String name) {
+    String path = trimmed(src);
     boolean root = path.equals("/");
     String dest = root ? "/" : path.substring(path.lastIndexOf('/'));
     var options = new FileAction.CopyOptions(true, root, true, false, false, -1, null, List.of(), List.of());
     var copy = new FileAction.Copy(src.fs().output(), path, dest, options);
-    return Sources.scratch().file(List.of(copy), "export " + export.path());
+    return Sources.scratch().file(List.of(copy), name);
+  }
+
+  /** Where {@link #copyOut} puts {@code src} in the local export: its last path element, or {@code .}. */
+  private static String entryName(DirRef src) {
+    String path = trimmed(src);
+    return path.equals("/") ? "." : path.substring(path.lastIndexOf('/') + 1);
+  }
+
+  private static String trimmed(DirRef src) {
+    return src.path().endsWith("/") && src.path().length() > 1
+        ? src.path().substring(0, src.path().length() - 1) : src.path();
   }
 
   private static ImageConfig imageConfig(ContainerState c) {

@@ -5,22 +5,32 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A task: ordering ({@code dependsOn}), a container to run, paths to export, an image to publish.
+ * A task: ordering ({@code dependsOn}), a container to run, paths to export, an image to publish,
+ * or a run-time function to call.
  *
  * @param run the container whose operations must execute, or null
  * @param exports container paths of {@code run} copied to host paths
  * @param publish the container to push as {@code ref}, or null
  * @param location where the task is declared, or null
+ * @param results the names of the values the task produces: those its run writes under {@code
+ *     /kiln/results/}, or for a call, those its function's signature declares
+ * @param call the run-time function the task calls instead of running a container, or null
  */
 public record Task(
     String name, String description, List<String> dependsOn, Container run, List<Export> exports,
-    Container publish, String ref, SourceLocation location, List<String> results)
+    Container publish, String ref, SourceLocation location, List<String> results, FunctionCall call)
     implements java.io.Serializable {
 
   /** A task with no results. */
   public Task(String name, String description, List<String> dependsOn, Container run, List<Export> exports,
       Container publish, String ref, SourceLocation location) {
-    this(name, description, dependsOn, run, exports, publish, ref, location, List.of());
+    this(name, description, dependsOn, run, exports, publish, ref, location, List.of(), null);
+  }
+
+  /** A task that calls no function. */
+  public Task(String name, String description, List<String> dependsOn, Container run, List<Export> exports,
+      Container publish, String ref, SourceLocation location, List<String> results) {
+    this(name, description, dependsOn, run, exports, publish, ref, location, results, null);
   }
 
   /** {@code path} of the run container written to {@code hostPath}. */
@@ -40,25 +50,35 @@ public record Task(
     return new Task(name, "", List.of(), container, List.of(), null, "", null);
   }
 
+  /** A task that calls {@code call}, producing {@code results}. */
+  public static Task calling(String name, FunctionCall call, String... results) {
+    return new Task(name, "", List.of(), null, List.of(), null, "", null, List.of(results), call);
+  }
+
   /** This task after {@code tasks}. */
   public Task withDependsOn(String... tasks) {
-    return new Task(name, description, List.of(tasks), run, exports, publish, ref, location, results);
+    return new Task(name, description, List.of(tasks), run, exports, publish, ref, location, results, call);
   }
 
   /** This task with {@code path} exported to {@code hostPath}. */
   public Task withExport(String path, String hostPath) {
     var all = new java.util.ArrayList<>(exports);
     all.add(new Export(path, hostPath));
-    return new Task(name, description, dependsOn, run, all, publish, ref, location, results);
+    return new Task(name, description, dependsOn, run, all, publish, ref, location, results, call);
   }
 
   /** This task publishing {@code container} as {@code ref}. */
   public Task withPublish(Container container, String ref) {
-    return new Task(name, description, dependsOn, run, exports, container, ref, location, results);
+    return new Task(name, description, dependsOn, run, exports, container, ref, location, results, call);
   }
 
   /** This task with a description. */
   public Task withDescription(String description) {
-    return new Task(name, description, dependsOn, run, exports, publish, ref, location, results);
+    return new Task(name, description, dependsOn, run, exports, publish, ref, location, results, call);
+  }
+
+  /** This task with {@code results} as the names of the values it produces. */
+  public Task withResults(List<String> results) {
+    return new Task(name, description, dependsOn, run, exports, publish, ref, location, results, call);
   }
 }

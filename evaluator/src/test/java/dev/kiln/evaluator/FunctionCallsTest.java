@@ -1,0 +1,114 @@
+package dev.kiln.evaluator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kiln.evaluator.model.Container;
+import dev.kiln.evaluator.model.Directory;
+import dev.kiln.evaluator.model.FunctionCall;
+import dev.kiln.evaluator.model.Pipeline;
+import dev.kiln.evaluator.model.Secret;
+import dev.kiln.evaluator.model.Task;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Tasks that call run-time functions: how calls map to the model, and what the checks accept. */
+class FunctionCallsTest {
+  @TempDir Path dir;
+
+  @Test
+  void aCallMapsToTheModelWithTheFunctionsResults() throws IOException {
+    Path file = write("""
+        local made = container.from("busybox:latest").withExec(List("sh", "-c", "echo hi > /out.txt"))
+        local token = envSecret("token", "TOKEN")
+        tasks {
+          ["make"] {
+            run = made.withExec(List("sh", "-c", "mkdir -p /kiln/results && echo 1 > /kiln/results/n"))
+            results { "n" }
+          }
+          ["count"] {
+            dependsOn { "make" }
+            call = new FunctionCall {
+              name = "testfn.count"
+              args {
+                ["file"] = made.file("/out.txt")
+                ["label"] = "n=\\(module.resultOf("make", "n"))"
+                ["times"] = 3
+                ["tags"] = List("a", "b")
+                ["token"] = token
+                ["dir"] = module.host.directory("src")
+                ["extra"] = new Dynamic { url = "https://example.com"; retries = 2; ratio = 0.5; on = true }
+              }
+            }
+          }
+          ["after"] { dependsOn { "count" } }
+        }
+        """);
+    Pipeline p = PipelineEvaluator.builder().build().evaluate(file);
+
+    Task count = p.tasks().get("count");
+    Container made = Container.from("busybox:latest").withExec("sh", "-c", "echo hi > /out.txt");
+    assertThat(count.run()).isNull();
+    assertThat(count.results()).containsExactly("count", "label");
+    assertThat(count.call()).isEqualTo(FunctionCall.of("testfn.count", Map.of(
+        "file", made.file("/out.txt"),
+        "label", "n=@{result:make/n}",
+        "times", 3L,
+        "tags", List.of("a", "b"),
+        "token", new Secret("token", "TOKEN", null, null),
+        "dir", Directory.host("src"),
+        "extra", Map.of("url", "https://example.com", "retries", 2L, "ratio", 0.5, "on", true))));
+    assertThat(count.call().args().keySet()).containsExactly("file", "label", "times", "tags", "token", "dir", "extra");
+    assertThat(p.tasks().get("make").call()).isNull();
+    assertThat(p.tasks().get("after").results()).isEmpty();
+  }
+
+  @Test
+  void aNullOptionalArgumentIsLeftOut() throws IOException {
+    Path file = write("""
+        tasks {
+          ["count"] {
+            call = new FunctionCall {
+              name = "testfn.count"
+              args { ["file"] = module.host.directory(".").file("a.txt"); ["label"] = "x"; ["times"] = null }
+            }
+          }
+        }
+        """);
+    assertThat(PipelineEvaluator.builder().build().evaluate(file).tasks().get("count").call().args())
+        .containsOnlyKeys("file", "label");
+  }
+
+  @Test
+  void resultsOfTransitiveDependenciesAndOfFunctionTasksAreAllowed() throws IOException {
+    Path file = write("""
+        local base = container.from("busybox:latest")
+        local notes = module.host.directory(".").file("notes.txt")
+        tasks {
+          ["version"] { run = base.withExec(List("true")); results { "version" } }
+          ["middle"] { dependsOn { "version" } }
+          ["first"] {
+            dependsOn { "middle" }
+            call = new FunctionCall { name = "testfn.count"; args { ["file"] = notes; ["label"] = module.resultOf("version", "version") } }
+          }
+          ["second"] {
+            dependsOn { "first" }
+            call = new FunctionCall {
+              name = "testfn.count"
+              args { ["file"] = notes; ["label"] = "x"; ["tags"] = List(module.resultOf("first", "count")) }
+            }
+          }
+        }
+        """);
+    assertThat(PipelineEvaluator.builder().build().evaluate(file).tasks().get("second").results())
+        .containsExactly("count", "label");
+  }
+
+  private Path write(String body) throws IOException {
+    return Files.writeString(dir.resolve("pipeline.pkl"), "amends \".kiln/schema/Pipeline.pkl\"\n\n" + body);
+  }
+}
