@@ -52,8 +52,7 @@ final class InitCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     Files.createDirectories(dir);
-    Path schema = KilnSchema.writeTo(dir);
-    out.println("wrote " + schema + " (Kiln schema version " + KilnSchema.version() + ")");
+    SchemaCommand.write(dir, new PluginOptions().registry(dir), out);
     Path pipeline = dir.resolve("pipeline.pkl");
     if (!schemaOnly) {
       if (Files.exists(pipeline)) {

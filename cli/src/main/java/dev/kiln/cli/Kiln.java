@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
       ValidateCommand.class,
       ListCommand.class,
       InitCommand.class,
+      SchemaCommand.class,
       TrainCommand.class,
       CommandLine.HelpCommand.class,
     },

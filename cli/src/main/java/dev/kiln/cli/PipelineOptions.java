@@ -5,9 +5,13 @@ import dev.kiln.evaluator.PipelineEvaluator;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** The options that say how to evaluate a pipeline: {@code --param} and {@code --params-file}. */
+/**
+ * The options that say how to evaluate a pipeline: {@code --param}, {@code --params-file} and
+ * {@code --plugins}.
+ */
 final class PipelineOptions {
   @Option(names = {"-p", "--param"}, paramLabel = "NAME=VALUE",
       description = "Override a parameter (Pkl checks it against its declared type); repeatable.")
@@ -17,15 +21,20 @@ final class PipelineOptions {
       description = "Parameter values from a JSON or YAML object (--param wins).")
   Path paramsFile;
 
+  @Mixin PluginOptions plugins = new PluginOptions();
+
   /**
    * The evaluator for {@code pipelineFile}, reusing the project's earlier evaluations (under
    * {@code .kiln/cache/evaluations}) while their inputs are unchanged; {@code KILN_NO_EVAL_CACHE=1}
    * turns that off.
    */
   PipelineEvaluator evaluator(Path pipelineFile) {
-    PipelineEvaluator.Builder b = PipelineEvaluator.builder().params(params).paramsFile(paramsFile);
+    // The evaluator loads the plugins (and the project's .kiln/plugins) only when it must evaluate.
+    projectRoot = pipelineFile.toAbsolutePath().normalize().getParent();
+    PipelineEvaluator.Builder b = PipelineEvaluator.builder().params(params).paramsFile(paramsFile)
+        .plugins(plugins.dirs);
     if (functions != null) {
-      b.functions(functions); // else the evaluator finds the built-ins if the pipeline calls any
+      b.functions(functions);
     }
     String build = buildId();
     if (build != null && !"1".equals(System.getenv("KILN_NO_EVAL_CACHE"))) {
@@ -57,11 +66,16 @@ final class PipelineOptions {
   }
 
   private FunctionRegistry functions;
+  private Path projectRoot;
 
-  /** The functions pipelines may call: checked against when evaluating, called when running. */
+  /**
+   * The functions pipelines may call: checked against when evaluating, called when running. Kiln's,
+   * the project's {@code .kiln/plugins/} (of the pipeline last given to {@link #evaluator}) and
+   * {@code --plugins}'.
+   */
   FunctionRegistry functions() {
     if (functions == null) {
-      functions = FunctionRegistry.builtIn();
+      functions = plugins.registry(projectRoot != null ? projectRoot : Path.of("").toAbsolutePath());
     }
     return functions;
   }

@@ -23,6 +23,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * Earlier evaluations of a project's pipelines, reused while nothing they read changed: Pkl's
@@ -56,8 +58,8 @@ final class EvaluationCache {
         new TreeMap<>(params).toString(), paramsFile == null ? "" : paramsFile.toAbsolutePath().normalize().toString());
   }
 
-  /** The pipeline stored for {@code key}, if every input it recorded is unchanged. */
-  Optional<Pipeline> lookup(String key, Map<String, String> environment) {
+  /** The evaluation stored for {@code key}, if every input it recorded is unchanged. */
+  Optional<Evaluation> lookup(String key, Map<String, String> environment) {
     Path file = file(key);
     try (InputStream in = new BufferedInputStream(Files.newInputStream(file));
         ObjectInputStream objects = new ObjectInputStream(in)) {
@@ -77,7 +79,8 @@ final class EvaluationCache {
           return Optional.empty();
         }
       }
-      return Optional.of(e.pipeline);
+      return Optional.of(new Evaluation(e.pipeline, e.files.keySet().stream().map(Path::of).collect(Collectors.toSet()),
+          e.functionFiles.stream().map(Path::of).collect(Collectors.toSet()), null));
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException | ClassNotFoundException | RuntimeException e) {
@@ -86,15 +89,16 @@ final class EvaluationCache {
   }
 
   /**
-   * Stores {@code pipeline} under {@code key} with the digests of {@code files} and of the
+   * Stores {@code evaluation} under {@code key} with the digests of its inputs and of the
    * {@code declaredEnv} variables' values. Best effort: a failure only costs the next run time.
    */
-  void store(String key, Pipeline pipeline, Set<Path> files, Set<String> declaredEnv, Map<String, String> environment) {
+  void store(String key, Evaluation evaluation, Set<String> declaredEnv, Map<String, String> environment) {
     try {
       Entry e = new Entry();
       e.key = key;
-      e.pipeline = pipeline;
-      for (Path f : files) {
+      e.pipeline = evaluation.pipeline();
+      evaluation.functionInputs().forEach(f -> e.functionFiles.add(f.toString()));
+      for (Path f : evaluation.inputs()) {
         e.files.put(f.toString(), digest(f));
       }
       for (String name : declaredEnv) {
@@ -143,6 +147,7 @@ final class EvaluationCache {
     String key;
     final TreeMap<String, String> files = new TreeMap<>();
     final TreeMap<String, String> env = new TreeMap<>();
+    final TreeSet<String> functionFiles = new TreeSet<>();
     Pipeline pipeline;
   }
 }

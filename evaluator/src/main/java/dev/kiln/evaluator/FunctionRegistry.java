@@ -17,7 +17,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
@@ -26,6 +28,9 @@ import java.util.stream.Stream;
  * plugin cannot silently replace a built-in.
  */
 public final class FunctionRegistry {
+  /** Where a project keeps its plugin jars, relative to its root; loaded with the pipeline. */
+  public static final Path PROJECT_PLUGINS = Path.of(".kiln", "plugins");
+
   private final Map<String, KilnFunction> functions;
   private final Map<String, String> origins;
 
@@ -36,7 +41,12 @@ public final class FunctionRegistry {
 
   /** Kiln's own functions: those on the class path of this class. */
   public static FunctionRegistry builtIn() {
-    return load(List.of());
+    return BuiltIn.REGISTRY;
+  }
+
+  // Loaded once: the class path does not change, and every evaluation without plugins needs it.
+  private static final class BuiltIn {
+    static final FunctionRegistry REGISTRY = scan(FunctionRegistry.class.getClassLoader());
   }
 
   /**
@@ -53,7 +63,7 @@ public final class FunctionRegistry {
       }
       try (Stream<Path> files = Files.list(dir)) {
         for (Path jar : files.filter(f -> f.toString().endsWith(".jar")).sorted().toList()) {
-          jars.add(jar.toUri().toURL());
+          jars.add(jar.toAbsolutePath().normalize().toUri().toURL());
         }
       } catch (MalformedURLException e) {
         throw new IllegalStateException(e);
@@ -61,8 +71,13 @@ public final class FunctionRegistry {
         throw new UncheckedIOException(e);
       }
     }
-    ClassLoader parent = FunctionRegistry.class.getClassLoader();
-    ClassLoader loader = jars.isEmpty() ? parent : new URLClassLoader(jars.toArray(URL[]::new), parent);
+    if (jars.isEmpty()) {
+      return builtIn();
+    }
+    return scan(new URLClassLoader(jars.toArray(URL[]::new), FunctionRegistry.class.getClassLoader()));
+  }
+
+  private static FunctionRegistry scan(ClassLoader loader) {
     Map<String, KilnFunction> functions = new TreeMap<>();
     Map<String, String> origins = new TreeMap<>();
     try {
@@ -104,6 +119,11 @@ public final class FunctionRegistry {
   /** All functions, sorted by qualified name. */
   public Collection<KilnFunction> all() {
     return functions.values();
+  }
+
+  /** Where the functions came from: jars' paths, or {@code Kiln}. */
+  Set<String> origins() {
+    return new TreeSet<>(origins.values());
   }
 
   /** Where {@code qualifiedName} came from: a jar's path, or {@code Kiln}. */

@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Optional;
 
@@ -58,10 +60,26 @@ public final class KilnSchema {
     Path dir = projectRoot.resolve(DIRECTORY);
     Files.createDirectories(dir);
     for (String module : MODULES) {
-      Files.writeString(dir.resolve(module), read(module).orElseThrow());
+      writeAtomically(dir.resolve(module), read(module).orElseThrow());
     }
-    Files.writeString(dir.resolve(VERSION_FILE), version() + "\n");
+    writeAtomically(dir.resolve(VERSION_FILE), version() + "\n");
     return dir;
+  }
+
+  /** Writes {@code text} beside {@code file} and renames it into place: editors never see half a module. */
+  static void writeAtomically(Path file, String text) throws IOException {
+    Files.createDirectories(file.getParent());
+    Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp");
+    try {
+      Files.writeString(tmp, text);
+      try {
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
   }
 
   /**

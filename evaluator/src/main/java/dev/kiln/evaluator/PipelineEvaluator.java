@@ -42,6 +42,7 @@ public final class PipelineEvaluator {
   private final Duration timeout;
   private final EvaluationCache cache;
   private final FunctionRegistry functions;
+  private final List<Path> pluginDirs;
 
   private PipelineEvaluator(Builder b) {
     this.projectRoot = b.projectRoot;
@@ -51,6 +52,7 @@ public final class PipelineEvaluator {
     this.timeout = b.timeout;
     this.cache = b.cacheDir == null ? null : new EvaluationCache(b.cacheDir, b.buildId);
     this.functions = b.functions;
+    this.pluginDirs = List.copyOf(b.pluginDirs);
   }
 
   /** A builder with defaults: project root = the pipeline's directory, no overrides, 30 s. */
@@ -64,6 +66,16 @@ public final class PipelineEvaluator {
    * @throws PipelineException when the pipeline or its parameters are invalid
    */
   public Pipeline evaluate(Path pipelineFile) {
+    return evaluation(pipelineFile).pipeline();
+  }
+
+  /**
+   * Like {@link #evaluate}, with what the evaluation read: its files, the files the functions it
+   * called depend on, and whether it may be reused.
+   *
+   * @throws PipelineException when the pipeline or its parameters are invalid, or a function failed
+   */
+  public Evaluation evaluation(Path pipelineFile) {
     Path file = pipelineFile.toAbsolutePath().normalize();
     if (!Files.isRegularFile(file)) {
       throw new PipelineException("no pipeline at " + PklErrors.display(file), null,
@@ -84,7 +96,19 @@ public final class PipelineEvaluator {
     if (paramsFile != null) {
       inputs.file(paramsFile);
     }
-    try (Evaluator pkl = sandbox(root, errors, env, inputs)) {
+    // Loaded after the cache lookup: a hit needs no functions (changed plugin jars are inputs).
+    List<Path> dirs = new ArrayList<>(pluginDirs);
+    dirs.add(root.resolve(FunctionRegistry.PROJECT_PLUGINS));
+    FunctionRegistry registry = functions != null ? functions : FunctionRegistry.load(dirs);
+    for (String jar : registry.origins()) {
+      // A changed plugin may answer differently; Kiln's own jars are covered by the build id.
+      Path p = Path.of(jar);
+      if (Files.isRegularFile(p)) {
+        inputs.file(p);
+      }
+    }
+    FunctionReader reader = new FunctionReader(registry, root, inputs);
+    try (Evaluator pkl = sandbox(root, errors, env, inputs, registry, reader)) {
       ModuleSource user = ModuleSource.path(file);
       requireSchema((PClass) pkl.evaluateExpression(user, "module.getClass()"), file);
       env.declare(new HashSet<>(ModelReader.strings(pkl.evaluateExpression(user, "hostEnv"))));
@@ -104,15 +128,25 @@ public final class PipelineEvaluator {
           ModelReader.nullable(defaults.getProperty(name)), ModelReader.nullable(values.getProperty(name)))));
       Pipeline pipeline = new Pipeline(tasks, ps, ModelReader.strings(module.getProperty("defaultTasks")));
       new PipelineChecks(source, root).check(pipeline);
-      // Functions are found only for pipelines with calls: finding them costs a class-path scan.
-      pipeline = new FunctionCallChecks(source, () -> functions != null ? functions : FunctionRegistry.builtIn())
-          .check(pipeline);
-      if (cache != null && inputs.uncacheableReason() == null) {
-        cache.store(key, pipeline, inputs.files(), env.declared(), environment);
+      // The same functions as the stubs and the reader; on a cache miss the class-path scan is
+      // small next to Pkl's evaluation (and done once per process for Kiln's own functions).
+      pipeline = new FunctionCallChecks(source, () -> registry).check(pipeline);
+      Evaluation evaluation = new Evaluation(pipeline, inputs.files(), reader.dependencies(),
+          inputs.uncacheableReason());
+      if (cache != null && evaluation.cacheable()) {
+        cache.store(key, evaluation, env.declared(), environment);
       }
-      return pipeline;
+      return evaluation;
     } catch (PklException e) {
-      throw errors.convert(e, file);
+      PipelineException converted = errors.convert(e, file);
+      FunctionReader.Failure failure = reader.failure();
+      if (failure != null && e.getMessage() != null && e.getMessage().contains(failure.message())) {
+        // Pkl located the call; the message and hint are the function's, not Pkl's I/O error.
+        PipelineException located = new PipelineException(failure.message(), converted.location().orElse(null),
+            failure.hint(), failure.cause() != null ? failure.cause() : e);
+        throw located;
+      }
+      throw converted;
     }
   }
 
@@ -127,7 +161,8 @@ public final class PipelineEvaluator {
         "start it with `amends \".kiln/schema/Pipeline.pkl\"` (`kiln init` writes a starter)");
   }
 
-  private Evaluator sandbox(Path root, PklErrors errors, HostEnvironment env, InputRecorder inputs) {
+  private Evaluator sandbox(Path root, PklErrors errors, HostEnvironment env, InputRecorder inputs,
+      FunctionRegistry registry, FunctionReader reader) {
     String rootUri = root.toUri().toString();
     if (!rootUri.endsWith("/")) {
       rootUri += "/";
@@ -136,12 +171,13 @@ public final class PipelineEvaluator {
         .setStackFrameTransformer(errors)
         .setLogger(Loggers.noop())
         // Explicit lists: no http(s) (0.30.0 connects before checking the allow-list), no package:.
-        .setModuleKeyFactories(List.of(new SchemaModuleKeyFactory(root),
+        .setModuleKeyFactories(List.of(new SchemaModuleKeyFactory(root, FunctionStubs.of(registry)),
             ModuleKeyFactories.standardLibrary, inputs.modules(ModuleKeyFactories.file)))
-        .setResourceReaders(List.of(env, inputs.resources(ResourceReaders.file())))
+        .setResourceReaders(List.of(env, reader, inputs.resources(ResourceReaders.file())))
         .setAllowedModules(List.of(Pattern.compile("pkl:"), Pattern.compile("repl:"),
             Pattern.compile(Pattern.quote(rootUri))))
-        .setAllowedResources(List.of(Pattern.compile("env:"), Pattern.compile(Pattern.quote(rootUri))))
+        .setAllowedResources(List.of(Pattern.compile("env:"), Pattern.compile(FunctionStubs.SCHEME + ":"),
+            Pattern.compile(Pattern.quote(rootUri))))
         .setRootDir(root)
         .setTimeout(timeout)
         .build();
@@ -157,8 +193,26 @@ public final class PipelineEvaluator {
     private Path cacheDir;
     private String buildId;
     private FunctionRegistry functions;
+    private final List<Path> pluginDirs = new ArrayList<>();
 
     private Builder() {}
+
+    /**
+     * The Java functions pipelines may call, and whose stubs {@code .kiln/schema/functions/} serves,
+     * instead of the default: Kiln's own, those of the project's {@code .kiln/plugins/*.jar} and of
+     * the {@link #plugins} directories, loaded only when the pipeline is evaluated (not on a cache
+     * hit).
+     */
+    public Builder functions(FunctionRegistry functions) {
+      this.functions = Objects.requireNonNull(functions, "functions");
+      return this;
+    }
+
+    /** Also loads functions from the jars in {@code dirs} ({@code --plugins}). */
+    public Builder plugins(List<Path> dirs) {
+      pluginDirs.addAll(dirs);
+      return this;
+    }
 
     /**
      * Reuses earlier evaluations stored in {@code dir} while every file and host variable they read
@@ -204,12 +258,6 @@ public final class PipelineEvaluator {
     /** How long evaluation may take; default 30 seconds. */
     public Builder timeout(Duration timeout) {
       this.timeout = Objects.requireNonNull(timeout);
-      return this;
-    }
-
-    /** The functions tasks may call; default {@link FunctionRegistry#builtIn()}. */
-    public Builder functions(FunctionRegistry functions) {
-      this.functions = Objects.requireNonNull(functions);
       return this;
     }
 

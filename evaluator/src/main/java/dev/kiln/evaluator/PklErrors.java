@@ -149,7 +149,7 @@ final class PklErrors implements StackFrameTransformer {
     }
     try {
       Path p = Path.of(URI.create(f.getModuleUri())).normalize();
-      return !schemaDir.equals(p.getParent());
+      return !p.startsWith(schemaDir); // the schema and function stubs, served by Kiln
     } catch (IllegalArgumentException e) {
       return false;
     }

@@ -10,15 +10,18 @@ import org.pkl.core.module.ResolvedModuleKey;
 import org.pkl.core.module.ResolvedModuleKeys;
 
 /**
- * Serves the bundled schema for {@code file:} URIs of the project's {@code .kiln/schema/}, whether
- * or not the vendored copy exists, so examples and fresh checkouts evaluate without {@code kiln
- * init}. Must come before the {@code file:} factory.
+ * Serves the bundled schema, and the stubs of the functions loaded, for {@code file:} URIs of the
+ * project's {@code .kiln/schema/}, whether or not the vendored copy exists, so examples and fresh
+ * checkouts evaluate without {@code kiln init} and stubs always match the functions. Must come
+ * before the {@code file:} factory.
  */
 final class SchemaModuleKeyFactory implements ModuleKeyFactory {
   private final Path schemaDir;
+  private final FunctionStubs stubs;
 
-  SchemaModuleKeyFactory(Path projectRoot) {
+  SchemaModuleKeyFactory(Path projectRoot, FunctionStubs stubs) {
     this.schemaDir = projectRoot.resolve(KilnSchema.DIRECTORY).toAbsolutePath().normalize();
+    this.stubs = stubs;
   }
 
   @Override
@@ -27,10 +30,12 @@ final class SchemaModuleKeyFactory implements ModuleKeyFactory {
       return Optional.empty();
     }
     Path path = Path.of(uri).normalize();
-    if (!schemaDir.equals(path.getParent())) {
+    if (!path.startsWith(schemaDir) || path.equals(schemaDir)) {
       return Optional.empty();
     }
-    return KilnSchema.read(path.getFileName().toString()).map(text -> new Key(uri, text));
+    // e.g. Pipeline.pkl, functions/git.pkl
+    String module = schemaDir.relativize(path).toString().replace(java.io.File.separatorChar, '/');
+    return KilnSchema.read(module).or(() -> stubs.module(module)).map(text -> new Key(uri, text));
   }
 
   private record Key(URI uri, String text) implements ModuleKey {

@@ -49,8 +49,8 @@ class EvaluationCacheTest {
   /** Replaces the stored entry for the default key with {@link #PLANTED}, keeping its inputs. */
   void plant(Map<String, String> env) {
     var cache = new EvaluationCache(cacheDir, "b1");
-    cache.store(cache.key(pipeline, Map.of(), null), PLANTED,
-        Set.of(pipeline, project.resolve("common.pkl"), project.resolve("motd.txt")), Set.of("WHO"), env);
+    cache.store(cache.key(pipeline, Map.of(), null), new Evaluation(PLANTED,
+        Set.of(pipeline, project.resolve("common.pkl"), project.resolve("motd.txt")), Set.of(), null), Set.of("WHO"), env);
   }
 
   String command(Pipeline p) {
