@@ -284,11 +284,8 @@ final class FunctionReader implements ResourceReader {
         }
         break;
       case "any":
-        // Pkl's type is Dynamic: an object.
-        if (value instanceof Map<?, ?>) {
-          return any(value, where);
-        }
-        break;
+        // Any JSON-like value: objects reach Pkl as Dynamic, arrays as Listing.
+        return any(value, where);
       case "list":
         if (value instanceof List<?> list) {
           ArrayNode array = json.arrayNode();

@@ -221,7 +221,7 @@ public final class FunctionStubs {
       case "int" -> expr + " as Int";
       case "float" -> "(" + expr + " as Number).toFloat()";
       case "boolean" -> expr + " as Boolean";
-      case "any" -> expr + " as Dynamic";
+      case "any" -> expr;
       case "list" -> "(" + expr + " as Listing).toList().map((" + x + ") -> "
           + convert(type.element(), x, depth + 1) + ")";
       case "map" -> "(" + expr + " as Dynamic).toMap().mapValues((_, " + x + ") -> "

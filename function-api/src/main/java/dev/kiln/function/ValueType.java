@@ -18,8 +18,11 @@ public final class ValueType {
   public static final ValueType FLOAT = new ValueType("float", "Float", null);
   /** A boolean. */
   public static final ValueType BOOLEAN = new ValueType("boolean", "Boolean", null);
-  /** Any JSON-like value (null, string, number, boolean, list, map): {@code Dynamic} in Pkl. */
-  public static final ValueType ANY = new ValueType("any", "Dynamic", null);
+  /**
+   * Any JSON-like value (null, string, number, boolean, list, map): {@code Any} in Pkl, where maps
+   * are {@code Dynamic} objects and lists are {@code Listing}s.
+   */
+  public static final ValueType ANY = new ValueType("any", "Any", null);
   /** A file of a container or of the host; run-time functions only. */
   public static final ValueType FILE = new ValueType("file", "Pipeline.File", null);
   /** A directory of a container or of the host; run-time functions only. */
