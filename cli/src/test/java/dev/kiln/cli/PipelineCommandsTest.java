@@ -16,6 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 class PipelineCommandsTest {
   private static final String HELLO = "../examples/hello/pipeline.pkl";
   private static final String FAN_OUT = "../examples/fan-out/pipeline.pkl";
+  /** Kiln's own pipeline, which .ci/run runs on the engine. */
+  private static final String KILN = "../pipeline.pkl";
 
   @TempDir Path dir;
   private final StringWriter out = new StringWriter();
@@ -30,6 +32,16 @@ class PipelineCommandsTest {
     assertThat(run("validate", HELLO, FAN_OUT)).as(err.toString()).isZero();
     assertThat(out.toString()).isEqualTo(HELLO + ": ok (1 task)\n" + FAN_OUT + ": ok (4 tasks)\n");
     assertThat(err.toString()).isEmpty();
+  }
+
+  @Test
+  void validateAcceptsKilnsOwnPipeline() {
+    assertThat(run("validate", KILN)).as(err.toString()).isZero();
+    assertThat(out.toString()).isEqualTo(KILN + ": ok (2 tasks)\n");
+    out.getBuffer().setLength(0);
+    assertThat(run("list", "-f", KILN)).as(err.toString()).isZero();
+    assertThat(out.toString()).containsPattern("package +Builds .*\\[default]")
+        .containsPattern("unit-test +Runs .*\\[default]");
   }
 
   @Test
