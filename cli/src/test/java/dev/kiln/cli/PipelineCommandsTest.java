@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.evaluator.KilnSchema;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -117,7 +118,8 @@ class PipelineCommandsTest {
   @Test
   void initWritesAStarterThatValidatesAndKeepsAnExistingPipeline() throws Exception {
     assertThat(run("init", dir.toString())).isZero();
-    assertThat(dir.resolve(".kiln/schema/Pipeline.pkl")).hasContent(KilnSchema.read("Pipeline.pkl").orElseThrow());
+    assertThat(dir.resolve(".kiln/schema/Pipeline.pkl")).usingCharset(StandardCharsets.UTF_8)
+        .hasContent(KilnSchema.read("Pipeline.pkl").orElseThrow());
     assertThat(dir.resolve(".kiln/schema/VERSION")).hasContent(KilnSchema.version());
     assertThat(run("validate", dir.resolve("pipeline.pkl").toString())).as(err.toString()).isZero();
 
