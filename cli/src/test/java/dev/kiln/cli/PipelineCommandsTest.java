@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.evaluator.KilnSchema;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -16,6 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 class PipelineCommandsTest {
   private static final String HELLO = "../examples/hello/pipeline.pkl";
   private static final String FAN_OUT = "../examples/fan-out/pipeline.pkl";
+  /** Kiln's own pipeline, which .ci/run runs on the engine. */
+  private static final String KILN = "../pipeline.pkl";
 
   @TempDir Path dir;
   private final StringWriter out = new StringWriter();
@@ -30,6 +33,16 @@ class PipelineCommandsTest {
     assertThat(run("validate", HELLO, FAN_OUT)).as(err.toString()).isZero();
     assertThat(out.toString()).isEqualTo(HELLO + ": ok (1 task)\n" + FAN_OUT + ": ok (4 tasks)\n");
     assertThat(err.toString()).isEmpty();
+  }
+
+  @Test
+  void validateAcceptsKilnsOwnPipeline() {
+    assertThat(run("validate", KILN)).as(err.toString()).isZero();
+    assertThat(out.toString()).isEqualTo(KILN + ": ok (2 tasks)\n");
+    out.getBuffer().setLength(0);
+    assertThat(run("list", "-f", KILN)).as(err.toString()).isZero();
+    assertThat(out.toString()).containsPattern("package +Builds .*\\[default]")
+        .containsPattern("unit-test +Runs .*\\[default]");
   }
 
   @Test
@@ -105,7 +118,8 @@ class PipelineCommandsTest {
   @Test
   void initWritesAStarterThatValidatesAndKeepsAnExistingPipeline() throws Exception {
     assertThat(run("init", dir.toString())).isZero();
-    assertThat(dir.resolve(".kiln/schema/Pipeline.pkl")).hasContent(KilnSchema.read("Pipeline.pkl").orElseThrow());
+    assertThat(dir.resolve(".kiln/schema/Pipeline.pkl")).usingCharset(StandardCharsets.UTF_8)
+        .hasContent(KilnSchema.read("Pipeline.pkl").orElseThrow());
     assertThat(dir.resolve(".kiln/schema/VERSION")).hasContent(KilnSchema.version());
     assertThat(run("validate", dir.resolve("pipeline.pkl").toString())).as(err.toString()).isZero();
 
