@@ -48,8 +48,11 @@ public final class Kiln implements Runnable {
 
   /** The configured command line, writing to the process's stdout and stderr. */
   public static CommandLine commandLine() {
+    // UTF-8 whatever the locale: Pkl sources, task descriptions and logs are UTF-8, and Java 17
+    // would otherwise print '?' for every non-ASCII character under a POSIX locale (as in CI images).
     return commandLine(
-        new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+        new PrintWriter(new java.io.OutputStreamWriter(System.out, java.nio.charset.StandardCharsets.UTF_8), true),
+        new PrintWriter(new java.io.OutputStreamWriter(System.err, java.nio.charset.StandardCharsets.UTF_8), true));
   }
 
   /** The configured command line, writing to the given streams (tests use this). */

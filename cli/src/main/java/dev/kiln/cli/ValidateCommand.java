@@ -31,6 +31,10 @@ final class ValidateCommand implements Callable<Integer> {
   @Parameters(paramLabel = "FILE", description = "Pipelines to check (default: pipeline.pkl).")
   List<Path> files = new ArrayList<>();
 
+  @Option(names = {"-f", "--file"}, paramLabel = "FILE",
+      description = "A pipeline to check, as with the other commands; repeatable, adds to FILE.")
+  List<Path> fileOptions = new ArrayList<>();
+
   @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
   String format;
 
@@ -43,7 +47,9 @@ final class ValidateCommand implements Callable<Integer> {
       case "json" -> true;
       default -> throw new ParameterException(spec.commandLine(), "--format: expected text or json, got " + format);
     };
-    List<Path> targets = files.isEmpty() ? List.of(Path.of("pipeline.pkl")) : files;
+    List<Path> named = new ArrayList<>(fileOptions);
+    named.addAll(files);
+    List<Path> targets = named.isEmpty() ? List.of(Path.of("pipeline.pkl")) : named;
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     // Jackson only for --format json: its start-up cost is felt in every pre-commit run.

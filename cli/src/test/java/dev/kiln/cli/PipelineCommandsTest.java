@@ -46,6 +46,12 @@ class PipelineCommandsTest {
   }
 
   @Test
+  void validateAlsoTakesFilesWithDashF() {
+    assertThat(run("validate", "-f", HELLO, FAN_OUT)).as(err.toString()).isZero();
+    assertThat(out.toString()).isEqualTo(HELLO + ": ok (1 task)\n" + FAN_OUT + ": ok (4 tasks)\n");
+  }
+
+  @Test
   void validateReportsTheFirstErrorOfEachInvalidFileWithItsLocation() throws Exception {
     Path bad = Files.writeString(dir.resolve("pipeline.pkl"), """
         amends ".kiln/schema/Pipeline.pkl"
