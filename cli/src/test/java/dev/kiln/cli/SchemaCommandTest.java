@@ -55,7 +55,8 @@ class SchemaCommandTest {
     // Kiln's own functions (and the test class path's) are on the path too.
     assertThat(out.toString()).startsWith("wrote " + schema + " (Kiln schema version " + KilnSchema.version() + ", ")
         .endsWith(" modules under functions/)\n");
-    assertThat(schema.resolve("Pipeline.pkl")).hasContent(KilnSchema.read("Pipeline.pkl").orElseThrow());
+    assertThat(schema.resolve("Pipeline.pkl")).usingCharset(java.nio.charset.StandardCharsets.UTF_8)
+        .hasContent(KilnSchema.read("Pipeline.pkl").orElseThrow());
     assertThat(schema.resolve("VERSION")).hasContent(KilnSchema.version());
     assertThat(Files.readString(schema.resolve("functions/greet.pkl")))
         .contains("/// Greets [who].\n///\n/// - [who]: Someone.\n/// - [punctuation]: (optional) Ends the greeting.\n"
