@@ -53,6 +53,7 @@ final class InitCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Files.createDirectories(dir);
     SchemaCommand.write(dir, new PluginOptions().registry(dir), out);
+    KilnIgnore.ensure(dir);
     Path pipeline = dir.resolve("pipeline.pkl");
     if (!schemaOnly) {
       if (Files.exists(pipeline)) {

@@ -38,7 +38,9 @@ final class PipelineOptions {
     }
     String build = buildId();
     if (build != null && !"1".equals(System.getenv("KILN_NO_EVAL_CACHE"))) {
-      b.cache(pipelineFile.toAbsolutePath().normalize().getParent().resolve(".kiln/cache/evaluations"), build);
+      Path project = pipelineFile.toAbsolutePath().normalize().getParent();
+      KilnIgnore.ensure(project);
+      b.cache(project.resolve(".kiln/cache/evaluations"), build);
     }
     return b.build();
   }

@@ -127,6 +127,9 @@ class PipelineCommandsTest {
     assertThat(dir.resolve(".kiln/schema/Pipeline.pkl")).usingCharset(StandardCharsets.UTF_8)
         .hasContent(KilnSchema.read("Pipeline.pkl").orElseThrow());
     assertThat(dir.resolve(".kiln/schema/VERSION")).hasContent(KilnSchema.version());
+    // what Kiln keeps per machine stays out of version control
+    assertThat(Files.readString(dir.resolve(".kiln/.gitignore"))).contains("cache/", "results/", "last-run.json")
+        .doesNotContainPattern("(?m)^schema");
     assertThat(run("validate", dir.resolve("pipeline.pkl").toString())).as(err.toString()).isZero();
 
     Files.writeString(dir.resolve("pipeline.pkl"), "amends \".kiln/schema/Pipeline.pkl\"\n");
