@@ -23,8 +23,11 @@ public final class KilnSchema {
   /** The file in {@link #DIRECTORY} naming the copy's version. */
   public static final String VERSION_FILE = "VERSION";
 
-  /** The schema modules, by file name. */
-  public static final List<String> MODULES = List.of("Pipeline.pkl");
+  /**
+   * The bundled modules, by path relative to {@link #DIRECTORY}: the schema pipelines amend, and the
+   * standard library under {@code std/} (which imports it as {@code ../Pipeline.pkl}).
+   */
+  public static final List<String> MODULES = List.of("Pipeline.pkl", "std/debian.pkl", "std/image.pkl", "std/maven.pkl");
 
   private static final String RESOURCES = "/kiln/schema/";
 
@@ -35,7 +38,10 @@ public final class KilnSchema {
     return read(VERSION_FILE).orElseThrow().strip();
   }
 
-  /** The bundled text of {@code module}, e.g. {@code Pipeline.pkl}, if it is part of the schema. */
+  /**
+   * The bundled text of {@code module}, e.g. {@code Pipeline.pkl} or {@code std/maven.pkl}, if it is
+   * one of the {@link #MODULES}.
+   */
   public static Optional<String> read(String module) {
     if (!module.equals(VERSION_FILE) && !MODULES.contains(module)) {
       return Optional.empty();
@@ -51,8 +57,8 @@ public final class KilnSchema {
   }
 
   /**
-   * Writes the bundled schema and its version file to {@code projectRoot/.kiln/schema/}, replacing
-   * an older copy.
+   * Writes the bundled modules (the schema and {@code std/}) and the version file to {@code
+   * projectRoot/.kiln/schema/}, replacing an older copy.
    *
    * @return the directory written
    */

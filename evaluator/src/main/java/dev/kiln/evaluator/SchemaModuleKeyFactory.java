@@ -10,10 +10,11 @@ import org.pkl.core.module.ResolvedModuleKey;
 import org.pkl.core.module.ResolvedModuleKeys;
 
 /**
- * Serves the bundled schema, and the stubs of the functions loaded, for {@code file:} URIs of the
- * project's {@code .kiln/schema/}, whether or not the vendored copy exists, so examples and fresh
- * checkouts evaluate without {@code kiln init} and stubs always match the functions. Must come
- * before the {@code file:} factory.
+ * Serves the bundled modules ({@link KilnSchema#MODULES}: the schema and its standard library under
+ * {@code std/}), and the stubs of the functions loaded, for {@code file:} URIs of the project's
+ * {@code .kiln/schema/}, whether or not the vendored copy exists, so examples and fresh checkouts
+ * evaluate without {@code kiln init}, and the schema, the standard library and the stubs are always
+ * those of the Kiln running. Must come before the {@code file:} factory.
  */
 final class SchemaModuleKeyFactory implements ModuleKeyFactory {
   private final Path schemaDir;
@@ -33,7 +34,7 @@ final class SchemaModuleKeyFactory implements ModuleKeyFactory {
     if (!path.startsWith(schemaDir) || path.equals(schemaDir)) {
       return Optional.empty();
     }
-    // e.g. Pipeline.pkl, functions/git.pkl
+    // e.g. Pipeline.pkl, std/maven.pkl, functions/git.pkl
     String module = schemaDir.relativize(path).toString().replace(java.io.File.separatorChar, '/');
     return KilnSchema.read(module).or(() -> stubs.module(module)).map(text -> new Key(uri, text));
   }
