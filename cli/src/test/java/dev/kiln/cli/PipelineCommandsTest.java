@@ -127,6 +127,12 @@ class PipelineCommandsTest {
     assertThat(dir.resolve(".kiln/schema/Pipeline.pkl")).usingCharset(StandardCharsets.UTF_8)
         .hasContent(KilnSchema.read("Pipeline.pkl").orElseThrow());
     assertThat(dir.resolve(".kiln/schema/VERSION")).hasContent(KilnSchema.version());
+    // the standard library, for editors
+    for (String module : KilnSchema.MODULES) {
+      assertThat(dir.resolve(".kiln/schema").resolve(module)).as(module).usingCharset(StandardCharsets.UTF_8)
+          .hasContent(KilnSchema.read(module).orElseThrow());
+    }
+    assertThat(KilnSchema.MODULES).contains("std/maven.pkl", "std/go.pkl", "std/image.pkl");
     // what Kiln keeps per machine stays out of version control
     assertThat(Files.readString(dir.resolve(".kiln/.gitignore"))).contains("cache/", "results/", "last-run.json")
         .doesNotContainPattern("(?m)^schema");
@@ -143,12 +149,32 @@ class PipelineCommandsTest {
 
   /**
    * What an editor does (the Pkl IntelliJ plugin, pkl-lsp): resolve the starter's {@code amends}
-   * from disk with nothing but Pkl itself, no Kiln code, no network, no settings, and find the schema's
-   * classes and the starter's tasks.
+   * and a pipeline's standard-library imports from disk with nothing but Pkl itself, no Kiln code,
+   * no network, no settings, and find the schema's classes and the pipelines' tasks.
    */
   @Test
   void initLetsAPlainPklEvaluatorResolveTheSchemaOffline() throws Exception {
     assertThat(run("init", dir.toString())).isZero();
+    Path std = Files.writeString(dir.resolve("std.pkl"), """
+        amends ".kiln/schema/Pipeline.pkl"
+        import ".kiln/schema/std/maven.pkl"
+        import ".kiln/schema/std/gradle.pkl"
+        import ".kiln/schema/std/go.pkl"
+        import ".kiln/schema/std/node.pkl"
+        import ".kiln/schema/std/image.pkl"
+        local mvn = new maven.Maven { offline = true }
+        local src = host.directory(".")
+        tasks {
+          ["maven"] { run = mvn.run(mvn.project(src), List("verify")) }
+          ["gradle"] { run = new gradle.Gradle {}.run(new gradle.Gradle {}.project(src), List("build")) }
+          ["go"] { run = new go.Go {}.test(new go.Go {}.project(src), List("./...")) }
+          ["node"] { run = new node.Node {}.ci(new node.Node {}.project(src)) }
+          ["image"] {
+            publish = image.nonRoot(image.javaApp(mvn.project(src).file("/src/target/app.jar")), "app", 10001)
+            ref = "127.0.0.1:5000/app:1"
+          }
+        }
+        """);
     var builder = org.pkl.core.EvaluatorBuilder.unconfigured()
         .setStackFrameTransformer(org.pkl.core.StackFrameTransformers.empty)
         .addModuleKeyFactory(org.pkl.core.module.ModuleKeyFactories.standardLibrary)
@@ -163,6 +189,16 @@ class PipelineCommandsTest {
       @SuppressWarnings("unchecked")
       var tasks = (java.util.Map<String, Object>) module.getProperty("tasks");
       assertThat(tasks).isNotEmpty();
+
+      var withStd = ev.evaluate(org.pkl.core.ModuleSource.path(std));
+      @SuppressWarnings("unchecked")
+      var stdTasks = (java.util.Map<String, org.pkl.core.PObject>) withStd.getProperty("tasks");
+      assertThat(stdTasks).containsOnlyKeys("maven", "gradle", "go", "node", "image");
+      var maven = (org.pkl.core.PObject) stdTasks.get("maven").getProperty("run");
+      assertThat(maven.getClassInfo().getQualifiedName()).isEqualTo("kiln.Pipeline#Container");
+      @SuppressWarnings("unchecked")
+      var ops = (java.util.List<org.pkl.core.PObject>) maven.getProperty("ops");
+      assertThat(ops.get(ops.size() - 1).getProperty("args")).isEqualTo(java.util.List.of("mvn", "-B", "-o", "verify"));
     }
   }
 }
