@@ -38,7 +38,8 @@
 # Run as root with the engine up (scripts/engine-up.sh, started here when dockerd does not answer).
 # Other builds on the same engine make the numbers noisy: the load average is printed with them.
 # Needs a Docker CLI that builds with BuildKit without buildx (Debian's 20.10 /usr/bin/docker);
-# BENCH_DOCKER picks one. Per-command logs stay in BENCH_LOG_DIR (default: a new /tmp directory).
+# BENCH_DOCKER picks one. Per-command logs (each line prefixed with the seconds since the command
+# started) stay in BENCH_LOG_DIR (default: a new /tmp directory).
 #
 # Usage: bench/cache-bench.sh [java-maven|fan-out ...]     (default: both)
 #        env: BENCH_RUNS=3 BENCH_DOCKER=/usr/bin/docker BENCH_LOG_DIR=DIR
@@ -92,12 +93,16 @@ export DOCKER_BUILDKIT=1
 # --- measuring ---------------------------------------------------------------------------------
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
-# measure EXAMPLE SCENARIO TOOL RUN COMMAND...: runs it (output to its log), records the wall time.
+# Prefixes each line with the seconds since the command started, to see where a run's time goes.
+stamp() { perl -MTime::HiRes=time -ne 'BEGIN { $| = 1; $s = time } printf "%7.3f %s", time - $s, $_'; }
+
+# measure EXAMPLE SCENARIO TOOL RUN COMMAND...: runs it (output to its log, time-stamped), records
+# the wall time.
 measure() {
   local ex=$1 sc=$2 tool=$3 n=$4; shift 4
   local log="$logs/$ex-$sc-$tool-$n.log" start end
   start=$(now_ms)
-  if ! "$@" >"$log" 2>&1; then
+  if ! "$@" 2>&1 | stamp >"$log"; then
     say "FAILED: $* (log: $log)"; tail -30 "$log" >&2; exit 1
   fi
   end=$(now_ms)
@@ -117,6 +122,9 @@ median() { # EXAMPLE SCENARIO TOOL [COLUMN]: median of the recorded values, empt
   awk -F'\t' -v e="$1" -v s="$2" -v t="$3" '$1==e && $2==s && $3==t {print $5}' "$results" | sort -n |
     awk '{v[NR]=$1} END {if (NR) print (NR%2 ? v[(NR+1)/2] : int((v[NR/2]+v[NR/2+1])/2))}'
 }
+
+# Which tool goes first in run N: they take turns, so a change in the load favours neither.
+order() { if [ $(($1 % 2)) = 1 ]; then echo kiln docker; else echo docker kiln; fi; }
 
 kiln() { ./kiln "$@"; }
 timed_kiln() { KILN_TIMINGS=1 ./kiln "$@"; }
@@ -144,7 +152,7 @@ bench_java_maven() {
   local i tool
   for i in $(seq "$runs"); do
     say "java-maven run $i/$runs; load: $(uptime | sed 's/.*load average: //')"
-    for tool in kiln docker; do
+    for tool in $(order "$i"); do
       prune
       measure java-maven cold $tool "$i" jm_${tool}_package
       measure java-maven cached $tool "$i" jm_${tool}_package
@@ -192,7 +200,7 @@ bench_fan_out() {
   local i tool
   for i in $(seq "$runs"); do
     say "fan-out run $i/$runs; load: $(uptime | sed 's/.*load average: //')"
-    for tool in kiln docker; do
+    for tool in $(order "$i"); do
       prune
       measure fan-out cold $tool "$i" fo_${tool}_package
       measure fan-out cached $tool "$i" fo_${tool}_package
@@ -210,7 +218,7 @@ bench_fan_out() {
 phase_medians() { # EXAMPLE: "phase median-ms" lines over the cached runs
   local f
   for f in "$logs/$1"-cached-kiln-*.log; do
-    sed -n 's/^kiln: timing: \(.*\) \([0-9]*\) ms$/\1\t\2/p' "$f"
+    sed -n 's/^ *[0-9.]* kiln: timing: \(.*\) \([0-9]*\) ms$/\1\t\2/p' "$f"
   done | awk -F'\t' '{v[$1]=v[$1] " " $2; if (!($1 in o)) {o[$1]=++n; k[n]=$1}}
     END {for (i=1; i<=n; i++) print k[i] "\t" v[k[i]]}' |
     while IFS=$'\t' read -r phase values; do
