@@ -56,8 +56,10 @@ done
 registry=127.0.0.1:5000
 logs=${BENCH_LOG_DIR:-$(mktemp -d /tmp/cache-bench.XXXXXX)}
 mkdir -p "$logs"
-results="$logs/results.tsv"   # example, scenario, tool, run, ms
+results="$logs/results.tsv"   # example, scenario, tool, run, wall ms
+steps="$logs/steps.tsv"       # example, scenario, tool, run, ms the engine spent in exec steps
 : >"$results"
+: >"$steps"
 tmp=$(mktemp -d /tmp/cache-bench-work.XXXXXX)
 
 java_file=examples/java-maven/app/src/main/java/dev/kiln/example/app/Main.java
@@ -107,7 +109,32 @@ measure() {
   fi
   end=$(now_ms)
   printf '%s\t%s\t%s\t%s\t%s\n' "$ex" "$sc" "$tool" "$n" "$((end - start))" >>"$results"
+  printf '%s\t%s\t%s\t%s\t%s\n' "$ex" "$sc" "$tool" "$n" "$(exec_ms "$tool" "$log")" >>"$steps"
   say "  $ex $sc $tool #$n: $((end - start)) ms"
+}
+# exec_ms TOOL LOG: how long the engine was running commands (the union of the exec steps' spans,
+# so parallel steps count once), from the plain progress: a step ends at its DONE line's time stamp
+# and lasted the duration BuildKit reported. Sources, copies and exports are not commands.
+exec_ms() {
+  perl -ne '
+    BEGIN { $tool = shift @ARGV }
+    my ($at) = /^\s*([\d.]+) /;
+    if ($tool eq "kiln") {
+      # [task] #4 DONE 2.2s mvn -B ...
+      push @s, [$at - $1, $at] if /\] #\d+ DONE ([\d.]+)s (?!docker-image:|host |copy |export|importing|local:)/;
+    } else {
+      # #9 [stage 1/1] RUN ...  then, maybe after the command output on the same line, #9 DONE 2.0s
+      $run{$1} = 1 if /^\s*[\d.]+ #(\d+) \[[^\]]*\] RUN /;
+      while (/#(\d+) DONE ([\d.]+)s/g) { push @s, [$at - $2, $at] if $run{$1} }
+    }
+    END {
+      my ($t, $end) = (0, -1e9);
+      for my $i (sort { $a->[0] <=> $b->[0] } @s) {
+        if ($i->[0] > $end) { $t += $i->[1] - $i->[0]; $end = $i->[1] }
+        elsif ($i->[1] > $end) { $t += $i->[1] - $end; $end = $i->[1] }
+      }
+      printf "%d\n", $t * 1000 + 0.5;
+    }' "$1" "$2"
 }
 quiet() { # runs a command that is not measured; its output goes to a log
   local log="$logs/setup.log"
@@ -118,8 +145,8 @@ prune() {
   local ref
   for ref in "$@"; do "$docker" rmi -f "$ref" >/dev/null 2>&1 || true; done
 }
-median() { # EXAMPLE SCENARIO TOOL [COLUMN]: median of the recorded values, empty when none
-  awk -F'\t' -v e="$1" -v s="$2" -v t="$3" '$1==e && $2==s && $3==t {print $5}' "$results" | sort -n |
+median() { # EXAMPLE SCENARIO TOOL [FILE]: median of the recorded values, empty when none
+  awk -F'\t' -v e="$1" -v s="$2" -v t="$3" '$1==e && $2==s && $3==t {print $5}' "${4:-$results}" | sort -n |
     awk '{v[NR]=$1} END {if (NR) print (NR%2 ? v[(NR+1)/2] : int((v[NR/2]+v[NR/2+1])/2))}'
 }
 
@@ -234,6 +261,11 @@ for e in "${examples[@]}"; do
 done
 
 # --- report ------------------------------------------------------------------------------------
+rest() { # EXAMPLE SCENARIO TOOL: median over the runs of wall minus exec steps
+  join -t $'\t' <(awk -F'\t' -v e="$1" -v s="$2" -v t="$3" '$1==e && $2==s && $3==t {print $4 "\t" $5}' "$results" | sort) \
+    <(awk -F'\t' -v e="$1" -v s="$2" -v t="$3" '$1==e && $2==s && $3==t {print $4 "\t" $5}' "$steps" | sort) |
+    awk -F'\t' '{print $2 - $3}' | sort -n | awk '{v[NR]=$1} END {if (NR) print (NR%2 ? v[(NR+1)/2] : int((v[NR/2]+v[NR/2+1])/2))}'
+}
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (a == "" || b == "" || b == 0) print "-"; else printf "%.2f", a / b}'; }
 sec() { awk -v a="$1" 'BEGIN {if (a == "") print "-"; else printf "%.2f s", a / 1000}'; }
 verdict() { awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN {if (v == "-" || v == "") print "-";
@@ -257,6 +289,10 @@ fails=0
       esac
       if [ -z "$k$d" ]; then printf '%-11s %-10s %11s %11s %8s  %s\n' "$e" "$sc" n/a n/a - "(not measured: see the header)"; continue; fi
       printf '%-11s %-10s %11s %11s %8s  %s\n' "$e" "$sc" "$(sec "$k")" "$(sec "$d")" "$r" "$t"
+      # The same runs split: the engine's exec steps, and everything else (the tool, transfers, exports).
+      ks=$(median "$e" $sc kiln "$steps"); ds=$(median "$e" $sc docker "$steps")
+      printf '%-11s %-10s %11s %11s %8s  %s\n' "" "  steps" "$(sec "$ks")" "$(sec "$ds")" "" "the engine running commands (exec steps, overlaps once)"
+      printf '%-11s %-10s %11s %11s %8s  %s\n' "" "  rest" "$(sec "$(rest "$e" $sc kiln)")" "$(sec "$(rest "$e" $sc docker)")" "" "wall minus steps, per run"
       case $t in *FAIL*) fails=$((fails + 1)) ;; esac
     done
     # Kiln's overhead on the cached run: everything but the solve ("run" phase).
