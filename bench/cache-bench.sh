@@ -37,6 +37,9 @@
 #
 # Run as root with the engine up (scripts/engine-up.sh, started here when dockerd does not answer).
 # Other builds on the same engine make the numbers noisy: the load average is printed with them.
+# Pruning slows the others' builds down, and on Docker 20.10 a prune that races another client's
+# image pull can crash dockerd (BuildKit 0.8, moby/buildkit#2153): the script then restarts it
+# with scripts/engine-up.sh. Best run while nobody else uses the engine.
 # Needs a Docker CLI that builds with BuildKit without buildx (Debian's 20.10 /usr/bin/docker);
 # BENCH_DOCKER picks one. Per-command logs (each line prefixed with the seconds since the command
 # started) stay in BENCH_LOG_DIR (default: a new /tmp directory).
@@ -141,7 +144,15 @@ quiet() { # runs a command that is not measured; its output goes to a log
   "$@" >>"$log" 2>&1 || { say "FAILED: $* (log: $log)"; tail -30 "$log" >&2; exit 1; }
 }
 prune() {
-  quiet "$docker" builder prune -af
+  if ! "$docker" builder prune -af >>"$logs/setup.log" 2>&1; then
+    # BuildKit 0.8 can crash dockerd when a prune races another client's image pull
+    # (moby/buildkit#2153, fixed in 0.9): bring the engine back, for everyone, and try once more.
+    if ! "$docker" info >/dev/null 2>&1; then
+      say "dockerd died during the prune (moby/buildkit#2153?); restarting it with scripts/engine-up.sh"
+      scripts/engine-up.sh
+    fi
+    quiet "$docker" builder prune -af
+  fi
   local ref
   for ref in "$@"; do "$docker" rmi -f "$ref" >/dev/null 2>&1 || true; done
 }
