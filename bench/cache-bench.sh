@@ -71,6 +71,10 @@ restore() { cp -p "$tmp/Main.java.orig" "$root/$java_file"; }
 cleanup() {
   restore
   rm -rf "$tmp"
+  # The images stay in the registry (the next run pushes over them); Docker's store keeps none,
+  # nor the untagged ones each rebuild left behind.
+  [ -n "${docker:-}" ] || return 0
+  "$docker" images -q --filter "reference=$registry/bench/*" | sort -u | xargs -r "$docker" rmi -f >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -180,7 +184,7 @@ jm_docker_package() {
 }
 jm_kiln_publish() { kiln "${jm_kiln[@]}" image -p "imageRef=$jm_kiln_ref" "$@"; }
 jm_docker_publish() { # [--cache-from REF]
-  "$docker" build "${jm_df[@]}" --target test "$@" "$jm_ctx" &&
+  "$docker" build "${jm_df[@]}" --target test -t "$jm_docker_ref-test" "$@" "$jm_ctx" &&
     "$docker" build "${jm_df[@]}" --target image --build-arg BUILDKIT_INLINE_CACHE=1 -t "$jm_docker_ref" "$@" "$jm_ctx" &&
     "$docker" push "$jm_docker_ref"
 }
@@ -201,9 +205,9 @@ bench_java_maven() {
     # registry cache: publish with inline cache on the warm engine, prune, build from the registry
     quiet jm_kiln_publish --cache-to type=inline
     quiet jm_docker_publish
-    prune "$jm_kiln_ref" "$jm_docker_ref"
+    prune "$jm_kiln_ref" "$jm_docker_ref" "$jm_docker_ref-test"
     measure java-maven registry kiln "$i" jm_kiln_publish --cache-from "type=registry,ref=$jm_kiln_ref"
-    prune "$jm_kiln_ref" "$jm_docker_ref"
+    prune "$jm_kiln_ref" "$jm_docker_ref" "$jm_docker_ref-test"
     measure java-maven registry docker "$i" jm_docker_publish --cache-from "$jm_docker_ref"
   done
 }
