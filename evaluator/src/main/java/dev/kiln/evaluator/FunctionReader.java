@@ -17,8 +17,6 @@ import dev.kiln.function.ValueType;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -360,35 +358,7 @@ final class FunctionReader implements ResourceReader {
 
     @Override
     public Path resolve(String path) throws FunctionException {
-      Path p;
-      try {
-        p = Path.of(path);
-      } catch (InvalidPathException e) {
-        throw new FunctionException("`" + path + "` is not a valid path: " + e.getReason());
-      }
-      if (p.isAbsolute()) {
-        throw new FunctionException("`" + path + "` is absolute; functions see only the project: give a path"
-            + " relative to its root");
-      }
-      Path resolved = projectRoot.resolve(p).normalize();
-      if (!resolved.startsWith(projectRoot) || !realPathInside(resolved)) {
-        throw new FunctionException("`" + path + "` is outside the project; functions see only the project's files");
-      }
-      return resolved;
-    }
-
-    /** Whether {@code path}'s nearest existing ancestor (itself, if it exists) is in the project after links. */
-    private boolean realPathInside(Path path) {
-      try {
-        Path root = projectRoot.toRealPath();
-        Path existing = path;
-        while (existing != null && !Files.exists(existing)) {
-          existing = existing.getParent();
-        }
-        return existing != null && existing.toRealPath().startsWith(root);
-      } catch (IOException e) {
-        return false;
-      }
+      return ProjectPaths.resolve(projectRoot, path);
     }
 
     @Override

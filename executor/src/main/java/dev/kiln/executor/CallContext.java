@@ -2,10 +2,6 @@ package dev.kiln.executor;
 
 import dev.kiln.function.FunctionContext;
 import dev.kiln.function.FunctionException;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 
@@ -27,30 +23,7 @@ final class CallContext implements FunctionContext {
 
   @Override
   public Path resolve(String path) throws FunctionException {
-    Path p;
-    try {
-      p = Path.of(path);
-    } catch (InvalidPathException e) {
-      throw new FunctionException("not a path: " + path);
-    }
-    if (p.isAbsolute()) {
-      throw new FunctionException("path " + path + " is absolute; give a path relative to the project root");
-    }
-    Path resolved = root.resolve(p).normalize();
-    if (!resolved.startsWith(root)) {
-      throw new FunctionException("path " + path + " is outside the project root");
-    }
-    // A symlink inside the project may point out of it: what it points at counts.
-    if (Files.exists(resolved, LinkOption.NOFOLLOW_LINKS)) {
-      try {
-        if (!resolved.toRealPath().startsWith(root.toRealPath())) {
-          throw new FunctionException("path " + path + " leads outside the project root (through a symbolic link)");
-        }
-      } catch (IOException e) {
-        throw new FunctionException("cannot resolve " + path + ": " + e.getMessage(), e);
-      }
-    }
-    return resolved;
+    return dev.kiln.evaluator.ProjectPaths.resolve(root, path);
   }
 
   @Override

@@ -113,11 +113,19 @@ class FunctionCallerTest {
 
     assertThat(context.resolve("sub/../a.txt")).isEqualTo(root.toAbsolutePath().normalize().resolve("a.txt"));
     assertThatThrownBy(() -> context.resolve("../x")).isInstanceOf(FunctionException.class)
-        .hasMessageContaining("outside the project root");
+        .hasMessageContaining("outside the project");
     assertThatThrownBy(() -> context.resolve("/etc/passwd")).isInstanceOf(FunctionException.class)
         .hasMessageContaining("absolute");
     assertThatThrownBy(() -> context.resolve("sub/out")).isInstanceOf(FunctionException.class)
-        .hasMessageContaining("symbolic link");
+        .hasMessageContaining("outside the project");
+    assertThatThrownBy(() -> context.resolve("sub/out/passwd")).isInstanceOf(FunctionException.class)
+        .hasMessageContaining("outside the project");
+    // a dangling link could be made to point anywhere later
+    Files.createSymbolicLink(root.resolve("sub/dangling"), Path.of("/nonexistent-" + System.nanoTime()));
+    assertThatThrownBy(() -> context.resolve("sub/dangling")).isInstanceOf(FunctionException.class)
+        .hasMessageContaining("outside the project");
+    // not yet existing files inside the project are fine
+    assertThat(context.resolve("sub/new/file.txt")).isEqualTo(root.toAbsolutePath().normalize().resolve("sub/new/file.txt"));
   }
 
   @Test

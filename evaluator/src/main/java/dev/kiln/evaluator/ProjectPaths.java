@@ -1,0 +1,57 @@
+package dev.kiln.evaluator;
+
+import dev.kiln.function.FunctionException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+
+/**
+ * Paths functions give, resolved inside a project root and refused outside it: absolute paths,
+ * {@code ..} escapes and symbolic links that lead out (functions see only the project, as the
+ * pipeline does). One rule for evaluation-time and run-time calls.
+ */
+public final class ProjectPaths {
+  private ProjectPaths() {}
+
+  /**
+   * {@code path} resolved against {@code root}.
+   *
+   * @throws FunctionException when {@code path} is not a path, is absolute, or leads out of the root
+   */
+  public static Path resolve(Path root, String path) throws FunctionException {
+    Path p;
+    try {
+      p = Path.of(path);
+    } catch (InvalidPathException e) {
+      throw new FunctionException("`" + path + "` is not a valid path: " + e.getReason());
+    }
+    if (p.isAbsolute()) {
+      throw new FunctionException("`" + path + "` is absolute; functions see only the project: give a path"
+          + " relative to its root");
+    }
+    Path base = root.toAbsolutePath().normalize();
+    Path resolved = base.resolve(p).normalize();
+    if (!resolved.startsWith(base) || !realPathInside(base, resolved)) {
+      throw new FunctionException("`" + path + "` is outside the project; functions see only the project's files");
+    }
+    return resolved;
+  }
+
+  /**
+   * Whether {@code path}'s nearest existing ancestor (itself, if it exists, even as a dangling
+   * link) is inside {@code root} once links are followed; a dangling link is not.
+   */
+  private static boolean realPathInside(Path root, Path path) {
+    try {
+      Path existing = path;
+      while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+        existing = existing.getParent();
+      }
+      return existing != null && existing.toRealPath().startsWith(root.toRealPath());
+    } catch (IOException e) {
+      return false;
+    }
+  }
+}
