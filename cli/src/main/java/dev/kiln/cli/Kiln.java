@@ -12,17 +12,6 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = KilnVersion.class,
     description = "Pipeline-as-code CI/CD on BuildKit: typed Pkl pipelines, run the same everywhere.",
-    subcommands = {
-      RunCommand.class,
-      EngineCommand.class,
-      PlanCommand.class,
-      ValidateCommand.class,
-      ListCommand.class,
-      InitCommand.class,
-      SchemaCommand.class,
-      TrainCommand.class,
-      CommandLine.HelpCommand.class,
-    },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:ok",
@@ -46,18 +35,54 @@ public final class Kiln implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  /** The configured command line, writing to the process's stdout and stderr. */
-  public static CommandLine commandLine() {
+  /** The subcommands, in the order help lists them. */
+  private static final java.util.List<String> SUBCOMMANDS =
+      java.util.List.of("run", "engine", "plan", "validate", "list", "init", "schema", "__train", "help");
+
+  /** The configured command line for {@code args}, writing to the process's stdout and stderr. */
+  public static CommandLine commandLine(String[] args) {
     // UTF-8 whatever the locale: Pkl sources, task descriptions and logs are UTF-8, and Java 17
     // would otherwise print '?' for every non-ASCII character under a POSIX locale (as in CI images).
     return commandLine(
         new PrintWriter(new java.io.OutputStreamWriter(System.out, java.nio.charset.StandardCharsets.UTF_8), true),
-        new PrintWriter(new java.io.OutputStreamWriter(System.err, java.nio.charset.StandardCharsets.UTF_8), true));
+        new PrintWriter(new java.io.OutputStreamWriter(System.err, java.nio.charset.StandardCharsets.UTF_8), true), args);
   }
 
-  /** The configured command line, writing to the given streams (tests use this). */
+  /** The configured command line with every subcommand, writing to the given streams (tests use this). */
   public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+    return commandLine(out, err, new String[0]);
+  }
+
+  // A switch, not a map of constructor references: JDK 25 crashes writing its AOT cache when a
+  // lambda names a pre-Java-6 class such as picocli's HelpCommand.
+  private static Object subcommand(String name) {
+    return switch (name) {
+      case "run" -> new RunCommand();
+      case "engine" -> new EngineCommand();
+      case "plan" -> new PlanCommand();
+      case "validate" -> new ValidateCommand();
+      case "list" -> new ListCommand();
+      case "init" -> new InitCommand();
+      case "schema" -> new SchemaCommand();
+      case "__train" -> new TrainCommand();
+      default -> new CommandLine.HelpCommand();
+    };
+  }
+
+  /**
+   * The configured command line for {@code args}, writing to the given streams. When the first
+   * argument names a subcommand, only that one is built: picocli reflects over every command it
+   * is given, which costs a fresh process ~15 ms per run; errors and help read the same.
+   */
+  public static CommandLine commandLine(PrintWriter out, PrintWriter err, String[] args) {
     CommandLine cmd = new CommandLine(new Kiln());
+    if (args.length > 0 && SUBCOMMANDS.contains(args[0]) && !args[0].equals("help")) {
+      cmd.addSubcommand(args[0], subcommand(args[0]));
+    } else {
+      for (String name : SUBCOMMANDS) {
+        cmd.addSubcommand(name, subcommand(name));
+      }
+    }
     addHelpOptions(cmd);
     cmd.setOut(out);
     cmd.setErr(err);

@@ -10,6 +10,6 @@ public final class Main {
   public static void main(String[] args) {
     // grpc-java sets TCP options on the in-JVM channels that carry its HTTP/2; Netty logs each.
     NETTY_BOOTSTRAP.setLevel(java.util.logging.Level.SEVERE);
-    System.exit(Kiln.commandLine().execute(args));
+    System.exit(Kiln.commandLine(args).execute(args));
   }
 }

@@ -21,16 +21,56 @@ final class TrainCommand implements Callable<Integer> {
   static final String PIPELINE = """
       amends ".kiln/schema/Pipeline.pkl"
 
-      local source = host.directory("src")
+      local class TrainParams extends Params {
+        greeting: String = "hello"
+        count: Int = 2
+        loud: Boolean = false
+      }
+      params = new TrainParams {}
+      hostEnv { "KILN_TRAIN_UNSET" }
+
+      local source = host.directory("src").excluding(List("*.tmp")).including(List("**"))
       local written = container.scratch()
         .withDirectory("/in", source)
-        .withNewFile("/out/greeting.txt", "hello")
+        .withNewFile("/out/greeting.txt", params.greeting)
+
+      // Planned, never run: every kind of operation, so that loading a cached evaluation and
+      // planning it find their classes in the archive.
+      local shapes = container.scratch()
+        .withEnvVariable("COUNT", params.count.toString())
+        .withoutEnvVariable("UNUSED")
+        .withWorkdir("/work")
+        .withUser("1000")
+        .withEntrypoint(List("/bin/tool"))
+        .withDefaultArgs(List("--help"))
+        .withFile("/work/greeting.txt", written.file("/out/greeting.txt"))
+        .withDirectory("/work/sub", emptyDirectory().withNewFile("a.txt", "a").withFile("b.txt", written.file("/out/greeting.txt"))
+          .withDirectory("c", source).without("a.txt"))
+        .withMountedCache("/cache", cacheVolume("train"))
+        .withMountedSecret("/run/secrets/token", envSecret("token", "KILN_TRAIN_TOKEN"))
+        .withMountedSecret("/run/secrets/file-token", fileSecret("file-token", "src/input.txt"))
+        .withMountedDirectory("/mnt", written.directory("/out"))
+        .withMountedTemp("/tmp")
+        .withExec(List("/bin/tool", "build"))
+        .withoutMount("/tmp")
+        .withoutPath("/work/greeting.txt")
+      local app = container.scratch().withDirectory("/app", shapes.directory("/work"))
 
       tasks {
         ["write"] {
           description = "Writes a file from a host file"
           run = written
           exports { ["/out"] = "build/out" }
+        }
+        ["shapes"] {
+          dependsOn { "write" }
+          run = shapes
+          results { "version" }
+        }
+        ["publish"] {
+          dependsOn { "shapes" }
+          publish = app
+          ref = "127.0.0.1:5000/kiln/train:latest"
         }
       }
       """;
@@ -44,9 +84,10 @@ final class TrainCommand implements Callable<Integer> {
       Files.writeString(project.resolve("src/input.txt"), "input\n");
       String file = project.resolve("pipeline.pkl").toString();
       for (String[] args : new String[][] {
-          {"validate", file}, {"list", "-f", file}, {"plan", "-f", file}, {"run", "-f", file, "--progress", "plain"}}) {
+          {"validate", file}, {"list", "-f", file}, {"plan", "-f", file},
+          {"run", "-f", file, "--progress", "plain", "write"}, {"run", "-f", file, "--progress", "plain", "write"}}) {
         StringWriter sink = new StringWriter();
-        int rc = Kiln.commandLine(new PrintWriter(sink), new PrintWriter(sink)).execute(args);
+        int rc = Kiln.commandLine(new PrintWriter(sink), new PrintWriter(sink), args).execute(args);
         if (System.getenv("KILN_TRAIN_DEBUG") != null) {
           System.err.println(String.join(" ", args) + " -> " + rc + "\n" + sink);
         }

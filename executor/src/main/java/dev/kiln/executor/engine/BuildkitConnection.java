@@ -39,10 +39,12 @@ public final class BuildkitConnection implements AutoCloseable {
   private final Channel bridge;
   private final ManagedChannel channel;
   private final AtomicReference<String> dialFailure;
+  private final String pingedDockerVersion;
 
   private BuildkitConnection(EngineAddress address, EventLoopGroup group, ExecutorService dialer,
-      Channel bridge, ManagedChannel channel, AtomicReference<String> dialFailure) {
+      Channel bridge, ManagedChannel channel, AtomicReference<String> dialFailure, String pingedDockerVersion) {
     this.address = address;
+    this.pingedDockerVersion = pingedDockerVersion;
     this.dialFailure = dialFailure;
     this.group = group;
     this.dialer = dialer;
@@ -57,7 +59,7 @@ public final class BuildkitConnection implements AutoCloseable {
    * @throws IOException if the engine's socket does not answer
    */
   public static BuildkitConnection open(EngineAddress address) throws IOException {
-    probe(address);
+    String pinged = probe(address);
     EventLoopGroup group = new DefaultEventLoopGroup(2, daemonThreads("kiln-grpc"));
     ExecutorService dialer = Executors.newCachedThreadPool(daemonThreads("kiln-dial"));
     LocalAddress local = new LocalAddress("kiln-engine-" + UUID.randomUUID());
@@ -87,18 +89,33 @@ public final class BuildkitConnection implements AutoCloseable {
         .usePlaintext()
         .maxInboundMessageSize(MAX_INBOUND_MESSAGE)
         .build();
-    return new BuildkitConnection(address, group, dialer, bridge, channel, dialFailure);
+    return new BuildkitConnection(address, group, dialer, bridge, channel, dialFailure, pinged);
   }
 
-  private static void probe(EngineAddress address) throws IOException {
+  /** Checks the engine answers; for Docker, returns the version its ping announced, if any. */
+  private static String probe(EngineAddress address) throws IOException {
     if (address.kind() == EngineAddress.Kind.DOCKER) {
       DockerApi.Response r = DockerApi.request(address, "GET", "/_ping", null);
       if (r.status() != 200) {
         throw new IOException("Docker answered GET /_ping with HTTP " + r.status());
       }
-    } else {
-      Dialer.connect(address).close();
+      return versionFromServerHeader(r.header("Server"));
     }
+    Dialer.connect(address).close();
+    return null;
+  }
+
+  /**
+   * The version in Docker's {@code Server: Docker/20.10.24+dfsg1 (linux)} header, which every API
+   * response carries: it saves a {@code GET /version} round trip (and a JSON parser) per run.
+   * Null for anything else (a proxy or another engine answering Docker's API).
+   */
+  static String versionFromServerHeader(String server) {
+    if (server == null || !server.startsWith("Docker/")) {
+      return null;
+    }
+    String v = server.substring("Docker/".length()).split(" ", 2)[0];
+    return v.isEmpty() || !Character.isDigit(v.charAt(0)) ? null : v;
   }
 
   private static void join(EngineAddress address, LocalChannel ch, AtomicReference<String> dialFailure) {
@@ -164,8 +181,17 @@ public final class BuildkitConnection implements AutoCloseable {
         .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md));
   }
 
-  /** Docker's own API, for the few things BuildKit's does not answer (version). */
-  Map<String, Object> dockerVersion() throws IOException {
+  /** Docker's version: from the ping's {@code Server} header, else from Docker's own API. */
+  String dockerVersion() throws IOException {
+    if (pingedDockerVersion != null) {
+      return pingedDockerVersion;
+    }
+    Object v = dockerVersionDetails().get("Version");
+    return v == null ? null : v.toString();
+  }
+
+  /** Docker's {@code GET /version} answer. */
+  Map<String, Object> dockerVersionDetails() throws IOException {
     DockerApi.Response r = DockerApi.request(address, "GET", "/version", null);
     if (r.status() != 200) {
       throw new IOException("Docker answered GET /version with HTTP " + r.status());

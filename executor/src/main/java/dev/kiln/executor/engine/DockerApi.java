@@ -12,8 +12,13 @@ import java.util.Locale;
 final class DockerApi {
   private DockerApi() {}
 
-  /** A response: status code and body text. */
-  record Response(int status, String body) {}
+  /** A response: status code, headers (names in lower case) and body text. */
+  record Response(int status, java.util.Map<String, String> headers, String body) {
+    /** The header {@code name} (any case), or null. */
+    String header(String name) {
+      return headers.get(name.toLowerCase(Locale.ROOT));
+    }
+  }
 
   static Response request(EngineAddress docker, String method, String path, String extraHeaders)
       throws IOException {
@@ -39,11 +44,19 @@ final class DockerApi {
     if (status.length < 2) {
       throw new IOException("malformed HTTP status line from Docker: " + head.lines().findFirst().orElse(""));
     }
+    java.util.Map<String, String> headers = new java.util.TreeMap<>();
+    head.lines().skip(1).forEach(line -> {
+      int colon = line.indexOf(':');
+      if (colon > 0) {
+        headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+      }
+    });
     byte[] body = java.util.Arrays.copyOfRange(raw, end + 4, raw.length);
-    if (head.toLowerCase(Locale.ROOT).contains("transfer-encoding: chunked")) {
+    if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
       body = dechunk(body);
     }
-    return new Response(Integer.parseInt(status[1]), new String(body, StandardCharsets.UTF_8));
+    return new Response(Integer.parseInt(status[1]), java.util.Collections.unmodifiableMap(headers),
+        new String(body, StandardCharsets.UTF_8));
   }
 
   private static byte[] dechunk(byte[] body) throws IOException {

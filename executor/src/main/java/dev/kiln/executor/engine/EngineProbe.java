@@ -84,8 +84,7 @@ public final class EngineProbe {
       versionSource = workerVersion != null ? EngineInfo.PROBED : EngineInfo.DERIVED;
     }
     if (docker) {
-      Object v = connection.dockerVersion().get("Version");
-      dockerVersion = v == null ? null : v.toString();
+      dockerVersion = connection.dockerVersion();
       if (version == null) {
         version = buildkitForDocker(dockerVersion);
       }

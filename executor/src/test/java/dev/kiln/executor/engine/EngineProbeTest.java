@@ -30,19 +30,41 @@ class EngineProbeTest {
   }
 
   @Test
-  void aDockerWithoutBuildkitEndpointIsUnavailableWithDockersAnswer() throws Exception {
-    Path sock = dir.resolve("docker.sock");
+  void readsDockersVersionFromThePingsServerHeader() {
+    assertThat(BuildkitConnection.versionFromServerHeader("Docker/20.10.24+dfsg1 (linux)")).isEqualTo("20.10.24+dfsg1");
+    assertThat(BuildkitConnection.versionFromServerHeader("Docker/27.3.1 (linux)")).isEqualTo("27.3.1");
+    assertThat(BuildkitConnection.versionFromServerHeader("Libpod/5.0.0 (linux)")).isNull();
+    assertThat(BuildkitConnection.versionFromServerHeader("Docker/ (linux)")).isNull();
+    assertThat(BuildkitConnection.versionFromServerHeader(null)).isNull();
+  }
+
+  @Test
+  void takesDockersVersionFromThePingAndAsksOnlyWhenThePingDoesNotSay() throws Exception {
+    java.util.List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Path withHeader = fakeDockerWithVersion("with.sock", "Server: Docker/27.3.1 (linux)\r\n", asked);
+    try (BuildkitConnection c = BuildkitConnection.open(EngineAddress.parse("docker://" + withHeader))) {
+      assertThat(c.dockerVersion()).isEqualTo("27.3.1");
+    }
+    assertThat(asked).containsExactly("GET /_ping");
+
+    asked.clear();
+    Path without = fakeDockerWithVersion("without.sock", "", asked);
+    try (BuildkitConnection c = BuildkitConnection.open(EngineAddress.parse("docker://" + without))) {
+      assertThat(c.dockerVersion()).isEqualTo("20.10.5");
+    }
+    assertThat(asked).containsExactly("GET /_ping", "GET /version");
+  }
+
+  /** A fake Docker API on {@code name}: {@code answer} maps each request's head to the whole response. */
+  private Path fakeDocker(String name, java.util.function.UnaryOperator<String> answer) throws IOException {
+    Path sock = dir.resolve(name);
     ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     listener.bind(UnixDomainSocketAddress.of(sock));
     Thread fake = new Thread(() -> {
       try (listener) {
         while (true) {
           try (SocketChannel c = listener.accept()) {
-            String head = HttpHead.read(c);
-            String answer = head.startsWith("GET /_ping")
-                ? "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nOK"
-                : "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
-            c.write(ByteBuffer.wrap(answer.getBytes(StandardCharsets.ISO_8859_1)));
+            c.write(ByteBuffer.wrap(answer.apply(HttpHead.read(c)).getBytes(StandardCharsets.ISO_8859_1)));
           }
         }
       } catch (IOException e) {
@@ -51,6 +73,25 @@ class EngineProbeTest {
     });
     fake.setDaemon(true);
     fake.start();
+    return sock;
+  }
+
+  /** Answers /_ping (with {@code pingHeaders}) and /version, recording each request line. */
+  private Path fakeDockerWithVersion(String name, String pingHeaders, java.util.List<String> asked) throws IOException {
+    return fakeDocker(name, head -> {
+      String line = head.lines().findFirst().orElse("");
+      asked.add(line.substring(0, line.lastIndexOf(' ')));
+      String body = line.startsWith("GET /version") ? "{\"Version\":\"20.10.5\"}" : "OK";
+      return "HTTP/1.1 200 OK\r\n" + (line.startsWith("GET /_ping") ? pingHeaders : "")
+          + "Content-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body;
+    });
+  }
+
+  @Test
+  void aDockerWithoutBuildkitEndpointIsUnavailableWithDockersAnswer() throws Exception {
+    Path sock = fakeDocker("docker.sock", head -> head.startsWith("GET /_ping")
+        ? "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nOK"
+        : "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
     try (BuildkitConnection c = BuildkitConnection.open(EngineAddress.parse("docker://" + sock))) {
       assertThatThrownBy(() -> EngineProbe.probe(c))
           .isInstanceOfSatisfying(EngineUnavailableException.class, e -> assertThat(e.attempts())
@@ -58,8 +99,6 @@ class EngineProbeTest {
               .startsWith("docker://" + sock + ": ")
               .contains("POST /grpc")
               .contains("404"));
-    } finally {
-      listener.close();
     }
   }
 }
