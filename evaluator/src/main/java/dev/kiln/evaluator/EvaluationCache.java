@@ -19,6 +19,7 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -35,6 +36,8 @@ import java.util.stream.Collectors;
  */
 final class EvaluationCache {
   private static final String ABSENT = "absent";
+  /** Entries kept per project: every Kiln build and parameter set makes its own. */
+  static final int MAX_ENTRIES = 32;
   private static final ObjectInputFilter FILTER = ObjectInputFilter.Config.createFilter(
       "maxdepth=200;maxrefs=1000000;dev.kiln.evaluator.**;java.lang.*;java.util.*;java.nio.file.*;"
           + "org.pkl.core.*;!*");
@@ -79,6 +82,7 @@ final class EvaluationCache {
           return Optional.empty();
         }
       }
+      touch(file);
       return Optional.of(new Evaluation(e.pipeline, e.files.keySet().stream().map(Path::of).collect(Collectors.toSet()),
           e.functionFiles.stream().map(Path::of).collect(Collectors.toSet()), null));
     } catch (NoSuchFileException e) {
@@ -116,12 +120,45 @@ final class EvaluationCache {
       } catch (AtomicMoveNotSupportedException ex) {
         Files.move(tmp, file(key), StandardCopyOption.REPLACE_EXISTING);
       }
+      evictBeyond(MAX_ENTRIES);
     } catch (IOException | RuntimeException e) {
       // best effort
     }
   }
 
-  private Path file(String key) {
+  /** Marks an entry as used, so that eviction removes the least recently used ones first. */
+  private static void touch(Path file) {
+    try {
+      Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(java.time.Instant.now()));
+    } catch (IOException e) {
+      // a read-only cache still serves hits
+    }
+  }
+
+  /** Deletes the least recently used entries while more than {@code max} remain. */
+  private void evictBeyond(int max) throws IOException {
+    List<Path> entries;
+    try (var files = Files.list(dir)) {
+      entries = files.filter(f -> f.getFileName().toString().endsWith(".bin")).toList();
+    }
+    if (entries.size() <= max) {
+      return;
+    }
+    Map<Path, java.nio.file.attribute.FileTime> used = new java.util.HashMap<>();
+    for (Path f : entries) {
+      try {
+        used.put(f, Files.getLastModifiedTime(f));
+      } catch (IOException e) {
+        // deleted meanwhile by another run
+      }
+    }
+    List<Path> oldestFirst = used.keySet().stream().sorted(java.util.Comparator.comparing(used::get)).toList();
+    for (Path f : oldestFirst.subList(0, Math.max(0, oldestFirst.size() - max))) {
+      Files.deleteIfExists(f);
+    }
+  }
+
+  Path file(String key) {
     return dir.resolve(digest(key.getBytes(StandardCharsets.UTF_8)).substring(0, 32) + ".bin");
   }
 

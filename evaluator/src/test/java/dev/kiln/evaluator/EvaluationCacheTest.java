@@ -58,6 +58,33 @@ class EvaluationCacheTest {
   }
 
   @Test
+  void keepsTheMostRecentlyUsedEntriesOnly() throws Exception {
+    var cache = new EvaluationCache(cacheDir, "b1");
+    var evaluation = new Evaluation(PLANTED, Set.of(pipeline), Set.of(), null);
+    java.util.List<String> keys = new java.util.ArrayList<>();
+    java.time.Instant t0 = java.time.Instant.parse("2026-01-01T00:00:00Z");
+    for (int i = 0; i < EvaluationCache.MAX_ENTRIES + 3; i++) {
+      String key = cache.key(pipeline, Map.of("n", String.valueOf(i)), null);
+      keys.add(key);
+      cache.store(key, evaluation, Set.of(), Map.of());
+      // explicit times: the file system's clock may not tell apart entries stored in one millisecond
+      Files.setLastModifiedTime(cache.file(key), java.nio.file.attribute.FileTime.from(t0.plusSeconds(i)));
+      if (i == EvaluationCache.MAX_ENTRIES - 1) {
+        assertThat(cache.lookup(keys.get(0), Map.of())).isPresent(); // used: now the most recent
+      }
+    }
+    try (var files = Files.list(cacheDir)) {
+      assertThat(files.filter(f -> f.toString().endsWith(".bin")).count()).isEqualTo(EvaluationCache.MAX_ENTRIES);
+    }
+    assertThat(cache.lookup(keys.get(0), Map.of())).isPresent();
+    assertThat(cache.lookup(keys.get(1), Map.of())).isEmpty();
+    assertThat(cache.lookup(keys.get(2), Map.of())).isEmpty();
+    assertThat(cache.lookup(keys.get(3), Map.of())).isEmpty();
+    assertThat(cache.lookup(keys.get(4), Map.of())).isPresent();
+    assertThat(cache.lookup(keys.get(keys.size() - 1), Map.of())).isPresent();
+  }
+
+  @Test
   void anUnchangedPipelineIsNotEvaluatedAgain() {
     Map<String, String> env = Map.of("WHO", "ann");
     assertThat(command(evaluator(env, "b1").evaluate(pipeline))).contains("hello", "ann", "sunny");
