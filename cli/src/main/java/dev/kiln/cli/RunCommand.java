@@ -1,6 +1,7 @@
 package dev.kiln.cli;
 
-import dev.kiln.executor.CacheSpec;
+import dev.kiln.executor.cache.CacheSpec;
+import dev.kiln.executor.cache.LocalCaches;
 import dev.kiln.executor.GithubActionsProgress;
 import dev.kiln.executor.JUnitReport;
 import dev.kiln.executor.JsonProgress;
@@ -95,11 +96,19 @@ final class RunCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--parallel must be at least 1");
     }
     Timings timings = Timings.fromEnvironment();
-    List<CacheSpec> from = cacheFrom.stream().map(CacheSpec::parse).toList();
-    List<CacheSpec> to = cacheTo.stream().map(CacheSpec::parse).toList();
+    Path cwd = Path.of("").toAbsolutePath();
+    List<CacheSpec> cliFrom = cacheFrom.stream().map(c -> CacheSpec.parse(c).resolve(cwd)).toList();
+    List<CacheSpec> cliTo = cacheTo.stream().map(c -> CacheSpec.parse(c).resolve(cwd)).toList();
     var pipeline = (loader != null ? loader : (PipelineLoader) f -> pipelineOptions.evaluator(f).evaluate(f)).load(file);
     timings.mark("evaluate");
     Path project = file.toAbsolutePath().getParent();
+    // The pipeline's own cache block first; its local directories are relative to the project.
+    List<CacheSpec> from = new java.util.ArrayList<>();
+    pipeline.cacheImports().forEach(c -> from.add(CacheSpec.parse(c).resolve(project)));
+    from.addAll(cliFrom);
+    List<CacheSpec> to = new java.util.ArrayList<>();
+    pipeline.cacheExports().forEach(c -> to.add(CacheSpec.parse(c).resolve(project)));
+    to.addAll(cliTo);
     PrintWriter out = spec.commandLine().getOut();
     try (BuildkitConnection connection = EngineConnector.connect(engineOptions.engine, System.getenv())) {
       timings.mark("connect");
@@ -107,6 +116,8 @@ final class RunCommand implements Callable<Integer> {
       timings.mark("probe");
       from.forEach(c -> c.checkSupported(info, false));
       to.forEach(c -> c.checkSupported(info, true));
+      List<CacheSpec> imports = LocalCaches.resolveImports(from,
+          w -> spec.commandLine().getErr().println("warning: " + w));
       Plan plan = planOnEngine(connection, info, pipeline, requested(pipeline), project);
       timings.mark("plan");
       if (explain) {
@@ -126,7 +137,7 @@ final class RunCommand implements Callable<Integer> {
             "set the variable or create the file before running, or remove the secret from the pipeline");
       }
       PlanRunner runner = new PlanRunner(connection, SessionServicesFactory.forProject(secrets),
-          new PlanRunner.Options(parallel, keepGoing, project, sharedKey(project), from, to),
+          new PlanRunner.Options(parallel, keepGoing, project, sharedKey(project), imports, to),
           listener(out, masker), callSettings(plan, secrets));
       Thread hook = new Thread(() -> {
         // Ctrl-C: cancel the solves on the engine before the JVM exits (with 130, SIGINT's code).

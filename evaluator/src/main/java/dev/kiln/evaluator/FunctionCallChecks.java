@@ -65,7 +65,7 @@ final class FunctionCallChecks {
         placeholders(task, tasks);
       }
     }
-    return new Pipeline(tasks, pipeline.params(), pipeline.defaultTasks());
+    return pipeline.withTasks(tasks);
   }
 
   private Signature signature(Task task, FunctionRegistry functions) {

@@ -216,6 +216,31 @@ final class ModelReader {
         (String) nullable(s.getProperty("file")), (String) nullable(s.getProperty("cmd")));
   }
 
+  /**
+   * The remote caches of the pipeline's {@code cache} block, as {@code exports} or {@code imports},
+   * in buildx syntax: schema objects become the string a buildx user would write.
+   */
+  static List<String> caches(Object cache, boolean exports) {
+    var out = new ArrayList<String>();
+    if (nullable(cache) == null) {
+      return out;
+    }
+    for (Object entry : list(obj(cache).getProperty(exports ? "exports" : "imports"))) {
+      if (entry instanceof String spec) {
+        out.add(spec);
+        continue;
+      }
+      PObject c = obj(entry);
+      out.add(switch (c.getClassInfo().getSimpleName()) {
+        case "RegistryCache" -> "type=registry,ref=" + str(c, "ref") + (exports ? ",mode=" + str(c, "mode") : "");
+        case "LocalCache" -> "type=local," + (exports ? "dest=" : "src=") + str(c, "dir");
+        case "InlineCache" -> "type=inline";
+        default -> throw new IllegalStateException("unknown cache class " + c.getClassInfo());
+      });
+    }
+    return out;
+  }
+
   static Object nullable(Object value) {
     return value instanceof PNull ? null : value;
   }

@@ -126,7 +126,9 @@ public final class PipelineEvaluator {
       PObject values = (PObject) module.getProperty("params");
       declared.forEach((name, d) -> ps.add(new Param(name, d.type(), d.description(),
           ModelReader.nullable(defaults.getProperty(name)), ModelReader.nullable(values.getProperty(name)))));
-      Pipeline pipeline = new Pipeline(tasks, ps, ModelReader.strings(module.getProperty("defaultTasks")));
+      Object remote = module.getProperty("cache");
+      Pipeline pipeline = new Pipeline(tasks, ps, ModelReader.strings(module.getProperty("defaultTasks")),
+          ModelReader.caches(remote, false), ModelReader.caches(remote, true));
       new PipelineChecks(source, root).check(pipeline);
       // The same functions as the stubs and the reader; on a cache miss the class-path scan is
       // small next to Pkl's evaluation (and done once per process for Kiln's own functions).

@@ -86,6 +86,10 @@ final class PklErrors implements StackFrameTransformer {
       hint = "pipelines are evaluated offline and sandboxed: they may import only files under the"
           + " project root, Kiln's schema and `pkl:` modules (no http(s): or package: imports)";
     }
+    if (msg.contains("|BuildxCache")) {
+      hint = "write a cache as type=registry,ref=HOST/REPO:TAG[,mode=min|max], type=local,src=DIR (imports),"
+          + " type=local,dest=DIR (exports) or type=inline (exports only), or use RegistryCache, LocalCache, InlineCache";
+    }
     if (HELPER.matcher(msg).find()) {
       hint = "Kiln's helpers (container, host, cacheVolume, secret, …) belong to the schema module:"
           + " call them in a top-level `local` value, or as `module." + HELPER.matcher(msg).results()

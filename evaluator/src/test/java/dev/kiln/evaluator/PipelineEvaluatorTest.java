@@ -237,6 +237,31 @@ class PipelineEvaluatorTest {
             e -> assertThat(e.hint()).hasValueSatisfying(h -> assertThat(h).contains("kiln init")));
   }
 
+  @Test
+  void theCacheBlockBecomesBuildxSpecs() throws IOException {
+    Pipeline p = PipelineEvaluator.builder().build().evaluate(write("""
+        tasks { ["a"] { run = module.container.from("busybox:latest") } }
+        cache {
+          imports {
+            new RegistryCache { ref = "127.0.0.1:5000/app/cache:main" }
+            new LocalCache { dir = ".cache/kiln" }
+            "type=registry,ref=host:5000/other:x"
+          }
+          exports {
+            new RegistryCache { ref = "127.0.0.1:5000/app/cache:main"; mode = "max" }
+            new LocalCache { dir = "/ci/cache" }
+            new InlineCache {}
+          }
+        }
+        """));
+    assertThat(p.cacheImports()).containsExactly("type=registry,ref=127.0.0.1:5000/app/cache:main",
+        "type=local,src=.cache/kiln", "type=registry,ref=host:5000/other:x");
+    assertThat(p.cacheExports()).containsExactly("type=registry,ref=127.0.0.1:5000/app/cache:main,mode=max",
+        "type=local,dest=/ci/cache", "type=inline");
+    assertThat(PipelineEvaluator.builder().build().evaluate(EXAMPLES.resolve("hello/pipeline.pkl")).cacheImports())
+        .isEmpty();
+  }
+
   private Path write(String body) throws IOException {
     return Files.writeString(dir.resolve("pipeline.pkl"), "amends \".kiln/schema/Pipeline.pkl\"\n\n" + body);
   }

@@ -1,6 +1,8 @@
 package dev.kiln.executor;
 
 import dev.kiln.evaluator.KilnException;
+import dev.kiln.executor.cache.CacheSpec;
+import dev.kiln.executor.cache.LocalCaches;
 import dev.kiln.executor.engine.BuildkitConnection;
 import dev.kiln.executor.engine.ImagePublisher;
 import dev.kiln.executor.engine.Session;
@@ -93,6 +95,7 @@ public final class PlanRunner {
   private final Options options;
   private final Listener listener;
   private final CallSettings calls;
+  private final LocalCaches localCaches;
   /** The results of the tasks that succeeded so far, for the placeholders of later calls. */
   private final Map<String, Map<String, String>> results = new java.util.concurrent.ConcurrentHashMap<>();
   private final AtomicBoolean interrupted = new AtomicBoolean();
@@ -112,6 +115,7 @@ public final class PlanRunner {
     this.options = options;
     this.listener = listener;
     this.calls = calls;
+    this.localCaches = new LocalCaches(options.cacheFrom(), options.cacheTo());
   }
 
   /** Stops the run: running solves are cancelled on the engine, nothing new starts (Ctrl-C). */
@@ -358,27 +362,28 @@ public final class PlanRunner {
     Map<String, Path> localDirs = localDirs(target.definition());
     Session.Builder sb = Session.builder().name("kiln " + task.name()).sharedKey(options.sharedKey());
     services.create(localDirs, localExport).forEach(sb::addService);
+    if (localCaches.any()) {
+      sb.addService(localCaches.service().definition());
+    }
+    String solveName = task.name() + "-" + task.targets().indexOf(target);
     try (Session session = sb.start(connection)) {
       Definition def = localDirs.isEmpty() ? target.definition() : target.definition().withLocalSession(session.id());
       java.util.function.Consumer<StatusResponse> progress = r -> {
         cache.accept(r, def);
         listener.status(task.name(), def, r);
       };
-      switch (target.kind()) {
-        case RUN -> {
-          if (task.results().isEmpty()) {
-            new Solver(connection).solve(def.toPb(), withCache(SolveOptions.none().withSession(session.id()), false),
-                progress);
-          } else {
-            results.putAll(readResults(task, def, session, progress));
-          }
-        }
+      Map<String, String> response = switch (target.kind()) {
+        case RUN -> task.results().isEmpty()
+            ? new Solver(connection).solve(def.toPb(), withCache(SolveOptions.none().withSession(session.id())),
+                progress)
+            : readResults(task, def, session, progress, results);
         case EXPORT, INPUT -> new Solver(connection).solve(def.toPb(),
-            withCache(SolveOptions.none().withSession(session.id()), false)
+            withCache(SolveOptions.none().withSession(session.id()))
                 .withExporter(new SolveOptions.Exporter("local", Map.of())), progress);
         case PUBLISH -> new ImagePublisher(connection).publish(def.toPb(), target.image(), target.destination(),
             session.id(), imports(), exports(true), progress);
-      }
+      };
+      localCaches.exported(solveName, response);
     }
   }
 
@@ -391,23 +396,33 @@ public final class PlanRunner {
     return options.cacheTo().stream().filter(c -> image || !c.type().equals("inline")).map(CacheSpec::entry).toList();
   }
 
-  private SolveOptions withCache(SolveOptions o, boolean image) {
-    SolveOptions out = o;
+  private SolveOptions withCache(SolveOptions o) {
+    SolveOptions out = exportsOnly(o);
     for (SolveOptions.CacheEntry e : imports()) {
       out = out.withCacheImport(e);
     }
-    for (SolveOptions.CacheEntry e : exports(image)) {
+    return out;
+  }
+
+  /** With the cache exports of a solve that exports no image (a gateway solve takes its imports per solve). */
+  private SolveOptions exportsOnly(SolveOptions o) {
+    SolveOptions out = o;
+    for (SolveOptions.CacheEntry e : exports(false)) {
       out = out.withCacheExport(e);
     }
     return out;
   }
 
-  /** Solves a run in gateway mode and reads back the result files it wrote. */
+  /**
+   * Solves a run in gateway mode and reads back the result files it wrote into {@code out}.
+   *
+   * @return the exporters' response (the remote cache's)
+   */
   private Map<String, String> readResults(PlannedTask task, Definition def, Session session,
-      java.util.function.Consumer<StatusResponse> progress) {
-    Map<String, String> out = new TreeMap<>();
+      java.util.function.Consumer<StatusResponse> progress, Map<String, String> out) {
+    Map<String, String> values = new TreeMap<>();
     try (dev.kiln.executor.engine.Gateway gw = dev.kiln.executor.engine.Gateway.open(connection,
-        SolveOptions.none().withSession(session.id()), progress)) {
+        exportsOnly(SolveOptions.none().withSession(session.id())), progress)) {
       String ref = gw.solve(def.toPb(), imports());
       for (String name : task.results()) {
         String path = PlannedTask.RESULTS_DIR + "/" + name;
@@ -423,10 +438,12 @@ public final class PlanRunner {
               + " bytes; results are small values (at most " + MAX_RESULT + " bytes)", null, null, List.of(),
               "export large outputs with `exports` instead", null);
         }
-        out.put(name, new String(value, java.nio.charset.StandardCharsets.UTF_8));
+        values.put(name, new String(value, java.nio.charset.StandardCharsets.UTF_8));
       }
+      Map<String, String> response = options.cacheTo().isEmpty() ? Map.of() : gw.finish(ref);
+      out.putAll(values);
+      return response;
     }
-    return out;
   }
 
   private static final int MAX_RESULT = 64 * 1024;

@@ -11,9 +11,12 @@ import java.util.Map;
  * @param tasks the tasks by name, in the order the pipeline declares them
  * @param params the declared parameters with their values after overrides, in declaration order
  * @param defaultTasks the tasks {@code kiln run} runs when none are named (empty: all)
+ * @param cacheImports the remote caches to import, in buildx syntax ({@code type=registry,ref=...});
+ *     local directories are relative to the project root
+ * @param cacheExports the remote caches to export, in the same syntax
  */
-public record Pipeline(Map<String, Task> tasks, List<Param> params, List<String> defaultTasks)
-    implements java.io.Serializable {
+public record Pipeline(Map<String, Task> tasks, List<Param> params, List<String> defaultTasks,
+    List<String> cacheImports, List<String> cacheExports) implements java.io.Serializable {
   public Pipeline {
     tasks = Collections.unmodifiableMap(new LinkedHashMap<>(tasks));
     tasks.forEach((name, task) -> {
@@ -23,11 +26,23 @@ public record Pipeline(Map<String, Task> tasks, List<Param> params, List<String>
     });
     params = List.copyOf(params);
     defaultTasks = List.copyOf(defaultTasks);
+    cacheImports = List.copyOf(cacheImports);
+    cacheExports = List.copyOf(cacheExports);
+  }
+
+  /** A pipeline without remote cache. */
+  public Pipeline(Map<String, Task> tasks, List<Param> params, List<String> defaultTasks) {
+    this(tasks, params, defaultTasks, List.of(), List.of());
+  }
+
+  /** This pipeline with other tasks. */
+  public Pipeline withTasks(Map<String, Task> tasks) {
+    return new Pipeline(tasks, params, defaultTasks, cacheImports, cacheExports);
   }
 
   /** A pipeline of {@code tasks} without parameters or default tasks. */
   public Pipeline(Map<String, Task> tasks) {
-    this(tasks, List.of(), List.of());
+    this(tasks, List.of(), List.of(), List.of(), List.of());
   }
 
   /** A pipeline of {@code tasks}, keyed by their names. */

@@ -38,14 +38,18 @@ public final class ImagePublisher {
    */
   public String publish(Definition definition, ImageConfig config, String ref, String sessionId,
       Consumer<StatusResponse> progress) {
-    return publish(definition, config, ref, sessionId, List.of(), List.of(), progress);
+    return publish(definition, config, ref, sessionId, List.of(), List.of(), progress)
+        .getOrDefault("containerimage.digest", "");
   }
 
   /**
    * Like {@link #publish(Definition, ImageConfig, String, String, Consumer)}, importing and exporting
    * remote cache ({@code inline} embeds the cache in the published image).
+   *
+   * @return the exporters' response: the image digest ({@code containerimage.digest}), the exported
+   *     cache's manifest ({@code cache.manifest}), ...
    */
-  public String publish(Definition definition, ImageConfig config, String ref, String sessionId,
+  public Map<String, String> publish(Definition definition, ImageConfig config, String ref, String sessionId,
       List<SolveOptions.CacheEntry> cacheImports, List<SolveOptions.CacheEntry> cacheExports,
       Consumer<StatusResponse> progress) {
     boolean docker = connection.address().kind() == EngineAddress.Kind.DOCKER;
@@ -61,11 +65,10 @@ public final class ImagePublisher {
       String result = gw.solve(definition, cacheImports);
       response = gw.finish(result, Map.of("containerimage.config", imageConfigJson(config)));
     }
-    String digest = response.getOrDefault("containerimage.digest", "");
     if (docker) {
       push(ref);
     }
-    return digest;
+    return response;
   }
 
   private static Map<String, String> insecureIfLocal(String ref, Map<String, String> attrs) {

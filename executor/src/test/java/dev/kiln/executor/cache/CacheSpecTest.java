@@ -1,4 +1,4 @@
-package dev.kiln.executor;
+package dev.kiln.executor.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -40,5 +40,20 @@ class CacheSpecTest {
             h -> assertThat(h).contains("type=inline").contains("buildkitd")));
     CacheSpec.parse("type=registry,ref=r/a:c").checkSupported(DOCKER_20_10, false); // imports are fine
     CacheSpec.parse("type=inline").checkSupported(DOCKER_20_10, true);
+  }
+
+  @Test
+  void aLocalCacheNeedsItsDirectoryAndIsResolvedAgainstTheGivenBase() {
+    CacheSpec.parse("type=local,src=c").checkSupported(DOCKER_20_10, false);
+    assertThatThrownBy(() -> CacheSpec.parse("type=local,dest=c").checkSupported(DOCKER_20_10, false))
+        .hasMessageContaining("a local cache import needs src=DIR");
+    assertThatThrownBy(() -> CacheSpec.parse("type=local,dest=c").checkSupported(DOCKER_20_10, true))
+        .hasMessageContaining("cannot export a 'local' cache (it exports: inline)");
+    assertThat(CacheSpec.parse("type=local,dest=../c,tag=main").resolve(java.nio.file.Path.of("/work/p")).attrs())
+        .containsEntry("dest", "/work/c").containsEntry("tag", "main");
+    assertThat(CacheSpec.parse("type=local,src=/abs").resolve(java.nio.file.Path.of("/work/p")).attrs())
+        .containsEntry("src", "/abs");
+    assertThat(CacheSpec.parse("127.0.0.1:5000/c:main").resolve(java.nio.file.Path.of("/x")).toString())
+        .isEqualTo("type=registry,ref=127.0.0.1:5000/c:main");
   }
 }

@@ -1,8 +1,9 @@
-package dev.kiln.executor;
+package dev.kiln.executor.cache;
 
 import dev.kiln.evaluator.KilnException;
 import dev.kiln.executor.engine.EngineInfo;
 import dev.kiln.executor.engine.SolveOptions;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,10 +82,32 @@ public record CacheSpec(String type, Map<String, String> attrs) {
                   + " (--engine unix:///run/buildkit/buildkitd.sock), which exports registry caches"
               : "choose one of: " + String.join(", ", supported));
     }
-    if (type.equals("local")) {
-      // A local cache is served from the client over the session's content store, which Kiln does not offer yet.
-      throw new InvalidCacheException("'local' caches are not supported by Kiln yet", "use type=registry");
+    if (type.equals("local") && !attrs.containsKey(export ? "dest" : "src")) {
+      throw new InvalidCacheException("a local cache " + (export ? "export needs dest=DIR" : "import needs src=DIR")
+          + ": '" + this + "'", export ? "write type=local,dest=DIR" : "write type=local,src=DIR");
     }
+  }
+
+  /** This spec with a local cache's directory made absolute against {@code base}. */
+  public CacheSpec resolve(Path base) {
+    if (!type.equals("local")) {
+      return this;
+    }
+    Map<String, String> out = new LinkedHashMap<>(attrs);
+    for (String key : List.of("src", "dest")) {
+      if (out.containsKey(key)) {
+        out.put(key, base.resolve(out.get(key)).toAbsolutePath().normalize().toString());
+      }
+    }
+    return new CacheSpec(type, out);
+  }
+
+  /** The spec in buildx syntax. */
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("type=").append(type);
+    new java.util.TreeMap<>(attrs).forEach((k, v) -> sb.append(',').append(k).append('=').append(v));
+    return sb.toString();
   }
 
   /** As a solve's cache entry. */

@@ -1,0 +1,127 @@
+package dev.kiln.executor.cache;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * A run's {@code type=local} caches. The engine exports one cache manifest per solve, and a run has
+ * a solve per task, so each is listed in {@code index.json} under its own name
+ * ({@code <tag>-<task>-<n>}, annotated with {@link #TAG}) and imported all together: exporting
+ * every task to the one tag, as buildx does for its single build, would keep only the last task's.
+ * The plain tag also points at the latest manifest, for buildx users of the same directory.
+ */
+public final class LocalCaches {
+  /** The annotation marking a manifest as one solve's share of the cache under a tag. */
+  public static final String TAG = "dev.kiln.cache.tag";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Map<String, OciLayout> stores = new LinkedHashMap<>();
+  private final Map<OciLayout, String> exportTags = new LinkedHashMap<>();
+
+  /** The local caches among {@code imports} and {@code exports} (whose directories are absolute). */
+  public LocalCaches(List<CacheSpec> imports, List<CacheSpec> exports) {
+    for (CacheSpec c : imports) {
+      if (c.type().equals("local")) {
+        stores.computeIfAbsent(ContentService.storeId(c.attrs().get("src")), k -> new OciLayout(Path.of(c.attrs().get("src"))));
+      }
+    }
+    for (CacheSpec c : exports) {
+      if (c.type().equals("local")) {
+        OciLayout layout = stores.computeIfAbsent(ContentService.storeId(c.attrs().get("dest")),
+            k -> new OciLayout(Path.of(c.attrs().get("dest"))));
+        exportTags.put(layout, c.attrs().getOrDefault("tag", "latest"));
+      }
+    }
+  }
+
+  /** Whether the run has local caches, so its sessions must serve the content store. */
+  public boolean any() {
+    return !stores.isEmpty();
+  }
+
+  /** The content store serving every local cache directory of the run. */
+  public ContentService service() {
+    return new ContentService(stores);
+  }
+
+  /**
+   * The imports the engine can use: a local cache needs the digest of its manifest, read here from
+   * {@code index.json}; Kiln's per-solve manifests under the tag are all imported. A directory
+   * without a cache yet is left out with a warning (a first run has nothing to import).
+   */
+  public static List<CacheSpec> resolveImports(List<CacheSpec> imports, Consumer<String> warnings) {
+    List<CacheSpec> out = new ArrayList<>();
+    for (CacheSpec c : imports) {
+      if (!c.type().equals("local") || c.attrs().containsKey("digest")) {
+        out.add(c);
+        continue;
+      }
+      String src = c.attrs().get("src");
+      String tag = c.attrs().getOrDefault("tag", "latest");
+      List<String> digests;
+      try {
+        digests = digests(new OciLayout(Path.of(src)), tag);
+      } catch (IOException e) {
+        warnings.accept("cannot read the local cache in " + src + " (" + e.getMessage() + "); running without it");
+        continue;
+      }
+      if (digests.isEmpty()) {
+        warnings.accept("no local cache tagged '" + tag + "' in " + src + " yet; running without it");
+      }
+      for (String d : digests) {
+        Map<String, String> attrs = new LinkedHashMap<>(c.attrs());
+        attrs.put("digest", d);
+        out.add(new CacheSpec("local", attrs));
+      }
+    }
+    return out;
+  }
+
+  static List<String> digests(OciLayout layout, String tag) throws IOException {
+    Set<String> kiln = new LinkedHashSet<>();
+    String plain = null;
+    for (JsonNode m : layout.manifests()) {
+      JsonNode ann = m.path("annotations");
+      String digest = m.path("digest").asText("");
+      if (!OciLayout.isDigest(digest)) {
+        continue;
+      }
+      if (tag.equals(ann.path(TAG).asText(null))) {
+        kiln.add(digest);
+      } else if (tag.equals(ann.path(OciLayout.REF_NAME).asText(null))) {
+        plain = digest;
+      }
+    }
+    if (kiln.isEmpty() && plain != null) {
+      kiln.add(plain); // a cache buildx wrote
+    }
+    return List.copyOf(kiln);
+  }
+
+  /**
+   * Lists the cache manifest a solve exported (the engine's {@code cache.manifest} response) in each
+   * export directory, as {@code solve}'s share.
+   */
+  public void exported(String solve, Map<String, String> exporterResponse) throws IOException {
+    String manifest = exporterResponse.get("cache.manifest");
+    if (manifest == null || manifest.isEmpty()) {
+      return;
+    }
+    JsonNode descriptor = JSON.readTree(manifest);
+    for (Map.Entry<OciLayout, String> e : exportTags.entrySet()) {
+      String tag = e.getValue();
+      e.getKey().put(descriptor, Map.of(OciLayout.REF_NAME, tag + "-" + solve, TAG, tag));
+      e.getKey().put(descriptor, Map.of(OciLayout.REF_NAME, tag));
+    }
+  }
+}
