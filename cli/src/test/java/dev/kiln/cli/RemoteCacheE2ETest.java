@@ -1,0 +1,136 @@
+package dev.kiln.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.kiln.executor.engine.EngineConnector;
+import dev.kiln.executor.engine.EngineStorage;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Remote cache through the pipeline's {@code cache} block and {@code type=local} directories. The
+ * engine forgets the steps between runs, so a CACHED step can only have come from the remote cache.
+ */
+@Tag("e2e")
+class RemoteCacheE2ETest {
+  /** A standalone buildkitd to test what Docker's engine cannot export; the test is skipped without it. */
+  private static final String BUILDKITD = System.getenv("KILN_TEST_BUILDKITD");
+
+  @TempDir Path dir;
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  @BeforeAll
+  static void engineIsThere() {
+    DockerEngine.require();
+  }
+
+  private int kiln(String... args) {
+    out.getBuffer().setLength(0);
+    err.getBuffer().setLength(0);
+    return Kiln.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
+  }
+
+  /** Removes the engine's records whose description holds {@code marker} (all with null), so others stay warm. */
+  private static int forget(String engine, String marker) {
+    try (var c = EngineConnector.connect(engine, System.getenv())) {
+      var storage = new EngineStorage(c);
+      if (marker == null) {
+        return storage.prune(true, null).size();
+      }
+      int removed = 0;
+      for (var u : storage.usage()) {
+        if (u.description().contains(marker)) {
+          removed += storage.prune(true, null, List.of("id==" + u.id())).size();
+        }
+      }
+      return removed;
+    }
+  }
+
+  @Test
+  void thePipelinesCacheBlockBringsBackAStepTheEngineForgot() throws Exception {
+    String marker = UUID.randomUUID().toString().substring(0, 8);
+    String ref = "127.0.0.1:5000/kiln-e2e/cache-block:" + marker;
+    Path p = dir.resolve("block/pipeline.pkl");
+    Files.createDirectories(p.getParent());
+    Files.writeString(p, """
+        amends ".kiln/schema/Pipeline.pkl"
+        local built = container.from("busybox:latest")
+          .withExec(List("sh", "-c", "echo building-%s; echo done > /built"))
+        tasks {
+          ["image"] { publish = built; ref = "%s" }
+        }
+        cache {
+          imports { new RegistryCache { ref = "%s" } }
+          exports { new InlineCache {} }
+        }
+        """.formatted(marker, ref, ref));
+    // The first run finds nothing to import yet: the engine says so, and the run goes on.
+    assertThat(kiln("run", "-f", p.toString(), "--progress", "plain")).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("DONE").doesNotContainPattern("CACHED sh -c echo building-" + marker);
+
+    assertThat(forget(null, "building-" + marker)).as("the step's record was on the engine").isPositive();
+    assertThat(kiln("run", "-f", p.toString(), "--progress", "plain")).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("importing cache manifest from " + ref)
+        .containsPattern("CACHED sh -c echo building-" + marker);
+  }
+
+  @Test
+  void dockersEngineCannotExportALocalCacheAndAMissingOneIsSkipped() throws Exception {
+    Path p = dir.resolve("local/pipeline.pkl");
+    Files.createDirectories(p.getParent());
+    Files.writeString(p, """
+        amends ".kiln/schema/Pipeline.pkl"
+        tasks { ["a"] { run = module.container.from("busybox:latest").withExec(List("true")) } }
+        """);
+    assertThat(kiln("run", "-f", p.toString(), "--cache-to", "type=local,dest=" + dir.resolve("c")))
+        .isEqualTo(ExitCodes.INVALID);
+    assertThat(err.toString()).contains("cannot export a 'local' cache (it exports: inline)")
+        .doesNotContain("Exception");
+    assertThat(dir.resolve("c")).doesNotExist();
+
+    assertThat(kiln("run", "-f", p.toString(), "--cache-from", "type=local,src=" + dir.resolve("none")))
+        .as(err.toString()).isZero();
+    assertThat(err.toString()).contains("warning: no local cache tagged 'latest' in " + dir.resolve("none"));
+  }
+
+  @Test
+  void aLocalCacheKeepsEveryTasksStepsWhenTheEngineForgotThem() throws Exception {
+    assumeTrue(BUILDKITD != null, "set KILN_TEST_BUILDKITD to a standalone buildkitd's address");
+    String marker = UUID.randomUUID().toString().substring(0, 8);
+    Path p = dir.resolve("fan/pipeline.pkl");
+    Files.createDirectories(p.getParent());
+    // Independent tasks, each its own solve: the cache must hold all of them, not the last one's.
+    Files.writeString(p, """
+        amends ".kiln/schema/Pipeline.pkl"
+        local function part(name: String) = module.container.from("busybox:latest")
+          .withExec(List("sh", "-c", "echo \\(name)-%s > /part"))
+        tasks {
+          for (name in List("alpha", "beta", "gamma")) { [name] { run = part(name) } }
+        }
+        cache { exports { new LocalCache { dir = "ci-cache" } } }
+        """.formatted(marker));
+    assertThat(kiln("run", "-f", p.toString(), "--engine", BUILDKITD, "--progress", "plain"))
+        .as(err.toString()).isZero();
+    assertThat(p.resolveSibling("ci-cache/index.json")).content().contains("latest-alpha-0", "latest-beta-0",
+        "latest-gamma-0");
+
+    forget(BUILDKITD, null);
+    assertThat(kiln("run", "-f", p.toString(), "--engine", BUILDKITD, "--progress", "plain",
+        "--cache-from", "type=local,src=" + p.resolveSibling("ci-cache"))).as(err.toString()).isZero();
+    for (String name : List.of("alpha", "beta", "gamma")) {
+      assertThat(out.toString()).as(out.toString())
+          .contains("[" + name + "] #", "CACHED sh -c echo " + name + "-" + marker);
+    }
+  }
+}
