@@ -137,7 +137,8 @@ final class RunCommand implements Callable<Integer> {
             "set the variable or create the file before running, or remove the secret from the pipeline");
       }
       PlanRunner runner = new PlanRunner(connection, SessionServicesFactory.forProject(secrets),
-          new PlanRunner.Options(parallel, keepGoing, project, sharedKey(project), imports, to),
+          new PlanRunner.Options(parallel, keepGoing, project, sharedKey(project), imports, to,
+              info.cacheExports().contains("registry")),
           listener(out, masker), callSettings(plan, secrets));
       Thread hook = new Thread(() -> {
         // Ctrl-C: cancel the solves on the engine before the JVM exits (with 130, SIGINT's code).

@@ -47,6 +47,12 @@ public final class PlainProgress implements PlanRunner.Listener {
       if (v.getCached()) {
         print(prefix + "CACHED " + v.getName());
         finished.put(key, true);
+      } else if (!v.getError().isEmpty() && v.getName().startsWith("importing cache manifest from ")
+          && v.getError().endsWith("not found")) {
+        // A remote cache that does not exist yet (a first run, a new task) is not a failure.
+        print(prefix + "NO CACHE " + v.getName().substring("importing cache manifest from ".length())
+            + " (not found: nothing to import yet)");
+        finished.put(key, true);
       } else if (!v.getError().isEmpty()) {
         print(prefix + (v.getError().contains("context canceled") ? "CANCELED " : "ERROR ") + v.getName()
             + ": " + v.getError());

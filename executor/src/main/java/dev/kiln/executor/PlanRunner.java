@@ -70,13 +70,17 @@ public final class PlanRunner {
    * @param keepGoing whether tasks unrelated to a failure go on
    * @param projectRoot host paths (local sources, export destinations) are relative to it
    * @param sharedKey the session key that lets the engine reuse files sent by earlier runs
+   * @param cacheFrom remote caches to import (local ones with their manifest digests resolved)
+   * @param cacheTo remote caches to export
+   * @param registryShares whether the engine can export registry caches, so that each solve's share
+   *     of a registry cache may exist and is imported too (see {@link CacheSpec#share})
    */
   public record Options(int parallel, boolean keepGoing, Path projectRoot, String sharedKey,
-      List<CacheSpec> cacheFrom, List<CacheSpec> cacheTo) {
+      List<CacheSpec> cacheFrom, List<CacheSpec> cacheTo, boolean registryShares) {
 
     /** Options without remote cache. */
     public Options(int parallel, boolean keepGoing, Path projectRoot, String sharedKey) {
-      this(parallel, keepGoing, projectRoot, sharedKey, List.of(), List.of());
+      this(parallel, keepGoing, projectRoot, sharedKey, List.of(), List.of(), false);
     }
 
     public Options {
@@ -96,6 +100,8 @@ public final class PlanRunner {
   private final Listener listener;
   private final CallSettings calls;
   private final LocalCaches localCaches;
+  /** Every solve of the plan being run, whose shares of a registry cache are imported. */
+  private volatile List<String> solveNames = List.of();
   /** The results of the tasks that succeeded so far, for the placeholders of later calls. */
   private final Map<String, Map<String, String>> results = new java.util.concurrent.ConcurrentHashMap<>();
   private final AtomicBoolean interrupted = new AtomicBoolean();
@@ -149,6 +155,15 @@ public final class PlanRunner {
   }
 
   private RunReport runTasks(Plan plan) {
+    List<String> solves = new ArrayList<>();
+    for (PlannedTask t : plan.tasks()) {
+      for (PlannedTarget target : t.targets()) {
+        if (solved(t).contains(target) || target.kind() == PlannedTarget.Kind.INPUT) {
+          solves.add(solveName(t, target));
+        }
+      }
+    }
+    solveNames = List.copyOf(solves);
     Map<String, PlannedTask> tasks = new LinkedHashMap<>();
     plan.tasks().forEach(t -> tasks.put(t.name(), t));
     Map<String, TaskOutcome> outcomes = new TreeMap<>();
@@ -260,14 +275,7 @@ public final class PlanRunner {
       if (task.call() != null) {
         results.putAll(call(task, cache));
       }
-      boolean exported = task.targets().stream().anyMatch(t -> t.kind() == PlannedTarget.Kind.EXPORT);
-      for (PlannedTarget target : task.targets()) {
-        // An export is taken from the run's result, so solving it runs every step of the run:
-        // a separate solve of the run would only repeat the work (and a session) for nothing.
-        if (target.kind() == PlannedTarget.Kind.RUN && exported && task.results().isEmpty()
-            || target.kind() == PlannedTarget.Kind.INPUT) {
-          continue;
-        }
+      for (PlannedTarget target : solved(task)) {
         runTarget(task, target, cache, results);
       }
       if (!results.isEmpty()) {
@@ -286,6 +294,27 @@ public final class PlanRunner {
           null, e);
       return new TaskOutcome(task.name(), TaskOutcome.Status.FAILED, since(start), false, se);
     }
+  }
+
+  /** The targets of {@code task} that are solved, in order (an input is solved by the call that reads it). */
+  private static List<PlannedTarget> solved(PlannedTask task) {
+    boolean exported = task.targets().stream().anyMatch(t -> t.kind() == PlannedTarget.Kind.EXPORT);
+    List<PlannedTarget> out = new ArrayList<>();
+    for (PlannedTarget target : task.targets()) {
+      // An export is taken from the run's result, so solving it runs every step of the run:
+      // a separate solve of the run would only repeat the work (and a session) for nothing.
+      if (target.kind() == PlannedTarget.Kind.RUN && exported && task.results().isEmpty()
+          || target.kind() == PlannedTarget.Kind.INPUT) {
+        continue;
+      }
+      out.add(target);
+    }
+    return out;
+  }
+
+  /** The name of a solve's share of a remote cache: the task and the target's position. */
+  private static String solveName(PlannedTask task, PlannedTarget target) {
+    return task.name() + "-" + task.targets().indexOf(target);
   }
 
   private static Duration since(long start) {
@@ -365,7 +394,7 @@ public final class PlanRunner {
     if (localCaches.any()) {
       sb.addService(localCaches.service().definition());
     }
-    String solveName = task.name() + "-" + task.targets().indexOf(target);
+    String solveName = solveName(task, target);
     try (Session session = sb.start(connection)) {
       Definition def = localDirs.isEmpty() ? target.definition() : target.definition().withLocalSession(session.id());
       java.util.function.Consumer<StatusResponse> progress = r -> {
@@ -374,30 +403,47 @@ public final class PlanRunner {
       };
       Map<String, String> response = switch (target.kind()) {
         case RUN -> task.results().isEmpty()
-            ? new Solver(connection).solve(def.toPb(), withCache(SolveOptions.none().withSession(session.id())),
+            ? new Solver(connection).solve(def.toPb(), withCache(SolveOptions.none().withSession(session.id()), solveName),
                 progress)
-            : readResults(task, def, session, progress, results);
+            : readResults(task, def, session, progress, results, solveName);
         case EXPORT, INPUT -> new Solver(connection).solve(def.toPb(),
-            withCache(SolveOptions.none().withSession(session.id()))
+            withCache(SolveOptions.none().withSession(session.id()), solveName)
                 .withExporter(new SolveOptions.Exporter("local", Map.of())), progress);
         case PUBLISH -> new ImagePublisher(connection).publish(def.toPb(), target.image(), target.destination(),
-            session.id(), imports(), exports(true), progress);
+            session.id(), imports(), exports(true, solveName), progress);
       };
       localCaches.exported(solveName, response);
     }
   }
 
+  /** Cache imports: a registry cache's ref itself, then each solve's share of it (see {@link CacheSpec#share}). */
   private List<SolveOptions.CacheEntry> imports() {
-    return options.cacheFrom().stream().map(CacheSpec::entry).toList();
+    List<SolveOptions.CacheEntry> out = new ArrayList<>();
+    for (CacheSpec c : options.cacheFrom()) {
+      out.add(c.entry());
+      if (c.type().equals("registry") && options.registryShares()) {
+        solveNames.forEach(solve -> {
+          if (c.share(solve) != c) {
+            out.add(c.share(solve).entry());
+          }
+        });
+      }
+    }
+    return out;
   }
 
-  /** Cache exports for a solve: {@code inline} only where an image is exported, the others everywhere. */
-  private List<SolveOptions.CacheEntry> exports(boolean image) {
-    return options.cacheTo().stream().filter(c -> image || !c.type().equals("inline")).map(CacheSpec::entry).toList();
+  /**
+   * Cache exports for a solve: {@code inline} only where an image is exported, the others
+   * everywhere. A registry cache goes to the solve's own share of its ref only: parallel tasks
+   * pushing one ref would each replace the others' cache (and a registry may fail such races).
+   */
+  private List<SolveOptions.CacheEntry> exports(boolean image, String solve) {
+    return options.cacheTo().stream().filter(c -> image || !c.type().equals("inline"))
+        .map(c -> c.share(solve).entry()).toList();
   }
 
-  private SolveOptions withCache(SolveOptions o) {
-    SolveOptions out = exportsOnly(o);
+  private SolveOptions withCache(SolveOptions o, String solve) {
+    SolveOptions out = exportsOnly(o, solve);
     for (SolveOptions.CacheEntry e : imports()) {
       out = out.withCacheImport(e);
     }
@@ -405,9 +451,9 @@ public final class PlanRunner {
   }
 
   /** With the cache exports of a solve that exports no image (a gateway solve takes its imports per solve). */
-  private SolveOptions exportsOnly(SolveOptions o) {
+  private SolveOptions exportsOnly(SolveOptions o, String solve) {
     SolveOptions out = o;
-    for (SolveOptions.CacheEntry e : exports(false)) {
+    for (SolveOptions.CacheEntry e : exports(false, solve)) {
       out = out.withCacheExport(e);
     }
     return out;
@@ -419,10 +465,10 @@ public final class PlanRunner {
    * @return the exporters' response (the remote cache's)
    */
   private Map<String, String> readResults(PlannedTask task, Definition def, Session session,
-      java.util.function.Consumer<StatusResponse> progress, Map<String, String> out) {
+      java.util.function.Consumer<StatusResponse> progress, Map<String, String> out, String solveName) {
     Map<String, String> values = new TreeMap<>();
     try (dev.kiln.executor.engine.Gateway gw = dev.kiln.executor.engine.Gateway.open(connection,
-        exportsOnly(SolveOptions.none().withSession(session.id())), progress)) {
+        exportsOnly(SolveOptions.none().withSession(session.id()), solveName), progress)) {
       String ref = gw.solve(def.toPb(), imports());
       for (String name : task.results()) {
         String path = PlannedTask.RESULTS_DIR + "/" + name;

@@ -102,6 +102,29 @@ public record CacheSpec(String type, Map<String, String> attrs) {
     return new CacheSpec(type, out);
   }
 
+  /**
+   * For a registry cache, the ref that holds one solve's share: {@code host/repo:tag-<solve>}. A
+   * registry keeps one manifest per ref and a run is a solve per task, so one shared ref would keep
+   * only the last task's cache (buildx bake users give each target its own ref for this reason).
+   * Other types, and refs pinned by digest, are returned as they are.
+   */
+  public CacheSpec share(String solve) {
+    String ref = attrs.get("ref");
+    if (!type.equals("registry") || ref == null || ref.contains("@")) {
+      return this;
+    }
+    int slash = ref.lastIndexOf('/');
+    int colon = ref.indexOf(':', slash + 1);
+    String repo = colon < 0 ? ref : ref.substring(0, colon);
+    String tag = (colon < 0 ? "latest" : ref.substring(colon + 1)) + "-" + solve;
+    if (tag.length() > 128) { // the registry's limit on tags
+      tag = tag.substring(0, 111) + "-" + Integer.toHexString(tag.hashCode());
+    }
+    Map<String, String> out = new LinkedHashMap<>(attrs);
+    out.put("ref", repo + ":" + tag);
+    return new CacheSpec(type, out);
+  }
+
   /** The spec in buildx syntax. */
   @Override
   public String toString() {

@@ -56,4 +56,19 @@ class CacheSpecTest {
     assertThat(CacheSpec.parse("127.0.0.1:5000/c:main").resolve(java.nio.file.Path.of("/x")).toString())
         .isEqualTo("type=registry,ref=127.0.0.1:5000/c:main");
   }
+
+  @Test
+  void eachSolveHasItsOwnShareOfARegistryCache() {
+    assertThat(CacheSpec.parse("type=registry,ref=127.0.0.1:5000/app/cache:main,mode=max").share("build-0").attrs())
+        .containsEntry("ref", "127.0.0.1:5000/app/cache:main-build-0").containsEntry("mode", "max");
+    assertThat(CacheSpec.parse("127.0.0.1:5000/app/cache").share("test-2").attrs())
+        .containsEntry("ref", "127.0.0.1:5000/app/cache:latest-test-2");
+    CacheSpec pinned = CacheSpec.parse("type=registry,ref=r/c@sha256:" + "a".repeat(64));
+    assertThat(pinned.share("x")).isSameAs(pinned);
+    CacheSpec local = CacheSpec.parse("type=local,dest=/c");
+    assertThat(local.share("x")).isSameAs(local);
+    String tag = CacheSpec.parse("r/c:" + "t".repeat(100)).share("a-very-long-task-name-" + "n".repeat(40))
+        .attrs().get("ref").substring("r/c:".length());
+    assertThat(tag).hasSizeLessThanOrEqualTo(128).matches("[A-Za-z0-9_][A-Za-z0-9._-]*");
+  }
 }
