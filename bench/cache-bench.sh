@@ -30,6 +30,11 @@
 #             container; Docker builds `--target join` and pushes it.
 #             The target compares this run with the `cold` median of the same tool (cold runs
 #             `package`, which does less than `image`, so the speed-up is understated).
+#   registry-bk  only with BENCH_BUILDKITD=ADDRESS (a standalone buildkitd, which exports registry
+#             caches; CI has none): Kiln alone on that engine, `cold-bk` (pruned, no cache import)
+#             against `registry-bk`: a warm run exports `--cache-to type=registry,ref=REF,mode=max`
+#             (not measured), the engine is pruned, and the same run imports `--cache-from REF`.
+#             `docker build` cannot use a standalone buildkitd without buildx: its column is n/a.
 #   overhead  Kiln's own time on the fully cached run: wall clock minus the solve phase
 #             (`KILN_TIMINGS=1` prints JVM start, evaluate, connect, probe, plan, run, record).
 # Targets (PASS/FAIL): cold and one-file <= 1.0x docker build; overhead < 0.3 s; registry run
@@ -45,7 +50,7 @@
 # started) stay in BENCH_LOG_DIR (default: a new /tmp directory).
 #
 # Usage: bench/cache-bench.sh [java-maven|fan-out ...]     (default: both)
-#        env: BENCH_RUNS=3 BENCH_DOCKER=/usr/bin/docker BENCH_LOG_DIR=DIR
+#        env: BENCH_RUNS=3 BENCH_DOCKER=/usr/bin/docker BENCH_LOG_DIR=DIR BENCH_BUILDKITD=ADDRESS
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -57,6 +62,7 @@ for e in "${examples[@]}"; do
   case $e in java-maven|fan-out) ;; *) echo "usage: bench/cache-bench.sh [java-maven|fan-out ...]" >&2; exit 2 ;; esac
 done
 registry=127.0.0.1:5000
+bk=${BENCH_BUILDKITD:-}
 logs=${BENCH_LOG_DIR:-$(mktemp -d /tmp/cache-bench.XXXXXX)}
 mkdir -p "$logs"
 results="$logs/results.tsv"   # example, scenario, tool, run, wall ms
@@ -170,6 +176,17 @@ order() { if [ $(($1 % 2)) = 1 ]; then echo kiln docker; else echo docker kiln; 
 
 kiln() { ./kiln "$@"; }
 timed_kiln() { KILN_TIMINGS=1 ./kiln "$@"; }
+bk_prune() { quiet ./kiln engine prune --all --engine "$bk"; }
+# bench_bk EXAMPLE RUN REF KILN-ARGS...: the standalone buildkitd's cold run and registry-cache run
+bench_bk() {
+  local ex=$1 i=$2 ref=$3; shift 3
+  [ -n "$bk" ] || return 0
+  bk_prune
+  measure "$ex" cold-bk kiln "$i" kiln "$@" --engine "$bk"
+  quiet kiln "$@" --engine "$bk" --cache-to "type=registry,ref=$ref,mode=max"
+  bk_prune
+  measure "$ex" registry-bk kiln "$i" kiln "$@" --engine "$bk" --cache-from "type=registry,ref=$ref"
+}
 
 # --- java-maven --------------------------------------------------------------------------------
 jm_kiln=(run -f examples/java-maven/pipeline.pkl --progress plain)
@@ -209,6 +226,7 @@ bench_java_maven() {
     measure java-maven registry kiln "$i" jm_kiln_publish --cache-from "type=registry,ref=$jm_kiln_ref"
     prune "$jm_kiln_ref" "$jm_docker_ref" "$jm_docker_ref-test"
     measure java-maven registry docker "$i" jm_docker_publish --cache-from "$jm_docker_ref"
+    bench_bk java-maven "$i" "$registry/bench/kiln-java-maven-cache:bk" "${jm_kiln[@]}" package
   done
 }
 
@@ -253,6 +271,7 @@ bench_fan_out() {
     measure fan-out registry kiln "$i" fo_kiln_publish --cache-from "type=registry,ref=$fo_kiln_ref"
     prune "$fo_kiln_ref" "$fo_docker_ref"
     measure fan-out registry docker "$i" fo_docker_publish --cache-from "$fo_docker_ref"
+    bench_bk fan-out "$i" "$registry/bench/kiln-fan-out-cache:bk" run -f examples/fan-out/pipeline.pkl --progress plain
   done
 }
 
@@ -292,11 +311,16 @@ fails=0
   echo "load at the end: $(uptime | sed 's/.*load average: //') ($(nproc) cores); medians of $runs run(s); logs: $logs"
   printf '%-11s %-10s %11s %11s %8s  %s\n' example scenario kiln docker kiln/dkr target
   for e in "${examples[@]}"; do
-    for sc in cold cached one-file registry; do
+    for sc in cold cached one-file registry $([ -n "$bk" ] && echo cold-bk registry-bk); do
       k=$(median "$e" $sc kiln); d=$(median "$e" $sc docker)
       r=$(ratio "$k" "$d"); t=""
       case $sc in
         cold|one-file) t="<= 1.0x docker: $(verdict "$r" '<=' 1.0)" ;;
+        cold-bk) t="standalone buildkitd ($bk), Kiln only" ;;
+        registry-bk)
+          ck=$(median "$e" cold-bk kiln)
+          sk=$(ratio "$ck" "$k")
+          t="cold-bk/registry-bk kiln ${sk}x, >= 5x: $(verdict "$sk" '>=' 5)" ;;
         registry)
           ck=$(median "$e" cold kiln); cd=$(median "$e" cold docker)
           sk=$(ratio "$ck" "$k"); sd=$(ratio "$cd" "$d")
