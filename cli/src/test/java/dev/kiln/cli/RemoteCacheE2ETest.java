@@ -105,6 +105,62 @@ class RemoteCacheE2ETest {
   }
 
   @Test
+  void dockersEngineImportsALocalCacheThroughKilnsContentStore() throws Exception {
+    // src/test/resources/local-cache was exported by a standalone buildkitd (v0.21, with
+    // image-manifest=false, mode=max) running exactly this pipeline; it has no base image, so its
+    // cache keys are the same on Docker's engine.
+    Path p = dir.resolve("imported/pipeline.pkl");
+    Files.createDirectories(p.getParent());
+    Files.writeString(p, """
+        amends ".kiln/schema/Pipeline.pkl"
+
+        /// Made on a standalone buildkitd with --cache-to type=local,dest=...,image-manifest=false,mode=max
+        local made = container.scratch().withNewFile("/fixture.txt", "from a local cache\\n")
+
+        tasks {
+          ["make"] {
+            run = made
+            exports { ["/fixture.txt"] = "build/fixture.txt" }
+          }
+        }
+        """);
+    Path cache = dir.resolve("cache");
+    copyTree(Path.of("src/test/resources/local-cache"), cache);
+
+    // The engine describes file operations' records only as "fileop target", and what it took
+    // from a remote cache as "imported <digest>": forget them all (cheap to make again), so that
+    // neither run finds this one on the engine.
+    forgetFileOps();
+    assertThat(kiln("run", "-f", p.toString(), "--progress", "plain")).as(err.toString()).isZero();
+    assertThat(out.toString()).as("without the cache, the step runs").doesNotContain("CACHED export /fixture.txt");
+
+    forgetFileOps();
+    assertThat(kiln("run", "-f", p.toString(), "--progress", "plain", "--cache-from", "type=local,src=" + cache))
+        .as(err.toString()).isZero();
+    assertThat(out.toString()).containsPattern("DONE [0-9.]+s importing cache manifest from local:")
+        .contains("CACHED export /fixture.txt").doesNotContain("ERROR");
+    assertThat(p.resolveSibling("build/fixture.txt")).hasContent("from a local cache\n");
+  }
+
+  private static void forgetFileOps() {
+    forget(null, "fileop target");
+    forget(null, "imported sha256:");
+  }
+
+  private static void copyTree(Path from, Path to) throws java.io.IOException {
+    try (var files = Files.walk(from)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        Path t = to.resolve(from.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(t);
+        } else {
+          Files.copy(f, t);
+        }
+      }
+    }
+  }
+
+  @Test
   void aLocalCacheKeepsEveryTasksStepsWhenTheEngineForgotThem() throws Exception {
     Path p = fanOut("new LocalCache { dir = \"ci-cache\" }");
     assertThat(p.resolveSibling("ci-cache/index.json")).content().contains("latest-alpha-0", "latest-beta-0",

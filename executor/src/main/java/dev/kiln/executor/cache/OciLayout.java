@@ -140,6 +140,7 @@ public final class OciLayout {
       Path target = blob(actual);
       Files.createDirectories(target.getParent());
       if (!Files.exists(target)) {
+        readable(file);
         moveAtomically(file, target);
       }
       return actual;
@@ -205,9 +206,22 @@ public final class OciLayout {
     Path tmp = Files.createTempFile(dir, ".tmp-", "");
     try {
       Files.write(tmp, content);
+      readable(tmp);
       moveAtomically(tmp, target);
     } finally {
       Files.deleteIfExists(tmp);
+    }
+  }
+
+  /**
+   * Temporary files are private to their owner; a cache is shared (other users, CI runners on a
+   * shared volume), so what it keeps is world-readable, as buildx writes it.
+   */
+  private static void readable(Path file) throws IOException {
+    try {
+      Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    } catch (UnsupportedOperationException e) {
+      // not a POSIX file system: its defaults apply
     }
   }
 

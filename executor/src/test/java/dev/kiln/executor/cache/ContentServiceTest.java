@@ -131,6 +131,8 @@ class ContentServiceTest {
     assertThat(answers.get(3).getDigest()).isEqualTo(digest);
     assertThat(answers.get(3).getOffset()).isEqualTo(blob.length);
     assertThat(Files.readAllBytes(layout.blob(digest))).isEqualTo(blob);
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(
+        layout.blob(digest)))).isEqualTo("rw-r--r--");
     assertThat(Files.list(dir.resolve("cache/ingest"))).as("nothing partial is left").isEmpty();
 
     var info = blocking("local:/ci/cache").info(InfoRequest.newBuilder().setDigest(digest).build()).getInfo();

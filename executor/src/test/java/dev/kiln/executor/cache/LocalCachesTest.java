@@ -45,6 +45,8 @@ class LocalCachesTest {
     assertThat(index).contains("\"latest-alpha-0\"", "\"latest-beta-0\"").doesNotContain("a".repeat(64));
     assertThat(LocalCaches.digests(new OciLayout(dir.resolve("cache")), "other")).isEmpty();
     assertThat(Files.readString(dir.resolve("cache/oci-layout"))).contains("imageLayoutVersion");
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(
+        dir.resolve("cache/index.json")))).as("a shared cache is readable by others").isEqualTo("rw-r--r--");
   }
 
   @Test
