@@ -3,13 +3,9 @@ package dev.kiln.evaluator;
 import dev.kiln.evaluator.model.Pipeline;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.ObjectInputFilter;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
-import java.io.OutputStream;
-import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -38,9 +34,6 @@ final class EvaluationCache {
   private static final String ABSENT = "absent";
   /** Entries kept per project: every Kiln build and parameter set makes its own. */
   static final int MAX_ENTRIES = 32;
-  private static final ObjectInputFilter FILTER = ObjectInputFilter.Config.createFilter(
-      "maxdepth=200;maxrefs=1000000;dev.kiln.evaluator.**;java.lang.*;java.util.*;java.nio.file.*;"
-          + "org.pkl.core.*;!*");
 
   private final Path dir;
   private final String buildId;
@@ -64,10 +57,8 @@ final class EvaluationCache {
   /** The evaluation stored for {@code key}, if every input it recorded is unchanged. */
   Optional<Evaluation> lookup(String key, Map<String, String> environment) {
     Path file = file(key);
-    try (InputStream in = new BufferedInputStream(Files.newInputStream(file));
-        ObjectInputStream objects = new ObjectInputStream(in)) {
-      objects.setObjectInputFilter(FILTER);
-      Entry e = (Entry) objects.readObject();
+    try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+      Entry e = Entry.read(in);
       if (!e.key.equals(key)) {
         return Optional.empty();
       }
@@ -87,7 +78,7 @@ final class EvaluationCache {
           e.functionFiles.stream().map(Path::of).collect(Collectors.toSet()), null));
     } catch (NoSuchFileException e) {
       return Optional.empty();
-    } catch (IOException | ClassNotFoundException | RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       return Optional.empty(); // corrupt or from an incompatible build: evaluate again
     }
   }
@@ -111,9 +102,11 @@ final class EvaluationCache {
       }
       Files.createDirectories(dir);
       Path tmp = Files.createTempFile(dir, ".entry", ".tmp");
-      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp));
-          ObjectOutputStream objects = new ObjectOutputStream(out)) {
-        objects.writeObject(e);
+      try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
+        e.write(out);
+      } catch (IOException | RuntimeException ex) {
+        Files.deleteIfExists(tmp); // a model the codec cannot store: this pipeline is evaluated each time
+        throw ex;
       }
       try {
         Files.move(tmp, file(key), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -179,12 +172,35 @@ final class EvaluationCache {
   }
 
   /** One stored evaluation. */
-  private static final class Entry implements Serializable {
-    private static final long serialVersionUID = 1L;
+  private static final class Entry {
+    private static final String FORMAT = "kiln-evaluation-1";
     String key;
     final TreeMap<String, String> files = new TreeMap<>();
     final TreeMap<String, String> env = new TreeMap<>();
     final TreeSet<String> functionFiles = new TreeSet<>();
     Pipeline pipeline;
+
+    void write(DataOutputStream out) throws IOException {
+      ModelCodec.writeString(out, FORMAT);
+      ModelCodec.writeString(out, key);
+      ModelCodec.write(out, files);
+      ModelCodec.write(out, env);
+      ModelCodec.write(out, List.copyOf(functionFiles));
+      ModelCodec.write(out, pipeline);
+    }
+
+    @SuppressWarnings("unchecked")
+    static Entry read(DataInputStream in) throws IOException {
+      if (!FORMAT.equals(ModelCodec.readString(in))) {
+        throw new IOException("not an evaluation of this format");
+      }
+      Entry e = new Entry();
+      e.key = ModelCodec.readString(in);
+      e.files.putAll((Map<String, String>) ModelCodec.read(in));
+      e.env.putAll((Map<String, String>) ModelCodec.read(in));
+      e.functionFiles.addAll((List<String>) ModelCodec.read(in));
+      e.pipeline = (Pipeline) ModelCodec.read(in);
+      return e;
+    }
   }
 }

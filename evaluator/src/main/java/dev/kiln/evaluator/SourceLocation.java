@@ -10,7 +10,7 @@ import java.util.Objects;
  * @param line 1-based line, or 0 when only the file is known
  * @param column 1-based column, or 0 when only the line is known
  */
-public record SourceLocation(Path file, int line, int column) implements java.io.Serializable {
+public record SourceLocation(Path file, int line, int column) {
   public SourceLocation {
     Objects.requireNonNull(file, "file");
     if (line < 0 || column < 0) {
@@ -21,17 +21,6 @@ public record SourceLocation(Path file, int line, int column) implements java.io
   /** A location naming only a file. */
   public static SourceLocation of(Path file) {
     return new SourceLocation(file, 0, 0);
-  }
-
-  // A Path is not serializable: the cached model (EvaluationCache) stores the file as a string.
-  private Object writeReplace() {
-    return new Serialized(file.toString(), line, column);
-  }
-
-  private record Serialized(String file, int line, int column) implements java.io.Serializable {
-    private Object readResolve() {
-      return new SourceLocation(Path.of(file), line, column);
-    }
   }
 
   @Override

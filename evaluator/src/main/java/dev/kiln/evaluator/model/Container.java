@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param platform {@code os/arch[/variant]}, or empty for the planner's default
  */
 public record Container(String image, String platform, List<ContainerOp> ops)
-    implements java.io.Serializable {
+    {
   public Container {
     Objects.requireNonNull(image, "image");
     Objects.requireNonNull(platform, "platform");

@@ -3,7 +3,7 @@ package dev.kiln.evaluator.model;
 import java.util.List;
 
 /** One operation of a {@link Container}; paths may be relative to the working directory. */
-public sealed interface ContainerOp extends java.io.Serializable {
+public sealed interface ContainerOp {
   /** Runs {@code args} (after the entrypoint when {@code useEntrypoint}). */
   record Exec(List<String> args, boolean useEntrypoint) implements ContainerOp {
     public Exec {

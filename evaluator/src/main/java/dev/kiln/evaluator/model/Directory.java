@@ -4,13 +4,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A directory: where it starts ({@link Base}) plus ordered operations. */
-public record Directory(Base base, List<Op> ops) implements java.io.Serializable {
+public record Directory(Base base, List<Op> ops) {
   public Directory {
     ops = List.copyOf(ops);
   }
 
   /** Where a directory starts. */
-  public sealed interface Base extends java.io.Serializable {}
+  public sealed interface Base {}
 
   /** A directory of the host, under the project root, filtered by .dockerignore-style patterns. */
   public record Host(String path, List<String> include, List<String> exclude) implements Base {
@@ -30,7 +30,7 @@ public record Directory(Base base, List<Op> ops) implements java.io.Serializable
   public record Sub(Directory parent, String path) implements Base {}
 
   /** An operation on a directory; paths are relative to it. */
-  public sealed interface Op extends java.io.Serializable {}
+  public sealed interface Op {}
 
   /** Copies {@code source} into {@code path}. */
   public record WithDirectory(String path, Directory source) implements Op {}

@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * @param name the function's qualified name, {@code namespace.name}
  * @param args the arguments by parameter name, in the order the pipeline gives them
  */
-public record FunctionCall(String name, Map<String, Object> args) implements java.io.Serializable {
+public record FunctionCall(String name, Map<String, Object> args) {
   /** A placeholder as {@code resultOf} writes it: group 1 is the task, group 2 the result's name. */
   public static final Pattern RESULT_PLACEHOLDER = Pattern.compile("@\\{result:([^/}]*)/([^}]*)}");
 

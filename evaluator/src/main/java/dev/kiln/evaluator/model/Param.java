@@ -13,7 +13,7 @@ import java.util.Objects;
  * @param value its value after overrides, or null when unset
  */
 public record Param(String name, String type, String description, Object defaultValue, Object value)
-    implements java.io.Serializable {
+    {
   public Param {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(type, "type");

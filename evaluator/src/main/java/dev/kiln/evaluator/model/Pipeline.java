@@ -16,7 +16,7 @@ import java.util.Map;
  * @param cacheExports the remote caches to export, in the same syntax
  */
 public record Pipeline(Map<String, Task> tasks, List<Param> params, List<String> defaultTasks,
-    List<String> cacheImports, List<String> cacheExports) implements java.io.Serializable {
+    List<String> cacheImports, List<String> cacheExports) {
   public Pipeline {
     tasks = Collections.unmodifiableMap(new LinkedHashMap<>(tasks));
     tasks.forEach((name, task) -> {

@@ -10,7 +10,7 @@ import java.util.Objects;
  * @param file the host file holding the value, or null
  * @param cmd a host shell command printing the value, or null
  */
-public record Secret(String name, String env, String file, String cmd) implements java.io.Serializable {
+public record Secret(String name, String env, String file, String cmd) {
   public Secret {
     Objects.requireNonNull(name, "name");
   }

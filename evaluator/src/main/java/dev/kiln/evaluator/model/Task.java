@@ -19,7 +19,7 @@ import java.util.Objects;
 public record Task(
     String name, String description, List<String> dependsOn, Container run, List<Export> exports,
     Container publish, String ref, SourceLocation location, List<String> results, FunctionCall call)
-    implements java.io.Serializable {
+    {
 
   /** A task with no results. */
   public Task(String name, String description, List<String> dependsOn, Container run, List<Export> exports,
@@ -34,7 +34,7 @@ public record Task(
   }
 
   /** {@code path} of the run container written to {@code hostPath}. */
-  public record Export(String path, String hostPath) implements java.io.Serializable {}
+  public record Export(String path, String hostPath) {}
 
   public Task {
     results = List.copyOf(results);

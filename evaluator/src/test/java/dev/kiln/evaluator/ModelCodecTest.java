@@ -1,0 +1,117 @@
+package dev.kiln.evaluator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kiln.evaluator.model.CacheVolume;
+import dev.kiln.evaluator.model.Container;
+import dev.kiln.evaluator.model.ContainerOp;
+import dev.kiln.evaluator.model.Directory;
+import dev.kiln.evaluator.model.File;
+import dev.kiln.evaluator.model.FunctionCall;
+import dev.kiln.evaluator.model.Param;
+import dev.kiln.evaluator.model.Pipeline;
+import dev.kiln.evaluator.model.Secret;
+import dev.kiln.evaluator.model.Task;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class ModelCodecTest {
+  private static Object roundTrip(Object value) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      ModelCodec.write(out, value);
+    }
+    return ModelCodec.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+  }
+
+  /** A pipeline holding every kind of value the model has. */
+  private static Pipeline everything() {
+    Directory src = Directory.host("src", List.of("**/*.java"), List.of("build"));
+    Container base = Container.from("busybox:latest");
+    Directory fromContainer = new Directory(new Directory.FromContainer(base.withExec("make"), "/out"), List.of());
+    Directory all = new Directory(new Directory.Sub(src, "main"), List.of(
+        new Directory.WithDirectory("d", fromContainer),
+        new Directory.WithFile("f", new File(src, "a.txt")),
+        new Directory.WithNewFile("n", "new"),
+        new Directory.Without("old")));
+    Secret token = new Secret("gh", "TOKEN", null);
+    List<ContainerOp> ops = List.of(
+        new ContainerOp.Exec(List.of("sh", "-c", "true"), true),
+        new ContainerOp.WithEnv("A", "1"),
+        new ContainerOp.WithoutEnv("B"),
+        new ContainerOp.WithWorkdir("/w"),
+        new ContainerOp.WithUser("1000:1000"),
+        new ContainerOp.WithEntrypoint(List.of("/bin/sh")),
+        new ContainerOp.WithDefaultArgs(List.of("-c", "true")),
+        new ContainerOp.WithDirectory("/src", all, List.of("**"), List.of("x"), "1000"),
+        new ContainerOp.WithFile("/f", new File(Directory.empty(), "f"), 0755, ""),
+        new ContainerOp.WithNewFile("/big", "x".repeat(100_000), 0644, ""),
+        new ContainerOp.WithoutPath("/tmp/x"),
+        new ContainerOp.WithMountedCache("/root/.m2", new CacheVolume("m2"), ContainerOp.Sharing.LOCKED),
+        new ContainerOp.WithMountedSecret("/run/token", token),
+        new ContainerOp.WithMountedDirectory("/ro", all),
+        new ContainerOp.WithMountedTemp("/tmp"),
+        new ContainerOp.WithoutMount("/tmp"),
+        new ContainerOp.WithSecretVariable("NPM", new Secret("npm", null, "npm.token", null)));
+    Container run = new Container("busybox:latest", "linux/arm64", ops);
+    Map<String, Object> args = new LinkedHashMap<>();
+    args.put("file", new File(src, "pom.xml"));
+    args.put("dir", src);
+    args.put("token", token);
+    args.put("list", List.of(1L, 2.5, true, "s"));
+    args.put("map", Map.of("k", List.of()));
+    Task build = new Task("build", "Builds", List.of(), run, List.of(new Task.Export("/out", "build/out")), run,
+        "127.0.0.1:5000/app:1", new SourceLocation(Path.of("pipeline.pkl"), 3, 5), List.of("version"), null);
+    Task notify = new Task("notify", "", List.of("build"), null, List.of(), null, "",
+        SourceLocation.of(Path.of("pipeline.pkl")), List.of(), FunctionCall.of("http.post", args));
+    Map<String, Task> tasks = new LinkedHashMap<>();
+    tasks.put("build", build);
+    tasks.put("notify", notify);
+    return new Pipeline(tasks, List.of(new Param("version", "String", "the version", "0.1.0", "1.2.3"),
+        new Param("jobs", "Int", "", 4L, null), new Param("ratio", "Float", "", 0.5, 1.5),
+        new Param("fast", "Boolean", "", false, true), new Param("tags", "List<String>", "", List.of("a"), List.of())),
+        List.of("build"), List.of("type=local,src=.cache"), List.of("type=inline"));
+  }
+
+  @Test
+  void everyKindOfModelValueComesBackEqual() throws IOException {
+    Pipeline p = everything();
+    Pipeline back = (Pipeline) roundTrip(p);
+    assertThat(back).isEqualTo(p);
+    assertThat(back.tasks().keySet()).containsExactly("build", "notify"); // declaration order kept
+  }
+
+  @Test
+  void theTestPipelineHoldsEveryOperationTheModelHas() {
+    // A new operation must be added to everything() above, so that the cache is known to store it.
+    Set<String> used = everything().tasks().get("build").run().ops().stream()
+        .map(o -> o.getClass().getSimpleName()).collect(Collectors.toSet());
+    assertThat(used).containsAll(Arrays.stream(ContainerOp.class.getPermittedSubclasses())
+        .map(Class::getSimpleName).toList());
+  }
+
+  @Test
+  void onlyModelClassesAreEverMade() throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeByte(8); // a record
+      out.writeUTF("java.lang.ProcessBuilder$Redirect");
+    }
+    assertThatThrownBy(() -> ModelCodec.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()))))
+        .isInstanceOf(IOException.class).hasMessageContaining("not a model class");
+    assertThatThrownBy(() -> roundTrip(new StringBuilder("x"))).isInstanceOf(IOException.class)
+        .hasMessageContaining("cannot store");
+  }
+}
