@@ -9,12 +9,15 @@ import java.util.Comparator;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * The launcher's training workload for the JVM's start-up archive (Java 25's AOT cache, or
  * AppCDS): validates, plans and runs a tiny pipeline in a temporary project, so the classes of
  * evaluation, planning, the engine connection, sessions and exports are all in the archive.
- * Without an engine the run part fails quickly and only its error path is trained. Hidden.
+ * Without an engine the run part fails quickly and only its error path is trained. With
+ * {@code --cached}, only what commands do when the evaluation cache answers (no Pkl), for the
+ * launcher's second archive. Hidden.
  */
 @Command(name = "__train", hidden = true, description = "Trains the start-up archive (used by the launcher).")
 final class TrainCommand implements Callable<Integer> {
@@ -75,17 +78,31 @@ final class TrainCommand implements Callable<Integer> {
       }
       """;
 
+  @Option(names = "--project", paramLabel = "DIR",
+      description = "Where the training project goes (kept, for --cached); default: a temporary directory.")
+  Path kept;
+
+  @Option(names = "--cached", description = "Only what a run whose evaluation is cached does, in the --project"
+      + " an earlier training left (for the launcher's second archive, without Pkl's classes).")
+  boolean cached;
+
   @Override
   public Integer call() throws IOException {
-    Path project = Files.createTempDirectory("kiln-train");
+    Path project = kept != null ? kept : Files.createTempDirectory("kiln-train");
     try {
-      Files.writeString(project.resolve("pipeline.pkl"), PIPELINE);
-      Files.createDirectories(project.resolve("src"));
-      Files.writeString(project.resolve("src/input.txt"), "input\n");
+      if (!cached) {
+        Files.createDirectories(project.resolve("src"));
+        Files.writeString(project.resolve("pipeline.pkl"), PIPELINE);
+        Files.writeString(project.resolve("src/input.txt"), "input\n");
+      }
       String file = project.resolve("pipeline.pkl").toString();
-      for (String[] args : new String[][] {
-          {"validate", file}, {"list", "-f", file}, {"plan", "-f", file},
-          {"run", "-f", file, "--progress", "plain", "write"}, {"run", "-f", file, "--progress", "plain", "write"}}) {
+      String[][] commands = cached
+          ? new String[][] {{"validate", file}, {"list", "-f", file}, {"plan", "-f", file},
+              {"run", "-f", file, "--progress", "plain", "write"}, {"engine", "du"}}
+          : new String[][] {{"validate", file}, {"list", "-f", file}, {"plan", "-f", file},
+              {"run", "-f", file, "--progress", "plain", "write"},
+              {"run", "-f", file, "--progress", "plain", "write"}};
+      for (String[] args : commands) {
         StringWriter sink = new StringWriter();
         int rc = Kiln.commandLine(new PrintWriter(sink), new PrintWriter(sink), args).execute(args);
         if (System.getenv("KILN_TRAIN_DEBUG") != null) {
@@ -94,8 +111,10 @@ final class TrainCommand implements Callable<Integer> {
       }
       return ExitCodes.OK;
     } finally {
-      try (Stream<Path> files = Files.walk(project)) {
-        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      if (kept == null) {
+        try (Stream<Path> files = Files.walk(project)) {
+          files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
       }
     }
   }
