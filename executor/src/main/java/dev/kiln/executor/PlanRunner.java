@@ -100,8 +100,8 @@ public final class PlanRunner {
   private final Listener listener;
   private final CallSettings calls;
   private final LocalCaches localCaches;
-  /** Every solve of the plan being run, whose shares of a registry cache are imported. */
-  private volatile List<String> solveNames = List.of();
+  /** The cache imports of every solve of the plan being run (see {@link #importsFor}). */
+  private volatile List<SolveOptions.CacheEntry> imports = List.of();
   /** The results of the tasks that succeeded so far, for the placeholders of later calls. */
   private final Map<String, Map<String, String>> results = new java.util.concurrent.ConcurrentHashMap<>();
   private final AtomicBoolean interrupted = new AtomicBoolean();
@@ -155,15 +155,7 @@ public final class PlanRunner {
   }
 
   private RunReport runTasks(Plan plan) {
-    List<String> solves = new ArrayList<>();
-    for (PlannedTask t : plan.tasks()) {
-      for (PlannedTarget target : t.targets()) {
-        if (solved(t).contains(target) || target.kind() == PlannedTarget.Kind.INPUT) {
-          solves.add(solveName(t, target));
-        }
-      }
-    }
-    solveNames = List.copyOf(solves);
+    imports = importsFor(plan);
     Map<String, PlannedTask> tasks = new LinkedHashMap<>();
     plan.tasks().forEach(t -> tasks.put(t.name(), t));
     Map<String, TaskOutcome> outcomes = new TreeMap<>();
@@ -410,26 +402,39 @@ public final class PlanRunner {
             withCache(SolveOptions.none().withSession(session.id()), solveName)
                 .withExporter(new SolveOptions.Exporter("local", Map.of())), progress);
         case PUBLISH -> new ImagePublisher(connection).publish(def.toPb(), target.image(), target.destination(),
-            session.id(), imports(), exports(true, solveName), progress);
+            session.id(), imports, exports(true, solveName), progress);
       };
       localCaches.exported(solveName, response);
     }
   }
 
-  /** Cache imports: a registry cache's ref itself, then each solve's share of it (see {@link CacheSpec#share}). */
-  private List<SolveOptions.CacheEntry> imports() {
+  /**
+   * The cache imports of {@code plan}'s solves: a registry cache's ref itself, then the share of
+   * each solve of the plan (see {@link CacheSpec#share}), the others as they are.
+   */
+  private List<SolveOptions.CacheEntry> importsFor(Plan plan) {
+    List<String> solves = new ArrayList<>();
+    for (PlannedTask t : plan.tasks()) {
+      List<PlannedTarget> solved = solved(t);
+      for (PlannedTarget target : t.targets()) {
+        if (solved.contains(target) || target.kind() == PlannedTarget.Kind.INPUT) {
+          solves.add(solveName(t, target));
+        }
+      }
+    }
     List<SolveOptions.CacheEntry> out = new ArrayList<>();
     for (CacheSpec c : options.cacheFrom()) {
       out.add(c.entry());
       if (c.type().equals("registry") && options.registryShares()) {
-        solveNames.forEach(solve -> {
-          if (c.share(solve) != c) {
-            out.add(c.share(solve).entry());
+        for (String solve : solves) {
+          CacheSpec share = c.share(solve);
+          if (share != c) {
+            out.add(share.entry());
           }
-        });
+        }
       }
     }
-    return out;
+    return List.copyOf(out);
   }
 
   /**
@@ -444,7 +449,7 @@ public final class PlanRunner {
 
   private SolveOptions withCache(SolveOptions o, String solve) {
     SolveOptions out = exportsOnly(o, solve);
-    for (SolveOptions.CacheEntry e : imports()) {
+    for (SolveOptions.CacheEntry e : imports) {
       out = out.withCacheImport(e);
     }
     return out;
@@ -469,7 +474,7 @@ public final class PlanRunner {
     Map<String, String> values = new TreeMap<>();
     try (dev.kiln.executor.engine.Gateway gw = dev.kiln.executor.engine.Gateway.open(connection,
         exportsOnly(SolveOptions.none().withSession(session.id()), solveName), progress)) {
-      String ref = gw.solve(def.toPb(), imports());
+      String ref = gw.solve(def.toPb(), imports);
       for (String name : task.results()) {
         String path = PlannedTask.RESULTS_DIR + "/" + name;
         byte[] value;
