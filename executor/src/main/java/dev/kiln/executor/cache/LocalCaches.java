@@ -120,8 +120,8 @@ public final class LocalCaches {
     JsonNode descriptor = JSON.readTree(manifest);
     for (Map.Entry<OciLayout, String> e : exportTags.entrySet()) {
       String tag = e.getValue();
-      e.getKey().put(descriptor, Map.of(OciLayout.REF_NAME, tag + "-" + solve, TAG, tag));
-      e.getKey().put(descriptor, Map.of(OciLayout.REF_NAME, tag));
+      e.getKey().put(descriptor, List.of(Map.of(OciLayout.REF_NAME, tag + "-" + solve, TAG, tag),
+          Map.of(OciLayout.REF_NAME, tag)));
     }
   }
 }

@@ -166,21 +166,29 @@ public final class OciLayout {
   }
 
   /**
-   * Lists {@code descriptor} in {@code index.json} with {@code annotations} added, replacing the
-   * entry with the same {@link #REF_NAME}. Other processes writing the same layout wait for a lock.
+   * Lists {@code descriptor} in {@code index.json} once per annotation set of {@code entries}, each
+   * replacing the entry with the same {@link #REF_NAME}, in one write. Other processes writing the
+   * same layout wait for a lock.
    */
-  public void put(JsonNode descriptor, Map<String, String> annotations) throws IOException {
+  public void put(JsonNode descriptor, List<Map<String, String>> entries) throws IOException {
     Files.createDirectories(dir);
-    ObjectNode entry = descriptor.deepCopy();
-    ObjectNode ann = entry.with("annotations");
-    annotations.forEach(ann::put);
-    String name = ann.path(REF_NAME).asText("");
+    List<ObjectNode> added = new ArrayList<>();
+    java.util.Set<String> names = new java.util.HashSet<>();
+    for (Map<String, String> annotations : entries) {
+      ObjectNode entry = descriptor.deepCopy();
+      ObjectNode ann = entry.with("annotations");
+      annotations.forEach(ann::put);
+      added.add(entry);
+      if (!ann.path(REF_NAME).asText("").isEmpty()) {
+        names.add(ann.path(REF_NAME).asText());
+      }
+    }
     synchronized (LOCKS.computeIfAbsent(dir, d -> new Object())) {
-      putLocked(entry, name);
+      putLocked(added, names);
     }
   }
 
-  private void putLocked(ObjectNode entry, String name) throws IOException {
+  private void putLocked(List<ObjectNode> added, java.util.Set<String> names) throws IOException {
     try (FileChannel lockFile = FileChannel.open(dir.resolve("index.json.lock"),
             StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock ignored = lockFile.lock()) {
@@ -193,11 +201,11 @@ public final class OciLayout {
       index.put("mediaType", "application/vnd.oci.image.index.v1+json");
       ArrayNode manifests = index.putArray("manifests");
       for (JsonNode m : manifests()) {
-        if (name.isEmpty() || !name.equals(m.path("annotations").path(REF_NAME).asText(""))) {
+        if (!names.contains(m.path("annotations").path(REF_NAME).asText(""))) {
           manifests.add(m);
         }
       }
-      manifests.add(entry);
+      added.forEach(manifests::add);
       writeAtomically(dir.resolve("index.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(index));
     }
   }
