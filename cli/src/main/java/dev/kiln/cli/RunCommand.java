@@ -102,13 +102,8 @@ final class RunCommand implements Callable<Integer> {
     var pipeline = (loader != null ? loader : (PipelineLoader) f -> pipelineOptions.evaluator(f).evaluate(f)).load(file);
     timings.mark("evaluate");
     Path project = file.toAbsolutePath().getParent();
-    // The pipeline's own cache block first; its local directories are relative to the project.
-    List<CacheSpec> from = new java.util.ArrayList<>();
-    pipeline.cacheImports().forEach(c -> from.add(CacheSpec.parse(c).resolve(project)));
-    from.addAll(cliFrom);
-    List<CacheSpec> to = new java.util.ArrayList<>();
-    pipeline.cacheExports().forEach(c -> to.add(CacheSpec.parse(c).resolve(project)));
-    to.addAll(cliTo);
+    List<CacheSpec> from = caches(pipeline.cacheImports(), project, cliFrom);
+    List<CacheSpec> to = caches(pipeline.cacheExports(), project, cliTo);
     PrintWriter out = spec.commandLine().getOut();
     try (BuildkitConnection connection = EngineConnector.connect(engineOptions.engine, System.getenv())) {
       timings.mark("connect");
@@ -181,7 +176,15 @@ final class RunCommand implements Callable<Integer> {
         dev.kiln.executor.CallSettings.DEFAULT_TIMEOUT);
   }
 
-  private PlanRunner.Listener listener(PrintWriter out, SecretMasker masker) {
+  /** The pipeline's own cache block first (its local directories are relative to the project), then the flags'. */
+  private static List<CacheSpec> caches(List<String> pipeline, Path project, List<CacheSpec> flags) {
+    List<CacheSpec> out = new java.util.ArrayList<>();
+    pipeline.forEach(c -> out.add(CacheSpec.parse(c).resolve(project)));
+    out.addAll(flags);
+    return out;
+  }
+
+    private PlanRunner.Listener listener(PrintWriter out, SecretMasker masker) {
     if (progress.equals("json")) {
       return new JsonProgress(out, masker);
     }
