@@ -2,8 +2,8 @@ package dev.kiln.cli;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kiln.evaluator.KilnException;
-import dev.kiln.evaluator.SourceLocation;
+import dev.kiln.model.KilnException;
+import dev.kiln.model.SourceLocation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.List;

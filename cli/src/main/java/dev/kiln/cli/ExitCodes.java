@@ -19,7 +19,7 @@ public final class ExitCodes {
 
   /** The exit code for an error that ended a command. */
   static int of(Throwable error) {
-    if (error instanceof dev.kiln.evaluator.PipelineException) {
+    if (error instanceof dev.kiln.model.PipelineException) {
       return INVALID;
     }
     if (error instanceof dev.kiln.planner.PlanException) {

@@ -1,10 +1,10 @@
 package dev.kiln.cli;
 
-import dev.kiln.evaluator.KilnException;
+import dev.kiln.model.KilnException;
 import java.io.PrintWriter;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** The root {@code kiln} command; {@link #commandLine} wires error handling in one place. */
 @Command(

@@ -1,6 +1,6 @@
 package dev.kiln.cli;
 
-import dev.kiln.evaluator.model.Secret;
+import dev.kiln.model.Secret;
 import java.lang.reflect.RecordComponent;
 import java.util.Collection;
 import java.util.IdentityHashMap;

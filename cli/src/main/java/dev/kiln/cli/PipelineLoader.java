@@ -1,9 +1,9 @@
 package dev.kiln.cli;
 
-import dev.kiln.evaluator.PipelineException;
 import dev.kiln.evaluator.PipelineEvaluator;
-import dev.kiln.evaluator.model.Pipeline;
+import dev.kiln.model.Pipeline;
 import java.nio.file.Path;
+import dev.kiln.model.PipelineException;
 
 /** Loads {@code pipeline.pkl} into what the planner plans; tests substitute a fixed pipeline. */
 @FunctionalInterface

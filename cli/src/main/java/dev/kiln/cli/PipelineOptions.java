@@ -1,7 +1,7 @@
 package dev.kiln.cli;
 
-import dev.kiln.evaluator.FunctionRegistry;
 import dev.kiln.evaluator.PipelineEvaluator;
+import dev.kiln.model.FunctionRegistry;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;

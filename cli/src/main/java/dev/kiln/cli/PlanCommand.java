@@ -1,12 +1,12 @@
 package dev.kiln.cli;
 
+import dev.kiln.model.Pipeline;
 import dev.kiln.planner.EngineCapabilities;
 import dev.kiln.planner.HostDirectories;
 import dev.kiln.planner.IgnoreFile;
 import dev.kiln.planner.Plan;
 import dev.kiln.planner.PlanException;
 import dev.kiln.planner.PlannerBuilder;
-import dev.kiln.evaluator.model.Pipeline;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -143,7 +143,7 @@ final class PlanCommand implements Callable<Integer> {
   }
 
   /** The tasks named on the command line, else the pipeline's {@code defaultTasks}, else all. */
-  private List<String> requested(dev.kiln.evaluator.model.Pipeline pipeline) {
+  private List<String> requested(dev.kiln.model.Pipeline pipeline) {
     return tasks.isEmpty() ? pipeline.defaultTasks() : tasks;
   }
 }

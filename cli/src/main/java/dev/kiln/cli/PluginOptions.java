@@ -1,6 +1,6 @@
 package dev.kiln.cli;
 
-import dev.kiln.evaluator.FunctionRegistry;
+import dev.kiln.model.FunctionRegistry;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +16,7 @@ final class PluginOptions {
    * The functions a pipeline in {@code projectRoot} may call: Kiln's, {@code .kiln/plugins/*.jar}'s
    * and those of the {@code --plugins} directories.
    *
-   * @throws dev.kiln.evaluator.PipelineException when a plugin cannot be loaded or names clash
+   * @throws dev.kiln.model.PipelineException when a plugin cannot be loaded or names clash
    */
   FunctionRegistry registry(Path projectRoot) {
     List<Path> all = new ArrayList<>(dirs);

@@ -1,23 +1,23 @@
 package dev.kiln.cli;
 
-import dev.kiln.executor.cache.CacheSpec;
-import dev.kiln.executor.cache.LocalCaches;
 import dev.kiln.executor.GithubActionsProgress;
 import dev.kiln.executor.JUnitReport;
 import dev.kiln.executor.JsonProgress;
 import dev.kiln.executor.PlainProgress;
-import dev.kiln.executor.SecretMasker;
-import dev.kiln.executor.TtyProgress;
-import dev.kiln.executor.secrets.SecretStore;
 import dev.kiln.executor.PlanRunner;
 import dev.kiln.executor.RunReport;
+import dev.kiln.executor.SecretMasker;
 import dev.kiln.executor.SolveException;
 import dev.kiln.executor.TaskOutcome;
+import dev.kiln.executor.TtyProgress;
+import dev.kiln.executor.cache.CacheSpec;
+import dev.kiln.executor.cache.LocalCaches;
 import dev.kiln.executor.engine.BuildkitConnection;
 import dev.kiln.executor.engine.EngineConnector;
 import dev.kiln.executor.engine.EngineImageConfigs;
 import dev.kiln.executor.engine.EngineInfo;
 import dev.kiln.executor.engine.EngineProbe;
+import dev.kiln.executor.secrets.SecretStore;
 import dev.kiln.planner.EngineCapabilities;
 import dev.kiln.planner.HostDirectories;
 import dev.kiln.planner.Plan;
@@ -128,7 +128,7 @@ final class RunCommand implements Callable<Integer> {
       try {
         masker = SecretMasker.of(secrets.resolveAll()); // known before any output is shown
       } catch (IOException e) {
-        throw new dev.kiln.evaluator.PipelineException(e.getMessage(), dev.kiln.evaluator.SourceLocation.of(file),
+        throw new dev.kiln.model.PipelineException(e.getMessage(), dev.kiln.model.SourceLocation.of(file),
             "set the variable or create the file before running, or remove the secret from the pipeline");
       }
       PlanRunner runner = new PlanRunner(connection, SessionServicesFactory.forProject(secrets),
@@ -235,7 +235,7 @@ final class RunCommand implements Callable<Integer> {
   }
 
   /** Plans for the probed engine, with image configurations resolved by it (ENV, WORKDIR, digests). */
-  static Plan planOnEngine(BuildkitConnection connection, EngineInfo info, dev.kiln.evaluator.model.Pipeline pipeline,
+  static Plan planOnEngine(BuildkitConnection connection, EngineInfo info, dev.kiln.model.Pipeline pipeline,
       List<String> tasks, Path project) {
     EngineCapabilities caps = new EngineCapabilities(
         info.kind().equals("docker") ? "Docker" : "buildkitd",
@@ -251,7 +251,7 @@ final class RunCommand implements Callable<Integer> {
   }
 
   /** The tasks named on the command line, else the pipeline's {@code defaultTasks}, else all. */
-  private List<String> requested(dev.kiln.evaluator.model.Pipeline pipeline) {
+  private List<String> requested(dev.kiln.model.Pipeline pipeline) {
     return tasks.isEmpty() ? pipeline.defaultTasks() : tasks;
   }
 }

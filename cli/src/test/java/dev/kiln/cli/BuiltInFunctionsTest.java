@@ -3,8 +3,8 @@ package dev.kiln.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.evaluator.PipelineEvaluator;
-import dev.kiln.evaluator.model.ContainerOp;
-import dev.kiln.evaluator.model.Pipeline;
+import dev.kiln.model.ContainerOp;
+import dev.kiln.model.Pipeline;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

@@ -63,7 +63,7 @@ class PipelineCommandsTest {
         """);
     assertThat(run("validate", HELLO, bad.toString())).isEqualTo(ExitCodes.INVALID);
     assertThat(out.toString()).isEqualTo(HELLO + ": ok (1 task)\n");
-    String display = dev.kiln.evaluator.SourceLocation.of(bad).file().toString();
+    String display = dev.kiln.model.SourceLocation.of(bad).file().toString();
     assertThat(err.toString()).isEqualTo(display + ":4:26: error: task `test` depends on unknown task `biuld`\n"
         + " 4 |   [\"test\"] { dependsOn { \"biuld\" }; run = b }\n"
         + "   |                          ^\n"

@@ -2,12 +2,12 @@ package dev.kiln.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kiln.evaluator.model.CacheVolume;
-import dev.kiln.evaluator.model.Container;
-import dev.kiln.evaluator.model.Directory;
-import dev.kiln.evaluator.model.Pipeline;
-import dev.kiln.evaluator.model.Secret;
-import dev.kiln.evaluator.model.Task;
+import dev.kiln.model.CacheVolume;
+import dev.kiln.model.Container;
+import dev.kiln.model.Directory;
+import dev.kiln.model.Pipeline;
+import dev.kiln.model.Secret;
+import dev.kiln.model.Task;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.kiln.evaluator.model.Container;
-import dev.kiln.evaluator.model.FunctionCall;
-import dev.kiln.evaluator.model.Pipeline;
-import dev.kiln.evaluator.model.Secret;
-import dev.kiln.evaluator.model.Task;
+import dev.kiln.model.Container;
+import dev.kiln.model.FunctionCall;
+import dev.kiln.model.Pipeline;
+import dev.kiln.model.Secret;
+import dev.kiln.model.Task;
 import dev.kiln.planner.Plan;
 import dev.kiln.planner.PlannerBuilder;
 import java.util.List;

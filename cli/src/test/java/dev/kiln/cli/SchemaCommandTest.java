@@ -135,7 +135,7 @@ class SchemaCommandTest {
     err.getBuffer().setLength(0);
     assertThat(run("validate", "--plugins", greetJar.getParent().toString(), pipeline.toString()))
         .isEqualTo(ExitCodes.INVALID);
-    String display = dev.kiln.evaluator.SourceLocation.of(pipeline).file().toString();
+    String display = dev.kiln.model.SourceLocation.of(pipeline).file().toString();
     assertThat(err.toString()).isEqualTo(display + ":7:43: error: `greet.hello`: nobody to greet\n"
         + " 7 |   [\"bad\"] { run = b.withExec(List(\"echo\", greet.hello(\"\", null))) }\n"
         + "   |                                           ^\n"

@@ -1,6 +1,6 @@
 package dev.kiln.evaluator;
 
-import dev.kiln.evaluator.model.Pipeline;
+import dev.kiln.model.Pipeline;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Set;

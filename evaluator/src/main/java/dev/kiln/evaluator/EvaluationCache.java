@@ -1,6 +1,6 @@
 package dev.kiln.evaluator;
 
-import dev.kiln.evaluator.model.Pipeline;
+import dev.kiln.model.Pipeline;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;

@@ -1,16 +1,19 @@
 package dev.kiln.evaluator;
 
-import dev.kiln.evaluator.model.Directory;
-import dev.kiln.evaluator.model.File;
-import dev.kiln.evaluator.model.FunctionCall;
-import dev.kiln.evaluator.model.Pipeline;
-import dev.kiln.evaluator.model.Secret;
-import dev.kiln.evaluator.model.Task;
 import dev.kiln.function.KilnFunction;
 import dev.kiln.function.Parameter;
 import dev.kiln.function.Phase;
 import dev.kiln.function.Signature;
 import dev.kiln.function.ValueType;
+import dev.kiln.model.Directory;
+import dev.kiln.model.File;
+import dev.kiln.model.FunctionCall;
+import dev.kiln.model.FunctionRegistry;
+import dev.kiln.model.Pipeline;
+import dev.kiln.model.PipelineException;
+import dev.kiln.model.Secret;
+import dev.kiln.model.Suggestions;
+import dev.kiln.model.Task;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;

@@ -5,6 +5,7 @@ import dev.kiln.function.Parameter;
 import dev.kiln.function.Phase;
 import dev.kiln.function.Signature;
 import dev.kiln.function.ValueType;
+import dev.kiln.model.FunctionRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,7 @@
 package dev.kiln.evaluator;
 
+import dev.kiln.model.PipelineException;
+import dev.kiln.model.SourceLocation;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -1,5 +1,6 @@
 package dev.kiln.evaluator;
 
+import dev.kiln.model.SourceLocation;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -20,7 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * of a cached evaluation.
  */
 final class ModelCodec {
-  private static final String MODEL = "dev.kiln.evaluator.model.";
+  private static final String MODEL = "dev.kiln.model.";
   private static final int NULL = 0;
   private static final int STRING = 1;
   private static final int INT = 2;

@@ -1,13 +1,14 @@
 package dev.kiln.evaluator;
 
-import dev.kiln.evaluator.model.CacheVolume;
-import dev.kiln.evaluator.model.Container;
-import dev.kiln.evaluator.model.ContainerOp;
-import dev.kiln.evaluator.model.Directory;
-import dev.kiln.evaluator.model.File;
-import dev.kiln.evaluator.model.FunctionCall;
-import dev.kiln.evaluator.model.Secret;
-import dev.kiln.evaluator.model.Task;
+import dev.kiln.model.CacheVolume;
+import dev.kiln.model.Container;
+import dev.kiln.model.ContainerOp;
+import dev.kiln.model.Directory;
+import dev.kiln.model.File;
+import dev.kiln.model.FunctionCall;
+import dev.kiln.model.PipelineException;
+import dev.kiln.model.Secret;
+import dev.kiln.model.Task;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;

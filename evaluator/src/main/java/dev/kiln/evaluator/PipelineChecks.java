@@ -1,10 +1,13 @@
 package dev.kiln.evaluator;
 
-import dev.kiln.evaluator.model.Container;
-import dev.kiln.evaluator.model.ContainerOp;
-import dev.kiln.evaluator.model.Directory;
-import dev.kiln.evaluator.model.Pipeline;
-import dev.kiln.evaluator.model.Task;
+import dev.kiln.model.Container;
+import dev.kiln.model.ContainerOp;
+import dev.kiln.model.Directory;
+import dev.kiln.model.File;
+import dev.kiln.model.Pipeline;
+import dev.kiln.model.PipelineException;
+import dev.kiln.model.Suggestions;
+import dev.kiln.model.Task;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -77,7 +80,7 @@ final class PipelineChecks {
         for (Object arg : task.call().args().values()) {
           if (arg instanceof Directory d) {
             hostPaths(task, d, seen);
-          } else if (arg instanceof dev.kiln.evaluator.model.File f) {
+          } else if (arg instanceof dev.kiln.model.File f) {
             hostPaths(task, f.directory(), seen);
           }
         }

@@ -1,8 +1,11 @@
 package dev.kiln.evaluator;
 
-import dev.kiln.evaluator.model.Param;
-import dev.kiln.evaluator.model.Pipeline;
-import dev.kiln.evaluator.model.Task;
+import dev.kiln.model.FunctionRegistry;
+import dev.kiln.model.Param;
+import dev.kiln.model.Pipeline;
+import dev.kiln.model.PipelineException;
+import dev.kiln.model.SourceLocation;
+import dev.kiln.model.Task;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

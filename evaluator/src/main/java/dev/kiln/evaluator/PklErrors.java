@@ -1,5 +1,7 @@
 package dev.kiln.evaluator;
 
+import dev.kiln.model.PipelineException;
+import dev.kiln.model.SourceLocation;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.kiln.evaluator;
 
+import dev.kiln.model.File;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Optional;

@@ -1,5 +1,6 @@
 package dev.kiln.evaluator;
 
+import dev.kiln.model.SourceLocation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

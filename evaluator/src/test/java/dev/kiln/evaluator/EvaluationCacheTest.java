@@ -3,9 +3,10 @@ package dev.kiln.evaluator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.kiln.evaluator.model.Container;
-import dev.kiln.evaluator.model.Pipeline;
-import dev.kiln.evaluator.model.Task;
+import dev.kiln.model.Container;
+import dev.kiln.model.Pipeline;
+import dev.kiln.model.PipelineException;
+import dev.kiln.model.Task;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

@@ -3,8 +3,10 @@ package dev.kiln.evaluator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.kiln.evaluator.model.ContainerOp;
-import dev.kiln.evaluator.model.Pipeline;
+import dev.kiln.model.ContainerOp;
+import dev.kiln.model.FunctionRegistry;
+import dev.kiln.model.Pipeline;
+import dev.kiln.model.PipelineException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,11 +3,12 @@ package dev.kiln.evaluator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.kiln.evaluator.model.CacheVolume;
-import dev.kiln.evaluator.model.Container;
-import dev.kiln.evaluator.model.ContainerOp;
-import dev.kiln.evaluator.model.Directory;
-import dev.kiln.evaluator.model.Pipeline;
+import dev.kiln.model.CacheVolume;
+import dev.kiln.model.Container;
+import dev.kiln.model.ContainerOp;
+import dev.kiln.model.Directory;
+import dev.kiln.model.Pipeline;
+import dev.kiln.model.PipelineException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

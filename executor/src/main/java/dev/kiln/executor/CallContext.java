@@ -23,7 +23,7 @@ final class CallContext implements FunctionContext {
 
   @Override
   public Path resolve(String path) throws FunctionException {
-    return dev.kiln.evaluator.ProjectPaths.resolve(root, path);
+    return dev.kiln.model.ProjectPaths.resolve(root, path);
   }
 
   @Override

@@ -1,7 +1,7 @@
 package dev.kiln.executor;
 
-import dev.kiln.evaluator.FunctionRegistry;
 import dev.kiln.executor.secrets.SecretStore;
+import dev.kiln.model.FunctionRegistry;
 import java.time.Duration;
 import java.util.Objects;
 

@@ -1,6 +1,6 @@
 package dev.kiln.executor;
 
-import dev.kiln.evaluator.KilnException;
+import dev.kiln.model.KilnException;
 import java.util.List;
 
 /** No BuildKit engine answered at any of the addresses tried, or the engine was lost mid-run. */

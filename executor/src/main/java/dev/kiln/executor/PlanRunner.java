@@ -1,6 +1,5 @@
 package dev.kiln.executor;
 
-import dev.kiln.evaluator.KilnException;
 import dev.kiln.executor.cache.CacheSpec;
 import dev.kiln.executor.cache.LocalCaches;
 import dev.kiln.executor.engine.BuildkitConnection;
@@ -9,6 +8,7 @@ import dev.kiln.executor.engine.Session;
 import dev.kiln.executor.engine.SolveOptions;
 import dev.kiln.executor.engine.Solver;
 import dev.kiln.executor.proto.control.StatusResponse;
+import dev.kiln.model.KilnException;
 import dev.kiln.planner.Plan;
 import dev.kiln.planner.PlannedTarget;
 import dev.kiln.planner.PlannedTask;

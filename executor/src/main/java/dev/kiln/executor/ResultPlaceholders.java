@@ -1,6 +1,6 @@
 package dev.kiln.executor;
 
-import dev.kiln.evaluator.model.FunctionCall;
+import dev.kiln.model.FunctionCall;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.kiln.executor;
 
-import dev.kiln.evaluator.KilnException;
+import dev.kiln.model.KilnException;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;

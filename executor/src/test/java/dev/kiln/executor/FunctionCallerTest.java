@@ -3,10 +3,10 @@ package dev.kiln.executor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.kiln.evaluator.FunctionRegistry;
 import dev.kiln.executor.secrets.SecretStore;
 import dev.kiln.executor.testfn.SleepFunction;
 import dev.kiln.function.FunctionException;
+import dev.kiln.model.FunctionRegistry;
 import dev.kiln.planner.PlannedCall;
 import dev.kiln.planner.PlannedTask;
 import java.nio.file.Files;

@@ -2,12 +2,12 @@ package dev.kiln.executor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kiln.evaluator.model.Container;
-import dev.kiln.evaluator.model.Pipeline;
-import dev.kiln.evaluator.model.Task;
 import dev.kiln.executor.engine.BuildkitConnection;
 import dev.kiln.executor.engine.EngineImageConfigs;
 import dev.kiln.executor.engine.Engines;
+import dev.kiln.model.Container;
+import dev.kiln.model.Pipeline;
+import dev.kiln.model.Task;
 import dev.kiln.planner.EngineCapabilities;
 import dev.kiln.planner.Plan;
 import dev.kiln.planner.PlannerBuilder;

@@ -1,10 +1,11 @@
 package dev.kiln.planner;
 
-import dev.kiln.evaluator.model.Container;
-import dev.kiln.evaluator.model.ContainerOp;
-import dev.kiln.evaluator.model.Directory;
-import dev.kiln.evaluator.model.Pipeline;
-import dev.kiln.evaluator.model.Task;
+import dev.kiln.model.Container;
+import dev.kiln.model.ContainerOp;
+import dev.kiln.model.Directory;
+import dev.kiln.model.File;
+import dev.kiln.model.Pipeline;
+import dev.kiln.model.Task;
 import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.Deque;
@@ -37,7 +38,7 @@ public final class HostDirectories {
         for (Object arg : t.call().args().values()) {
           if (arg instanceof Directory d) {
             todo.add(d);
-          } else if (arg instanceof dev.kiln.evaluator.model.File f) {
+          } else if (arg instanceof dev.kiln.model.File f) {
             todo.add(f.directory());
           }
         }

@@ -1,6 +1,6 @@
 package dev.kiln.planner;
 
-import dev.kiln.evaluator.model.FunctionCall;
+import dev.kiln.model.FunctionCall;
 import java.util.List;
 import java.util.Objects;
 

@@ -1,6 +1,12 @@
 package dev.kiln.planner;
 
 import com.google.protobuf.ByteString;
+import dev.kiln.model.Container;
+import dev.kiln.model.ContainerOp;
+import dev.kiln.model.Directory;
+import dev.kiln.model.File;
+import dev.kiln.model.Secret;
+import dev.kiln.model.Task;
 import dev.kiln.planner.llb.Exec;
 import dev.kiln.planner.llb.FileAction;
 import dev.kiln.planner.llb.ImageRef;
@@ -9,11 +15,6 @@ import dev.kiln.planner.llb.Mount;
 import dev.kiln.planner.llb.Owner;
 import dev.kiln.planner.llb.Platform;
 import dev.kiln.planner.llb.Sources;
-import dev.kiln.evaluator.model.Container;
-import dev.kiln.evaluator.model.ContainerOp;
-import dev.kiln.evaluator.model.Directory;
-import dev.kiln.evaluator.model.File;
-import dev.kiln.evaluator.model.Task;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;

@@ -1,7 +1,7 @@
 package dev.kiln.planner;
 
-import dev.kiln.evaluator.KilnException;
-import dev.kiln.evaluator.SourceLocation;
+import dev.kiln.model.KilnException;
+import dev.kiln.model.SourceLocation;
 import java.util.Optional;
 
 /**

@@ -1,8 +1,8 @@
 package dev.kiln.planner;
 
+import dev.kiln.model.Pipeline;
+import dev.kiln.model.Task;
 import dev.kiln.planner.llb.Marshaller;
-import dev.kiln.evaluator.model.Pipeline;
-import dev.kiln.evaluator.model.Task;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;

@@ -72,11 +72,11 @@ final class Targets {
   private static PlannedCall call(LoweredTask task, SortedSet<String> secrets) {
     var args = new java.util.TreeMap<String, Object>();
     task.call().args().forEach((param, value) -> {
-      if (value instanceof dev.kiln.evaluator.model.Directory) {
+      if (value instanceof dev.kiln.model.Directory) {
         args.put(param, new PlannedCall.Input(param, true));
-      } else if (value instanceof dev.kiln.evaluator.model.File) {
+      } else if (value instanceof dev.kiln.model.File) {
         args.put(param, new PlannedCall.Input(param, false));
-      } else if (value instanceof dev.kiln.evaluator.model.Secret s) {
+      } else if (value instanceof dev.kiln.model.Secret s) {
         secrets.add(s.name());
         args.put(param, new PlannedCall.SecretArg(s.name()));
       } else {

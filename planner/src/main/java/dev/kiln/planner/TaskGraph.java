@@ -99,7 +99,7 @@ final class TaskGraph {
   }
 
   private static String suggestion(String name, Set<String> known) {
-    var best = dev.kiln.evaluator.Suggestions.closest(name, known);
+    var best = dev.kiln.model.Suggestions.closest(name, known);
     String tasks = known.size() <= 10 ? "tasks: " + String.join(", ", known) : known.size() + " tasks; see kiln list";
     if (best.isPresent()) {
       return "did you mean '" + best.get() + "'? (" + tasks + ")";

@@ -2,12 +2,12 @@ package dev.kiln.planner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kiln.evaluator.model.Container;
-import dev.kiln.evaluator.model.Directory;
-import dev.kiln.evaluator.model.FunctionCall;
-import dev.kiln.evaluator.model.Pipeline;
-import dev.kiln.evaluator.model.Secret;
-import dev.kiln.evaluator.model.Task;
+import dev.kiln.model.Container;
+import dev.kiln.model.Directory;
+import dev.kiln.model.FunctionCall;
+import dev.kiln.model.Pipeline;
+import dev.kiln.model.Secret;
+import dev.kiln.model.Task;
 import dev.kiln.planner.llb.Definition;
 import java.util.List;
 import java.util.Map;

@@ -1,12 +1,12 @@
 package dev.kiln.planner;
 
-import dev.kiln.evaluator.model.CacheVolume;
-import dev.kiln.evaluator.model.Container;
-import dev.kiln.evaluator.model.ContainerOp;
-import dev.kiln.evaluator.model.Directory;
-import dev.kiln.evaluator.model.Pipeline;
-import dev.kiln.evaluator.model.Secret;
-import dev.kiln.evaluator.model.Task;
+import dev.kiln.model.CacheVolume;
+import dev.kiln.model.Container;
+import dev.kiln.model.ContainerOp;
+import dev.kiln.model.Directory;
+import dev.kiln.model.Pipeline;
+import dev.kiln.model.Secret;
+import dev.kiln.model.Task;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;

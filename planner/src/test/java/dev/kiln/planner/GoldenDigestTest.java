@@ -2,8 +2,8 @@ package dev.kiln.planner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kiln.model.Pipeline;
 import dev.kiln.planner.llb.Definition;
-import dev.kiln.evaluator.model.Pipeline;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

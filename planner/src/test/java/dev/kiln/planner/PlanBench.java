@@ -1,6 +1,6 @@
 package dev.kiln.planner;
 
-import dev.kiln.evaluator.model.Pipeline;
+import dev.kiln.model.Pipeline;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;

@@ -1,8 +1,8 @@
 package dev.kiln.executor.cache;
 
-import dev.kiln.evaluator.KilnException;
 import dev.kiln.executor.engine.EngineInfo;
 import dev.kiln.executor.engine.SolveOptions;
+import dev.kiln.model.KilnException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -3,11 +3,11 @@ package dev.kiln.executor.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.kiln.evaluator.model.Container;
-import dev.kiln.evaluator.model.Pipeline;
-import dev.kiln.evaluator.model.Task;
 import dev.kiln.executor.EngineUnavailableException;
 import dev.kiln.executor.PlanRunner;
+import dev.kiln.model.Container;
+import dev.kiln.model.Pipeline;
+import dev.kiln.model.Task;
 import dev.kiln.planner.EngineCapabilities;
 import dev.kiln.planner.PlannerBuilder;
 import java.nio.file.Path;

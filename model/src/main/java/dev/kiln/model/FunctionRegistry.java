@@ -1,4 +1,4 @@
-package dev.kiln.evaluator;
+package dev.kiln.model;
 
 import dev.kiln.function.KilnFunction;
 import dev.kiln.function.Signature;
@@ -122,7 +122,7 @@ public final class FunctionRegistry {
   }
 
   /** Where the functions came from: jars' paths, or {@code Kiln}. */
-  Set<String> origins() {
+  public Set<String> origins() {
     return new TreeSet<>(origins.values());
   }
 

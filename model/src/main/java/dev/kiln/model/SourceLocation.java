@@ -1,4 +1,4 @@
-package dev.kiln.evaluator;
+package dev.kiln.model;
 
 import java.nio.file.Path;
 import java.util.Objects;

@@ -1,6 +1,5 @@
-package dev.kiln.evaluator.model;
+package dev.kiln.model;
 
-import dev.kiln.evaluator.SourceLocation;
 import java.util.List;
 import java.util.Objects;
 

@@ -1,4 +1,4 @@
-package dev.kiln.evaluator.model;
+package dev.kiln.model;
 
 /** A named cache volume, kept by the engine across runs. */
 public record CacheVolume(String name) {}

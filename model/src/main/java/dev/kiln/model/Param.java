@@ -1,4 +1,4 @@
-package dev.kiln.evaluator.model;
+package dev.kiln.model;
 
 import java.util.Objects;
 

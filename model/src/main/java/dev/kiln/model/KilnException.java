@@ -1,4 +1,4 @@
-package dev.kiln.evaluator;
+package dev.kiln.model;
 
 import java.util.Optional;
 
