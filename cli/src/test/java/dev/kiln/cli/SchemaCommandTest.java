@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.evaluator.KilnSchema;
+import dev.kiln.testsupport.PluginJars;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

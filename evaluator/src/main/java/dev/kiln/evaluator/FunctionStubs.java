@@ -58,11 +58,6 @@ public final class FunctionStubs {
     return new FunctionStubs(Collections.unmodifiableMap(byNamespace));
   }
 
-  /** The namespaces that have functions, sorted. */
-  public Set<String> namespaces() {
-    return namespaces.keySet();
-  }
-
   /**
    * The text of the module at {@code relativePath} under the schema directory, e.g. {@code
    * functions/git.pkl}, if that is a namespace's stub module.

@@ -7,6 +7,7 @@ import dev.kiln.model.ContainerOp;
 import dev.kiln.model.FunctionRegistry;
 import dev.kiln.model.Pipeline;
 import dev.kiln.model.PipelineException;
+import dev.kiln.testsupport.PluginJars;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

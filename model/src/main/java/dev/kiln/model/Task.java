@@ -66,11 +66,6 @@ public record Task(
     return new Task(name, description, dependsOn, run, all, publish, ref, location, results, call);
   }
 
-  /** This task publishing {@code container} as {@code ref}. */
-  public Task withPublish(Container container, String ref) {
-    return new Task(name, description, dependsOn, run, exports, container, ref, location, results, call);
-  }
-
   /** This task with a description. */
   public Task withDescription(String description) {
     return new Task(name, description, dependsOn, run, exports, publish, ref, location, results, call);

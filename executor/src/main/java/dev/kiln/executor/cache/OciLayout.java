@@ -49,11 +49,6 @@ public final class OciLayout {
     this.dir = dir.toAbsolutePath().normalize();
   }
 
-  /** The layout's directory. */
-  public Path dir() {
-    return dir;
-  }
-
   /** Whether {@code digest} is a sha256 digest, the only algorithm the layout stores. */
   public static boolean isDigest(String digest) {
     return SHA256.matcher(digest).matches();

@@ -1,4 +1,4 @@
-package dev.kiln.cli;
+package dev.kiln.testsupport;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -13,7 +13,7 @@ import java.util.stream.Stream;
 import javax.tools.ToolProvider;
 
 /** Builds plugin jars in tests: one KilnFunction compiled with javax.tools, plus its services file. */
-final class PluginJars {
+public final class PluginJars {
   private PluginJars() {}
 
   /**
@@ -21,7 +21,7 @@ final class PluginJars {
    * returns {@code signature} and whose {@code call} returns {@code body}'s value, and writes it with
    * its services file to {@code dir/jarName}.
    */
-  static Path function(Path dir, String jarName, String className, String signature, String body) throws IOException {
+  public static Path function(Path dir, String jarName, String className, String signature, String body) throws IOException {
     String source = """
         package plugin;
         import dev.kiln.function.*;
