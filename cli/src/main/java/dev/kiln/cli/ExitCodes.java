@@ -25,7 +25,7 @@ public final class ExitCodes {
     if (error instanceof dev.kiln.planner.PlanException) {
       return INVALID;
     }
-    if (error instanceof dev.kiln.executor.cache.CacheSpec.InvalidCacheException) {
+    if (error instanceof dev.kiln.executor.cache.UnsupportedCacheException) {
       return INVALID;
     }
     if (error instanceof dev.kiln.executor.EngineUnavailableException) {

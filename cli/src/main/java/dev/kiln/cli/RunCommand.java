@@ -10,14 +10,16 @@ import dev.kiln.executor.SecretMasker;
 import dev.kiln.executor.SolveException;
 import dev.kiln.executor.TaskOutcome;
 import dev.kiln.executor.TtyProgress;
-import dev.kiln.executor.cache.CacheSpec;
 import dev.kiln.executor.cache.LocalCaches;
+import dev.kiln.executor.cache.RemoteCaches;
 import dev.kiln.executor.engine.BuildkitConnection;
 import dev.kiln.executor.engine.EngineConnector;
 import dev.kiln.executor.engine.EngineImageConfigs;
 import dev.kiln.executor.engine.EngineInfo;
 import dev.kiln.executor.engine.EngineProbe;
 import dev.kiln.executor.secrets.SecretStore;
+import dev.kiln.model.RemoteCache;
+import dev.kiln.model.SecretSource;
 import dev.kiln.planner.EngineCapabilities;
 import dev.kiln.planner.HostDirectories;
 import dev.kiln.planner.Plan;
@@ -70,14 +72,14 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--junit", paramLabel = "FILE", description = "Also write a JUnit XML report of the tasks.")
   Path junit;
 
-  @Option(names = "--cache-from", paramLabel = "SPEC",
+  @Option(names = "--cache-from", paramLabel = "SPEC", converter = CacheFlag.Import.class,
       description = "Import remote cache, buildx syntax: type=registry,ref=HOST/REPO:TAG (repeatable).")
-  List<String> cacheFrom = new ArrayList<>();
+  List<RemoteCache> cacheFrom = new ArrayList<>();
 
-  @Option(names = "--cache-to", paramLabel = "SPEC",
+  @Option(names = "--cache-to", paramLabel = "SPEC", converter = CacheFlag.Export.class,
       description = "Export remote cache: type=registry,ref=...,mode=max or type=inline (with published images);"
           + " what the engine supports is checked before anything runs (repeatable).")
-  List<String> cacheTo = new ArrayList<>();
+  List<RemoteCache> cacheTo = new ArrayList<>();
 
   @Option(names = "--explain", description = "Before running, say which steps will run again and why"
       + " (what changed since the last successful run on this machine).")
@@ -96,22 +98,19 @@ final class RunCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--parallel must be at least 1");
     }
     Timings timings = Timings.fromEnvironment();
-    Path cwd = Path.of("").toAbsolutePath();
-    List<CacheSpec> cliFrom = cacheFrom.stream().map(c -> CacheSpec.parse(c).resolve(cwd)).toList();
-    List<CacheSpec> cliTo = cacheTo.stream().map(c -> CacheSpec.parse(c).resolve(cwd)).toList();
     var pipeline = (loader != null ? loader : (PipelineLoader) f -> pipelineOptions.evaluator(f).evaluate(f)).load(file);
     timings.mark("evaluate");
     Path project = file.toAbsolutePath().getParent();
-    List<CacheSpec> from = caches(pipeline.cacheImports(), project, cliFrom);
-    List<CacheSpec> to = caches(pipeline.cacheExports(), project, cliTo);
+    List<RemoteCache> from = caches(pipeline.cacheImports(), project, cacheFrom);
+    List<RemoteCache> to = caches(pipeline.cacheExports(), project, cacheTo);
     PrintWriter out = spec.commandLine().getOut();
     try (BuildkitConnection connection = EngineConnector.connect(engineOptions.engine, System.getenv())) {
       timings.mark("connect");
       EngineInfo info = EngineProbe.probe(connection, dev.kiln.executor.engine.CapsCache.forUser(System.getenv()));
       timings.mark("probe");
-      from.forEach(c -> c.checkSupported(info, false));
-      to.forEach(c -> c.checkSupported(info, true));
-      List<CacheSpec> imports = LocalCaches.resolveImports(from,
+      from.forEach(c -> RemoteCaches.checkSupported(c, info, false));
+      to.forEach(c -> RemoteCaches.checkSupported(c, info, true));
+      List<RemoteCache> imports = LocalCaches.resolveImports(from,
           w -> spec.commandLine().getErr().println("warning: " + w));
       Plan plan = planOnEngine(connection, info, pipeline, requested(pipeline), project);
       timings.mark("plan");
@@ -121,9 +120,10 @@ final class RunCommand implements Callable<Integer> {
       // Only the secrets of the tasks that will run must be available.
       java.util.Set<String> used = new java.util.TreeSet<>();
       plan.tasks().forEach(t -> used.addAll(t.secrets()));
-      java.util.Map<String, String> providers = new java.util.TreeMap<>(ModelSecrets.providers(pipeline));
-      providers.keySet().retainAll(used);
-      SecretStore secrets = new SecretStore(providers, System.getenv(), project);
+      java.util.Map<String, SecretSource> sources = new java.util.TreeMap<>();
+      pipeline.secrets().forEach((name, secret) -> sources.put(name, secret.source()));
+      sources.keySet().retainAll(used);
+      SecretStore secrets = new SecretStore(sources, System.getenv(), project);
       SecretMasker masker;
       try {
         masker = SecretMasker.of(secrets.resolveAll()); // known before any output is shown
@@ -177,9 +177,9 @@ final class RunCommand implements Callable<Integer> {
   }
 
   /** The pipeline's own cache block first (its local directories are relative to the project), then the flags'. */
-  private static List<CacheSpec> caches(List<String> pipeline, Path project, List<CacheSpec> flags) {
-    List<CacheSpec> out = new java.util.ArrayList<>();
-    pipeline.forEach(c -> out.add(CacheSpec.parse(c).resolve(project)));
+  private static List<RemoteCache> caches(List<RemoteCache> pipeline, Path project, List<RemoteCache> flags) {
+    List<RemoteCache> out = new java.util.ArrayList<>();
+    pipeline.forEach(c -> out.add(c.resolve(project)));
     out.addAll(flags);
     return out;
   }

@@ -8,6 +8,7 @@ import dev.kiln.model.Container;
 import dev.kiln.model.FunctionCall;
 import dev.kiln.model.Pipeline;
 import dev.kiln.model.Secret;
+import dev.kiln.model.SecretSource;
 import dev.kiln.model.Task;
 import dev.kiln.planner.Plan;
 import dev.kiln.planner.PlannerBuilder;
@@ -24,7 +25,7 @@ class PlanFormatCallTest {
     FunctionCall call = FunctionCall.of("testfn.count", Map.of(
         "file", made.file("/out.txt"),
         "label", "v@{result:make/n}",
-        "token", new Secret("token", SECRET_ENV, null)));
+        "token", new Secret("token", new SecretSource.Environment(SECRET_ENV))));
     Pipeline p = Pipeline.of(Task.run("make", made).withResults(List.of("n")),
         Task.calling("count", call, "count", "label").withDependsOn("make"));
     return PlannerBuilder.preconfigured().build().plan(p, List.of());

@@ -173,7 +173,7 @@ final class EvaluationCache {
 
   /** One stored evaluation. */
   private static final class Entry {
-    private static final String FORMAT = "kiln-evaluation-1";
+    private static final String FORMAT = "kiln-evaluation-2";
     String key;
     final TreeMap<String, String> files = new TreeMap<>();
     final TreeMap<String, String> env = new TreeMap<>();

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Writes and reads the model's records for the evaluation cache: records (by their components),
- * lists, maps (in order), strings, numbers, booleans, enums, source locations and null. Only classes of the model
+ * lists, maps (in order), strings, numbers, booleans, enums, paths, source locations and null. Only classes of the model
  * package are ever instantiated. Java serialization did the same, but its first use in a process
  * cost about 60 ms (it builds method-handle chains for every record class), more than the rest
  * of a cached evaluation.
@@ -33,6 +34,7 @@ final class ModelCodec {
   private static final int RECORD = 8;
   private static final int ENUM = 9;
   private static final int LOCATION = 10;
+  private static final int PATH = 11;
 
   private static final Map<Class<?>, RecordComponent[]> COMPONENTS = new ConcurrentHashMap<>();
   private static final Map<Class<?>, Constructor<?>> CONSTRUCTORS = new ConcurrentHashMap<>();
@@ -75,6 +77,9 @@ final class ModelCodec {
       writeString(out, l.file().toString());
       out.writeInt(l.line());
       out.writeInt(l.column());
+    } else if (value instanceof Path p) {
+      out.writeByte(PATH);
+      writeString(out, p.toString());
     } else if (value instanceof Enum<?> e && e.getDeclaringClass().getName().startsWith(MODEL)) {
       out.writeByte(ENUM);
       out.writeUTF(e.getDeclaringClass().getName());
@@ -126,7 +131,9 @@ final class ModelCodec {
         return map;
       }
       case LOCATION:
-        return new SourceLocation(java.nio.file.Path.of(readString(in)), in.readInt(), in.readInt());
+        return new SourceLocation(Path.of(readString(in)), in.readInt(), in.readInt());
+      case PATH:
+        return Path.of(readString(in));
       case ENUM: {
         Class<?> type = modelClass(in.readUTF());
         String name = in.readUTF();

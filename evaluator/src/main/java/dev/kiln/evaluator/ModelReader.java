@@ -7,12 +7,18 @@ import dev.kiln.model.Directory;
 import dev.kiln.model.File;
 import dev.kiln.model.FunctionCall;
 import dev.kiln.model.PipelineException;
+import dev.kiln.model.RemoteCache;
 import dev.kiln.model.Secret;
+import dev.kiln.model.SecretSource;
+import dev.kiln.model.SourceLocation;
 import dev.kiln.model.Task;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.pkl.core.PNull;
 import org.pkl.core.PObject;
@@ -161,7 +167,7 @@ final class ModelReader {
       case "WithoutPath" -> new ContainerOp.WithoutPath(str(op, "path"));
       case "WithMountedCache" -> new ContainerOp.WithMountedCache(str(op, "path"),
           new CacheVolume(str(obj(op.getProperty("cache")), "name")),
-          ContainerOp.Sharing.valueOf(str(op, "sharing").toUpperCase(java.util.Locale.ROOT)));
+          ContainerOp.Sharing.valueOf(str(op, "sharing").toUpperCase(Locale.ROOT)));
       case "WithMountedSecret" -> new ContainerOp.WithMountedSecret(str(op, "path"),
           secret(obj(op.getProperty("secret"))));
       case "WithMountedDirectory" -> new ContainerOp.WithMountedDirectory(str(op, "path"),
@@ -213,29 +219,44 @@ final class ModelReader {
   }
 
   private static Secret secret(PObject s) {
-    return new Secret(str(s, "name"), (String) nullable(s.getProperty("env")),
-        (String) nullable(s.getProperty("file")), (String) nullable(s.getProperty("cmd")));
+    String name = str(s, "name");
+    Object env = nullable(s.getProperty("env"));
+    Object file = nullable(s.getProperty("file"));
+    Object cmd = nullable(s.getProperty("cmd"));
+    SecretSource source = env != null ? new SecretSource.Environment((String) env)
+        : file != null ? new SecretSource.HostFile(Path.of((String) file))
+        : cmd != null ? new SecretSource.Command((String) cmd)
+        : new SecretSource.Environment(name); // a secret with no source: the variable of its name
+    return new Secret(name, source);
   }
 
   /**
-   * The remote caches of the pipeline's {@code cache} block, as {@code exports} or {@code imports},
-   * in buildx syntax: schema objects become the string a buildx user would write.
+   * The remote caches of the pipeline's {@code cache} block, its {@code imports} or its {@code
+   * exports}: schema objects as they are, buildx strings parsed, each located in the pipeline.
+   *
+   * @throws PipelineException when a buildx string is not a valid cache for {@code direction}
    */
-  static List<String> caches(Object cache, boolean exports) {
-    var out = new ArrayList<String>();
+  List<RemoteCache> caches(Object cache, RemoteCache.Direction direction) {
+    var out = new ArrayList<RemoteCache>();
     if (nullable(cache) == null) {
       return out;
     }
-    for (Object entry : list(obj(cache).getProperty(exports ? "exports" : "imports"))) {
+    String block = direction == RemoteCache.Direction.EXPORT ? "exports" : "imports";
+    Map<String, Integer> written = new HashMap<>(); // how often each text was met: the next is further on
+    for (Object entry : list(obj(cache).getProperty(block))) {
+      String text = entry instanceof String spec ? '"' + spec + '"' : "new " + obj(entry).getClassInfo().getSimpleName();
+      SourceLocation at = source.cacheEntry(block, text, written.merge(text, 1, Integer::sum) - 1);
       if (entry instanceof String spec) {
-        out.add(spec);
+        out.add(RemoteCache.parse(spec, direction, at));
         continue;
       }
       PObject c = obj(entry);
       out.add(switch (c.getClassInfo().getSimpleName()) {
-        case "RegistryCache" -> "type=registry,ref=" + str(c, "ref") + (exports ? ",mode=" + str(c, "mode") : "");
-        case "LocalCache" -> "type=local," + (exports ? "dest=" : "src=") + str(c, "dir");
-        case "InlineCache" -> "type=inline";
+        case "RegistryCache" -> new RemoteCache.Registry(str(c, "ref"),
+            RemoteCache.Mode.valueOf(str(c, "mode").toUpperCase(Locale.ROOT)), Map.of(), at);
+        case "LocalCache" -> new RemoteCache.Local(Path.of(str(c, "dir")), RemoteCache.Local.DEFAULT_TAG, null,
+            RemoteCache.Mode.MIN, Map.of(), at);
+        case "InlineCache" -> new RemoteCache.Inline(at);
         default -> throw new IllegalStateException("unknown cache class " + c.getClassInfo());
       });
     }

@@ -4,6 +4,7 @@ import dev.kiln.model.FunctionRegistry;
 import dev.kiln.model.Param;
 import dev.kiln.model.Pipeline;
 import dev.kiln.model.PipelineException;
+import dev.kiln.model.RemoteCache;
 import dev.kiln.model.SourceLocation;
 import dev.kiln.model.Task;
 import java.nio.file.Files;
@@ -124,14 +125,15 @@ public final class PipelineEvaluator {
           ? (PObject) module.getProperty("params")
           : (PObject) pkl.evaluateExpression(user, "params");
       SourceIndex source = new SourceIndex(file);
-      Map<String, Task> tasks = new ModelReader(source).tasks(module.getProperty("tasks"));
+      ModelReader model = new ModelReader(source);
+      Map<String, Task> tasks = model.tasks(module.getProperty("tasks"));
       List<Param> ps = new ArrayList<>();
       PObject values = (PObject) module.getProperty("params");
       declared.forEach((name, d) -> ps.add(new Param(name, d.type(), d.description(),
           ModelReader.nullable(defaults.getProperty(name)), ModelReader.nullable(values.getProperty(name)))));
       Object remote = module.getProperty("cache");
       Pipeline pipeline = new Pipeline(tasks, ps, ModelReader.strings(module.getProperty("defaultTasks")),
-          ModelReader.caches(remote, false), ModelReader.caches(remote, true));
+          model.caches(remote, RemoteCache.Direction.IMPORT), model.caches(remote, RemoteCache.Direction.EXPORT));
       new PipelineChecks(source, root).check(pipeline);
       // The same functions as the stubs and the reader; on a cache miss the class-path scan is
       // small next to Pkl's evaluation (and done once per process for Kiln's own functions).

@@ -64,6 +64,44 @@ final class SourceIndex {
   }
 
   /**
+   * Where the {@code nth} (from 0) {@code needle} is written in the pipeline's {@code cache} block,
+   * inside its {@code imports} or {@code exports} ({@code block}); else the {@code nth} anywhere;
+   * else the block itself.
+   */
+  SourceLocation cacheEntry(String block, String needle, int nth) {
+    Matcher cache = Pattern.compile("(?m)^[ \\t]*(cache)\\s*\\{").matcher(text);
+    int from = -1;
+    int to = text.length();
+    if (cache.find()) {
+      Matcher inner = Pattern.compile("\\b" + Pattern.quote(block) + "\\s*\\{").matcher(text);
+      int end = matchingBrace(cache.end() - 1);
+      if (inner.find(cache.end()) && (end < 0 || inner.start() < end)) {
+        from = inner.start();
+        int close = matchingBrace(inner.end() - 1);
+        to = close < 0 ? text.length() : close;
+      } else {
+        from = cache.start(1);
+      }
+    }
+    int i = from < 0 ? -1 : nthIndexOf(needle, from, to, nth);
+    if (i < 0) {
+      i = nthIndexOf(needle, 0, text.length(), nth);
+    }
+    return at(i >= 0 ? i : from);
+  }
+
+  private int nthIndexOf(String needle, int from, int to, int nth) {
+    int i = from - 1;
+    for (int n = 0; n <= nth; n++) {
+      i = text.indexOf(needle, i + 1);
+      if (i < 0 || i >= to) {
+        return -1;
+      }
+    }
+    return i;
+  }
+
+  /**
    * The first {@code new ClassName { ... }} object in the text (or, for {@code Task}, the first task
    * entry) whose body does not set {@code property}: where a missing required property is missing.
    */

@@ -7,6 +7,7 @@ import dev.kiln.model.Directory;
 import dev.kiln.model.FunctionCall;
 import dev.kiln.model.Pipeline;
 import dev.kiln.model.Secret;
+import dev.kiln.model.SecretSource;
 import dev.kiln.model.Task;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -59,7 +60,7 @@ class FunctionCallsTest {
         "label", "n=@{result:make/n}",
         "times", 3L,
         "tags", List.of("a", "b"),
-        "token", new Secret("token", "TOKEN", null, null),
+        "token", new Secret("token", new SecretSource.Environment("TOKEN")),
         "dir", Directory.host("src"),
         "extra", Map.of("url", "https://example.com", "retries", 2L, "ratio", 0.5, "on", true))));
     assertThat(count.call().args().keySet()).containsExactly("file", "label", "times", "tags", "token", "dir", "extra");

@@ -11,7 +11,9 @@ import dev.kiln.model.File;
 import dev.kiln.model.FunctionCall;
 import dev.kiln.model.Param;
 import dev.kiln.model.Pipeline;
+import dev.kiln.model.RemoteCache;
 import dev.kiln.model.Secret;
+import dev.kiln.model.SecretSource;
 import dev.kiln.model.SourceLocation;
 import dev.kiln.model.Task;
 import java.io.ByteArrayInputStream;
@@ -47,7 +49,7 @@ class ModelCodecTest {
         new Directory.WithFile("f", new File(src, "a.txt")),
         new Directory.WithNewFile("n", "new"),
         new Directory.Without("old")));
-    Secret token = new Secret("gh", "TOKEN", null);
+    Secret token = new Secret("gh", new SecretSource.Environment("TOKEN"));
     List<ContainerOp> ops = List.of(
         new ContainerOp.Exec(List.of("sh", "-c", "true"), true),
         new ContainerOp.WithEnv("A", "1"),
@@ -65,7 +67,7 @@ class ModelCodecTest {
         new ContainerOp.WithMountedDirectory("/ro", all),
         new ContainerOp.WithMountedTemp("/tmp"),
         new ContainerOp.WithoutMount("/tmp"),
-        new ContainerOp.WithSecretVariable("NPM", new Secret("npm", null, "npm.token", null)));
+        new ContainerOp.WithSecretVariable("NPM", new Secret("npm", new SecretSource.HostFile(Path.of("npm.token")))));
     Container run = new Container("busybox:latest", "linux/arm64", ops);
     Map<String, Object> args = new LinkedHashMap<>();
     args.put("file", new File(src, "pom.xml"));
@@ -83,7 +85,12 @@ class ModelCodecTest {
     return new Pipeline(tasks, List.of(new Param("version", "String", "the version", "0.1.0", "1.2.3"),
         new Param("jobs", "Int", "", 4L, null), new Param("ratio", "Float", "", 0.5, 1.5),
         new Param("fast", "Boolean", "", false, true), new Param("tags", "List<String>", "", List.of("a"), List.of())),
-        List.of("build"), List.of("type=local,src=.cache"), List.of("type=inline"));
+        List.of("build"), List.of(new RemoteCache.Local(Path.of(".cache")),
+            new RemoteCache.Registry("r/c:x", RemoteCache.Mode.MAX, Map.of("compression", "zstd"), null),
+            new RemoteCache.Other("gha", Map.of("scope", "main"), SourceLocation.of(Path.of("pipeline.pkl")))),
+        List.of(new RemoteCache.Inline(new SourceLocation(Path.of("pipeline.pkl"), 9, 15)),
+            new RemoteCache.Local(Path.of("/c"), "main", "sha256:" + "a".repeat(64), RemoteCache.Mode.MAX, Map.of(),
+                null)));
   }
 
   @Test

@@ -11,7 +11,10 @@ import dev.kiln.model.File;
 import dev.kiln.model.Param;
 import dev.kiln.model.Pipeline;
 import dev.kiln.model.PipelineException;
+import dev.kiln.model.RemoteCache;
 import dev.kiln.model.Secret;
+import dev.kiln.model.SecretSource;
+import dev.kiln.model.SourceLocation;
 import dev.kiln.model.Task;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -106,11 +109,11 @@ class PipelineEvaluatorTest {
         new ContainerOp.WithNewFile("/etc/motd", "hi", 0644, ""),
         new ContainerOp.WithoutPath("/tmp/x"),
         new ContainerOp.WithMountedCache("/root/.m2", new CacheVolume("m2"), ContainerOp.Sharing.SHARED),
-        new ContainerOp.WithMountedSecret("/run/token", new Secret("gh", "TOKEN", null)),
+        new ContainerOp.WithMountedSecret("/run/token", new Secret("gh", new SecretSource.Environment("TOKEN"))),
         new ContainerOp.WithMountedDirectory("/ro", Directory.empty().with(new Directory.WithNewFile("a.txt", "a"))),
         new ContainerOp.WithMountedTemp("/tmp"),
         new ContainerOp.WithoutMount("/tmp"),
-        new ContainerOp.WithSecretVariable("TOKEN", new Secret("npm", null, "npm.token")));
+        new ContainerOp.WithSecretVariable("TOKEN", new Secret("npm", new SecretSource.HostFile(Path.of("npm.token")))));
     assertThat(all.publish().ops()).last().isEqualTo(new ContainerOp.WithDefaultArgs(List.of("serve")));
     assertThat(all.ref()).isEqualTo("127.0.0.1:5000/kiln/all:latest");
   }
@@ -239,28 +242,87 @@ class PipelineEvaluatorTest {
   }
 
   @Test
-  void theCacheBlockBecomesBuildxSpecs() throws IOException {
-    Pipeline p = PipelineEvaluator.builder().build().evaluate(write("""
+  void theCacheBlockBecomesTypedCachesLocatedInThePipeline() throws IOException {
+    Path file = write("""
         tasks { ["a"] { run = module.container.from("busybox:latest") } }
         cache {
           imports {
             new RegistryCache { ref = "127.0.0.1:5000/app/cache:main" }
             new LocalCache { dir = ".cache/kiln" }
             "type=registry,ref=host:5000/other:x"
+            "type=local,src=shared,tag=main,digest=sha256:abc"
           }
           exports {
             new RegistryCache { ref = "127.0.0.1:5000/app/cache:main"; mode = "max" }
             new LocalCache { dir = "/ci/cache" }
             new InlineCache {}
+            "type=registry,ref=host:5000/other:x,mode=max,compression=zstd"
+            "type=gha,scope=main"
+          }
+        }
+        """);
+    Pipeline p = PipelineEvaluator.builder().build().evaluate(file);
+    Path display = p.tasks().get("a").location().file();
+    assertThat(p.cacheImports()).containsExactly(
+        new RemoteCache.Registry("127.0.0.1:5000/app/cache:main", RemoteCache.Mode.MIN, Map.of(),
+            new SourceLocation(display, 6, 5)),
+        new RemoteCache.Local(Path.of(".cache/kiln"), "latest", null, RemoteCache.Mode.MIN, Map.of(),
+            new SourceLocation(display, 7, 5)),
+        new RemoteCache.Registry("host:5000/other:x", RemoteCache.Mode.MIN, Map.of(), new SourceLocation(display, 8, 5)),
+        new RemoteCache.Local(Path.of("shared"), "main", "sha256:abc", RemoteCache.Mode.MIN, Map.of(),
+            new SourceLocation(display, 9, 5)));
+    assertThat(p.cacheExports()).containsExactly(
+        new RemoteCache.Registry("127.0.0.1:5000/app/cache:main", RemoteCache.Mode.MAX, Map.of(),
+            new SourceLocation(display, 12, 5)),
+        new RemoteCache.Local(Path.of("/ci/cache"), "latest", null, RemoteCache.Mode.MIN, Map.of(),
+            new SourceLocation(display, 13, 5)),
+        new RemoteCache.Inline(new SourceLocation(display, 14, 5)),
+        new RemoteCache.Registry("host:5000/other:x", RemoteCache.Mode.MAX, Map.of("compression", "zstd"),
+            new SourceLocation(display, 15, 5)),
+        new RemoteCache.Other("gha", Map.of("scope", "main"), new SourceLocation(display, 16, 5)));
+    assertThat(PipelineEvaluator.builder().build().evaluate(EXAMPLES.resolve("hello/pipeline.pkl")).cacheImports())
+        .isEmpty();
+  }
+
+  @Test
+  void aBuildxCacheTheSchemaLetsThroughButKilnCannotUseFailsAtItsLine() throws IOException {
+    Path file = write("""
+        tasks { ["a"] { run = module.container.from("busybox:latest") } }
+        cache {
+          imports { "type=local,src=in" }
+          exports {
+            "type=inline"
+            "type=local,src=in"
+          }
+        }
+        """);
+    assertThatThrownBy(() -> PipelineEvaluator.builder().build().evaluate(file))
+        .isInstanceOfSatisfying(PipelineException.class, e -> {
+          assertThat(e).hasMessage("a local cache export needs dest=DIR: 'type=local,src=in'");
+          assertThat(e.location()).hasValueSatisfying(l -> assertThat(l.line() + ":" + l.column()).isEqualTo("8:5"));
+          assertThat(e.hint()).contains("write type=local,dest=DIR");
+        });
+  }
+
+  @Test
+  void aSecretHasExactlyOneSource() throws IOException {
+    Pipeline p = PipelineEvaluator.builder().build().evaluate(write("""
+        local base = module.container.from("busybox:latest")
+        tasks {
+          ["a"] {
+            run = base
+              .withMountedSecret("/e", module.envSecret("e", "E_VAR"))
+              .withMountedSecret("/f", module.fileSecret("f", "secrets/f.txt"))
+              .withSecretVariable("C", module.cmdSecret("c", "pass show c"))
+              .withMountedSecret("/n", module.secret("n"))
           }
         }
         """));
-    assertThat(p.cacheImports()).containsExactly("type=registry,ref=127.0.0.1:5000/app/cache:main",
-        "type=local,src=.cache/kiln", "type=registry,ref=host:5000/other:x");
-    assertThat(p.cacheExports()).containsExactly("type=registry,ref=127.0.0.1:5000/app/cache:main,mode=max",
-        "type=local,dest=/ci/cache", "type=inline");
-    assertThat(PipelineEvaluator.builder().build().evaluate(EXAMPLES.resolve("hello/pipeline.pkl")).cacheImports())
-        .isEmpty();
+    assertThat(p.secrets()).containsExactly(
+        Map.entry("c", new Secret("c", new SecretSource.Command("pass show c"))),
+        Map.entry("e", new Secret("e", new SecretSource.Environment("E_VAR"))),
+        Map.entry("f", new Secret("f", new SecretSource.HostFile(Path.of("secrets/f.txt")))),
+        Map.entry("n", new Secret("n", new SecretSource.Environment("n"))));
   }
 
   private Path write(String body) throws IOException {

@@ -1,7 +1,7 @@
 package dev.kiln.executor;
 
-import dev.kiln.executor.cache.CacheSpec;
 import dev.kiln.executor.cache.LocalCaches;
+import dev.kiln.executor.cache.RemoteCaches;
 import dev.kiln.executor.engine.BuildkitConnection;
 import dev.kiln.executor.engine.ImagePublisher;
 import dev.kiln.executor.engine.Session;
@@ -9,6 +9,7 @@ import dev.kiln.executor.engine.SolveOptions;
 import dev.kiln.executor.engine.Solver;
 import dev.kiln.executor.proto.control.StatusResponse;
 import dev.kiln.model.KilnException;
+import dev.kiln.model.RemoteCache;
 import dev.kiln.planner.Plan;
 import dev.kiln.planner.PlannedTarget;
 import dev.kiln.planner.PlannedTask;
@@ -73,10 +74,10 @@ public final class PlanRunner {
    * @param cacheFrom remote caches to import (local ones with their manifest digests resolved)
    * @param cacheTo remote caches to export
    * @param registryShares whether the engine can export registry caches, so that each solve's share
-   *     of a registry cache may exist and is imported too (see {@link CacheSpec#share})
+   *     of a registry cache may exist and is imported too (see {@link RemoteCaches#share})
    */
   public record Options(int parallel, boolean keepGoing, Path projectRoot, String sharedKey,
-      List<CacheSpec> cacheFrom, List<CacheSpec> cacheTo, boolean registryShares) {
+      List<RemoteCache> cacheFrom, List<RemoteCache> cacheTo, boolean registryShares) {
 
     /** Options without remote cache. */
     public Options(int parallel, boolean keepGoing, Path projectRoot, String sharedKey) {
@@ -410,7 +411,7 @@ public final class PlanRunner {
 
   /**
    * The cache imports of {@code plan}'s solves: a registry cache's ref itself, then the share of
-   * each solve of the plan (see {@link CacheSpec#share}), the others as they are.
+   * each solve of the plan (see {@link RemoteCaches#share}), the others as they are.
    */
   private List<SolveOptions.CacheEntry> importsFor(Plan plan) {
     List<String> solves = new ArrayList<>();
@@ -423,13 +424,13 @@ public final class PlanRunner {
       }
     }
     List<SolveOptions.CacheEntry> out = new ArrayList<>();
-    for (CacheSpec c : options.cacheFrom()) {
-      out.add(c.entry());
-      if (c.type().equals("registry") && options.registryShares()) {
+    for (RemoteCache c : options.cacheFrom()) {
+      out.add(RemoteCaches.importEntry(c));
+      if (c instanceof RemoteCache.Registry && options.registryShares()) {
         for (String solve : solves) {
-          CacheSpec share = c.share(solve);
+          RemoteCache share = RemoteCaches.share(c, solve);
           if (share != c) {
-            out.add(share.entry());
+            out.add(RemoteCaches.importEntry(share));
           }
         }
       }
@@ -443,8 +444,8 @@ public final class PlanRunner {
    * pushing one ref would each replace the others' cache (and a registry may fail such races).
    */
   private List<SolveOptions.CacheEntry> exports(boolean image, String solve) {
-    return options.cacheTo().stream().filter(c -> image || !c.type().equals("inline"))
-        .map(c -> c.share(solve).entry()).toList();
+    return options.cacheTo().stream().filter(c -> image || !(c instanceof RemoteCache.Inline))
+        .map(c -> RemoteCaches.exportEntry(RemoteCaches.share(c, solve))).toList();
   }
 
   private SolveOptions withCache(SolveOptions o, String solve) {

@@ -7,6 +7,7 @@ import dev.kiln.executor.secrets.SecretStore;
 import dev.kiln.executor.testfn.SleepFunction;
 import dev.kiln.function.FunctionException;
 import dev.kiln.model.FunctionRegistry;
+import dev.kiln.model.SecretSource;
 import dev.kiln.planner.PlannedCall;
 import dev.kiln.planner.PlannedTask;
 import java.nio.file.Files;
@@ -30,7 +31,7 @@ class FunctionCallerTest {
   @TempDir Path root;
 
   private FunctionCaller caller(Duration timeout) {
-    SecretStore secrets = new SecretStore(Map.of("tok", "env:TOK"), Map.of("TOK", "s3cret\n"), root);
+    SecretStore secrets = new SecretStore(Map.of("tok", new SecretSource.Environment("TOK")), Map.of("TOK", "s3cret\n"), root);
     return new FunctionCaller(new CallSettings(FUNCTIONS, secrets, timeout), root);
   }
 

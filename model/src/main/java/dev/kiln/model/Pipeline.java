@@ -11,12 +11,11 @@ import java.util.Map;
  * @param tasks the tasks by name, in the order the pipeline declares them
  * @param params the declared parameters with their values after overrides, in declaration order
  * @param defaultTasks the tasks {@code kiln run} runs when none are named (empty: all)
- * @param cacheImports the remote caches to import, in buildx syntax ({@code type=registry,ref=...});
- *     local directories are relative to the project root
- * @param cacheExports the remote caches to export, in the same syntax
+ * @param cacheImports the remote caches to import; local directories are relative to the project root
+ * @param cacheExports the remote caches to export
  */
 public record Pipeline(Map<String, Task> tasks, List<Param> params, List<String> defaultTasks,
-    List<String> cacheImports, List<String> cacheExports) {
+    List<RemoteCache> cacheImports, List<RemoteCache> cacheExports) {
   public Pipeline {
     tasks = Collections.unmodifiableMap(new LinkedHashMap<>(tasks));
     tasks.forEach((name, task) -> {
@@ -33,6 +32,14 @@ public record Pipeline(Map<String, Task> tasks, List<Param> params, List<String>
   /** A pipeline without remote cache. */
   public Pipeline(Map<String, Task> tasks, List<Param> params, List<String> defaultTasks) {
     this(tasks, params, defaultTasks, List.of(), List.of());
+  }
+
+  /**
+   * Every secret the tasks use (mounted, as variables, as call arguments), by name; where two
+   * declare one name, the first found in task order wins.
+   */
+  public java.util.SortedMap<String, Secret> secrets() {
+    return PipelineSecrets.of(this);
   }
 
   /** This pipeline with other tasks. */

@@ -7,6 +7,7 @@ import dev.kiln.model.Directory;
 import dev.kiln.model.FunctionCall;
 import dev.kiln.model.Pipeline;
 import dev.kiln.model.Secret;
+import dev.kiln.model.SecretSource;
 import dev.kiln.model.Task;
 import dev.kiln.planner.llb.Definition;
 import java.util.List;
@@ -25,7 +26,7 @@ class CallPlanningTest {
         "dir", Directory.host("src"),
         "label", "n=@{result:make/n}",
         "tags", List.of("a", 2L),
-        "token", new Secret("token", "TOKEN", null)));
+        "token", new Secret("token", new SecretSource.Environment("TOKEN"))));
     return Pipeline.of(make, Task.calling("count", call, "count", "label").withDependsOn("make"));
   }
 

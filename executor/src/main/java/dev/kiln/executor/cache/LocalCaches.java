@@ -2,8 +2,8 @@ package dev.kiln.executor.cache;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.model.RemoteCache;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -29,19 +29,21 @@ public final class LocalCaches {
   private final Map<OciLayout, String> exportTags = new LinkedHashMap<>();
 
   /** The local caches among {@code imports} and {@code exports} (whose directories are absolute). */
-  public LocalCaches(List<CacheSpec> imports, List<CacheSpec> exports) {
-    for (CacheSpec c : imports) {
-      if (c.type().equals("local")) {
-        stores.computeIfAbsent(ContentService.storeId(c.attrs().get("src")), k -> new OciLayout(Path.of(c.attrs().get("src"))));
+  public LocalCaches(List<RemoteCache> imports, List<RemoteCache> exports) {
+    for (RemoteCache c : imports) {
+      if (c instanceof RemoteCache.Local l) {
+        store(l);
       }
     }
-    for (CacheSpec c : exports) {
-      if (c.type().equals("local")) {
-        OciLayout layout = stores.computeIfAbsent(ContentService.storeId(c.attrs().get("dest")),
-            k -> new OciLayout(Path.of(c.attrs().get("dest"))));
-        exportTags.put(layout, c.attrs().getOrDefault("tag", "latest"));
+    for (RemoteCache c : exports) {
+      if (c instanceof RemoteCache.Local l) {
+        exportTags.put(store(l), l.tag());
       }
     }
+  }
+
+  private OciLayout store(RemoteCache.Local cache) {
+    return stores.computeIfAbsent(ContentService.storeId(cache.dir().toString()), k -> new OciLayout(cache.dir()));
   }
 
   /** Whether the run has local caches, so its sessions must serve the content store. */
@@ -59,29 +61,26 @@ public final class LocalCaches {
    * {@code index.json}; Kiln's per-solve manifests under the tag are all imported. A directory
    * without a cache yet is left out with a warning (a first run has nothing to import).
    */
-  public static List<CacheSpec> resolveImports(List<CacheSpec> imports, Consumer<String> warnings) {
-    List<CacheSpec> out = new ArrayList<>();
-    for (CacheSpec c : imports) {
-      if (!c.type().equals("local") || c.attrs().containsKey("digest")) {
+  public static List<RemoteCache> resolveImports(List<RemoteCache> imports, Consumer<String> warnings) {
+    List<RemoteCache> out = new ArrayList<>();
+    for (RemoteCache c : imports) {
+      if (!(c instanceof RemoteCache.Local local) || local.digest() != null) {
         out.add(c);
         continue;
       }
-      String src = c.attrs().get("src");
-      String tag = c.attrs().getOrDefault("tag", "latest");
       List<String> digests;
       try {
-        digests = digests(new OciLayout(Path.of(src)), tag);
+        digests = digests(new OciLayout(local.dir()), local.tag());
       } catch (IOException e) {
-        warnings.accept("cannot read the local cache in " + src + " (" + e.getMessage() + "); running without it");
+        warnings.accept("cannot read the local cache in " + local.dir() + " (" + e.getMessage()
+            + "); running without it");
         continue;
       }
       if (digests.isEmpty()) {
-        warnings.accept("no local cache tagged '" + tag + "' in " + src + " yet; running without it");
+        warnings.accept("no local cache tagged '" + local.tag() + "' in " + local.dir() + " yet; running without it");
       }
       for (String d : digests) {
-        Map<String, String> attrs = new LinkedHashMap<>(c.attrs());
-        attrs.put("digest", d);
-        out.add(new CacheSpec("local", attrs));
+        out.add(local.withDigest(d));
       }
     }
     return out;

@@ -1,5 +1,6 @@
 package dev.kiln.executor.secrets;
 
+import dev.kiln.model.SecretSource;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,30 +13,23 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Where secret values come from, by secret name: {@code env:NAME} (an environment variable),
- * {@code file:PATH} (a file, relative to the project), {@code cmd:COMMAND} (the standard output of a
- * shell command). Values are read when the engine asks, once, and never logged.
+ * The values of a run's secrets, by name, read from where each {@link SecretSource} says: an
+ * environment variable, a file (relative to the project) or the standard output of a shell
+ * command. Values are read when the engine asks, once, and never logged.
  */
 public final class SecretStore {
-  private final Map<String, String> providers;
+  private final Map<String, SecretSource> sources;
   private final Map<String, String> env;
   private final Path projectRoot;
   private final Map<String, byte[]> resolved = new LinkedHashMap<>();
 
   /**
-   * @param providers secret name -> provider ({@code env:}, {@code file:} or {@code cmd:})
-   * @param env the environment {@code env:} reads
-   * @param projectRoot relative {@code file:} paths and {@code cmd:} run from here
+   * @param sources secret name -> where its value comes from
+   * @param env the environment variables are read from
+   * @param projectRoot relative files and commands run from here
    */
-  public SecretStore(Map<String, String> providers, Map<String, String> env, Path projectRoot) {
-    for (Map.Entry<String, String> e : providers.entrySet()) {
-      String p = e.getValue();
-      if (!p.startsWith("env:") && !p.startsWith("file:") && !p.startsWith("cmd:")) {
-        throw new IllegalArgumentException("secret '" + e.getKey() + "': unknown provider '" + p.split(":", 2)[0]
-            + "'; use env:NAME, file:PATH or cmd:COMMAND");
-      }
-    }
-    this.providers = Map.copyOf(providers);
+  public SecretStore(Map<String, SecretSource> sources, Map<String, String> env, Path projectRoot) {
+    this.sources = Map.copyOf(sources);
     this.env = Map.copyOf(env);
     this.projectRoot = projectRoot;
   }
@@ -45,11 +39,11 @@ public final class SecretStore {
     if (resolved.containsKey(name)) {
       return Optional.of(resolved.get(name));
     }
-    String provider = providers.get(name);
-    if (provider == null) {
+    SecretSource source = sources.get(name);
+    if (source == null) {
       return Optional.empty();
     }
-    byte[] value = read(name, provider);
+    byte[] value = read(name, source);
     resolved.put(name, value);
     return Optional.of(value);
   }
@@ -61,29 +55,32 @@ public final class SecretStore {
 
   /** Reads every declared secret now, so that masking knows them before any output is shown. */
   public synchronized List<byte[]> resolveAll() throws IOException {
-    for (String name : providers.keySet()) {
+    for (String name : sources.keySet()) {
       get(name);
     }
     return values();
   }
 
-  private byte[] read(String name, String provider) throws IOException {
-    String arg = provider.substring(provider.indexOf(':') + 1);
-    if (provider.startsWith("env:")) {
-      String v = env.get(arg);
+  private byte[] read(String name, SecretSource source) throws IOException {
+    if (source instanceof SecretSource.Environment e) {
+      String v = env.get(e.variable());
       if (v == null) {
-        throw new IOException("secret '" + name + "': environment variable " + arg + " is not set");
+        throw new IOException("secret '" + name + "': environment variable " + e.variable() + " is not set");
       }
       return v.getBytes(StandardCharsets.UTF_8);
     }
-    if (provider.startsWith("file:")) {
-      Path p = projectRoot.resolve(arg);
+    if (source instanceof SecretSource.HostFile f) {
+      Path p = projectRoot.resolve(f.path());
       if (!Files.isRegularFile(p)) {
         throw new IOException("secret '" + name + "': no file " + p);
       }
       return Files.readAllBytes(p);
     }
-    Process proc = new ProcessBuilder("sh", "-c", arg).directory(projectRoot.toFile())
+    return run(name, ((SecretSource.Command) source).command());
+  }
+
+  private byte[] run(String name, String command) throws IOException {
+    Process proc = new ProcessBuilder("sh", "-c", command).directory(projectRoot.toFile())
         .redirectError(ProcessBuilder.Redirect.DISCARD).start();
     byte[] out = proc.getInputStream().readAllBytes();
     try {

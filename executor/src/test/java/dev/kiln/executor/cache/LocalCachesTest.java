@@ -2,6 +2,7 @@ package dev.kiln.executor.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kiln.model.RemoteCache;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,12 +19,13 @@ class LocalCachesTest {
         .repeat(64) + "\",\"size\":904}";
   }
 
-  private CacheSpec local(String attr, String... more) {
+  private RemoteCache local(String attr, String... more) {
     StringBuilder s = new StringBuilder("type=local," + attr + "=" + dir.resolve("cache"));
     for (String m : more) {
       s.append(',').append(m);
     }
-    return CacheSpec.parse(s.toString());
+    return RemoteCache.parse(s.toString(), attr.equals("dest") ? RemoteCache.Direction.EXPORT
+        : RemoteCache.Direction.IMPORT, null);
   }
 
   @Test
@@ -34,11 +36,12 @@ class LocalCachesTest {
     caches.exported("alpha-0", Map.of("cache.manifest", manifest('c'))); // alpha again: replaces its share
     caches.exported("gamma-0", Map.of()); // an engine that reported no cache manifest
 
-    List<CacheSpec> imports = LocalCaches.resolveImports(List.of(local("src"), CacheSpec.parse("type=registry,ref=r/c")),
+    RemoteCache registry = new RemoteCache.Registry("r/c", RemoteCache.Mode.MIN);
+    List<RemoteCache> imports = LocalCaches.resolveImports(List.of(local("src"), registry),
         w -> { throw new AssertionError(w); });
-    assertThat(imports).extracting(c -> c.attrs().get("digest"))
-        .containsExactlyInAnyOrder("sha256:" + "b".repeat(64), "sha256:" + "c".repeat(64), null);
-    assertThat(imports).allMatch(c -> !c.type().equals("local") || c.attrs().get("src").equals(dir.resolve("cache").toString()));
+    assertThat(imports).containsExactlyInAnyOrder(registry,
+        new RemoteCache.Local(dir.resolve("cache")).withDigest("sha256:" + "b".repeat(64)),
+        new RemoteCache.Local(dir.resolve("cache")).withDigest("sha256:" + "c".repeat(64)));
 
     // buildx reading the same directory finds the latest manifest under the plain tag.
     String index = Files.readString(dir.resolve("cache/index.json"));
@@ -54,9 +57,9 @@ class LocalCachesTest {
     Files.createDirectories(dir.resolve("cache"));
     Files.writeString(dir.resolve("cache/index.json"), "{\"schemaVersion\":2,\"manifests\":[" + manifest('d')
         .replace("}", ",\"annotations\":{\"org.opencontainers.image.ref.name\":\"main\"}}") + "]}");
-    List<CacheSpec> imports = LocalCaches.resolveImports(List.of(local("src", "tag=main")), w -> { });
-    assertThat(imports).singleElement().satisfies(c -> assertThat(c.attrs()).containsEntry("digest",
-        "sha256:" + "d".repeat(64)).containsEntry("tag", "main"));
+    List<RemoteCache> imports = LocalCaches.resolveImports(List.of(local("src", "tag=main")), w -> { });
+    assertThat(imports).containsExactly(new RemoteCache.Local(dir.resolve("cache"), "main", "sha256:" + "d".repeat(64),
+        RemoteCache.Mode.MIN, Map.of(), null));
   }
 
   @Test

@@ -9,6 +9,7 @@ import dev.kiln.executor.engine.Engines;
 import dev.kiln.executor.engine.Gateway;
 import dev.kiln.executor.engine.Session;
 import dev.kiln.executor.engine.SolveOptions;
+import dev.kiln.model.SecretSource;
 import dev.kiln.planner.llb.Exec;
 import dev.kiln.planner.llb.ImageRef;
 import dev.kiln.planner.llb.Marshaller;
@@ -35,7 +36,7 @@ class SecretsE2ETest {
   @Test
   void secretReachesTheStepButNotTheDefinitionNorTheLogs() throws Exception {
     String value = "tok-" + UUID.randomUUID();
-    SecretStore store = new SecretStore(Map.of("token", "env:KILN_TEST_TOKEN"), Map.of("KILN_TEST_TOKEN", value), project);
+    SecretStore store = new SecretStore(Map.of("token", new SecretSource.Environment("KILN_TEST_TOKEN")), Map.of("KILN_TEST_TOKEN", value), project);
     var state = Sources.image(ImageRef.parse("busybox:latest"), Platform.LINUX_AMD64)
         // Secret values are not part of cache keys (by BuildKit's design): a nonce makes the step run.
         .run(Exec.of("sh", "-c", "echo " + UUID.randomUUID() + " >/dev/null; mkdir -p /out && md5sum < /run/secrets/token | cut -d' ' -f1 > /out/h;"
