@@ -19,12 +19,11 @@ import picocli.CommandLine.Model.CommandSpec;
 final class EngineInfoCommand implements Callable<Integer> {
   @Mixin EngineOptions engineOptions;
 
-  @Option(names = "--format", defaultValue = "text", description = "Output format: ${COMPLETION-CANDIDATES}.")
-  Format format;
+  @Option(names = "--format", defaultValue = "text", converter = OutputFormat.Converter.class,
+      description = "text or json (default: ${DEFAULT-VALUE}).")
+  OutputFormat format;
 
   @Spec CommandSpec spec;
-
-  enum Format { text, json }
 
   @Override
   public Integer call() throws Exception {
@@ -33,7 +32,7 @@ final class EngineInfoCommand implements Callable<Integer> {
       info = EngineProbe.probe(c);
     }
     PrintWriter out = spec.commandLine().getOut();
-    if (format == Format.json) {
+    if (format == OutputFormat.JSON) {
       out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(info));
     } else {
       out.print(text(info));

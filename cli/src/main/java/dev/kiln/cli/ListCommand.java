@@ -8,13 +8,11 @@ import dev.kiln.model.Pipeline;
 import dev.kiln.model.Task;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code kiln list}: a pipeline's tasks with their descriptions, and its parameters. */
@@ -22,24 +20,18 @@ import picocli.CommandLine.Spec;
 final class ListCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = {"-f", "--file"}, defaultValue = "pipeline.pkl", paramLabel = "FILE",
-      description = "The pipeline (default: ${DEFAULT-VALUE}).")
-  Path file;
-
-  @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
-  String format;
+  @Option(names = "--format", defaultValue = "text", converter = OutputFormat.Converter.class,
+      description = "text or json (default: ${DEFAULT-VALUE}).")
+  OutputFormat format;
 
   @Mixin PipelineOptions options;
 
   @Override
   public Integer call() throws Exception {
-    String f = format.toLowerCase(Locale.ROOT);
-    if (!f.equals("text") && !f.equals("json")) {
-      throw new ParameterException(spec.commandLine(), "--format: expected text or json, got " + format);
-    }
+    Path file = options.file();
     Pipeline pipeline = options.evaluator(file).evaluate(file);
     PrintWriter out = spec.commandLine().getOut();
-    out.print(f.equals("json") ? json(pipeline) : text(pipeline));
+    out.print(format == OutputFormat.JSON ? json(pipeline) : text(pipeline));
     out.flush();
     return ExitCodes.OK;
   }

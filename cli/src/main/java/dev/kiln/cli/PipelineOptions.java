@@ -3,16 +3,29 @@ package dev.kiln.cli;
 import dev.kiln.evaluator.PipelineEvaluator;
 import dev.kiln.model.FunctionRegistry;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
- * The options that say how to evaluate a pipeline: {@code --param}, {@code --params-file} and
- * {@code --plugins}.
+ * The options of every command that takes a pipeline: which one ({@code -f/--file}) and how to
+ * evaluate it ({@code --param}, {@code --params-file}, {@code --plugins}).
  */
 final class PipelineOptions {
+  /** The pipeline a command reads when none is named. */
+  static final Path DEFAULT_FILE = Path.of("pipeline.pkl");
+
+  @Spec(Spec.Target.MIXEE) CommandSpec mixee;
+
+  @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "The pipeline (default: pipeline.pkl).")
+  List<Path> files = new ArrayList<>();
+
   @Option(names = {"-p", "--param"}, paramLabel = "NAME=VALUE",
       description = "Override a parameter (Pkl checks it against its declared type); repeatable.")
   Map<String, String> params = new LinkedHashMap<>();
@@ -22,6 +35,18 @@ final class PipelineOptions {
   Path paramsFile;
 
   @Mixin PluginOptions plugins = new PluginOptions();
+
+  /**
+   * The pipeline the command reads: {@code -f}'s, else {@code pipeline.pkl}.
+   *
+   * @throws ParameterException when {@code -f} is given more than once
+   */
+  Path file() {
+    if (files.size() > 1) {
+      throw new ParameterException(mixee.commandLine(), "option '--file' (FILE) should be specified only once");
+    }
+    return files.isEmpty() ? DEFAULT_FILE : files.get(0);
+  }
 
   /**
    * The evaluator for {@code pipelineFile}, reusing the project's earlier evaluations (under

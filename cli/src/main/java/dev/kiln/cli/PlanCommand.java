@@ -44,6 +44,13 @@ final class PlanCommand implements Callable<Integer> {
     public String toString() {
       return flag;
     }
+
+    /** Reads {@code --assume-engine} by the flag spellings ({@code docker-20.10}, {@code latest}). */
+    static final class Converter extends EnumConverter<AssumedEngine> {
+      Converter() {
+        super(AssumedEngine.class);
+      }
+    }
   }
 
   @Spec CommandSpec spec;
@@ -53,16 +60,13 @@ final class PlanCommand implements Callable<Integer> {
   @Parameters(paramLabel = "TASK", description = "Tasks to plan (with what they depend on).")
   List<String> tasks = new ArrayList<>();
 
-  @Option(names = "--format", defaultValue = "text", description = "text, json or dot (default: ${DEFAULT-VALUE}).")
-  String format;
-
-  @Option(names = {"-f", "--file"}, defaultValue = "pipeline.pkl", paramLabel = "FILE",
-      description = "The pipeline (default: ${DEFAULT-VALUE}).")
-  Path file;
+  @Option(names = "--format", defaultValue = "text", converter = PlanFormat.Converter.class,
+      description = "text, json or dot (default: ${DEFAULT-VALUE}).")
+  PlanFormat format;
 
   @Option(names = "--assume-engine", defaultValue = "docker-20.10", paramLabel = "ENGINE",
       description = "Plan for docker-20.10 or latest (default: ${DEFAULT-VALUE}).",
-      converter = AssumedEngineConverter.class)
+      converter = AssumedEngine.Converter.class)
   AssumedEngine engine;
 
   @Option(names = "--explain", description = "Say which steps will run again and why, compared with the last"
@@ -76,7 +80,7 @@ final class PlanCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PlanFormat planFormat = parseFormat(format);
+    Path file = pipelineOptions.file();
     Pipeline pipeline = (loader != null ? loader : (PipelineLoader) f -> pipelineOptions.evaluator(f).evaluate(f)).load(file);
     if (explain) {
       Path projectDir = file.toAbsolutePath().getParent();
@@ -96,19 +100,9 @@ final class PlanCommand implements Callable<Integer> {
       builder.addIgnoreFile(dir, ignoreFile(project.resolve(dir)));
     }
     Plan plan = builder.build().plan(pipeline, requested(pipeline));
-    spec.commandLine().getOut().print(planFormat.render(plan));
+    spec.commandLine().getOut().print(format.render(plan));
     spec.commandLine().getOut().flush();
     return ExitCodes.OK;
-  }
-
-  private PlanFormat parseFormat(String text) {
-    for (PlanFormat f : PlanFormat.values()) {
-      if (f.name().equalsIgnoreCase(text)) {
-        return f;
-      }
-    }
-    throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-        "Invalid value for option '--format': '" + text + "' (expected text, json or dot)");
   }
 
   /** The directory's .dockerignore followed by its .kilnignore (which may re-include with !). */
@@ -125,20 +119,6 @@ final class PlanCommand implements Callable<Integer> {
     } catch (IOException e) {
       throw new PlanException("cannot read " + file + ": " + e.getMessage(),
           "check the file's permissions, or remove it");
-    }
-  }
-
-  /** Accepts the flag spellings ({@code docker-20.10}, {@code latest}). */
-  static final class AssumedEngineConverter implements picocli.CommandLine.ITypeConverter<AssumedEngine> {
-    @Override
-    public AssumedEngine convert(String value) {
-      for (AssumedEngine e : AssumedEngine.values()) {
-        if (e.flag.equalsIgnoreCase(value)) {
-          return e;
-        }
-      }
-      throw new picocli.CommandLine.TypeConversionException(
-          "expected docker-20.10 or latest, not '" + value + "'");
     }
   }
 

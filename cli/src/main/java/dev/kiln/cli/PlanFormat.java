@@ -27,4 +27,11 @@ enum PlanFormat {
   };
 
   abstract String render(Plan plan);
+
+  /** Reads {@code kiln plan --format}. */
+  static final class Converter extends EnumConverter<PlanFormat> {
+    Converter() {
+      super(PlanFormat.class);
+    }
+  }
 }

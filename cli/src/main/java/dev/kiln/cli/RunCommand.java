@@ -53,10 +53,6 @@ final class RunCommand implements Callable<Integer> {
   @Parameters(paramLabel = "TASK", description = "Tasks to run (with what they depend on).")
   List<String> tasks = new ArrayList<>();
 
-  @Option(names = {"-f", "--file"}, defaultValue = "pipeline.pkl", paramLabel = "FILE",
-      description = "The pipeline (default: ${DEFAULT-VALUE}).")
-  Path file;
-
   @Option(names = {"-j", "--parallel"}, defaultValue = "4", paramLabel = "N",
       description = "How many tasks may run at once (default: ${DEFAULT-VALUE}).")
   int parallel;
@@ -64,10 +60,10 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--keep-going", description = "Let tasks unrelated to a failure finish.")
   boolean keepGoing;
 
-  @Option(names = "--progress", defaultValue = "auto", paramLabel = "MODE",
+  @Option(names = "--progress", defaultValue = "auto", paramLabel = "MODE", converter = ProgressMode.Converter.class,
       description = "tty, plain, json or auto (default: ${DEFAULT-VALUE}: GitHub Actions groups when"
           + " GITHUB_ACTIONS=true, a live view on a terminal, else plain).")
-  String progress;
+  ProgressMode progress;
 
   @Option(names = "--junit", paramLabel = "FILE", description = "Also write a JUnit XML report of the tasks.")
   Path junit;
@@ -90,13 +86,10 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    if (!List.of("auto", "tty", "plain", "json").contains(progress)) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-          "Invalid value for option '--progress': '" + progress + "' (expected tty, plain, json or auto)");
-    }
     if (parallel < 1) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--parallel must be at least 1");
     }
+    Path file = pipelineOptions.file();
     Timings timings = Timings.fromEnvironment();
     var pipeline = (loader != null ? loader : (PipelineLoader) f -> pipelineOptions.evaluator(f).evaluate(f)).load(file);
     timings.mark("evaluate");
@@ -185,13 +178,13 @@ final class RunCommand implements Callable<Integer> {
   }
 
     private PlanRunner.Listener listener(PrintWriter out, SecretMasker masker) {
-    if (progress.equals("json")) {
+    if (progress == ProgressMode.JSON) {
       return new JsonProgress(out, masker);
     }
-    if (progress.equals("auto") && "true".equals(System.getenv("GITHUB_ACTIONS"))) {
+    if (progress == ProgressMode.AUTO && "true".equals(System.getenv("GITHUB_ACTIONS"))) {
       return new GithubActionsProgress(out, masker);
     }
-    if (progress.equals("tty") || (progress.equals("auto") && System.console() != null
+    if (progress == ProgressMode.TTY || (progress == ProgressMode.AUTO && System.console() != null
         && !"dumb".equals(System.getenv("TERM")) && System.getenv("CI") == null)) {
       int columns = 100;
       try {

@@ -20,7 +20,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -40,21 +39,18 @@ final class SchemaCommand implements Callable<Integer> {
   @Option(names = "--list", description = "List the functions (name, phase, signature, origin); write nothing.")
   boolean list;
 
-  @Option(names = "--format", defaultValue = "text", description = "--list as text or json (default: ${DEFAULT-VALUE}).")
-  String format;
+  @Option(names = "--format", defaultValue = "text", converter = OutputFormat.Converter.class,
+      description = "--list as text or json (default: ${DEFAULT-VALUE}).")
+  OutputFormat format;
 
   @Mixin PluginOptions plugins;
 
   @Override
   public Integer call() throws IOException {
-    String f = format.toLowerCase(Locale.ROOT);
-    if (!f.equals("text") && !f.equals("json")) {
-      throw new ParameterException(spec.commandLine(), "--format: expected text or json, got " + format);
-    }
     FunctionRegistry registry = plugins.registry(dir);
     PrintWriter out = spec.commandLine().getOut();
     if (list) {
-      out.print(f.equals("json") ? json(registry) : text(registry));
+      out.print(format == OutputFormat.JSON ? json(registry) : text(registry));
     } else {
       write(dir, registry, out);
     }

@@ -10,13 +10,11 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -28,28 +26,22 @@ import picocli.CommandLine.Spec;
 final class ValidateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(paramLabel = "FILE", description = "Pipelines to check (default: pipeline.pkl).")
+  @Parameters(paramLabel = "FILE", description = "Pipelines to check (default: pipeline.pkl); -f FILE adds one, as"
+      + " with the other commands (repeatable).")
   List<Path> files = new ArrayList<>();
 
-  @Option(names = {"-f", "--file"}, paramLabel = "FILE",
-      description = "A pipeline to check, as with the other commands; repeatable, adds to FILE.")
-  List<Path> fileOptions = new ArrayList<>();
-
-  @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
-  String format;
+  @Option(names = "--format", defaultValue = "text", converter = OutputFormat.Converter.class,
+      description = "text or json (default: ${DEFAULT-VALUE}).")
+  OutputFormat format;
 
   @Mixin PipelineOptions options;
 
   @Override
   public Integer call() throws Exception {
-    boolean json = switch (format.toLowerCase(Locale.ROOT)) {
-      case "text" -> false;
-      case "json" -> true;
-      default -> throw new ParameterException(spec.commandLine(), "--format: expected text or json, got " + format);
-    };
-    List<Path> named = new ArrayList<>(fileOptions);
+    boolean json = format == OutputFormat.JSON;
+    List<Path> named = new ArrayList<>(options.files);
     named.addAll(files);
-    List<Path> targets = named.isEmpty() ? List.of(Path.of("pipeline.pkl")) : named;
+    List<Path> targets = named.isEmpty() ? List.of(PipelineOptions.DEFAULT_FILE) : named;
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     // Jackson only for --format json: its start-up cost is felt in every pre-commit run.
