@@ -3,6 +3,7 @@ package dev.kiln.cli;
 import dev.kiln.executor.GithubActionsProgress;
 import dev.kiln.executor.JUnitReport;
 import dev.kiln.executor.JsonProgress;
+import dev.kiln.executor.MaskingListener;
 import dev.kiln.executor.PlainProgress;
 import dev.kiln.executor.PlanRunner;
 import dev.kiln.executor.RunReport;
@@ -120,14 +121,20 @@ final class RunCommand implements Callable<Integer> {
       SecretMasker masker;
       try {
         masker = SecretMasker.of(secrets.resolveAll()); // known before any output is shown
+        for (String name : sources.keySet()) {
+          if (SecretMasker.tooShort(secrets.get(name).orElseThrow())) {
+            spec.commandLine().getErr().println("warning: secret `" + name + "` is shorter than "
+                + SecretMasker.MIN_LENGTH + " characters, too short to be masked in output");
+          }
+        }
       } catch (IOException e) {
         throw new dev.kiln.model.PipelineException(e.getMessage(), dev.kiln.model.SourceLocation.of(file),
             "set the variable or create the file before running, or remove the secret from the pipeline");
       }
       PlanRunner runner = new PlanRunner(connection, SessionServicesFactory.forProject(secrets),
           new PlanRunner.Options(parallel, keepGoing, project, sharedKey(project), imports, to,
-              info.cacheExports().contains("registry")),
-          listener(out, masker), callSettings(plan, secrets));
+              info.cacheExports().contains("registry"), masker),
+          new MaskingListener(masker, listener(out)), callSettings(plan, secrets));
       Thread hook = new Thread(() -> {
         // Ctrl-C: cancel the solves on the engine before the JVM exits (with 130, SIGINT's code).
         runner.interrupt();
@@ -136,7 +143,7 @@ final class RunCommand implements Callable<Integer> {
       Runtime.getRuntime().addShutdownHook(hook);
       RunReport report;
       try {
-        report = runner.run(plan);
+        report = runner.run(plan).masked(masker);
       } finally {
         try {
           Runtime.getRuntime().removeShutdownHook(hook);
@@ -177,12 +184,13 @@ final class RunCommand implements Callable<Integer> {
     return out;
   }
 
-    private PlanRunner.Listener listener(PrintWriter out, SecretMasker masker) {
+  /** The output mode's listener; it gets text already masked. */
+  private PlanRunner.Listener listener(PrintWriter out) {
     if (progress == ProgressMode.JSON) {
-      return new JsonProgress(out, masker);
+      return new JsonProgress(out);
     }
     if (progress == ProgressMode.AUTO && "true".equals(System.getenv("GITHUB_ACTIONS"))) {
-      return new GithubActionsProgress(out, masker);
+      return new GithubActionsProgress(out);
     }
     if (progress == ProgressMode.TTY || (progress == ProgressMode.AUTO && System.console() != null
         && !"dumb".equals(System.getenv("TERM")) && System.getenv("CI") == null)) {
@@ -192,9 +200,9 @@ final class RunCommand implements Callable<Integer> {
       } catch (NumberFormatException e) {
         // keep the default width
       }
-      return new TtyProgress(out, masker, columns);
+      return new TtyProgress(out, columns);
     }
-    return new PlainProgress(out, masker);
+    return new PlainProgress(out);
   }
 
   private static void printSummary(RunReport report, PrintWriter err, SecretMasker mask) {

@@ -7,29 +7,26 @@ import java.io.StringWriter;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.UnaryOperator;
 
 /**
  * Progress for GitHub Actions: each task's plain output is collected and printed as one log group
  * when the task ends (groups cannot interleave, and tasks run in parallel), and a failed task
- * becomes an error annotation.
+ * becomes an error annotation. It escapes text as it gets it: wrap it in a {@link MaskingListener}.
  */
 public final class GithubActionsProgress implements PlanRunner.Listener {
   private final PrintWriter out;
-  private final UnaryOperator<String> mask;
   private final Map<String, StringWriter> buffers = new ConcurrentHashMap<>();
   private final Map<String, PlainProgress> printers = new ConcurrentHashMap<>();
 
-  public GithubActionsProgress(PrintWriter out, UnaryOperator<String> mask) {
+  public GithubActionsProgress(PrintWriter out) {
     this.out = out;
-    this.mask = mask;
   }
 
   private PlainProgress printer(String task) {
     return printers.computeIfAbsent(task, t -> {
       StringWriter buf = new StringWriter();
       buffers.put(t, buf);
-      return new PlainProgress(new PrintWriter(buf), mask);
+      return new PlainProgress(new PrintWriter(buf));
     });
   }
 
@@ -49,6 +46,11 @@ public final class GithubActionsProgress implements PlanRunner.Listener {
   }
 
   @Override
+  public void warning(String task, String message) {
+    printer(task).warning(task, message);
+  }
+
+  @Override
   public synchronized void taskFinished(TaskOutcome o) {
     printer(o.task()).taskFinished(o);
     String how = switch (o.status()) {
@@ -60,8 +62,7 @@ public final class GithubActionsProgress implements PlanRunner.Listener {
     out.print(buffers.get(o.task()).toString());
     out.println("::endgroup::");
     o.failure().ifPresent(f -> out.println("::error title=" + escapeProperty("Task " + o.task() + " failed") + "::"
-        + escapeData(mask.apply(f.getMessage() + (f.logTail().isEmpty() ? ""
-            : "\n" + String.join("\n", f.logTail()))))));
+        + escapeData(f.getMessage() + (f.logTail().isEmpty() ? "" : "\n" + String.join("\n", f.logTail())))));
     out.flush();
   }
 

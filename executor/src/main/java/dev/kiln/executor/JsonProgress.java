@@ -8,21 +8,19 @@ import dev.kiln.executor.proto.control.VertexLog;
 import dev.kiln.planner.llb.Definition;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.util.function.UnaryOperator;
 
 /**
  * Progress as JSON lines for tools: {@code task-started}, {@code step} (digest as planned, name,
- * state), {@code log} and {@code task-finished} events, one object per line, masked.
+ * state), {@code log}, {@code warning} and {@code task-finished} events, one object per line. It
+ * encodes text as it gets it: wrap it in a {@link MaskingListener}, which masks the raw text first.
  */
 public final class JsonProgress implements PlanRunner.Listener {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final PrintWriter out;
-  private final UnaryOperator<String> mask;
 
-  public JsonProgress(PrintWriter out, UnaryOperator<String> mask) {
+  public JsonProgress(PrintWriter out) {
     this.out = out;
-    this.mask = mask;
   }
 
   @Override
@@ -65,6 +63,13 @@ public final class JsonProgress implements PlanRunner.Listener {
   }
 
   @Override
+  public void warning(String task, String message) {
+    ObjectNode e = event("warning", task);
+    e.put("message", message);
+    emit(e);
+  }
+
+  @Override
   public void taskFinished(TaskOutcome o) {
     ObjectNode e = event("task-finished", o.task());
     e.put("status", o.status().name().toLowerCase(java.util.Locale.ROOT));
@@ -90,8 +95,7 @@ public final class JsonProgress implements PlanRunner.Listener {
   }
 
   private synchronized void emit(ObjectNode e) {
-    // Mask the serialised line: secrets can hide in any field, escaped or not.
-    out.println(mask.apply(e.toString()));
+    out.println(e.toString());
     out.flush();
   }
 }

@@ -9,24 +9,21 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 
 /**
  * Progress as plain lines, like {@code docker buildx --progress plain}: each step gets a number;
  * its start, its output lines, and how it ended ({@code CACHED}, {@code DONE 1.2s}, {@code ERROR}),
- * prefixed with the task's name. For logs and CI.
+ * prefixed with the task's name. For logs and CI. It prints text as it gets it: wrap it in a
+ * {@link MaskingListener}.
  */
 public final class PlainProgress implements PlanRunner.Listener {
   private final PrintWriter out;
-  private final UnaryOperator<String> mask;
   private final Map<String, Integer> numbers = new HashMap<>();
   private final Map<String, Boolean> finished = new HashMap<>();
   private final Map<String, StringBuilder> partial = new HashMap<>();
 
-  /** @param mask applied to every line before it is printed (secret masking) */
-  public PlainProgress(PrintWriter out, UnaryOperator<String> mask) {
+  public PlainProgress(PrintWriter out) {
     this.out = out;
-    this.mask = mask;
   }
 
   @Override
@@ -87,6 +84,11 @@ public final class PlainProgress implements PlanRunner.Listener {
   }
 
   @Override
+  public synchronized void warning(String task, String message) {
+    print("[" + task + "] warning: " + message);
+  }
+
+  @Override
   public synchronized void taskFinished(TaskOutcome outcome) {
     String how = switch (outcome.status()) {
       case SUCCEEDED -> (outcome.cached() ? "CACHED" : "DONE") + String.format(Locale.ROOT, " %.1fs",
@@ -105,7 +107,7 @@ public final class PlainProgress implements PlanRunner.Listener {
   }
 
   private void print(String line) {
-    out.println(mask.apply(line));
+    out.println(line);
     out.flush();
   }
 }

@@ -60,6 +60,9 @@ public final class PlanRunner {
     /** A line a task's run-time function logged (not yet masked: listeners mask what they print). */
     default void functionLog(String task, String line) {}
 
+    /** Something the user should know about a task that does not fail it. */
+    default void warning(String task, String message) {}
+
     /** The run is over; nothing more will be reported. */
     default void runFinished(RunReport report) {}
   }
@@ -75,13 +78,14 @@ public final class PlanRunner {
    * @param cacheTo remote caches to export
    * @param registryShares whether the engine can export registry caches, so that each solve's share
    *     of a registry cache may exist and is imported too (see {@link RemoteCaches#share})
+   * @param masker the run's secrets, masked in results before they are kept or shown
    */
   public record Options(int parallel, boolean keepGoing, Path projectRoot, String sharedKey,
-      List<RemoteCache> cacheFrom, List<RemoteCache> cacheTo, boolean registryShares) {
+      List<RemoteCache> cacheFrom, List<RemoteCache> cacheTo, boolean registryShares, SecretMasker masker) {
 
-    /** Options without remote cache. */
+    /** Options without remote cache or secrets. */
     public Options(int parallel, boolean keepGoing, Path projectRoot, String sharedKey) {
-      this(parallel, keepGoing, projectRoot, sharedKey, List.of(), List.of(), false);
+      this(parallel, keepGoing, projectRoot, sharedKey, List.of(), List.of(), false, SecretMasker.none());
     }
 
     public Options {
@@ -92,6 +96,7 @@ public final class PlanRunner {
       }
       Objects.requireNonNull(projectRoot, "projectRoot");
       Objects.requireNonNull(sharedKey, "sharedKey");
+      Objects.requireNonNull(masker, "masker");
     }
   }
 
@@ -272,6 +277,7 @@ public final class PlanRunner {
         runTarget(task, target, cache, results);
       }
       if (!results.isEmpty()) {
+        results.replaceAll((name, value) -> withoutSecrets(task.name(), name, value));
         writeResults(task.name(), results);
       }
       // A function runs on every run, whether or not its inputs came from the cache.
@@ -316,8 +322,8 @@ public final class PlanRunner {
 
   /**
    * Copies the call's file and directory arguments out of the engine into temporary directories,
-   * calls the function, and returns its results (secret values in them masked: results are printed
-   * and written to the project). The temporary directories are deleted whatever happens.
+   * calls the function, and returns its results. The temporary directories are deleted whatever
+   * happens.
    */
   private Map<String, String> call(PlannedTask task, CacheWatch cache) throws IOException {
     if (calls == null) {
@@ -340,12 +346,8 @@ public final class PlanRunner {
         }
         inputs.put(target.path(), arg);
       }
-      Map<String, String> returned = new FunctionCaller(calls, options.projectRoot())
+      return new FunctionCaller(calls, options.projectRoot())
           .call(task, inputs, Map.copyOf(results), line -> listener.functionLog(task.name(), line));
-      SecretMasker masker = SecretMasker.of(calls.secrets().values());
-      Map<String, String> masked = new TreeMap<>();
-      returned.forEach((name, value) -> masked.put(name, masker.apply(value)));
-      return masked;
     } finally {
       for (Path dir : temporary) {
         ExportInstaller.deleteTree(dir);
@@ -499,6 +501,18 @@ public final class PlanRunner {
   }
 
   private static final int MAX_RESULT = 64 * 1024;
+
+  /**
+   * {@code value} with the run's secrets masked: results are printed and kept in the project, where
+   * no secret may be. Masking one is said, since later tasks then read {@code ***}.
+   */
+  private String withoutSecrets(String task, String name, String value) {
+    String masked = options.masker().apply(value);
+    if (!masked.equals(value)) {
+      listener.warning(task, "result `" + name + "` contains a secret's value; it is kept and shown masked (***)");
+    }
+    return masked;
+  }
 
   /** {@code .kiln/results/<task>/<name>}, replaced whole, where later tasks can read them. */
   private void writeResults(String task, Map<String, String> results) throws IOException {

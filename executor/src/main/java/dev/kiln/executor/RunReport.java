@@ -13,6 +13,11 @@ public record RunReport(List<TaskOutcome> tasks, boolean interrupted) {
     return !interrupted && tasks.stream().allMatch(t -> t.status() == TaskOutcome.Status.SUCCEEDED);
   }
 
+  /** This report with {@code mask} applied to every text of its tasks' outcomes. */
+  public RunReport masked(java.util.function.UnaryOperator<String> mask) {
+    return new RunReport(tasks.stream().map(t -> t.masked(mask)).toList(), interrupted);
+  }
+
   /** The tasks that failed. */
   public List<TaskOutcome> failures() {
     return tasks.stream().filter(t -> t.status() == TaskOutcome.Status.FAILED).toList();

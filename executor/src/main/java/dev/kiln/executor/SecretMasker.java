@@ -1,9 +1,8 @@
 package dev.kiln.executor;
 
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -11,77 +10,58 @@ import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
- * Replaces secret values in text with {@code ***}: the values themselves and the forms they take
- * when a step encodes them — base64 (standard and URL-safe, at each of the three alignments a value
- * can have inside longer base64 data) and URL encoding.
+ * Replaces secret values in raw text with {@code ***}, before anything encodes the text for an
+ * output (JSON, XML, workflow commands): every {@link SecretForms form} of every value, and the
+ * pieces of a form that a line break cut in two (a line that ends with a form's beginning, starts
+ * with its end, or is a run of its middle). Values and lines shorter than {@link #MIN_LENGTH} are
+ * not masked.
  */
 public final class SecretMasker implements UnaryOperator<String> {
   static final String MASK = "***";
-  /** Encoded fragments shorter than this would mask ordinary text. */
-  private static final int MIN_FORM = 4;
+  /** Shorter values, lines of values and encoded forms would mask ordinary text, and are not masked. */
+  public static final int MIN_LENGTH = 4;
+  /** The shortest piece of a form, cut by a line break, that is masked at a line's start or end. */
+  static final int MIN_PIECE = 6;
+  /** The shortest line that is masked for being a run of a form's middle. */
+  static final int MIN_MIDDLE = 8;
 
+  private static final SecretMasker NONE = new SecretMasker(List.of(), List.of());
+
+  /** Longest first. */
   private final List<String> forms;
+  /** The forms without line breaks that pieces are looked for in. */
+  private final List<String> pieces;
 
-  private SecretMasker(List<String> forms) {
+  private SecretMasker(List<String> forms, List<String> pieces) {
     this.forms = forms;
+    this.pieces = pieces;
   }
 
-  /** A masker for {@code secrets}; empty values are ignored. */
-  public static SecretMasker of(List<byte[]> secrets) {
-    Set<String> forms = new LinkedHashSet<>();
+  /** A masker for {@code secrets}. */
+  public static SecretMasker of(Collection<byte[]> secrets) {
+    Set<String> all = new LinkedHashSet<>();
     for (byte[] secret : secrets) {
-      if (secret.length == 0) {
-        continue;
-      }
-      String text = new String(secret, StandardCharsets.UTF_8);
-      forms.add(text);
-      String trimmed = text.strip(); // values read from files often end with a newline
-      if (!trimmed.isEmpty()) {
-        forms.add(trimmed);
-        forms.add(URLEncoder.encode(trimmed, StandardCharsets.UTF_8));
-        forms.add(URLEncoder.encode(trimmed, StandardCharsets.UTF_8).replace("+", "%20"));
-      }
-      for (byte[] value : List.of(secret, trimmed.getBytes(StandardCharsets.UTF_8))) {
-        forms.addAll(base64Forms(value));
-      }
+      all.addAll(SecretForms.of(secret));
     }
-    List<String> sorted = new ArrayList<>();
-    for (String f : forms) {
-      if (f.length() >= MIN_FORM || forms.size() == 1) {
-        sorted.add(f);
-      }
-    }
-    sorted.sort(Comparator.comparingInt(String::length).reversed()); // longest first: no partial masks
-    return new SecretMasker(List.copyOf(sorted));
+    List<String> sorted = new ArrayList<>(all);
+    sorted.sort(Comparator.comparingInt(String::length).reversed());
+    List<String> pieces = sorted.stream()
+        .filter(f -> f.length() > MIN_PIECE && f.indexOf('\n') < 0 && f.indexOf('\r') < 0).toList();
+    return new SecretMasker(List.copyOf(sorted), pieces);
+  }
+
+  /** A masker that masks nothing. */
+  public static SecretMasker none() {
+    return NONE;
   }
 
   /**
-   * The base64 text that always appears when {@code value} is encoded inside longer data: for each
-   * of the three byte offsets, the characters that depend only on the value's own bytes.
+   * Whether {@code value} is too short to be masked (shorter than {@link #MIN_LENGTH} without its
+   * surrounding white space), though not empty: a run should warn about it.
    */
-  static List<String> base64Forms(byte[] value) {
-    List<String> out = new ArrayList<>();
-    for (int offset = 0; offset < 3; offset++) {
-      byte[] padded = new byte[offset + value.length];
-      System.arraycopy(value, 0, padded, offset, value.length);
-      String enc = Base64.getEncoder().encodeToString(padded);
-      // Characters touched by the leading pad bytes, and by the unknown bytes after the value, vary.
-      int start = offset == 0 ? 0 : (offset == 1 ? 2 : 3);
-      int fullBytes = offset + value.length;
-      int stableEnd = (fullBytes / 3) * 4; // the last partial group depends on what follows
-      if (stableEnd - start >= MIN_FORM) {
-        String core = enc.substring(start, stableEnd);
-        out.add(core);
-        out.add(core.replace('+', '-').replace('/', '_'));
-      }
-      if (offset == 0) {
-        out.add(enc); // the whole value alone, with padding
-        out.add(enc.replace("=", ""));
-        out.add(Base64.getUrlEncoder().encodeToString(value));
-        out.add(Base64.getUrlEncoder().withoutPadding().encodeToString(value));
-      }
-    }
-    return out;
+  public static boolean tooShort(byte[] value) {
+    String s = new String(value, StandardCharsets.UTF_8).strip();
+    return !s.isEmpty() && s.length() < MIN_LENGTH;
   }
 
   /** True when there is nothing to mask. */
@@ -91,20 +71,129 @@ public final class SecretMasker implements UnaryOperator<String> {
 
   @Override
   public String apply(String text) {
-    if (text == null || forms.isEmpty()) {
+    if (text == null || text.isEmpty() || forms.isEmpty()) {
       return text;
     }
-    String out = text;
+    Spans spans = new Spans(text.length());
     for (String f : forms) {
-      if (out.contains(f)) {
-        out = out.replace(f, MASK);
+      for (int i = text.indexOf(f); i >= 0; i = text.indexOf(f, i + 1)) {
+        spans.add(i, i + f.length());
       }
     }
-    return out;
+    int start = 0;
+    while (start <= text.length()) {
+      int end = text.indexOf('\n', start);
+      if (end < 0) {
+        end = text.length();
+      }
+      pieces(text, start, end, spans);
+      start = end + 1;
+    }
+    return spans.replace(text, MASK);
+  }
+
+  /** Marks the pieces of forms in the line {@code text[from, to)}. */
+  private void pieces(String text, int from, int to, Spans spans) {
+    int s = from;
+    int e = to;
+    while (s < e && Character.isWhitespace(text.charAt(s))) {
+      s++;
+    }
+    while (e > s && Character.isWhitespace(text.charAt(e - 1))) {
+      e--;
+    }
+    if (e - s < MIN_PIECE) {
+      return;
+    }
+    for (String f : pieces) {
+      // The line ends with the form's beginning: the rest is on the next line.
+      String head = f.substring(0, MIN_PIECE);
+      for (int i = text.indexOf(head, Math.max(s, e - f.length() + 1)); i >= 0 && i <= e - MIN_PIECE;
+          i = text.indexOf(head, i + 1)) {
+        if (text.regionMatches(i, f, 0, e - i)) {
+          spans.add(i, e);
+          break;
+        }
+      }
+      // The line starts with the form's end.
+      String tail = f.substring(f.length() - MIN_PIECE);
+      int best = -1;
+      for (int i = text.indexOf(tail, s); i >= 0 && i + MIN_PIECE - s < f.length() && i + MIN_PIECE <= e;
+          i = text.indexOf(tail, i + 1)) {
+        int k = i + MIN_PIECE - s;
+        if (text.regionMatches(s, f, f.length() - k, k)) {
+          best = s + k;
+        }
+      }
+      if (best > 0) {
+        spans.add(s, best);
+      }
+      // The whole line is a run of the form's middle (a long value wrapped over several lines).
+      if (e - s >= MIN_MIDDLE && e - s < f.length() && f.contains(text.substring(s, e))) {
+        spans.add(s, e);
+      }
+    }
   }
 
   /** The length of the longest form: a streaming caller keeps this much tail before masking. */
   public int longestForm() {
     return forms.isEmpty() ? 0 : forms.get(0).length();
+  }
+
+  /**
+   * How much of {@code text}, whose end is not the end of its line yet, can be masked and shown now:
+   * all but what could be the beginning of a form that continues in text still to come, and no
+   * form found in it is cut.
+   */
+  public int safePrefix(String text) {
+    if (forms.isEmpty()) {
+      return text.length();
+    }
+    int cut = Math.max(0, text.length() - (longestForm() - 1));
+    boolean moved = true;
+    while (moved && cut > 0) {
+      moved = false;
+      for (String f : forms) {
+        int from = Math.max(0, cut - f.length() + 1);
+        for (int i = text.indexOf(f, from); i >= 0 && i < cut; i = text.indexOf(f, i + 1)) {
+          if (i + f.length() > cut) {
+            cut = i;
+            moved = true;
+            break;
+          }
+        }
+      }
+    }
+    return cut;
+  }
+
+  /** Character ranges of a text to replace, merged where they overlap or touch. */
+  private static final class Spans {
+    private final boolean[] masked;
+    private boolean any;
+
+    Spans(int length) {
+      masked = new boolean[length];
+    }
+
+    void add(int from, int to) {
+      java.util.Arrays.fill(masked, from, to, true);
+      any |= to > from;
+    }
+
+    String replace(String text, String mask) {
+      if (!any) {
+        return text;
+      }
+      StringBuilder sb = new StringBuilder(text.length());
+      for (int i = 0; i < text.length(); i++) {
+        if (!masked[i]) {
+          sb.append(text.charAt(i));
+        } else if (i == 0 || !masked[i - 1]) {
+          sb.append(mask);
+        }
+      }
+      return sb.toString();
+    }
   }
 }

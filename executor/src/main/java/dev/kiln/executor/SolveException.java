@@ -43,6 +43,18 @@ public final class SolveException extends KilnException {
     this.cancelled = cancelled;
   }
 
+  /**
+   * This failure with {@code mask} applied to its texts (message, step, command, each line of its
+   * output, hint). The cause is left out: its message may hold what was masked.
+   */
+  public SolveException masked(java.util.function.UnaryOperator<String> mask) {
+    SolveException copy = new SolveException(mask.apply(getMessage()), step == null ? null : mask.apply(step),
+        vertexDigest, command == null ? null : mask.apply(command), exitCode,
+        logTail.stream().map(mask).toList(), cancelled, hint().map(mask).orElse(null), null);
+    copy.setStackTrace(getStackTrace());
+    return copy;
+  }
+
   /** The name of the failing step (vertex), when the engine reported one. */
   public Optional<String> step() {
     return Optional.ofNullable(step);

@@ -36,6 +36,13 @@ public record TaskOutcome(String task, Status status, Duration duration, boolean
     SKIPPED
   }
 
+  /** This outcome with {@code mask} applied to every text in it: results and the failure. */
+  public TaskOutcome masked(java.util.function.UnaryOperator<String> mask) {
+    Map<String, String> masked = new java.util.TreeMap<>();
+    results.forEach((name, value) -> masked.put(name, mask.apply(value)));
+    return new TaskOutcome(task, status, duration, cached, error == null ? null : error.masked(mask), masked);
+  }
+
   /** The failure, for {@code FAILED}. */
   public Optional<SolveException> failure() {
     return Optional.ofNullable(error);

@@ -10,18 +10,17 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.UnaryOperator;
 
 /**
  * A live view for terminals: one line per task, redrawn in place, with its state (running, CACHED,
  * DONE, ERROR...), its duration, and while it runs the step it is on. Step output is not shown here;
- * a failed task's last lines are printed in the summary.
+ * a failed task's last lines are printed in the summary. It clips text as it gets it: wrap it in a
+ * {@link MaskingListener}, so that a secret is masked before it can be cut.
  */
 public final class TtyProgress implements PlanRunner.Listener {
   private static final String[] SPINNER = {"|", "/", "-", "\\"};
 
   private final PrintWriter out;
-  private final UnaryOperator<String> mask;
   private final int width;
   private final Map<String, Line> lines = new LinkedHashMap<>();
   private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -29,6 +28,7 @@ public final class TtyProgress implements PlanRunner.Listener {
     t.setDaemon(true);
     return t;
   });
+  private final java.util.List<String> warnings = new java.util.ArrayList<>();
   private int drawn;
   private int frame;
 
@@ -40,9 +40,8 @@ public final class TtyProgress implements PlanRunner.Listener {
     TaskOutcome outcome;
   }
 
-  public TtyProgress(PrintWriter out, UnaryOperator<String> mask, int width) {
+  public TtyProgress(PrintWriter out, int width) {
     this.out = out;
-    this.mask = mask;
     this.width = Math.max(40, width);
     ticker.scheduleAtFixedRate(this::redraw, 100, 150, TimeUnit.MILLISECONDS);
   }
@@ -97,8 +96,14 @@ public final class TtyProgress implements PlanRunner.Listener {
       o.results().forEach((name, value) -> sb.append(o.task()).append(": ").append(name).append(" = ")
           .append(value.strip().replace("\n", "\\n")).append('\n'));
     }
-    out.print(mask.apply(sb.toString()));
+    warnings.forEach(w -> sb.append(w).append('\n'));
+    out.print(sb);
     out.flush();
+  }
+
+  @Override
+  public synchronized void warning(String task, String message) {
+    warnings.add(task + ": warning: " + message); // printed under the view, which redraws in place
   }
 
   synchronized void redraw() {
@@ -112,7 +117,7 @@ public final class TtyProgress implements PlanRunner.Listener {
       sb.append("\033[2K").append(clip(render(e.getKey(), e.getValue(), nameWidth))).append('\n');
     }
     drawn = lines.size();
-    out.print(mask.apply(sb.toString()));
+    out.print(sb);
     out.flush();
   }
 

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 class PlainProgressTest {
   private final StringWriter out = new StringWriter();
-  private final PlainProgress progress = new PlainProgress(new PrintWriter(out, true), s -> s);
+  private final PlainProgress progress = new PlainProgress(new PrintWriter(out, true));
   private final Definition def = new Marshaller().marshal(
       Sources.image(dev.kiln.planner.llb.ImageRef.parse("busybox:latest"), dev.kiln.planner.llb.Platform.LINUX_AMD64));
 

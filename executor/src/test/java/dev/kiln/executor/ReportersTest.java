@@ -49,7 +49,7 @@ class ReportersTest {
   @Test
   void githubGroupsEachTaskAndAnnotatesFailures() {
     StringWriter out = new StringWriter();
-    var gh = new GithubActionsProgress(new PrintWriter(out), MASK);
+    var gh = new MaskingListener(MASK, new GithubActionsProgress(new PrintWriter(out)));
     gh.taskStarted("build");
     gh.taskFinished(REPORT.tasks().get(0));
     assertThat(out.toString()).startsWith("::group::build (FAILED 1.5s)\n")
@@ -61,7 +61,7 @@ class ReportersTest {
   @Test
   void jsonProgressIsOneObjectPerLine() throws Exception {
     StringWriter out = new StringWriter();
-    var json = new JsonProgress(new PrintWriter(out), MASK);
+    var json = new MaskingListener(MASK, new JsonProgress(new PrintWriter(out)));
     json.taskStarted("build");
     json.taskFinished(REPORT.tasks().get(0));
     String[] lines = out.toString().split("\n");

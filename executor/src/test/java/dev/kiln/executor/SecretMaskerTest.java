@@ -44,4 +44,67 @@ class SecretMaskerTest {
     assertThat(masker.apply("nothing to see: secret, token, s3cr")).isEqualTo("nothing to see: secret, token, s3cr");
     assertThat(SecretMasker.of(List.of()).apply("abc")).isEqualTo("abc");
   }
+
+  static final String PEM = """
+      -----BEGIN PRIVATE KEY-----
+      MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj
+      MzEfYyjiWA4R4/M2bS1GB4t7NXp98C3SC6dVMvDuictGeurT8jNbvJZHtCSuYEvu
+      NMoSfm76oqFvAp8Gy0iz5sxjZmSnXyCdPEovGhLa0VzMaQ8s+CLOyS56YyCFGeJZ
+      ab==
+      -----END PRIVATE KEY-----
+      """;
+
+  @Test
+  void masksEveryLineOfAMultiLineValuePrintedAlone() {
+    SecretMasker pem = SecretMasker.of(List.of(PEM.getBytes(StandardCharsets.UTF_8)));
+    for (String line : PEM.split("\n")) {
+      String masked = pem.apply("    " + line);
+      if (line.strip().length() >= SecretMasker.MIN_LENGTH) {
+        assertThat(masked).as(line).isEqualTo("    ***");
+      }
+    }
+    assertThat(pem.apply("key:\n" + PEM)).doesNotContain("MIIEvQ").doesNotContain("CLOyS56");
+  }
+
+  @Test
+  void masksTheValueEscapedAsAJsonString() {
+    String value = "p\"a\\ss\nw\u0001rd-é";
+    SecretMasker m = SecretMasker.of(List.of(value.getBytes(StandardCharsets.UTF_8)));
+    assertThat(m.apply("{\"k\":\"p\\\"a\\\\ss\\nw\\u0001rd-é\"}")).isEqualTo("{\"k\":\"***\"}");
+    assertThat(m.apply("{\"k\":\"p\\\"a\\\\ss\\nw\\u0001rd-\\u00e9\"}")).isEqualTo("{\"k\":\"***\"}");
+  }
+
+  @Test
+  void masksAValueCutInTwoByALineBreak() {
+    String token = "ghp_0123456789abcdefghijABCDEFGHIJ";
+    SecretMasker m = SecretMasker.of(List.of(token.getBytes(StandardCharsets.UTF_8)));
+    assertThat(m.apply("token: ghp_0123456789abc")).isEqualTo("token: ***");
+    assertThat(m.apply("defghijABCDEFGHIJ (end)")).isEqualTo("*** (end)");
+    String wrapped = Base64.getEncoder().encodeToString((token + token + token).getBytes(StandardCharsets.UTF_8));
+    SecretMasker m3 = SecretMasker.of(List.of((token + token + token).getBytes(StandardCharsets.UTF_8)));
+    for (int i = 0; i < wrapped.length(); i += 20) {
+      String line = wrapped.substring(i, Math.min(wrapped.length(), i + 20));
+      if (line.length() >= SecretMasker.MIN_PIECE) {
+        assertThat(m3.apply(line)).as(line).isEqualTo("***");
+      }
+    }
+  }
+
+  @Test
+  void valuesTooShortToMaskAreSaidSoAndLeftAlone() {
+    assertThat(SecretMasker.tooShort("abc\n".getBytes(StandardCharsets.UTF_8))).isTrue();
+    assertThat(SecretMasker.tooShort("abcd".getBytes(StandardCharsets.UTF_8))).isFalse();
+    assertThat(SecretMasker.tooShort(new byte[0])).isFalse();
+    assertThat(SecretMasker.of(List.of("abc".getBytes(StandardCharsets.UTF_8))).apply("abc abcabc")).isEqualTo("abc abcabc");
+  }
+
+  @Test
+  void aSafePrefixNeverCutsAForm() {
+    String text = "x".repeat(100) + SECRET + "y".repeat(3);
+    int cut = masker.safePrefix(text);
+    assertThat(cut).isLessThanOrEqualTo(100);
+    assertThat(masker.apply(text.substring(0, cut))).doesNotContain("***");
+    String incomplete = "z".repeat(100) + SECRET.substring(0, 10);
+    assertThat(masker.safePrefix(incomplete)).isLessThanOrEqualTo(100);
+  }
 }

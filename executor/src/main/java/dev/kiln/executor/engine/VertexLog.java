@@ -2,6 +2,7 @@ package dev.kiln.executor.engine;
 
 import dev.kiln.executor.proto.control.StatusResponse;
 import dev.kiln.executor.proto.control.Vertex;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -20,7 +21,8 @@ final class VertexLog {
   private final Map<String, String> names = new HashMap<>();
   private final Map<String, String> errors = new HashMap<>();
   private final Map<String, Deque<String>> tails = new HashMap<>();
-  private final Map<String, StringBuilder> partial = new HashMap<>();
+  /** Bytes, not text: a chunk may end inside a UTF-8 character, which decoding alone would spoil. */
+  private final Map<String, ByteArrayOutputStream> partial = new HashMap<>();
   private String lastFailed;
 
   synchronized void accept(StatusResponse r) {
@@ -36,13 +38,18 @@ final class VertexLog {
       }
     }
     for (var log : r.getLogsList()) {
-      StringBuilder sb = partial.computeIfAbsent(log.getVertex(), k -> new StringBuilder());
-      sb.append(log.getMsg().toString(StandardCharsets.UTF_8));
-      int nl;
-      while ((nl = sb.indexOf("\n")) >= 0) {
-        addLine(log.getVertex(), sb.substring(0, nl));
-        sb.delete(0, nl + 1);
+      ByteArrayOutputStream line = partial.computeIfAbsent(log.getVertex(), k -> new ByteArrayOutputStream());
+      byte[] chunk = log.getMsg().toByteArray();
+      int start = 0;
+      for (int i = 0; i < chunk.length; i++) {
+        if (chunk[i] == '\n') {
+          line.write(chunk, start, i - start);
+          addLine(log.getVertex(), line.toString(StandardCharsets.UTF_8));
+          line.reset();
+          start = i + 1;
+        }
       }
+      line.write(chunk, start, chunk.length - start);
     }
   }
 
@@ -71,9 +78,9 @@ final class VertexLog {
   /** The last lines of a vertex's output, including an unterminated last line. */
   synchronized List<String> tail(String digest) {
     List<String> out = new ArrayList<>(tails.getOrDefault(digest, new ArrayDeque<>()));
-    StringBuilder rest = partial.get(digest);
-    if (rest != null && rest.length() > 0) {
-      out.add(rest.toString());
+    ByteArrayOutputStream rest = partial.get(digest);
+    if (rest != null && rest.size() > 0) {
+      out.add(rest.toString(StandardCharsets.UTF_8));
     }
     return out.size() > TAIL_LINES ? out.subList(out.size() - TAIL_LINES, out.size()) : out;
   }

@@ -2,6 +2,7 @@ package dev.kiln.executor.secrets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kiln.executor.MaskingListener;
 import dev.kiln.executor.PlainProgress;
 import dev.kiln.executor.SecretMasker;
 import dev.kiln.executor.engine.BuildkitConnection;
@@ -46,7 +47,7 @@ class SecretsE2ETest {
     assertThat(new String(def.toPb().toByteArray(), StandardCharsets.ISO_8859_1)).doesNotContain(value);
 
     StringWriter log = new StringWriter();
-    PlainProgress progress = new PlainProgress(new PrintWriter(log), SecretMasker.of(store.resolveAll()));
+    var progress = new MaskingListener(SecretMasker.of(store.resolveAll()), new PlainProgress(new PrintWriter(log)));
     try (BuildkitConnection c = Engines.connect();
         Session s = Session.builder().addService(new SecretsService(store)).start(c);
         Gateway gw = Gateway.open(c, SolveOptions.none().withSession(s.id()), r -> progress.status("t", def, r))) {
