@@ -52,8 +52,8 @@ public final class JUnitReport {
         switch (t.status()) {
           case FAILED -> {
             w.writeStartElement("failure");
-            w.writeAttribute("message", mask.apply(t.error().getMessage()));
-            w.writeCharacters(mask.apply(String.join("\n", t.error().logTail())));
+            w.writeAttribute("message", xml(mask.apply(t.error().getMessage())));
+            w.writeCharacters(xml(mask.apply(String.join("\n", t.error().logTail()))));
             w.writeEndElement();
           }
           case SKIPPED, CANCELLED -> {
@@ -72,6 +72,27 @@ public final class JUnitReport {
       throw new IllegalStateException(e);
     }
     return sw + "\n";
+  }
+
+  /**
+   * {@code text} without the characters XML 1.0 cannot hold (control characters a step printed,
+   * unpaired surrogates): each becomes U+FFFD, so the report still parses.
+   */
+  static String xml(String text) {
+    StringBuilder sb = null;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      boolean ok = c == '\t' || c == '\n' || c == '\r' || (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd)
+          || (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1)))
+          || (Character.isLowSurrogate(c) && i > 0 && Character.isHighSurrogate(text.charAt(i - 1)));
+      if (!ok && sb == null) {
+        sb = new StringBuilder(text.substring(0, i));
+      }
+      if (sb != null) {
+        sb.append(ok ? c : '\ufffd');
+      }
+    }
+    return sb == null ? text : sb.toString();
   }
 
   private static String seconds(long millis) {

@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 
@@ -25,16 +27,43 @@ public final class SecretMasker implements UnaryOperator<String> {
   /** The shortest line that is masked for being a run of a form's middle. */
   static final int MIN_MIDDLE = 8;
 
-  private static final SecretMasker NONE = new SecretMasker(List.of(), List.of());
+  private static final SecretMasker NONE = of(List.of());
 
   /** Longest first. */
   private final List<String> forms;
-  /** The forms without line breaks that pieces are looked for in. */
+  /** Forms by their first four characters, and the forms without line breaks by their last four. */
+  private final Map<Long, List<String>> byHead;
+  private final Map<Long, List<String>> byTail;
+  /** A quick "no" for both maps: bits set by each of their keys' hash. */
+  private final long[] heads;
+  private final long[] tails;
+  /** The sorted hashes of every eight characters of the forms without line breaks. */
+  private final long[] middles;
   private final List<String> pieces;
 
-  private SecretMasker(List<String> forms, List<String> pieces) {
+  private SecretMasker(List<String> forms) {
     this.forms = forms;
-    this.pieces = pieces;
+    this.pieces = forms.stream()
+        .filter(f -> f.length() > MIN_PIECE && f.indexOf('\n') < 0 && f.indexOf('\r') < 0).toList();
+    this.byHead = new HashMap<>();
+    this.byTail = new HashMap<>();
+    this.heads = new long[BITS / 64];
+    this.tails = new long[BITS / 64];
+    for (String f : forms) {
+      long key = key(f, 0);
+      byHead.computeIfAbsent(key, k -> new ArrayList<>()).add(f);
+      set(heads, key);
+    }
+    java.util.Set<Long> eights = new java.util.HashSet<>();
+    for (String f : pieces) {
+      long key = key(f, f.length() - 4);
+      byTail.computeIfAbsent(key, k -> new ArrayList<>()).add(f);
+      set(tails, key);
+      for (int i = 0; i + MIN_MIDDLE <= f.length(); i++) {
+        eights.add(eight(f, i));
+      }
+    }
+    this.middles = eights.stream().mapToLong(Long::longValue).sorted().toArray();
   }
 
   /** A masker for {@code secrets}. */
@@ -45,9 +74,7 @@ public final class SecretMasker implements UnaryOperator<String> {
     }
     List<String> sorted = new ArrayList<>(all);
     sorted.sort(Comparator.comparingInt(String::length).reversed());
-    List<String> pieces = sorted.stream()
-        .filter(f -> f.length() > MIN_PIECE && f.indexOf('\n') < 0 && f.indexOf('\r') < 0).toList();
-    return new SecretMasker(List.copyOf(sorted), pieces);
+    return new SecretMasker(List.copyOf(sorted));
   }
 
   /** A masker that masks nothing. */
@@ -71,28 +98,38 @@ public final class SecretMasker implements UnaryOperator<String> {
 
   @Override
   public String apply(String text) {
-    if (text == null || text.isEmpty() || forms.isEmpty()) {
+    if (text == null || text.length() < MIN_LENGTH || forms.isEmpty()) {
       return text;
     }
     Spans spans = new Spans(text.length());
-    for (String f : forms) {
-      for (int i = text.indexOf(f); i >= 0; i = text.indexOf(f, i + 1)) {
-        spans.add(i, i + f.length());
+    long key = 0;
+    for (int i = 0; i < text.length(); i++) {
+      key = (key << 16) | text.charAt(i);
+      int start = i - 3;
+      if (start >= 0 && has(heads, key)) {
+        for (String f : byHead.getOrDefault(key, List.of())) {
+          if (text.startsWith(f, start)) {
+            spans.add(start, start + f.length());
+          }
+        }
       }
     }
-    int start = 0;
-    while (start <= text.length()) {
-      int end = text.indexOf('\n', start);
+    int from = 0;
+    while (from <= text.length()) {
+      int end = text.indexOf('\n', from);
       if (end < 0) {
         end = text.length();
       }
-      pieces(text, start, end, spans);
-      start = end + 1;
+      pieces(text, from, end, spans);
+      from = end + 1;
     }
     return spans.replace(text, MASK);
   }
 
-  /** Marks the pieces of forms in the line {@code text[from, to)}. */
+  /**
+   * Marks the pieces of forms in the line {@code text[from, to)}: its end when it is a form's
+   * beginning, its start when it is a form's end, all of it when it is a run of a form's middle.
+   */
   private void pieces(String text, int from, int to, Spans spans) {
     int s = from;
     int e = to;
@@ -102,37 +139,72 @@ public final class SecretMasker implements UnaryOperator<String> {
     while (e > s && Character.isWhitespace(text.charAt(e - 1))) {
       e--;
     }
-    if (e - s < MIN_PIECE) {
+    if (e - s < MIN_PIECE || pieces.isEmpty()) {
       return;
     }
-    for (String f : pieces) {
-      // The line ends with the form's beginning: the rest is on the next line.
-      String head = f.substring(0, MIN_PIECE);
-      for (int i = text.indexOf(head, Math.max(s, e - f.length() + 1)); i >= 0 && i <= e - MIN_PIECE;
-          i = text.indexOf(head, i + 1)) {
-        if (text.regionMatches(i, f, 0, e - i)) {
-          spans.add(i, e);
+    int longest = pieces.get(0).length();
+    long key = 0;
+    int first = Math.max(s, e - longest);
+    for (int i = first; i < e; i++) { // the line's end: pieces from position i - 3 to e
+      key = (key << 16) | text.charAt(i);
+      int start = i - 3;
+      if (start >= first && e - start >= MIN_PIECE && has(heads, key)) {
+        for (String f : byHead.getOrDefault(key, List.of())) {
+          if (e - start < f.length() && text.regionMatches(start, f, 0, e - start)) {
+            spans.add(start, e);
+            break;
+          }
+        }
+      }
+    }
+    key = 0;
+    for (int i = s; i < Math.min(e, s + longest); i++) { // the line's start: pieces from s to i + 1
+      key = (key << 16) | text.charAt(i);
+      int k = i + 1 - s;
+      if (k >= MIN_PIECE && has(tails, key)) {
+        for (String f : byTail.getOrDefault(key, List.of())) {
+          if (k < f.length() && text.regionMatches(s, f, f.length() - k, k)) {
+            spans.add(s, i + 1);
+            break;
+          }
+        }
+      }
+    }
+    if (e - s >= MIN_MIDDLE && java.util.Arrays.binarySearch(middles, eight(text, s)) >= 0) {
+      String line = text.substring(s, e);
+      for (String f : pieces) {
+        if (f.length() > line.length() && f.contains(line)) {
+          spans.add(s, e);
           break;
         }
       }
-      // The line starts with the form's end.
-      String tail = f.substring(f.length() - MIN_PIECE);
-      int best = -1;
-      for (int i = text.indexOf(tail, s); i >= 0 && i + MIN_PIECE - s < f.length() && i + MIN_PIECE <= e;
-          i = text.indexOf(tail, i + 1)) {
-        int k = i + MIN_PIECE - s;
-        if (text.regionMatches(s, f, f.length() - k, k)) {
-          best = s + k;
-        }
-      }
-      if (best > 0) {
-        spans.add(s, best);
-      }
-      // The whole line is a run of the form's middle (a long value wrapped over several lines).
-      if (e - s >= MIN_MIDDLE && e - s < f.length() && f.contains(text.substring(s, e))) {
-        spans.add(s, e);
-      }
     }
+  }
+
+  private static final int BITS = 1 << 16;
+
+  /** The four characters of {@code s} from {@code i}, as a key. */
+  private static long key(String s, int i) {
+    return ((long) s.charAt(i) << 48) | ((long) s.charAt(i + 1) << 32) | ((long) s.charAt(i + 2) << 16) | s.charAt(i + 3);
+  }
+
+  /** A hash of the eight characters of {@code s} from {@code i}. */
+  private static long eight(String s, int i) {
+    return key(s, i) * 0x9E3779B97F4A7C15L + key(s, i + 4);
+  }
+
+  private static int bit(long key) {
+    return (int) ((key * 0x9E3779B97F4A7C15L) >>> 48);
+  }
+
+  private static void set(long[] bits, long key) {
+    int b = bit(key);
+    bits[b >>> 6] |= 1L << (b & 63);
+  }
+
+  private static boolean has(long[] bits, long key) {
+    int b = bit(key);
+    return (bits[b >>> 6] & (1L << (b & 63))) != 0;
   }
 
   /** The length of the longest form: a streaming caller keeps this much tail before masking. */
@@ -169,20 +241,24 @@ public final class SecretMasker implements UnaryOperator<String> {
 
   /** Character ranges of a text to replace, merged where they overlap or touch. */
   private static final class Spans {
-    private final boolean[] masked;
-    private boolean any;
+    private final int length;
+    private boolean[] masked; // made on the first range: most text has none
 
     Spans(int length) {
-      masked = new boolean[length];
+      this.length = length;
     }
 
     void add(int from, int to) {
-      java.util.Arrays.fill(masked, from, to, true);
-      any |= to > from;
+      if (to > from) {
+        if (masked == null) {
+          masked = new boolean[length];
+        }
+        java.util.Arrays.fill(masked, from, to, true);
+      }
     }
 
     String replace(String text, String mask) {
-      if (!any) {
+      if (masked == null) {
         return text;
       }
       StringBuilder sb = new StringBuilder(text.length());
