@@ -218,16 +218,34 @@ final class ModelReader {
     return new File(directory(obj(f.getProperty("directory"))), str(f, "path"));
   }
 
-  private static Secret secret(PObject s) {
+  /**
+   * The secret {@code s}, whose one source is its {@code env}, {@code file} or {@code cmd}.
+   *
+   * @throws PipelineException when it sets none of them, or more than one
+   */
+  private Secret secret(PObject s) {
     String name = str(s, "name");
-    Object env = nullable(s.getProperty("env"));
-    Object file = nullable(s.getProperty("file"));
-    Object cmd = nullable(s.getProperty("cmd"));
-    SecretSource source = env != null ? new SecretSource.Environment((String) env)
-        : file != null ? new SecretSource.HostFile(Path.of((String) file))
-        : cmd != null ? new SecretSource.Command((String) cmd)
-        : new SecretSource.Environment(name); // a secret with no source: the variable of its name
-    return new Secret(name, source);
+    List<SecretSource> sources = new ArrayList<>();
+    if (nullable(s.getProperty("env")) instanceof String env) {
+      sources.add(new SecretSource.Environment(env));
+    }
+    if (nullable(s.getProperty("file")) instanceof String file) {
+      sources.add(new SecretSource.HostFile(Path.of(file)));
+    }
+    if (nullable(s.getProperty("cmd")) instanceof String cmd) {
+      sources.add(new SecretSource.Command(cmd));
+    }
+    if (sources.isEmpty()) {
+      throw new PipelineException("secret `" + name + "` does not say where its value comes from",
+          source.secret(name, null), "use `envSecret(\"" + name + "\", \"VARIABLE\")`, `fileSecret` or `cmdSecret`,"
+              + " or amend it: `(secret(\"" + name + "\")) { env = \"VARIABLE\" }`");
+    }
+    if (sources.size() > 1) {
+      throw new PipelineException("secret `" + name + "` has " + sources.size() + " sources ("
+          + String.join(", ", sources.stream().map(SecretChecks::describe).toList())
+          + "); a secret's value comes from one", source.secret(name, null), "keep one of `env`, `file` and `cmd`");
+    }
+    return new Secret(name, sources.get(0));
   }
 
   /**

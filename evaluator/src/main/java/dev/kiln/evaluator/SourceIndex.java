@@ -102,6 +102,32 @@ final class SourceIndex {
   }
 
   /**
+   * Where secret {@code name} is declared ({@code envSecret("name", ...)}, {@code secret("name")},
+   * {@code name = "name"}): the first declaration followed, on its line or the next, by the string
+   * {@code source} (its variable, file or command), else the first.
+   */
+  SourceLocation secret(String name, String source) {
+    Matcher m = Pattern.compile("\\b(?:(?:env|file|cmd)?[Ss]ecret\\s*\\(\\s*|name\\s*=\\s*)\""
+        + Pattern.quote(name) + "\"").matcher(text);
+    int first = -1;
+    while (m.find()) {
+      if (first < 0) {
+        first = m.start();
+      }
+      if (source == null) {
+        break;
+      }
+      int end = text.indexOf('\n', text.indexOf('\n', m.end()) + 1);
+      String near = text.substring(m.end(), end < 0 ? text.length() : end);
+      int next = near.indexOf("ecret(");
+      if ((next < 0 ? near : near.substring(0, next)).contains('"' + source + '"')) {
+        return at(m.start());
+      }
+    }
+    return first >= 0 ? at(first) : literal(name);
+  }
+
+  /**
    * The first {@code new ClassName { ... }} object in the text (or, for {@code Task}, the first task
    * entry) whose body does not set {@code property}: where a missing required property is missing.
    */

@@ -314,7 +314,7 @@ class PipelineEvaluatorTest {
               .withMountedSecret("/e", module.envSecret("e", "E_VAR"))
               .withMountedSecret("/f", module.fileSecret("f", "secrets/f.txt"))
               .withSecretVariable("C", module.cmdSecret("c", "pass show c"))
-              .withMountedSecret("/n", module.secret("n"))
+              .withMountedSecret("/n", (module.secret("n")) { env = "N_VAR" })
           }
         }
         """));
@@ -322,7 +322,8 @@ class PipelineEvaluatorTest {
         Map.entry("c", new Secret("c", new SecretSource.Command("pass show c"))),
         Map.entry("e", new Secret("e", new SecretSource.Environment("E_VAR"))),
         Map.entry("f", new Secret("f", new SecretSource.HostFile(Path.of("secrets/f.txt")))),
-        Map.entry("n", new Secret("n", new SecretSource.Environment("n"))));
+        Map.entry("n", new Secret("n", new SecretSource.Environment("N_VAR"))));
+    // None, or two: invalid pipelines (invalid/49-secret-without-source, 50-secret-with-two-sources).
   }
 
   private Path write(String body) throws IOException {

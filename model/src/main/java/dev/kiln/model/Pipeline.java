@@ -42,6 +42,14 @@ public record Pipeline(Map<String, Task> tasks, List<Param> params, List<String>
     return PipelineSecrets.of(this);
   }
 
+  /**
+   * Every different secret the tasks use, in task order: unlike {@link #secrets()}, two of one name
+   * with different sources are both there (a pipeline the evaluator refuses).
+   */
+  public List<Secret> secretDeclarations() {
+    return PipelineSecrets.all(this);
+  }
+
   /** This pipeline with other tasks. */
   public Pipeline withTasks(Map<String, Task> tasks) {
     return new Pipeline(tasks, params, defaultTasks, cacheImports, cacheExports);

@@ -15,12 +15,22 @@ import java.util.TreeMap;
  */
 final class PipelineSecrets {
   private final SortedMap<String, Secret> found = new TreeMap<>();
+  private final Set<Secret> declared = new java.util.LinkedHashSet<>();
   private final Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
 
   private PipelineSecrets() {}
 
   /** Secret name -> the secret; where two declare one name, the first found wins. */
   static SortedMap<String, Secret> of(Pipeline pipeline) {
+    return Collections.unmodifiableSortedMap(walk(pipeline).found);
+  }
+
+  /** Every different secret, in task order: two of one name with different sources are both there. */
+  static List<Secret> all(Pipeline pipeline) {
+    return List.copyOf(walk(pipeline).declared);
+  }
+
+  private static PipelineSecrets walk(Pipeline pipeline) {
     PipelineSecrets walk = new PipelineSecrets();
     for (Task task : pipeline.tasks().values()) {
       walk.container(task.run());
@@ -29,11 +39,12 @@ final class PipelineSecrets {
         walk.value(task.call().args());
       }
     }
-    return Collections.unmodifiableSortedMap(walk.found);
+    return walk;
   }
 
   private void secret(Secret s) {
     found.putIfAbsent(s.name(), s);
+    declared.add(s);
   }
 
   private void container(Container c) {

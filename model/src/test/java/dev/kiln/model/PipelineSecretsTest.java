@@ -40,6 +40,9 @@ class PipelineSecretsTest {
         .withMountedSecret("/b", new Secret("t"));
     assertThat(Pipeline.of(Task.run("a", run)).secrets())
         .containsExactly(Map.entry("t", new Secret("t", new SecretSource.HostFile(Path.of("t.txt")))));
+    // ... but both are declared, for the evaluator to refuse
+    assertThat(Pipeline.of(Task.run("a", run.withMountedSecret("/c", new Secret("t")))).secretDeclarations())
+        .containsExactly(new Secret("t", new SecretSource.HostFile(Path.of("t.txt"))), new Secret("t"));
   }
 
   @Test
