@@ -37,7 +37,7 @@ public final class Kiln implements Runnable {
 
   /** The subcommands, in the order help lists them. */
   private static final java.util.List<String> SUBCOMMANDS =
-      java.util.List.of("run", "engine", "plan", "validate", "list", "init", "schema", "__train", "help");
+      java.util.List.of("run", "engine", "plan", "validate", "list", "init", "schema", "trust", "__train", "help");
 
   /** The configured command line for {@code args}, writing to the process's stdout and stderr. */
   public static CommandLine commandLine(String[] args) {
@@ -64,6 +64,7 @@ public final class Kiln implements Runnable {
       case "list" -> new ListCommand();
       case "init" -> new InitCommand();
       case "schema" -> new SchemaCommand();
+      case "trust" -> new TrustCommand();
       case "__train" -> new TrainCommand();
       default -> new CommandLine.HelpCommand();
     };

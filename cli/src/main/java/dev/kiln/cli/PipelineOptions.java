@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * The options of every command that takes a pipeline: which one ({@code -f/--file}) and how to
- * evaluate it ({@code --param}, {@code --params-file}, {@code --plugins}).
+ * evaluate it ({@code --param}, {@code --params-file}, {@code --plugins}, {@code --trust}).
  */
 final class PipelineOptions {
   /** The pipeline a command reads when none is named. */
@@ -57,7 +57,7 @@ final class PipelineOptions {
     // The evaluator loads the plugins (and the project's .kiln/plugins) only when it must evaluate.
     projectRoot = pipelineFile.toAbsolutePath().normalize().getParent();
     PipelineEvaluator.Builder b = PipelineEvaluator.builder().params(params).paramsFile(paramsFile)
-        .plugins(plugins.dirs);
+        .plugins(plugins.dirs).projectPlugins(plugins.trust(projectRoot).plugins());
     if (functions != null) {
       b.functions(functions);
     }

@@ -117,6 +117,11 @@ final class RunCommand implements Callable<Integer> {
       java.util.Map<String, SecretSource> sources = new java.util.TreeMap<>();
       pipeline.secrets().forEach((name, secret) -> sources.put(name, secret.source()));
       sources.keySet().retainAll(used);
+      sources.forEach((name, source) -> {
+        if (source instanceof SecretSource.Command c) { // runs on this machine: only with the user's consent
+          pipelineOptions.plugins.trust(project).checkCommand(name, c.command(), file);
+        }
+      });
       SecretStore secrets = new SecretStore(sources, System.getenv(), project);
       SecretMasker masker;
       try {

@@ -66,7 +66,7 @@ class PluginExampleE2ETest {
   }
 
   @Test
-  void jarsInDotKilnPluginsNeedNoOptionAndFailuresAreReportedAsSuch() throws Exception {
+  void jarsInDotKilnPluginsLoadWhenTrustedAndFailuresAreReportedAsSuch() throws Exception {
     Path local = Files.createDirectories(project.resolve(".kiln/plugins"));
     try (Stream<Path> jars = Files.list(plugins)) {
       for (Path jar : jars.toList()) {
@@ -74,14 +74,18 @@ class PluginExampleE2ETest {
       }
     }
     String file = project.resolve("pipeline.pkl").toString();
+    // the project's own jars run only with the user's consent
+    assertThat(kiln("validate", file)).isEqualTo(ExitCodes.INVALID);
+    assertThat(err.toString()).contains("is not trusted", "kiln trust", "--trust");
+    err.getBuffer().setLength(0);
     // over budget: the run-time function fails its task
-    assertThat(kiln("run", "-f", file, "-p", "budgetBytes=1000", "--progress", "plain")).as(err.toString())
+    assertThat(kiln("run", "-f", file, "--trust", "-p", "budgetBytes=1000", "--progress", "plain")).as(err.toString())
         .isEqualTo(ExitCodes.TASK_FAILED);
     assertThat(err.toString()).contains("task budget failed", "over its budget of 1000").doesNotContain("Exception");
     // a release without notes: the evaluation-time function's error, at the call in the pipeline
     out.getBuffer().setLength(0);
     err.getBuffer().setLength(0);
-    assertThat(kiln("validate", "-p", "version=9.9.9", file)).isEqualTo(ExitCodes.INVALID);
+    assertThat(kiln("validate", "--trust", "-p", "version=9.9.9", file)).isEqualTo(ExitCodes.INVALID);
     assertThat(err.toString()).contains("pipeline.pkl:24:", "CHANGELOG.md has no section for 9.9.9; it has: Unreleased, 1.1.0, 1.0.0");
   }
 }

@@ -92,12 +92,16 @@ class RunCommandE2ETest {
           }
         }
         """.formatted(nonce, nonce));
-    assertThat(kiln("run", "-f", p.toString(), "--progress", "json")).as(err.toString()).isZero();
+    // The command runs on this machine: refused until the user trusts it.
+    assertThat(kiln("run", "-f", p.toString(), "--progress", "json")).isEqualTo(ExitCodes.INVALID);
+    assertThat(err.toString()).contains("secret `generated` runs the command `echo generated-")
+        .contains("not trusted").contains("kiln trust").contains("--trust");
+    assertThat(kiln("run", "-f", p.toString(), "--progress", "json", "--trust")).as(err.toString()).isZero();
     assertThat(out.toString()).contains("value=***").contains("g=***").doesNotContain("swordfish")
         .doesNotContain("generated-42");
 
     Files.delete(p.resolveSibling("token.txt"));
-    assertThat(kiln("run", "-f", p.toString())).isEqualTo(ExitCodes.INVALID);
+    assertThat(kiln("run", "-f", p.toString(), "--trust")).isEqualTo(ExitCodes.INVALID);
     assertThat(err.toString()).contains("secret 'token'");
   }
 

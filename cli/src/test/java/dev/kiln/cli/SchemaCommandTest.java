@@ -16,7 +16,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code kiln schema} and {@code --plugins}, with plugin jars built by the test. */
+/**
+ * {@code kiln schema} and {@code --plugins}, with plugin jars built by the test ({@code --trust} lets the
+ * project's own {@code .kiln/plugins/} load; {@link TrustTest} shows what happens without it).
+ */
 class SchemaCommandTest {
   @TempDir Path dir;
   @TempDir Path elsewhere;
@@ -50,7 +53,7 @@ class SchemaCommandTest {
     Files.createDirectories(stale.getParent());
     Files.writeString(stale, "// a removed plugin's stub\n");
 
-    assertThat(run("schema", dir.toString(), "--plugins", greetJar.getParent().toString())).as(err.toString()).isZero();
+    assertThat(run("schema", dir.toString(), "--trust", "--plugins", greetJar.getParent().toString())).as(err.toString()).isZero();
 
     Path schema = dir.resolve(".kiln/schema");
     // Kiln's own functions (and the test class path's) are on the path too.
@@ -73,7 +76,7 @@ class SchemaCommandTest {
 
   @Test
   void listsTheFunctionsAsATable() {
-    assertThat(run("schema", dir.toString(), "--list", "--plugins", greetJar.getParent().toString())).isZero();
+    assertThat(run("schema", dir.toString(), "--trust", "--list", "--plugins", greetJar.getParent().toString())).isZero();
 
     List<String> lines = out.toString().lines().toList();
     assertThat(lines.get(0)).matches("NAME +PHASE +SIGNATURE +ORIGIN");
@@ -89,7 +92,7 @@ class SchemaCommandTest {
 
   @Test
   void listsTheFunctionsAsJson() throws Exception {
-    assertThat(run("schema", dir.toString(), "--list", "--format", "json")).isZero();
+    assertThat(run("schema", dir.toString(), "--trust", "--list", "--format", "json")).isZero();
 
     JsonNode fns = new ObjectMapper().readTree(out.toString()).get("functions");
     JsonNode notify = null;
@@ -111,7 +114,7 @@ class SchemaCommandTest {
     PluginJars.function(elsewhere.resolve("more"), "notify2.jar", "Notify2",
         "Signature.builder(\"team\", \"notify\").results(\"id\").build()", "return java.util.Map.of();");
 
-    assertThat(run("schema", dir.toString(), "--plugins", elsewhere.resolve("more").toString()))
+    assertThat(run("schema", dir.toString(), "--trust", "--plugins", elsewhere.resolve("more").toString()))
         .isEqualTo(ExitCodes.INVALID);
     assertThat(err.toString()).startsWith("kiln: error: two functions are named team.notify: one from ")
         .contains("notify2.jar").contains("hint: remove one of the plugins");
@@ -130,11 +133,11 @@ class SchemaCommandTest {
         }
         """);
 
-    assertThat(run("validate", pipeline.toString())).isEqualTo(ExitCodes.INVALID);
+    assertThat(run("validate", "--trust", pipeline.toString())).isEqualTo(ExitCodes.INVALID);
     assertThat(err.toString()).contains("Cannot find module").contains("greet.pkl");
 
     err.getBuffer().setLength(0);
-    assertThat(run("validate", "--plugins", greetJar.getParent().toString(), pipeline.toString()))
+    assertThat(run("validate", "--trust", "--plugins", greetJar.getParent().toString(), pipeline.toString()))
         .isEqualTo(ExitCodes.INVALID);
     String display = dev.kiln.model.SourceLocation.of(pipeline).file().toString();
     assertThat(err.toString()).isEqualTo(display + ":7:43: error: `greet.hello`: nobody to greet\n"
@@ -144,7 +147,7 @@ class SchemaCommandTest {
 
     Files.writeString(pipeline, Files.readString(pipeline).replace("greet.hello(\"\", null)", "\"ok\""));
     out.getBuffer().setLength(0);
-    assertThat(run("list", "-f", pipeline.toString(), "--plugins", greetJar.getParent().toString()))
+    assertThat(run("list", "-f", pipeline.toString(), "--trust", "--plugins", greetJar.getParent().toString()))
         .as(err.toString()).isZero();
   }
 }

@@ -5,6 +5,7 @@ import dev.kiln.model.Param;
 import dev.kiln.model.Pipeline;
 import dev.kiln.model.PipelineException;
 import dev.kiln.model.RemoteCache;
+import dev.kiln.model.PluginTrust;
 import dev.kiln.model.SourceLocation;
 import dev.kiln.model.Task;
 import java.nio.file.Files;
@@ -47,6 +48,7 @@ public final class PipelineEvaluator {
   private final EvaluationCache cache;
   private final FunctionRegistry functions;
   private final List<Path> pluginDirs;
+  private final PluginTrust projectPlugins;
 
   private PipelineEvaluator(Builder b) {
     this.projectRoot = b.projectRoot;
@@ -57,6 +59,7 @@ public final class PipelineEvaluator {
     this.cache = b.cacheDir == null ? null : new EvaluationCache(b.cacheDir, b.buildId);
     this.functions = b.functions;
     this.pluginDirs = List.copyOf(b.pluginDirs);
+    this.projectPlugins = b.projectPlugins;
   }
 
   /** A builder with defaults: project root = the pipeline's directory, no overrides, 30 s. */
@@ -101,9 +104,8 @@ public final class PipelineEvaluator {
       inputs.file(paramsFile);
     }
     // Loaded after the cache lookup: a hit needs no functions (changed plugin jars are inputs).
-    List<Path> dirs = new ArrayList<>(pluginDirs);
-    dirs.add(root.resolve(FunctionRegistry.PROJECT_PLUGINS));
-    FunctionRegistry registry = functions != null ? functions : FunctionRegistry.load(dirs);
+    FunctionRegistry registry = functions != null ? functions
+        : FunctionRegistry.load(pluginDirs, root.resolve(FunctionRegistry.PROJECT_PLUGINS), projectPlugins);
     for (String jar : registry.origins()) {
       // A changed plugin may answer differently; Kiln's own jars are covered by the build id.
       Path p = Path.of(jar);
@@ -202,17 +204,28 @@ public final class PipelineEvaluator {
     private String buildId;
     private FunctionRegistry functions;
     private final List<Path> pluginDirs = new ArrayList<>();
+    private PluginTrust projectPlugins = PluginTrust.none(
+        "a program that evaluates pipelines allows them with PipelineEvaluator.Builder.projectPlugins");
 
     private Builder() {}
 
     /**
      * The Java functions pipelines may call, and whose stubs {@code .kiln/schema/functions/} serves,
-     * instead of the default: Kiln's own, those of the project's {@code .kiln/plugins/*.jar} and of
-     * the {@link #plugins} directories, loaded only when the pipeline is evaluated (not on a cache
-     * hit).
+     * instead of the default: Kiln's own, those of the project's {@code .kiln/plugins/*.jar} that
+     * {@link #projectPlugins} allows and of the {@link #plugins} directories, loaded only when the
+     * pipeline is evaluated (not on a cache hit).
      */
     public Builder functions(FunctionRegistry functions) {
       this.functions = Objects.requireNonNull(functions, "functions");
+      return this;
+    }
+
+    /**
+     * Which jars of the project's {@code .kiln/plugins/} may be loaded (their code runs on this
+     * machine); default: none, and evaluating a project that has some is an error.
+     */
+    public Builder projectPlugins(PluginTrust trust) {
+      this.projectPlugins = Objects.requireNonNull(trust, "trust");
       return this;
     }
 

@@ -58,23 +58,44 @@ public final class FunctionRegistry {
   public static FunctionRegistry load(List<Path> pluginDirs) {
     List<URL> jars = new ArrayList<>();
     for (Path dir : pluginDirs) {
-      if (!Files.isDirectory(dir)) {
-        continue;
-      }
-      try (Stream<Path> files = Files.list(dir)) {
-        for (Path jar : files.filter(f -> f.toString().endsWith(".jar")).sorted().toList()) {
+      for (Path jar : jars(dir)) {
+        try {
           jars.add(jar.toAbsolutePath().normalize().toUri().toURL());
+        } catch (MalformedURLException e) {
+          throw new IllegalStateException(e);
         }
-      } catch (MalformedURLException e) {
-        throw new IllegalStateException(e);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
       }
     }
     if (jars.isEmpty()) {
       return builtIn();
     }
     return scan(new URLClassLoader(jars.toArray(URL[]::new), FunctionRegistry.class.getClassLoader()));
+  }
+
+  /**
+   * Like {@link #load(List)} for {@code pluginDirs} (the user's) and the project's {@code projectPlugins},
+   * each of whose jars {@code trust} must allow first.
+   *
+   * @throws PipelineException when a project jar is not trusted, a plugin cannot be loaded or two
+   *     functions share a name
+   */
+  public static FunctionRegistry load(List<Path> pluginDirs, Path projectPlugins, PluginTrust trust) {
+    jars(projectPlugins).forEach(trust::check);
+    List<Path> all = new ArrayList<>(pluginDirs);
+    all.add(projectPlugins);
+    return load(all);
+  }
+
+  /** The {@code *.jar} files of {@code dir}, sorted; none when it is not a directory. */
+  public static List<Path> jars(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(f -> f.toString().endsWith(".jar")).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static FunctionRegistry scan(ClassLoader loader) {
