@@ -137,7 +137,7 @@ public final class PipelineEvaluator {
       Pipeline pipeline = new Pipeline(tasks, ps, ModelReader.strings(module.getProperty("defaultTasks")),
           model.caches(remote, RemoteCache.Direction.IMPORT), model.caches(remote, RemoteCache.Direction.EXPORT));
       new PipelineChecks(source, root).check(pipeline);
-      new SecretChecks(source).check(pipeline);
+      new SecretChecks(source, root, env.declared(), inputs.files()).check(pipeline);
       // The same functions as the stubs and the reader; on a cache miss the class-path scan is
       // small next to Pkl's evaluation (and done once per process for Kiln's own functions).
       pipeline = new FunctionCallChecks(source, () -> registry).check(pipeline);
