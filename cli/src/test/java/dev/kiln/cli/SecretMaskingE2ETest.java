@@ -112,6 +112,15 @@ class SecretMaskingE2ETest {
   }
 
   @Test
+  void theLiveViewAndTheSummaryShowNoSecret() {
+    assertThat(kiln("run", "-f", pipeline.toString(), "show", "result", "--progress", "tty")).as(err.toString())
+        .isZero();
+    assertThat(out.toString()).contains("result: value = ***");
+    assertShowsNoSecret(out.toString());
+    assertShowsNoSecret(err.toString());
+  }
+
+  @Test
   void jsonProgressMasksBeforeEscaping() throws Exception {
     assertThat(kiln("run", "-f", pipeline.toString(), "show", "--progress", "json")).as(err.toString()).isZero();
     ObjectMapper json = new ObjectMapper();

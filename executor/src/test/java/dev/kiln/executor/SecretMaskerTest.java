@@ -9,8 +9,12 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SecretMaskerTest {
+  static SecretMasker masker(String secret) {
+    return SecretMasker.of(List.of(secret.getBytes(StandardCharsets.UTF_8)));
+  }
+
   static final String SECRET = "s3cr3t/t0ken+with=odd&chars";
-  final SecretMasker masker = SecretMasker.of(List.of((SECRET + "\n").getBytes(StandardCharsets.UTF_8)));
+  final SecretMasker masker = masker(SECRET + "\n");
 
   @Test
   void masksThePlainValue() {
@@ -56,7 +60,7 @@ class SecretMaskerTest {
 
   @Test
   void masksEveryLineOfAMultiLineValuePrintedAlone() {
-    SecretMasker pem = SecretMasker.of(List.of(PEM.getBytes(StandardCharsets.UTF_8)));
+    SecretMasker pem = masker(PEM);
     for (String line : PEM.split("\n")) {
       String masked = pem.apply("    " + line);
       if (line.strip().length() >= SecretMasker.MIN_LENGTH) {
@@ -69,7 +73,7 @@ class SecretMaskerTest {
   @Test
   void masksTheValueEscapedAsAJsonString() {
     String value = "p\"a\\ss\nw\u0001rd-é";
-    SecretMasker m = SecretMasker.of(List.of(value.getBytes(StandardCharsets.UTF_8)));
+    SecretMasker m = masker(value);
     assertThat(m.apply("{\"k\":\"p\\\"a\\\\ss\\nw\\u0001rd-é\"}")).isEqualTo("{\"k\":\"***\"}");
     assertThat(m.apply("{\"k\":\"p\\\"a\\\\ss\\nw\\u0001rd-\\u00e9\"}")).isEqualTo("{\"k\":\"***\"}");
   }
@@ -77,11 +81,11 @@ class SecretMaskerTest {
   @Test
   void masksAValueCutInTwoByALineBreak() {
     String token = "ghp_0123456789abcdefghijABCDEFGHIJ";
-    SecretMasker m = SecretMasker.of(List.of(token.getBytes(StandardCharsets.UTF_8)));
+    SecretMasker m = masker(token);
     assertThat(m.apply("token: ghp_0123456789abc")).isEqualTo("token: ***");
     assertThat(m.apply("defghijABCDEFGHIJ (end)")).isEqualTo("*** (end)");
     String wrapped = Base64.getEncoder().encodeToString((token + token + token).getBytes(StandardCharsets.UTF_8));
-    SecretMasker m3 = SecretMasker.of(List.of((token + token + token).getBytes(StandardCharsets.UTF_8)));
+    SecretMasker m3 = masker(token + token + token);
     for (int i = 0; i < wrapped.length(); i += 20) {
       String line = wrapped.substring(i, Math.min(wrapped.length(), i + 20));
       if (line.length() >= SecretMasker.MIN_PIECE) {
@@ -95,7 +99,7 @@ class SecretMaskerTest {
     assertThat(SecretMasker.tooShort("abc\n".getBytes(StandardCharsets.UTF_8))).isTrue();
     assertThat(SecretMasker.tooShort("abcd".getBytes(StandardCharsets.UTF_8))).isFalse();
     assertThat(SecretMasker.tooShort(new byte[0])).isFalse();
-    assertThat(SecretMasker.of(List.of("abc".getBytes(StandardCharsets.UTF_8))).apply("abc abcabc")).isEqualTo("abc abcabc");
+    assertThat(masker("abc").apply("abc abcabc")).isEqualTo("abc abcabc");
   }
 
   @Test
