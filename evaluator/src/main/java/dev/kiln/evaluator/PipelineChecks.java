@@ -88,75 +88,98 @@ final class PipelineChecks {
     }
   }
 
+  /** A task on the current dependency path, and the index of its next dependency to visit. */
+  private record Frame(String name, List<String> deps, int next) {}
+
+  /** Depth-first, with an explicit stack: a chain of thousands of tasks is an ordinary pipeline. */
   private void checkCycles(Map<String, Task> tasks) {
     Map<String, Integer> state = new HashMap<>(); // 1 = on the path, 2 = done
     for (String start : tasks.keySet()) {
-      Deque<String> path = new ArrayDeque<>();
-      visit(start, tasks, state, path);
-    }
-  }
-
-  private void visit(String name, Map<String, Task> tasks, Map<String, Integer> state, Deque<String> path) {
-    Integer s = state.get(name);
-    if (s != null && s == 2) {
-      return;
-    }
-    if (s != null && s == 1) {
-      List<String> cycle = new ArrayList<>();
-      boolean in = false;
-      for (var it = path.descendingIterator(); it.hasNext(); ) {
-        String n = it.next();
-        in |= n.equals(name);
-        if (in) {
-          cycle.add(n);
+      if (state.containsKey(start)) {
+        continue;
+      }
+      Deque<Frame> path = new ArrayDeque<>();
+      state.put(start, 1);
+      path.push(new Frame(start, tasks.get(start).dependsOn(), 0));
+      while (!path.isEmpty()) {
+        Frame top = path.pop();
+        if (top.next() == top.deps().size()) {
+          state.put(top.name(), 2);
+          continue;
+        }
+        path.push(new Frame(top.name(), top.deps(), top.next() + 1));
+        String dep = top.deps().get(top.next());
+        Integer s = state.get(dep);
+        if (s == null) {
+          state.put(dep, 1);
+          path.push(new Frame(dep, tasks.get(dep).dependsOn(), 0));
+        } else if (s == 1) {
+          throw cycle(dep, path);
         }
       }
-      cycle.add(name);
-      throw new PipelineException("dependency cycle: " + String.join(" -> ", cycle),
-          source.task(cycle.get(0)), "remove one of these `dependsOn` edges");
     }
-    state.put(name, 1);
-    path.push(name);
-    for (String dep : tasks.get(name).dependsOn()) {
-      visit(dep, tasks, state, path);
-    }
-    path.pop();
-    state.put(name, 2);
   }
 
-  private void hostPaths(Task task, Container c, Set<Object> seen) {
-    if (!seen.add(c)) {
-      return;
-    }
-    for (ContainerOp op : c.ops()) {
-      if (op instanceof ContainerOp.WithEnv e) {
-        plainSecret(task, e);
-      } else if (op instanceof ContainerOp.WithDirectory d) {
-        hostPaths(task, d.source(), seen);
-      } else if (op instanceof ContainerOp.WithMountedDirectory d) {
-        hostPaths(task, d.source(), seen);
-      } else if (op instanceof ContainerOp.WithFile f) {
-        hostPaths(task, f.file().directory(), seen);
+  /** The cycle that closes at {@code name}, which is on {@code path} (innermost first). */
+  private PipelineException cycle(String name, Deque<Frame> path) {
+    List<String> cycle = new ArrayList<>();
+    boolean in = false;
+    for (var it = path.descendingIterator(); it.hasNext(); ) {
+      String n = it.next().name();
+      in |= n.equals(name);
+      if (in) {
+        cycle.add(n);
       }
     }
+    cycle.add(name);
+    return new PipelineException("dependency cycle: " + String.join(" -> ", cycle),
+        source.task(cycle.get(0)), "remove one of these `dependsOn` edges");
   }
 
-  private void hostPaths(Task task, Directory d, Set<Object> seen) {
-    if (!seen.add(d)) {
-      return;
-    }
-    if (d.base() instanceof Directory.Host h) {
-      insideRoot(task, h.path(), "host directory");
-    } else if (d.base() instanceof Directory.FromContainer fc) {
-      hostPaths(task, fc.container(), seen);
-    } else if (d.base() instanceof Directory.Sub sub) {
-      hostPaths(task, sub.parent(), seen);
-    }
-    for (Directory.Op op : d.ops()) {
-      if (op instanceof Directory.WithDirectory wd) {
-        hostPaths(task, wd.source(), seen);
-      } else if (op instanceof Directory.WithFile wf) {
-        hostPaths(task, wf.file().directory(), seen);
+  /**
+   * Checks the host paths and environment variables of everything {@code root} is built from,
+   * with an explicit stack (containers and directories nest as deep as a pipeline makes them), in
+   * the order a recursive walk would take.
+   */
+  private void hostPaths(Task task, Object root, Set<Object> seen) {
+    Deque<Object> todo = new ArrayDeque<>();
+    todo.push(root);
+    while (!todo.isEmpty()) {
+      Object next = todo.pop();
+      if (!seen.add(next)) {
+        continue;
+      }
+      List<Object> parts = new ArrayList<>();
+      if (next instanceof Container c) {
+        for (ContainerOp op : c.ops()) {
+          if (op instanceof ContainerOp.WithEnv e) {
+            plainSecret(task, e);
+          } else if (op instanceof ContainerOp.WithDirectory d) {
+            parts.add(d.source());
+          } else if (op instanceof ContainerOp.WithMountedDirectory d) {
+            parts.add(d.source());
+          } else if (op instanceof ContainerOp.WithFile f) {
+            parts.add(f.file().directory());
+          }
+        }
+      } else if (next instanceof Directory d) {
+        if (d.base() instanceof Directory.Host h) {
+          insideRoot(task, h.path(), "host directory");
+        } else if (d.base() instanceof Directory.FromContainer fc) {
+          parts.add(fc.container());
+        } else if (d.base() instanceof Directory.Sub sub) {
+          parts.add(sub.parent());
+        }
+        for (Directory.Op op : d.ops()) {
+          if (op instanceof Directory.WithDirectory wd) {
+            parts.add(wd.source());
+          } else if (op instanceof Directory.WithFile wf) {
+            parts.add(wf.file().directory());
+          }
+        }
+      }
+      for (int i = parts.size() - 1; i >= 0; i--) {
+        todo.push(parts.get(i));
       }
     }
   }

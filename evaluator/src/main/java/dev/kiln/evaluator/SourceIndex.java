@@ -4,6 +4,11 @@ import dev.kiln.model.SourceLocation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -13,9 +18,14 @@ import java.util.regex.Pattern;
  * string literal after it: approximate, but it points at the right line in ordinary pipelines.
  */
 final class SourceIndex {
+  private static final Pattern TASK_KEY = Pattern.compile("\\[\\s*\"([^\"\\\\]*)\"\\s*\\]");
   private final Path file;
   private final Path display;
   private final String text;
+  /** Offsets where lines start, and of each task's first {@code ["name"]} key: built once, so
+   * locating every task of a pipeline with thousands stays linear. */
+  private int[] lineStarts;
+  private Map<String, Integer> taskKeys;
 
   SourceIndex(Path file) {
     this.file = file;
@@ -26,7 +36,7 @@ final class SourceIndex {
     } catch (IOException e) {
       t = "";
     }
-    this.text = t;
+    this.text = t.startsWith("\uFEFF") ? t.substring(1) : t; // a byte-order mark is not a column
   }
 
   Path file() {
@@ -35,12 +45,25 @@ final class SourceIndex {
 
   /** Offset of the key {@code ["task"]} in the text, or -1. */
   int taskOffset(String task) {
-    Matcher m = key(task);
-    return m.find() ? m.start() : -1;
+    if (taskKeys == null) {
+      Map<String, Integer> keys = new HashMap<>();
+      Matcher m = TASK_KEY.matcher(text);
+      while (m.find()) {
+        keys.putIfAbsent(m.group(1), m.start());
+      }
+      taskKeys = keys;
+    }
+    return taskKeys.getOrDefault(task, -1);
   }
 
-  private Matcher key(String task) {
-    return Pattern.compile("\\[\\s*\"" + Pattern.quote(task) + "\"\\s*\\]").matcher(text);
+  /** The end of task {@code task}'s key, or -1. */
+  private int taskKeyEnd(String task) {
+    int start = taskOffset(task);
+    if (start < 0) {
+      return -1;
+    }
+    Matcher m = TASK_KEY.matcher(text);
+    return m.find(start) ? m.end() : -1;
   }
 
   /** Where task {@code task} is declared. */
@@ -50,8 +73,8 @@ final class SourceIndex {
 
   /** Where the string literal {@code value} first appears at or after task {@code task}'s key. */
   SourceLocation literal(String task, String value) {
-    Matcher m = key(task);
-    int i = m.find() ? text.indexOf('"' + value + '"', m.end()) : -1;
+    int end = taskKeyEnd(task);
+    int i = end >= 0 ? text.indexOf('"' + value + '"', end) : -1;
     if (i < 0) {
       i = text.indexOf('"' + value + '"');
     }
@@ -170,14 +193,18 @@ final class SourceIndex {
     if (offset < 0) {
       return SourceLocation.of(display);
     }
-    int line = 1;
-    int lineStart = 0;
-    for (int i = 0; i < offset; i++) {
-      if (text.charAt(i) == '\n') {
-        line++;
-        lineStart = i + 1;
+    if (lineStarts == null) {
+      List<Integer> starts = new ArrayList<>();
+      starts.add(0);
+      for (int i = 0; i < text.length(); i++) {
+        if (text.charAt(i) == '\n') {
+          starts.add(i + 1);
+        }
       }
+      lineStarts = starts.stream().mapToInt(Integer::intValue).toArray();
     }
-    return new SourceLocation(display, line, offset - lineStart + 1);
+    int line = Arrays.binarySearch(lineStarts, offset);
+    line = line >= 0 ? line : -line - 2; // the last line starting at or before offset
+    return new SourceLocation(display, line + 1, offset - lineStarts[line] + 1);
   }
 }
