@@ -2,6 +2,7 @@ package dev.kiln.cli;
 
 import dev.kiln.evaluator.PipelineEvaluator;
 import dev.kiln.model.FunctionRegistry;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -57,7 +58,7 @@ final class PipelineOptions {
     // The evaluator loads the plugins (and the project's .kiln/plugins) only when it must evaluate.
     projectRoot = pipelineFile.toAbsolutePath().normalize().getParent();
     PipelineEvaluator.Builder b = PipelineEvaluator.builder().params(params).paramsFile(paramsFile)
-        .plugins(plugins.dirs).projectPlugins(plugins.trust(projectRoot).plugins());
+        .plugins(plugins.dirs).projectPlugins(plugins.trust(projectRoot).plugins()).notes(this::note);
     if (functions != null) {
       b.functions(functions);
     }
@@ -94,6 +95,14 @@ final class PipelineOptions {
 
   private FunctionRegistry functions;
   private Path projectRoot;
+
+  private void note(String text) {
+    if (mixee != null) {
+      PrintWriter err = mixee.commandLine().getErr();
+      err.println("note: " + text);
+      err.flush();
+    }
+  }
 
   /**
    * The functions pipelines may call: checked against when evaluating, called when running. Kiln's,

@@ -34,17 +34,28 @@ final class EvaluationCache {
   private static final String ABSENT = "absent";
   /** Entries kept per project: every Kiln build and parameter set makes its own. */
   static final int MAX_ENTRIES = 32;
+  /**
+   * The largest entry stored: a pipeline may evaluate to gigabytes (a huge string), which must not
+   * land in the project's {@code .kiln}; reading an entry this size back takes well under a second.
+   */
+  static final long MAX_ENTRY_BYTES = 64L << 20;
 
   private final Path dir;
   private final String buildId;
+  private final long maxEntryBytes;
 
   /**
    * @param dir where entries live, e.g. {@code <project>/.kiln/cache/evaluations}
    * @param buildId identifies the Kiln build: a model evaluated by another build is never reused
    */
   EvaluationCache(Path dir, String buildId) {
+    this(dir, buildId, MAX_ENTRY_BYTES);
+  }
+
+  EvaluationCache(Path dir, String buildId, long maxEntryBytes) {
     this.dir = dir;
     this.buildId = buildId;
+    this.maxEntryBytes = maxEntryBytes;
   }
 
   /** What identifies an evaluation besides the files and variables it read. */
@@ -86,8 +97,10 @@ final class EvaluationCache {
   /**
    * Stores {@code evaluation} under {@code key} with the digests of its inputs and of the
    * {@code declaredEnv} variables' values. Best effort: a failure only costs the next run time.
+   *
+   * @return why it was not stored when that is worth saying (too large), else empty
    */
-  void store(String key, Evaluation evaluation, Set<String> declaredEnv, Map<String, String> environment) {
+  Optional<String> store(String key, Evaluation evaluation, Set<String> declaredEnv, Map<String, String> environment) {
     try {
       Entry e = new Entry();
       e.key = key;
@@ -102,8 +115,13 @@ final class EvaluationCache {
       }
       Files.createDirectories(dir);
       Path tmp = Files.createTempFile(dir, ".entry", ".tmp");
-      try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
+      try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
+          new CappedOutputStream(Files.newOutputStream(tmp), maxEntryBytes)))) {
         e.write(out);
+      } catch (CappedOutputStream.CapExceeded ex) {
+        Files.deleteIfExists(tmp);
+        return Optional.of("the evaluated pipeline is larger than " + (maxEntryBytes >> 20)
+            + " MiB, so it is not cached: it is evaluated again on every run");
       } catch (IOException | RuntimeException ex) {
         Files.deleteIfExists(tmp); // a model the codec cannot store: this pipeline is evaluated each time
         throw ex;
@@ -117,6 +135,7 @@ final class EvaluationCache {
     } catch (IOException | RuntimeException e) {
       // best effort
     }
+    return Optional.empty();
   }
 
   /** Marks an entry as used, so that eviction removes the least recently used ones first. */

@@ -14,15 +14,17 @@ import org.pkl.core.externalreader.ExternalReaderProcessException;
 import org.pkl.core.module.ModuleKey;
 import org.pkl.core.module.ModuleKeyFactory;
 import org.pkl.core.module.PathElement;
+import org.pkl.core.module.ResolvedModuleKey;
 import org.pkl.core.resource.ResourceReader;
 
 /**
  * Records what one evaluation read — modules and resources on the file system, files that
  * functions depend on — so {@link EvaluationCache} can tell when it must evaluate again. Globbed
  * imports and reads make an evaluation uncacheable: a new file matching the pattern would not be
- * noticed.
+ * noticed. What is not a regular file (a FIFO, a device) is refused before it is read.
  */
 final class InputRecorder {
+  private static final String BYTE_ORDER_MARK = "\uFEFF";
   private final Set<Path> files = ConcurrentHashMap.newKeySet();
   private volatile String uncacheable;
 
@@ -94,6 +96,7 @@ final class InputRecorder {
       public Optional<Object> read(URI uri)
           throws IOException, URISyntaxException, SecurityManagerException, ExternalReaderProcessException {
         if ("file".equals(uri.getScheme())) {
+          FileKind.requireReadable(Path.of(uri));
           file(Path.of(uri));
         }
         return delegate.read(uri);
@@ -175,9 +178,40 @@ final class InputRecorder {
     }
 
     @Override
-    public org.pkl.core.module.ResolvedModuleKey resolve(SecurityManager securityManager)
-        throws IOException, SecurityManagerException {
-      return delegate.resolve(securityManager);
+    public ResolvedModuleKey resolve(SecurityManager securityManager) throws IOException, SecurityManagerException {
+      return new CheckedSource(delegate.resolve(securityManager)); // checked by Pkl's security manager by now
+    }
+  }
+
+  /**
+   * A module's source, read only when it is a regular file, and without a UTF-8 byte-order mark:
+   * Pkl would read the mark as an identifier character ("Invalid identifier" at 1:1); editors on
+   * Windows write one.
+   */
+  private static final class CheckedSource implements ResolvedModuleKey {
+    private final ResolvedModuleKey delegate;
+
+    CheckedSource(ResolvedModuleKey delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public ModuleKey getOriginal() {
+      return delegate.getOriginal();
+    }
+
+    @Override
+    public URI getUri() {
+      return delegate.getUri();
+    }
+
+    @Override
+    public String loadSource() throws IOException {
+      if ("file".equals(getUri().getScheme())) {
+        FileKind.requireReadable(Path.of(getUri()));
+      }
+      String text = delegate.loadSource();
+      return text.startsWith(BYTE_ORDER_MARK) ? text.substring(1) : text;
     }
   }
 }

@@ -17,6 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.pkl.core.Evaluator;
 import org.pkl.core.EvaluatorBuilder;
@@ -25,6 +27,7 @@ import org.pkl.core.ModuleSource;
 import org.pkl.core.PClass;
 import org.pkl.core.PModule;
 import org.pkl.core.PObject;
+import org.pkl.core.PklBugException;
 import org.pkl.core.PklException;
 import org.pkl.core.module.ModuleKeyFactories;
 import org.pkl.core.resource.ResourceReaders;
@@ -40,15 +43,22 @@ import org.pkl.core.resource.ResourceReaders;
  * }</pre>
  */
 public final class PipelineEvaluator {
+  /**
+   * The evaluation thread's stack: four times the JVM's default, as Kiln's launcher gives its main
+   * thread (Pkl's evaluation is deeply recursive); a pipeline nested deeper is an error.
+   */
+  private static final long STACK_BYTES = 4L << 20;
   private final Path projectRoot;
   private final Map<String, String> params;
   private final Path paramsFile;
   private final Map<String, String> environment;
   private final Duration timeout;
+  private final EvaluationThread.Limits limits;
   private final EvaluationCache cache;
   private final FunctionRegistry functions;
   private final List<Path> pluginDirs;
   private final PluginTrust projectPlugins;
+  private final Consumer<String> notes;
 
   private PipelineEvaluator(Builder b) {
     this.projectRoot = b.projectRoot;
@@ -56,10 +66,12 @@ public final class PipelineEvaluator {
     this.paramsFile = b.paramsFile;
     this.environment = b.environment == null ? System.getenv() : Map.copyOf(b.environment);
     this.timeout = b.timeout;
+    this.limits = new EvaluationThread.Limits(b.timeout, b.memoryLimit, STACK_BYTES);
     this.cache = b.cacheDir == null ? null : new EvaluationCache(b.cacheDir, b.buildId);
     this.functions = b.functions;
     this.pluginDirs = List.copyOf(b.pluginDirs);
     this.projectPlugins = b.projectPlugins;
+    this.notes = b.notes;
   }
 
   /** A builder with defaults: project root = the pipeline's directory, no overrides, 30 s. */
@@ -84,9 +96,14 @@ public final class PipelineEvaluator {
    */
   public Evaluation evaluation(Path pipelineFile) {
     Path file = pipelineFile.toAbsolutePath().normalize();
-    if (!Files.isRegularFile(file)) {
+    FileKind kind = FileKind.of(file);
+    if (kind == FileKind.MISSING) {
       throw new PipelineException("no pipeline at " + PklErrors.display(file), null,
           "run `kiln init` to create a starter pipeline.pkl, or name the file to use");
+    }
+    if (kind != FileKind.REGULAR) {
+      throw new PipelineException("the pipeline `" + PklErrors.display(file) + "` is " + kind.description()
+          + ", not a regular file", null, "name a pipeline file, e.g. pipeline.pkl");
     }
     Path root = (projectRoot != null ? projectRoot : file.getParent()).toAbsolutePath().normalize();
     KilnSchema.checkVendoredCopy(root);
@@ -97,8 +114,24 @@ public final class PipelineEvaluator {
         return hit.get();
       }
     }
-    PklErrors errors = new PklErrors(root);
     HostEnvironment env = new HostEnvironment(environment);
+    AtomicReference<Evaluator> running = new AtomicReference<>();
+    SourceLocation where = SourceLocation.of(PklErrors.display(file));
+    Evaluation evaluation = EvaluationThread.run(() -> evaluate(file, root, env, running), limits, () -> {
+      Evaluator pkl = running.get();
+      if (pkl != null) {
+        pkl.close(); // cancels what Truffle can cancel; may block until then
+      }
+    }, where);
+    if (cache != null && evaluation.cacheable()) {
+      cache.store(key, evaluation, env.declared(), environment).ifPresent(notes);
+    }
+    return evaluation;
+  }
+
+  /** The evaluation proper, on the evaluation thread; {@code running} receives the Pkl evaluator. */
+  private Evaluation evaluate(Path file, Path root, HostEnvironment env, AtomicReference<Evaluator> running) {
+    PklErrors errors = new PklErrors(root);
     InputRecorder inputs = new InputRecorder();
     if (paramsFile != null) {
       inputs.file(paramsFile);
@@ -115,6 +148,7 @@ public final class PipelineEvaluator {
     }
     FunctionReader reader = new FunctionReader(registry, root, inputs);
     try (Evaluator pkl = sandbox(root, errors, env, inputs, registry, reader)) {
+      running.set(pkl);
       ModuleSource user = ModuleSource.path(file);
       requireSchema((PClass) pkl.evaluateExpression(user, "module.getClass()"), file);
       env.declare(new HashSet<>(ModelReader.strings(pkl.evaluateExpression(user, "hostEnv"))));
@@ -141,12 +175,9 @@ public final class PipelineEvaluator {
       // The same functions as the stubs and the reader; on a cache miss the class-path scan is
       // small next to Pkl's evaluation (and done once per process for Kiln's own functions).
       pipeline = new FunctionCallChecks(source, () -> registry).check(pipeline);
-      Evaluation evaluation = new Evaluation(pipeline, inputs.files(), reader.dependencies(),
-          inputs.uncacheableReason());
-      if (cache != null && evaluation.cacheable()) {
-        cache.store(key, evaluation, env.declared(), environment);
-      }
-      return evaluation;
+      return new Evaluation(pipeline, inputs.files(), reader.dependencies(), inputs.uncacheableReason());
+    } catch (PklBugException e) {
+      throw EvaluatorFailures.of(e, SourceLocation.of(PklErrors.display(file)));
     } catch (PklException e) {
       PipelineException converted = errors.convert(e, file);
       FunctionReader.Failure failure = reader.failure();
@@ -200,14 +231,25 @@ public final class PipelineEvaluator {
     private Path paramsFile;
     private Map<String, String> environment;
     private Duration timeout = Duration.ofSeconds(30);
+    private long memoryLimit = EvaluationThread.Limits.defaultMaxHeap();
     private Path cacheDir;
     private String buildId;
     private FunctionRegistry functions;
     private final List<Path> pluginDirs = new ArrayList<>();
     private PluginTrust projectPlugins = PluginTrust.none(
         "a program that evaluates pipelines allows them with PipelineEvaluator.Builder.projectPlugins");
+    private Consumer<String> notes = note -> { };
 
     private Builder() {}
+
+    /**
+     * Where the evaluator tells what a user may want to know but is no error, e.g. that an
+     * evaluation was too large to cache; default: nowhere.
+     */
+    public Builder notes(Consumer<String> sink) {
+      this.notes = Objects.requireNonNull(sink, "sink");
+      return this;
+    }
 
     /**
      * The Java functions pipelines may call, and whose stubs {@code .kiln/schema/functions/} serves,
@@ -279,6 +321,18 @@ public final class PipelineEvaluator {
     /** How long evaluation may take; default 30 seconds. */
     public Builder timeout(Duration timeout) {
       this.timeout = Objects.requireNonNull(timeout);
+      return this;
+    }
+
+    /**
+     * How much heap an evaluation may hold (measured after a collection) before it is stopped;
+     * default 2 GiB, or three quarters of the JVM's maximum heap if that is less.
+     */
+    public Builder memoryLimit(long bytes) {
+      if (bytes <= 0) {
+        throw new IllegalArgumentException("memory limit must be positive: " + bytes);
+      }
+      this.memoryLimit = bytes;
       return this;
     }
 
