@@ -15,7 +15,9 @@ import dev.kiln.planner.llb.Mount;
 import dev.kiln.planner.llb.Owner;
 import dev.kiln.planner.llb.Platform;
 import dev.kiln.planner.llb.Sources;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -36,7 +38,7 @@ final class ModelLowering {
   private final LocalSources locals;
   private final DirectoryLayering layering;
   private final Map<String, ContainerState> bases = new HashMap<>();
-  private final IdentityHashMap<ContainerState, Map<ContainerOp, ContainerState>> steps = new IdentityHashMap<>();
+  private final IdentityHashMap<ContainerState, Map<Object, ContainerState>> steps = new IdentityHashMap<>();
   private final IdentityHashMap<Directory, DirRef> directories = new IdentityHashMap<>();
   private Task task; // for error messages
 
@@ -49,6 +51,7 @@ final class ModelLowering {
 
   LoweredTask task(Task t) {
     task = t;
+    lowerInnerFirst(t);
     ContainerState run = t.run() == null ? null : container(t.run());
     var exports = new ArrayList<LoweredTask.Export>();
     for (Task.Export e : t.exports()) {
@@ -85,14 +88,117 @@ final class ModelLowering {
     for (ContainerOp op : c.ops()) {
       ContainerState before = state;
       var next = steps.computeIfAbsent(before, k -> new HashMap<>());
-      ContainerState after = next.get(op);
+      Object key = stepKey(op);
+      ContainerState after = next.get(key);
       if (after == null) {
         after = step(before, op);
-        next.put(op, after);
+        next.put(key, after);
       }
       state = after;
     }
     return state;
+  }
+
+  /** A step that reads a directory or file, identified by its lowered source. */
+  private record SourceStep(Class<?> kind, String path, List<String> include, List<String> exclude, String owner,
+      int permissions, DirRef source) {}
+
+  /**
+   * What identifies a step for sharing: the op itself, but an op that reads a directory or file
+   * by its lowered source instead, so that keys stay shallow (the model's records compare and
+   * hash by walking everything they are built from, which may be deep).
+   */
+  private Object stepKey(ContainerOp op) {
+    if (op instanceof ContainerOp.WithDirectory d) {
+      return new SourceStep(d.getClass(), d.path(), d.include(), d.exclude(), d.owner(), 0, directory(d.source()));
+    } else if (op instanceof ContainerOp.WithFile f) {
+      return new SourceStep(f.getClass(), f.path(), List.of(), List.of(), f.owner(), f.permissions(), file(f.file()));
+    } else if (op instanceof ContainerOp.WithMountedDirectory m) {
+      return new SourceStep(m.getClass(), m.path(), List.of(), List.of(), "", 0, directory(m.source()));
+    }
+    return op;
+  }
+
+  /**
+   * Lowers every directory {@code t} is built from, innermost first, depth-first with an explicit
+   * stack: lowering a container or directory afterwards finds each one it reads done, so it never
+   * recurses deeper than one level however deep the pipeline nests them.
+   */
+  private void lowerInnerFirst(Task t) {
+    record Visit(Object node, boolean expanded) {}
+    Set<Object> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    Deque<Visit> todo = new ArrayDeque<>();
+    for (Object root : roots(t)) {
+      todo.push(new Visit(root, false));
+    }
+    while (!todo.isEmpty()) {
+      Visit v = todo.pop();
+      if (v.expanded()) {
+        if (v.node() instanceof Directory d) {
+          directory(d);
+        }
+        continue;
+      }
+      if (!seen.add(v.node())) {
+        continue;
+      }
+      todo.push(new Visit(v.node(), true));
+      for (Object part : parts(v.node())) {
+        if (!seen.contains(part)) {
+          todo.push(new Visit(part, false));
+        }
+      }
+    }
+  }
+
+  private static List<Object> roots(Task t) {
+    var roots = new ArrayList<Object>();
+    if (t.run() != null) {
+      roots.add(t.run());
+    }
+    if (t.publish() != null) {
+      roots.add(t.publish());
+    }
+    if (t.call() != null) {
+      for (Object value : t.call().args().values()) {
+        if (value instanceof Directory d) {
+          roots.add(d);
+        } else if (value instanceof File f) {
+          roots.add(f.directory());
+        }
+      }
+    }
+    return roots;
+  }
+
+  /** The containers and directories {@code node} is built from directly. */
+  private static List<Object> parts(Object node) {
+    var parts = new ArrayList<Object>();
+    if (node instanceof Container c) {
+      for (ContainerOp op : c.ops()) {
+        if (op instanceof ContainerOp.WithDirectory d) {
+          parts.add(d.source());
+        } else if (op instanceof ContainerOp.WithFile f) {
+          parts.add(f.file().directory());
+        } else if (op instanceof ContainerOp.WithMountedDirectory m) {
+          parts.add(m.source());
+        }
+      }
+    } else if (node instanceof Directory d) {
+      if (d.base() instanceof Directory.FromContainer fc) {
+        parts.add(fc.container());
+      } else if (d.base() instanceof Directory.Sub sub) {
+        parts.add(sub.parent());
+      }
+      for (Directory.Op op : d.ops()) {
+        if (op instanceof Directory.WithDirectory w) {
+          parts.add(w.source());
+        } else if (op instanceof Directory.WithFile w) {
+          parts.add(w.file().directory());
+        }
+      }
+    }
+    return parts;
   }
 
   private ContainerState base(Container c) {
