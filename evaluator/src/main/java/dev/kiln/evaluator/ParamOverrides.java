@@ -2,14 +2,13 @@ package dev.kiln.evaluator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.model.PipelineException;
 import dev.kiln.model.SourceLocation;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,15 +18,17 @@ import org.everit.json.schema.loader.SchemaLoader;
 import org.json.JSONArray;
 import org.json.JSONObject;
 import org.pkl.core.PClass;
+import org.pkl.core.PType;
 
 /**
  * Parameter overrides as a Pkl module that amends the pipeline, so Pkl type-checks them against
  * their declarations. A params file is first validated against a JSON Schema derived from the
- * declarations, whose errors name the offending JSON pointer.
+ * declarations, whose errors name the offending JSON pointer. Values enter the module only as
+ * literals {@link PklLiteral} renders from parsed values, never as the user's text.
  */
 final class ParamOverrides {
   /** A declared parameter. */
-  record Declared(String type, ParamTypes.Kind kind, String description, boolean nullable) {}
+  record Declared(String type, ParamTypes.Kind kind, String description, boolean nullable, PType pklType) {}
 
   private final Map<String, Declared> declared;
 
@@ -41,7 +42,7 @@ final class ParamOverrides {
       if (!p.isHidden()) {
         String doc = p.getDocComment() == null ? "" : p.getDocComment().strip();
         out.put(name, new Declared(ParamTypes.show(p.getType()), ParamTypes.kind(p.getType()), doc,
-            ParamTypes.nullable(p.getType())));
+            ParamTypes.nullable(p.getType()), p.getType()));
       }
     });
     return out;
@@ -66,71 +67,76 @@ final class ParamOverrides {
 
   /** The amending module's text, or null when nothing is overridden. */
   String moduleText(Path pipeline, Map<String, String> cli, Path paramsFile) {
-    Map<String, String> literals = new LinkedHashMap<>();
+    Map<String, JsonNode> values = new LinkedHashMap<>();
     if (paramsFile != null) {
-      literals.putAll(fromFile(paramsFile));
+      values.putAll(fromFile(paramsFile));
     }
-    cli.forEach((name, value) -> literals.put(name, fromCli(name, value)));
-    if (literals.isEmpty()) {
+    cli.forEach((name, value) -> values.put(name, fromCli(name, value)));
+    if (values.isEmpty()) {
       return null;
     }
-    StringBuilder text = new StringBuilder("amends ").append(stringLiteral(pipeline.toUri().toString()))
+    PklLiteral literals = new PklLiteral();
+    StringBuilder text = new StringBuilder("amends ").append(PklLiteral.string(pipeline.toUri().toString()))
         .append("\nparams {\n");
-    literals.forEach((name, literal) -> text.append("  `").append(name).append("` = ").append(literal).append('\n'));
+    // Declared names only (checked above): Pkl identifiers, quoted in case one is also a keyword.
+    values.forEach((name, value) -> text.append("  `").append(name).append("` = ")
+        .append(literals.render(value, declared.get(name).pklType(), "parameter `" + name + "`")).append('\n'));
     return text.append("}\n").toString();
   }
 
-  private String fromCli(String name, String value) {
+  /** A {@code --param} value: the text itself for a string, parsed for other types (JSON for lists and objects). */
+  private JsonNode fromCli(String name, String value) {
     Declared d = declared.get(name);
     if (d == null) {
       throw new PipelineException("unknown parameter `" + name + "` in --param " + name + "=" + value, null,
           declared.isEmpty() ? "the pipeline declares no parameters"
               : "declared parameters: " + String.join(", ", declared.keySet()));
     }
-    String problem = null;
+    JsonNodeFactory nodes = JsonNodeFactory.instance;
+    String problem;
     switch (d.kind()) {
       case INTEGER -> {
         try {
-          return Long.toString(Long.parseLong(value.strip()));
+          return nodes.numberNode(Long.parseLong(value.strip()));
         } catch (NumberFormatException e) {
           problem = "an integer";
         }
       }
       case NUMBER -> {
         try {
-          return Double.toString(Double.parseDouble(value.strip()));
+          return nodes.numberNode(Double.parseDouble(value.strip()));
         } catch (NumberFormatException e) {
           problem = "a number";
         }
       }
       case BOOLEAN -> {
         if (value.equals("true") || value.equals("false")) {
-          return value;
+          return nodes.booleanNode(Boolean.parseBoolean(value));
         }
         problem = "`true` or `false`";
       }
+      case ARRAY, OBJECT -> {
+        String json = d.kind() == ParamTypes.Kind.ARRAY ? "array" : "object";
+        try {
+          JsonNode node = new ObjectMapper().readTree(value);
+          if (node != null && (d.kind() == ParamTypes.Kind.ARRAY ? node.isArray() : node.isObject())) {
+            return node;
+          }
+        } catch (IOException e) {
+          // reported below
+        }
+        problem = "a JSON " + json + ", e.g. " + (json.equals("array") ? "'[\"a\",\"b\"]'" : "'{\"key\":\"value\"}'");
+      }
       default -> {
-        return stringLiteral(value);
+        return nodes.textNode(value);
       }
     }
     throw new PipelineException("--param " + name + "=" + value + ": parameter `" + name + "` is of type `"
         + d.type() + "`; expected " + problem, null, null);
   }
 
-  private Map<String, String> fromFile(Path file) {
-    JsonNode node;
-    try {
-      String name = file.getFileName().toString();
-      ObjectMapper mapper = name.endsWith(".yaml") || name.endsWith(".yml") ? new YAMLMapper() : new ObjectMapper();
-      node = mapper.readTree(Files.readString(file));
-    } catch (IOException e) {
-      throw new PipelineException("cannot read parameters: " + e.getMessage().lines().findFirst().orElse(""),
-          SourceLocation.of(PklErrors.display(file)), "a params file is a JSON or YAML object of parameter values", e);
-    }
-    if (node == null || !node.isObject()) {
-      throw new PipelineException("parameters must be an object of parameter values",
-          SourceLocation.of(PklErrors.display(file)), null);
-    }
+  private Map<String, JsonNode> fromFile(Path file) {
+    ObjectNode node = ParamsFile.read(file);
     Schema schema = SchemaLoader.load(jsonSchema());
     try {
       schema.validate(new JSONObject(node.toString()));
@@ -140,23 +146,8 @@ final class ParamOverrides {
           SourceLocation.of(PklErrors.display(file)),
           "declared parameters: " + (declared.isEmpty() ? "none" : describe()));
     }
-    Map<String, String> out = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-      var e = it.next();
-      JsonNode v = e.getValue();
-      Declared d = declared.get(e.getKey());
-      String literal;
-      if (v.isNull()) {
-        literal = "null";
-      } else if (v.isTextual()) {
-        literal = stringLiteral(v.textValue());
-      } else if (v.isNumber() && d.kind() == ParamTypes.Kind.NUMBER) {
-        literal = Double.toString(v.doubleValue());
-      } else {
-        literal = v.toString(); // integers and booleans are the same in JSON and Pkl
-      }
-      out.put(e.getKey(), literal);
-    }
+    Map<String, JsonNode> out = new LinkedHashMap<>();
+    node.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue()));
     return out;
   }
 
@@ -164,20 +155,5 @@ final class ParamOverrides {
     List<String> parts = new ArrayList<>();
     declared.forEach((name, d) -> parts.add(name + ": " + d.type()));
     return String.join(", ", parts);
-  }
-
-  static String stringLiteral(String s) {
-    StringBuilder b = new StringBuilder("\"");
-    for (char c : s.toCharArray()) {
-      switch (c) {
-        case '\\' -> b.append("\\\\");
-        case '"' -> b.append("\\\"");
-        case '\n' -> b.append("\\n");
-        case '\r' -> b.append("\\r");
-        case '\t' -> b.append("\\t");
-        default -> b.append(c);
-      }
-    }
-    return b.append('"').toString();
   }
 }

@@ -11,7 +11,8 @@ final class ParamTypes {
 
   /** The JSON kinds a parameter value can have. */
   enum Kind {
-    STRING("string"), INTEGER("integer"), NUMBER("number"), BOOLEAN("boolean"), ANY(null);
+    STRING("string"), INTEGER("integer"), NUMBER("number"), BOOLEAN("boolean"), ARRAY("array"), OBJECT("object"),
+    ANY(null);
 
     final String json;
 
@@ -89,6 +90,15 @@ final class ParamTypes {
       }
       if (info.equals(PClassInfo.Boolean)) {
         return Kind.BOOLEAN;
+      }
+      if (info.equals(PClassInfo.List) || info.equals(PClassInfo.Listing) || info.equals(PClassInfo.Set)
+          || info.equals(PClassInfo.Collection)) {
+        return Kind.ARRAY;
+      }
+      if (info.equals(PClassInfo.Map) || info.equals(PClassInfo.Mapping)
+          || (!info.equals(PClassInfo.Any) && !info.equals(PClassInfo.Dynamic) && !info.equals(PClassInfo.Object)
+              && !c.getPClass().getAllProperties().isEmpty())) {
+        return Kind.OBJECT;
       }
     }
     return Kind.ANY;

@@ -107,8 +107,10 @@ public final class PipelineEvaluator {
     }
     Path root = (projectRoot != null ? projectRoot : file.getParent()).toAbsolutePath().normalize();
     KilnSchema.checkVendoredCopy(root);
-    String key = cache == null ? null : cache.key(file, params, paramsFile);
-    if (cache != null) {
+    // Parameters from a pipe (`--params-file <(...)`) can be read once only: never cached.
+    boolean cacheable = paramsFile == null || FileKind.of(paramsFile) == FileKind.REGULAR;
+    String key = cache == null || !cacheable ? null : cache.key(file, params, paramsFile);
+    if (key != null) {
       var hit = cache.lookup(key, environment);
       if (hit.isPresent()) {
         return hit.get();
@@ -123,7 +125,7 @@ public final class PipelineEvaluator {
         pkl.close(); // cancels what Truffle can cancel; may block until then
       }
     }, where);
-    if (cache != null && evaluation.cacheable()) {
+    if (key != null && evaluation.cacheable()) {
       cache.store(key, evaluation, env.declared(), environment).ifPresent(notes);
     }
     return evaluation;
@@ -133,7 +135,7 @@ public final class PipelineEvaluator {
   private Evaluation evaluate(Path file, Path root, HostEnvironment env, AtomicReference<Evaluator> running) {
     PklErrors errors = new PklErrors(root);
     InputRecorder inputs = new InputRecorder();
-    if (paramsFile != null) {
+    if (paramsFile != null && FileKind.of(paramsFile) == FileKind.REGULAR) {
       inputs.file(paramsFile);
     }
     // Loaded after the cache lookup: a hit needs no functions (changed plugin jars are inputs).
