@@ -114,7 +114,7 @@ final class FunctionReader implements ResourceReader {
     } catch (FunctionException e) {
       throw fail(new Failure("`" + name + "`: " + e.getMessage(),
           "the function refused this call; `kiln schema --list` shows its parameters", null));
-    } catch (RuntimeException | LinkageError e) {
+    } catch (RuntimeException | LinkageError | StackOverflowError e) { // the function's bug, not the pipeline's
       throw fail(bug(name, "failed with " + e, e));
     }
     try {

@@ -153,4 +153,32 @@ class EvaluationCacheTest {
     }
     assertThat(command(evaluator(env, "b1").evaluate(pipeline))).contains("ann");
   }
+
+  @Test
+  void anEntryPastTheCapIsNotStoredAndSaysWhy() throws Exception {
+    var small = new EvaluationCache(cacheDir, "b1", 1024);
+    Pipeline big = Pipeline.of(Task.run("big", Container.from("busybox:latest").withExec("echo", "x".repeat(4096))));
+    String key = small.key(pipeline, Map.of(), null);
+    assertThat(small.store(key, new Evaluation(big, Set.of(pipeline), Set.of(), null), Set.of(), Map.of()))
+        .hasValueSatisfying(note -> assertThat(note).contains("larger than 0 MiB").contains("not cached"));
+    assertThat(small.file(key)).doesNotExist();
+    try (var files = Files.list(cacheDir)) {
+      assertThat(files.toList()).isEmpty(); // no temporary file left either
+    }
+  }
+
+  @Test
+  void aPipelineThatEvaluatesToMoreThanTheCapIsEvaluatedEachTime() throws Exception {
+    Files.writeString(pipeline, """
+        amends ".kiln/schema/Pipeline.pkl"
+        tasks { ["huge"] { description = "x".repeat(70000000) } }
+        """);
+    java.util.List<String> notes = new java.util.ArrayList<>();
+    Pipeline p = PipelineEvaluator.builder().cache(cacheDir, "b1").notes(notes::add).build().evaluate(pipeline);
+    assertThat(p.tasks().get("huge").description()).hasSize(70_000_000);
+    assertThat(notes).singleElement().asString().contains("larger than 64 MiB");
+    try (var files = Files.list(cacheDir)) {
+      assertThat(files.filter(f -> f.toString().endsWith(".bin")).toList()).isEmpty();
+    }
+  }
 }

@@ -122,4 +122,35 @@ class ModelCodecTest {
     assertThatThrownBy(() -> roundTrip(new StringBuilder("x"))).isInstanceOf(IOException.class)
         .hasMessageContaining("cannot store");
   }
+
+  private static byte[] bytes(Object value) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      ModelCodec.write(out, value);
+    }
+    return bytes.toByteArray();
+  }
+
+  @Test
+  void aModelNestedTwentyThousandDeepRoundTrips() throws IOException {
+    Container base = Container.from("busybox:latest");
+    Directory d = Directory.empty();
+    for (int i = 0; i < 20_000; i++) {
+      d = base.withDirectory("/x", d).directory("/x");
+    }
+    Pipeline p = Pipeline.of(Task.run("deep", base.withDirectory("/y", d).withExec("true")));
+    byte[] written = bytes(p);
+    Object back = ModelCodec.read(new DataInputStream(new ByteArrayInputStream(written)));
+    // Compared by their encoding: the records' own equals recurses as deep as they nest.
+    assertThat(bytes(back)).isEqualTo(written);
+    assertThat(((Pipeline) back).tasks()).containsOnlyKeys("deep");
+  }
+
+  @Test
+  void stringsAreWrittenInPiecesWithoutSplittingAPairOrMiscountingALoneSurrogate() throws IOException {
+    String pairAtTheBoundary = "x".repeat(8191) + "\uD83D\uDE00" + "y".repeat(9000);
+    assertThat(roundTrip(pairAtTheBoundary)).isEqualTo(pairAtTheBoundary);
+    assertThat(roundTrip("a\uD800b\uDC00")).isEqualTo("a?b?"); // as UTF-8 encodes them
+    assertThat(roundTrip(List.of("é€\uD83D\uDE00", ""))).isEqualTo(List.of("é€\uD83D\uDE00", ""));
+  }
 }

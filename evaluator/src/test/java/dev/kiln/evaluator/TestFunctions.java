@@ -143,6 +143,48 @@ public final class TestFunctions {
     }
   }
 
+  /**
+   * {@code testfn.stall(): String}: blocks, deaf to interrupts, until {@link #RELEASE} is counted
+   * down, as a read of a device or a hung network call would.
+   */
+  public static final class Stall implements KilnFunction {
+    static final java.util.concurrent.CountDownLatch RELEASE = new java.util.concurrent.CountDownLatch(1);
+
+    @Override
+    public Signature signature() {
+      return Signature.builder("testfn", "stall").doc("Never answers.").returns(ValueType.STRING).build();
+    }
+
+    @Override
+    public Object call(Arguments args, FunctionContext context) {
+      while (RELEASE.getCount() > 0) {
+        try {
+          RELEASE.await();
+        } catch (InterruptedException e) {
+          // deaf: only the hard timeout can give up on this call
+        }
+      }
+      return "released";
+    }
+  }
+
+  /** {@code testfn.recurse(): String}: overflows the stack. */
+  public static final class Recurse implements KilnFunction {
+    @Override
+    public Signature signature() {
+      return Signature.builder("testfn", "recurse").doc("Recurses without end.").returns(ValueType.STRING).build();
+    }
+
+    @Override
+    public Object call(Arguments args, FunctionContext context) {
+      return deeper(0);
+    }
+
+    private static String deeper(int n) {
+      return n < 0 ? "" : deeper(n + 1) + "x";
+    }
+  }
+
   /** {@code testfn.liar(): String}: returns a number. */
   public static final class Liar implements KilnFunction {
     @Override
