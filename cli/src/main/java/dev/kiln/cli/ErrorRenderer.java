@@ -25,6 +25,23 @@ final class ErrorRenderer {
     return out.toString();
   }
 
+  /**
+   * A failure that is no {@link KilnException}, in one line: a bug in Kiln, never shown as a JVM
+   * stack trace (that is what {@code --stacktrace} is for).
+   */
+  static String internal(Throwable t) {
+    String what;
+    if (t instanceof StackOverflowError) {
+      what = "ran out of stack (StackOverflowError)";
+    } else if (t instanceof OutOfMemoryError) {
+      what = "ran out of memory (" + (t.getMessage() == null ? "OutOfMemoryError" : t.getMessage()) + ")";
+    } else {
+      String message = t.getMessage() == null ? "" : t.getMessage().strip().lines().findFirst().orElse("");
+      what = t.getClass().getName() + (message.isEmpty() ? "" : ": " + message);
+    }
+    return "kiln: internal error: " + what + "; this is a bug in Kiln, please report it with the output of --stacktrace";
+  }
+
   /** {@code e} for tools: {@code {"message", "location": {"file", "line", "column"}, "hint"}}. */
   static ObjectNode json(KilnException e) {
     ObjectNode error = JsonNodeFactory.instance.objectNode();

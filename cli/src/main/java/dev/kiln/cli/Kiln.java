@@ -2,6 +2,7 @@ package dev.kiln.cli;
 
 import dev.kiln.model.KilnException;
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
@@ -87,21 +88,34 @@ public final class Kiln implements Runnable {
     addHelpOptions(cmd);
     cmd.setOut(out);
     cmd.setErr(err);
+    cmd.setExecutionStrategy(parseResult -> {
+      try {
+        return new CommandLine.RunLast().execute(parseResult);
+      } catch (Error e) {
+        // picocli hands only Exceptions to the handler below: an Error would escape as a JVM trace.
+        List<CommandLine> commands = parseResult.asCommandLineList();
+        throw new CommandLine.ExecutionException(commands.get(commands.size() - 1), e.toString(), e);
+      }
+    });
     cmd.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
           boolean trace = commandLine.getCommandSpec().root().userObject() instanceof Kiln k && k.stacktrace;
           PrintWriter e = commandLine.getErr();
-          if (ex instanceof KilnException ke) {
+          Throwable failure = ex instanceof CommandLine.ExecutionException && ex.getCause() instanceof Error
+              ? ex.getCause() : ex;
+          if (failure instanceof KilnException ke) {
             e.print(ErrorRenderer.render(ke));
+          } else if (failure instanceof Error) {
+            e.println(ErrorRenderer.internal(failure));
           } else {
-            e.println("kiln: internal error: " + ex);
+            e.println("kiln: internal error: " + failure);
             e.println("hint: this is a bug in Kiln; please report it with the output of --stacktrace");
           }
           if (trace) {
-            ex.printStackTrace(e);
+            failure.printStackTrace(e);
           }
           e.flush();
-          return ExitCodes.of(ex);
+          return ExitCodes.of(failure);
         });
     return cmd;
   }
