@@ -3,6 +3,7 @@ package dev.kiln.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.kiln.executor.engine.BuildkitConnection;
+import dev.kiln.executor.engine.CapsCache;
 import dev.kiln.executor.engine.EngineConnector;
 import dev.kiln.executor.engine.EngineInfo;
 import dev.kiln.executor.engine.EngineProbe;
@@ -29,7 +30,8 @@ final class EngineInfoCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     EngineInfo info;
     try (BuildkitConnection c = EngineConnector.connect(engineOptions.engine, System.getenv())) {
-      info = EngineProbe.probe(c);
+      // Asks afresh, and replaces what runs reuse: the way to repair a stale or bad cache entry.
+      info = EngineProbe.probe(c, CapsCache.forUser(System.getenv()).refreshing());
     }
     PrintWriter out = spec.commandLine().getOut();
     if (format == OutputFormat.JSON) {

@@ -87,7 +87,8 @@ final class PlanCommand implements Callable<Integer> {
       try (var c = dev.kiln.executor.engine.EngineConnector.connect(engineOptions.engine, System.getenv())) {
         Plan onEngine = RunCommand.planOnEngine(c, dev.kiln.executor.engine.EngineProbe.probe(c, dev.kiln.executor.engine.CapsCache.forUser(System.getenv())), pipeline,
             requested(pipeline), projectDir);
-        RunHistory.explain(projectDir, onEngine, spec.commandLine().getOut());
+        RunHistory.explain(projectDir, onEngine, spec.commandLine().getOut(),
+            w -> spec.commandLine().getErr().println("warning: " + w));
       } catch (java.io.IOException e) {
         throw new PlanException("cannot explain: " + e.getMessage(), "check the engine and the project's .kiln/");
       }

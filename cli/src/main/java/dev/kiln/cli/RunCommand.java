@@ -109,7 +109,7 @@ final class RunCommand implements Callable<Integer> {
       Plan plan = planOnEngine(connection, info, pipeline, requested(pipeline), project);
       timings.mark("plan");
       if (explain) {
-        RunHistory.explain(project, plan, out);
+        RunHistory.explain(project, plan, out, w -> spec.commandLine().getErr().println("warning: " + w));
       }
       // Only the secrets of the tasks that will run must be available.
       java.util.Set<String> used = new java.util.TreeSet<>();
@@ -158,7 +158,8 @@ final class RunCommand implements Callable<Integer> {
       }
       timings.mark("run");
       if (report.succeeded()) {
-        RunHistory.record(project, plan); // what --explain compares the next run with
+        // What --explain compares the next run with; a .kiln that cannot be written only warns.
+        RunHistory.record(project, plan, w -> spec.commandLine().getErr().println("warning: " + w));
       }
       if (junit != null) {
         JUnitReport.write(report, "kiln " + project.getFileName(), junit, masker);

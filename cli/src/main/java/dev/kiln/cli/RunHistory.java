@@ -18,7 +18,9 @@ import java.nio.file.StandardCopyOption;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * What the last successful run on this machine planned, kept in {@code .kiln/last-run.json}: each
@@ -43,16 +45,41 @@ final class RunHistory {
       return root;
     }
 
-    static Snapshot fromJson(JsonNode root) {
+    /**
+     * The snapshot {@code root} holds.
+     *
+     * @throws IOException when it is not one: the file is hand-edited, truncated or another's
+     */
+    static Snapshot fromJson(JsonNode root) throws IOException {
+      if (root == null || !root.isObject() || !root.path("targets").isObject() || !root.path("sources").isObject()) {
+        throw new IOException("it is not an object with `targets` and `sources`");
+      }
       Map<String, String> targets = new TreeMap<>();
-      root.path("targets").fields().forEachRemaining(e -> targets.put(e.getKey(), e.getValue().asText()));
+      for (var it = root.get("targets").fields(); it.hasNext(); ) {
+        var e = it.next();
+        targets.put(e.getKey(), text(e.getValue(), "targets." + e.getKey()));
+      }
       Map<String, Map<String, String>> sources = new TreeMap<>();
-      root.path("sources").fields().forEachRemaining(e -> {
+      for (var it = root.get("sources").fields(); it.hasNext(); ) {
+        var e = it.next();
+        if (!e.getValue().isObject()) {
+          throw new IOException("`sources." + e.getKey() + "` is not an object");
+        }
         Map<String, String> files = new TreeMap<>();
-        e.getValue().fields().forEachRemaining(f -> files.put(f.getKey(), f.getValue().asText()));
+        for (var f = e.getValue().fields(); f.hasNext(); ) {
+          var file = f.next();
+          files.put(file.getKey(), text(file.getValue(), "sources." + e.getKey() + "." + file.getKey()));
+        }
         sources.put(e.getKey(), files);
-      });
+      }
       return new Snapshot(targets, sources);
+    }
+
+    private static String text(JsonNode value, String where) throws IOException {
+      if (!value.isTextual()) {
+        throw new IOException("`" + where + "` is not a string");
+      }
+      return value.textValue();
     }
   }
 
@@ -67,8 +94,20 @@ final class RunHistory {
         + " " + target.destination();
   }
 
-  /** Records {@code plan} as the last run (written aside, then renamed). */
-  static void record(Path project, Plan plan) throws IOException {
+  /**
+   * Records {@code plan} as the last run (written aside, then renamed). Best effort: a run that
+   * succeeded stays a success when {@code .kiln} cannot be written; {@code warn} says so.
+   */
+  static void record(Path project, Plan plan, Consumer<String> warn) {
+    try {
+      write(project, plan);
+    } catch (IOException | RuntimeException e) {
+      warn.accept("could not record this run in " + file(project) + " (" + reason(e)
+          + "); the next --explain compares with an older run, or none");
+    }
+  }
+
+  private static void write(Path project, Plan plan) throws IOException {
     Map<String, String> targets = new TreeMap<>();
     Map<String, Map<String, String>> sources = new TreeMap<>();
     for (PlannedTask t : plan.tasks()) {
@@ -82,21 +121,52 @@ final class RunHistory {
     Path f = file(project);
     Files.createDirectories(f.getParent());
     Path tmp = Files.createTempFile(f.getParent(), ".last-run", ".json");
-    JSON.writeValue(tmp.toFile(), new Snapshot(targets, sources).toJson());
-    Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    try {
+      JSON.writeValue(tmp.toFile(), new Snapshot(targets, sources).toJson());
+      Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
   }
 
-  /** Prints, per task, the steps of {@code plan} that will run again and why. */
-  static void explain(Path project, Plan plan, PrintWriter out) throws IOException {
+  /**
+   * The last run, or empty when none is recorded or its file cannot be read: a truncated or
+   * hand-edited state file is ignored with a warning, as if there were none.
+   */
+  static Optional<Snapshot> load(Path project, Consumer<String> warn) {
     Path f = file(project);
-    Snapshot last = Files.isRegularFile(f) ? Snapshot.fromJson(JSON.readTree(f.toFile())) : new Snapshot(Map.of(), Map.of());
-    if (!Files.isRegularFile(f)) {
+    if (!Files.exists(f)) {
+      return Optional.empty();
+    }
+    try {
+      if (!Files.isRegularFile(f)) {
+        throw new IOException("it is not a regular file");
+      }
+      return Optional.of(Snapshot.fromJson(JSON.readTree(f.toFile())));
+    } catch (IOException | RuntimeException e) {
+      warn.accept("ignoring " + f + ": " + reason(e) + "; it is replaced after the next successful run");
+      return Optional.empty();
+    }
+  }
+
+  private static String reason(Exception e) {
+    String m = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+    String line = m == null ? e.getClass().getSimpleName() : m.strip().lines().findFirst().orElse("");
+    return e instanceof java.nio.file.AccessDeniedException ? "permission denied: " + line : line;
+  }
+
+  /** Prints, per task, the steps of {@code plan} that will run again and why; {@code warn} gets what was ignored. */
+  static void explain(Path project, Plan plan, PrintWriter out, Consumer<String> warn) throws IOException {
+    Path f = file(project);
+    Optional<Snapshot> loaded = load(project, warn);
+    Snapshot last = loaded.orElse(new Snapshot(Map.of(), Map.of()));
+    if (loaded.isEmpty()) {
       out.println("explain: no previous run recorded in " + f + "; every step may run");
     }
     for (PlannedTask t : plan.tasks()) {
       for (PlannedTarget target : t.targets()) {
         String old = last.targets().get(key(t, target));
-        Definition before = old == null ? null : definition(old);
+        Definition before = old == null ? null : definition(old, warn);
         Map<String, List<String>> changedFiles = new TreeMap<>();
         for (var local : localSources(target.definition()).entrySet()) {
           Map<String, String> was = last.sources().get(local.getKey());
@@ -150,7 +220,13 @@ final class RunHistory {
     return Files.isDirectory(dir) ? LocalManifest.of(dir, local.include(), local.exclude()) : Map.of();
   }
 
-  private static Definition definition(String base64) throws IOException {
-    return Definition.fromPb(dev.kiln.planner.llb.pb.Definition.parseFrom(Base64.getDecoder().decode(base64)));
+  /** A recorded definition, or null (as if not recorded) when it does not decode. */
+  private static Definition definition(String base64, Consumer<String> warn) {
+    try {
+      return Definition.fromPb(dev.kiln.planner.llb.pb.Definition.parseFrom(Base64.getDecoder().decode(base64)));
+    } catch (IOException | RuntimeException e) {
+      warn.accept("ignoring a recorded definition that does not decode (" + reason(e) + ")");
+      return null;
+    }
   }
 }

@@ -25,19 +25,35 @@ import java.util.TreeSet;
  * The LLB capabilities an engine announced, kept between runs: asking for them takes a gateway
  * solve (about a quarter of a second on Docker 20.10), while what decides them — the engine's
  * kind, Docker and BuildKit versions and workers — takes cheap RPCs. An entry is used only for the
- * same fingerprint and for a day; {@code kiln engine info} always asks afresh. A cache that cannot
- * be read or written is ignored: it only saves time.
+ * same fingerprint and for a day, and only when it holds what every engine announces (a
+ * hand-edited or truncated entry would otherwise make a run fail as "does not support" for a day);
+ * {@code kiln engine info} always asks afresh and replaces the entry. A cache that cannot be read
+ * or written is ignored: it only saves time.
  */
 public final class CapsCache {
   static final Duration MAX_AGE = Duration.ofHours(24);
+  /** Capabilities every BuildKit announces (v0.6 and later): an entry without them is not an engine's. */
+  static final Set<String> BASELINE = Set.of("source.image", "source.local", "exec.meta.base", "file.base");
+  private static final java.util.regex.Pattern CAP = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9._-]*");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Path dir;
   private final Clock clock;
+  private final boolean read;
 
   CapsCache(Path dir, Clock clock) {
+    this(dir, clock, true);
+  }
+
+  private CapsCache(Path dir, Clock clock, boolean read) {
     this.dir = dir;
     this.clock = clock;
+    this.read = read;
+  }
+
+  /** This cache, never read but written: what is probed replaces what is stored. */
+  public CapsCache refreshing() {
+    return new CapsCache(dir, clock, false);
   }
 
   /** The cache in the user's cache directory ({@code $XDG_CACHE_HOME/kiln/engines}). */
@@ -54,21 +70,39 @@ public final class CapsCache {
 
   /** Capabilities (enabled; disabled with reasons) stored for {@code fingerprint}, if fresh. */
   Optional<Entry> lookup(String fingerprint) {
-    if (dir == null) {
+    if (dir == null || !read) {
       return Optional.empty();
     }
     try {
       // The tree, not data binding: binding's first use costs about 15 ms more of every start.
       JsonNode s = JSON.readTree(file(fingerprint).toFile());
+      if (s == null || !s.path("probedAt").isIntegralNumber() || !s.path("caps").isArray()
+          || !s.path("disabled").isObject()) {
+        return Optional.empty();
+      }
       Instant at = Instant.ofEpochMilli(s.path("probedAt").asLong());
       if (!fingerprint.equals(s.path("fingerprint").asText()) || at.plus(MAX_AGE).isBefore(clock.instant())
           || at.isAfter(clock.instant().plusSeconds(60))) {
         return Optional.empty();
       }
       Set<String> caps = new TreeSet<>();
-      s.path("caps").forEach(c -> caps.add(c.asText()));
+      for (JsonNode c : s.get("caps")) {
+        if (!c.isTextual() || !CAP.matcher(c.textValue()).matches()) {
+          return Optional.empty();
+        }
+        caps.add(c.textValue());
+      }
       Map<String, String> disabled = new TreeMap<>();
-      s.path("disabled").fields().forEachRemaining(e -> disabled.put(e.getKey(), e.getValue().asText()));
+      for (var it = s.get("disabled").fields(); it.hasNext(); ) {
+        var e = it.next();
+        if (!e.getValue().isTextual() || caps.contains(e.getKey())) {
+          return Optional.empty();
+        }
+        disabled.put(e.getKey(), e.getValue().textValue());
+      }
+      if (!caps.containsAll(BASELINE)) {
+        return Optional.empty();
+      }
       return Optional.of(new Entry(caps, disabled));
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
