@@ -3,7 +3,7 @@ package dev.kiln.evaluator;
 import dev.kiln.model.Container;
 import dev.kiln.model.ContainerOp;
 import dev.kiln.model.Directory;
-import dev.kiln.model.File;
+import dev.kiln.model.ModelGraph;
 import dev.kiln.model.Pipeline;
 import dev.kiln.model.PipelineException;
 import dev.kiln.model.Suggestions;
@@ -11,10 +11,8 @@ import dev.kiln.model.Task;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -72,17 +70,16 @@ final class PipelineChecks {
               "give each export its own host path");
         }
       }
-      var seen = Collections.newSetFromMap(new IdentityHashMap<Object, Boolean>());
-      for (Container c : nonNull(task.run(), task.publish())) {
-        hostPaths(task, c, seen);
-      }
-      if (task.call() != null) {
-        for (Object arg : task.call().args().values()) {
-          if (arg instanceof Directory d) {
-            hostPaths(task, d, seen);
-          } else if (arg instanceof dev.kiln.model.File f) {
-            hostPaths(task, f.directory(), seen);
+      // Everything the task is built from, once each, in the order a recursive walk takes.
+      for (Object node : ModelGraph.outerFirst(ModelGraph.roots(task))) {
+        if (node instanceof Container c) {
+          for (ContainerOp op : c.ops()) {
+            if (op instanceof ContainerOp.WithEnv e) {
+              plainSecret(task, e);
+            }
           }
+        } else if (node instanceof Directory d && d.base() instanceof Directory.Host h) {
+          insideRoot(task, h.path(), "host directory");
         }
       }
     }
@@ -136,54 +133,6 @@ final class PipelineChecks {
         source.task(cycle.get(0)), "remove one of these `dependsOn` edges");
   }
 
-  /**
-   * Checks the host paths and environment variables of everything {@code root} is built from,
-   * with an explicit stack (containers and directories nest as deep as a pipeline makes them), in
-   * the order a recursive walk would take.
-   */
-  private void hostPaths(Task task, Object root, Set<Object> seen) {
-    Deque<Object> todo = new ArrayDeque<>();
-    todo.push(root);
-    while (!todo.isEmpty()) {
-      Object next = todo.pop();
-      if (!seen.add(next)) {
-        continue;
-      }
-      List<Object> parts = new ArrayList<>();
-      if (next instanceof Container c) {
-        for (ContainerOp op : c.ops()) {
-          if (op instanceof ContainerOp.WithEnv e) {
-            plainSecret(task, e);
-          } else if (op instanceof ContainerOp.WithDirectory d) {
-            parts.add(d.source());
-          } else if (op instanceof ContainerOp.WithMountedDirectory d) {
-            parts.add(d.source());
-          } else if (op instanceof ContainerOp.WithFile f) {
-            parts.add(f.file().directory());
-          }
-        }
-      } else if (next instanceof Directory d) {
-        if (d.base() instanceof Directory.Host h) {
-          insideRoot(task, h.path(), "host directory");
-        } else if (d.base() instanceof Directory.FromContainer fc) {
-          parts.add(fc.container());
-        } else if (d.base() instanceof Directory.Sub sub) {
-          parts.add(sub.parent());
-        }
-        for (Directory.Op op : d.ops()) {
-          if (op instanceof Directory.WithDirectory wd) {
-            parts.add(wd.source());
-          } else if (op instanceof Directory.WithFile wf) {
-            parts.add(wf.file().directory());
-          }
-        }
-      }
-      for (int i = parts.size() - 1; i >= 0; i--) {
-        todo.push(parts.get(i));
-      }
-    }
-  }
-
   private void plainSecret(Task task, ContainerOp.WithEnv e) {
     String name = e.name();
     if (e.value().isEmpty() || e.value().startsWith("$") || NOT_A_CREDENTIAL.matcher(name).matches()
@@ -206,16 +155,6 @@ final class PipelineChecks {
           source.literal(task.name(), hostPath), "use a path inside the project, without `..` above its root");
     }
     return resolved;
-  }
-
-  private static List<Container> nonNull(Container... cs) {
-    var out = new ArrayList<Container>();
-    for (Container c : cs) {
-      if (c != null) {
-        out.add(c);
-      }
-    }
-    return out;
   }
 
   static String suggestion(String name, Set<String> known) {

@@ -5,6 +5,7 @@ import dev.kiln.model.Container;
 import dev.kiln.model.ContainerOp;
 import dev.kiln.model.Directory;
 import dev.kiln.model.File;
+import dev.kiln.model.ModelGraph;
 import dev.kiln.model.Secret;
 import dev.kiln.model.Task;
 import dev.kiln.planner.llb.Exec;
@@ -15,9 +16,7 @@ import dev.kiln.planner.llb.Mount;
 import dev.kiln.planner.llb.Owner;
 import dev.kiln.planner.llb.Platform;
 import dev.kiln.planner.llb.Sources;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -120,85 +119,16 @@ final class ModelLowering {
   }
 
   /**
-   * Lowers every directory {@code t} is built from, innermost first, depth-first with an explicit
-   * stack: lowering a container or directory afterwards finds each one it reads done, so it never
-   * recurses deeper than one level however deep the pipeline nests them.
+   * Lowers every directory {@code t} is built from, innermost first (an explicit stack, in {@link
+   * ModelGraph}): lowering a container or directory afterwards finds each one it reads done, so it
+   * never recurses deeper than one level however deep the pipeline nests them.
    */
   private void lowerInnerFirst(Task t) {
-    record Visit(Object node, boolean expanded) {}
-    Set<Object> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
-    Deque<Visit> todo = new ArrayDeque<>();
-    for (Object root : roots(t)) {
-      todo.push(new Visit(root, false));
-    }
-    while (!todo.isEmpty()) {
-      Visit v = todo.pop();
-      if (v.expanded()) {
-        if (v.node() instanceof Directory d) {
-          directory(d);
-        }
-        continue;
-      }
-      if (!seen.add(v.node())) {
-        continue;
-      }
-      todo.push(new Visit(v.node(), true));
-      for (Object part : parts(v.node())) {
-        if (!seen.contains(part)) {
-          todo.push(new Visit(part, false));
-        }
+    for (Object node : ModelGraph.innerFirst(ModelGraph.roots(t))) {
+      if (node instanceof Directory d) {
+        directory(d);
       }
     }
-  }
-
-  private static List<Object> roots(Task t) {
-    var roots = new ArrayList<Object>();
-    if (t.run() != null) {
-      roots.add(t.run());
-    }
-    if (t.publish() != null) {
-      roots.add(t.publish());
-    }
-    if (t.call() != null) {
-      for (Object value : t.call().args().values()) {
-        if (value instanceof Directory d) {
-          roots.add(d);
-        } else if (value instanceof File f) {
-          roots.add(f.directory());
-        }
-      }
-    }
-    return roots;
-  }
-
-  /** The containers and directories {@code node} is built from directly. */
-  private static List<Object> parts(Object node) {
-    var parts = new ArrayList<Object>();
-    if (node instanceof Container c) {
-      for (ContainerOp op : c.ops()) {
-        if (op instanceof ContainerOp.WithDirectory d) {
-          parts.add(d.source());
-        } else if (op instanceof ContainerOp.WithFile f) {
-          parts.add(f.file().directory());
-        } else if (op instanceof ContainerOp.WithMountedDirectory m) {
-          parts.add(m.source());
-        }
-      }
-    } else if (node instanceof Directory d) {
-      if (d.base() instanceof Directory.FromContainer fc) {
-        parts.add(fc.container());
-      } else if (d.base() instanceof Directory.Sub sub) {
-        parts.add(sub.parent());
-      }
-      for (Directory.Op op : d.ops()) {
-        if (op instanceof Directory.WithDirectory w) {
-          parts.add(w.source());
-        } else if (op instanceof Directory.WithFile w) {
-          parts.add(w.file().directory());
-        }
-      }
-    }
-    return parts;
   }
 
   private ContainerState base(Container c) {
