@@ -101,6 +101,25 @@ class HostileE2ETest {
         .doesNotContain("Exception in thread");
   }
 
+  @Test
+  void aValueSharedExponentiallyOftenStopsAtTheDeadlineThoughPklCannotCancelIt() throws Exception {
+    // Each directory is read twice by the next: Pkl's export copies it 2^30 times, in Java code
+    // its own timeout cannot interrupt (before: still running after 100 s, 6 GB).
+    StringBuilder body = new StringBuilder("local b = container.from(\"busybox:latest\")\nlocal d0 = emptyDirectory()\n");
+    for (int i = 1; i <= 30; i++) {
+      body.append("local d").append(i).append(" = b.withDirectory(\"/x\", d").append(i - 1)
+          .append(").withDirectory(\"/y\", d").append(i - 1).append(").directory(\"/x\")\n");
+    }
+    Path p = project("diamond", body.append("tasks { [\"a\"] { run = b.withDirectory(\"/z\", d30) } }\n").toString());
+    long start = System.nanoTime();
+    Result r = kiln("validate", p.toString());
+    long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+    assertThat(r.exit()).as("%s", r).isEqualTo(ExitCodes.INVALID);
+    assertThat(r.err()).containsAnyOf("error: evaluation did not finish within 30 s", "error: evaluation used more than")
+        .doesNotContain("\tat ");
+    assertThat(seconds).as("the deadline is 30 s + 2 s, plus the JVM's start").isLessThan(60);
+  }
+
   private Path hello() throws IOException {
     return project("hello", """
         tasks {
