@@ -8,6 +8,14 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "engine",
     description = "Inspect and manage the BuildKit engine.",
+    footerHeading = Kiln.EXAMPLES,
+    footer = {
+      "  # which engine Kiln uses, and what it can do",
+      "  kiln engine info",
+      "  # how much build cache it holds, then remove what was not used for a week",
+      "  kiln engine du",
+      "  kiln engine prune --keep-duration 7d"
+    },
     subcommands = {EngineInfoCommand.class, EngineDuCommand.class, EnginePruneCommand.class})
 final class EngineCommand implements Runnable {
   @Spec CommandSpec spec;

@@ -15,7 +15,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code kiln engine du}: how much build cache the engine holds. */
-@Command(name = "du", description = "Show the engine's build cache usage.")
+@Command(name = "du", description = "Show the engine's build cache usage.",
+    footerHeading = Kiln.EXAMPLES,
+    footer = {
+      "  # how many cache records, their total and reclaimable sizes",
+      "  kiln engine du",
+      "  # the largest cache records",
+      "  kiln engine du -v | head -20"
+    })
 final class EngineDuCommand implements Callable<Integer> {
   @Mixin EngineOptions engineOptions;
 

@@ -16,11 +16,18 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code kiln engine info}: what the engine is and the capabilities Kiln relies on. */
-@Command(name = "info", description = "Show the engine, its BuildKit version, workers and capabilities.")
+@Command(name = "info", description = "Show the engine, its BuildKit version, workers and capabilities.",
+    footerHeading = Kiln.EXAMPLES,
+    footer = {
+      "  # the engine Kiln finds (see --engine)",
+      "  kiln engine info",
+      "  # a standalone buildkitd, as JSON",
+      "  kiln engine info --engine tcp://buildkitd:1234 --format json"
+    })
 final class EngineInfoCommand implements Callable<Integer> {
   @Mixin EngineOptions engineOptions;
 
-  @Option(names = "--format", defaultValue = "text", converter = OutputFormat.Converter.class,
+  @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT", converter = OutputFormat.Converter.class,
       description = "text or json (default: ${DEFAULT-VALUE}).")
   OutputFormat format;
 

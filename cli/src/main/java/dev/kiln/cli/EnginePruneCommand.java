@@ -13,15 +13,24 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code kiln engine prune}: removes the engine's build cache. */
-@Command(name = "prune", description = "Remove build cache from the engine (cache volumes included).")
+@Command(name = "prune", description = "Remove build cache from the engine (cache volumes included).",
+    footerHeading = Kiln.EXAMPLES,
+    footer = {
+      "  # what the engine considers unused",
+      "  kiln engine prune",
+      "  # keep what was used in the last day",
+      "  kiln engine prune --keep-duration 24h",
+      "  # everything, cache volumes included",
+      "  kiln engine prune --all"
+    })
 final class EnginePruneCommand implements Callable<Integer> {
   @Mixin EngineOptions engineOptions;
 
   @Option(names = "--all", description = "Remove all cache, not only what the engine considers unused.")
   boolean all;
 
-  @Option(names = "--keep-duration", paramLabel = "D", converter = DurationConverter.class,
-      description = "Keep cache used within D (e.g. 30m, 24h, 7d).")
+  @Option(names = "--keep-duration", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "Keep cache used within DURATION (e.g. 30m, 24h, 7d).")
   Duration keepDuration;
 
   @Spec CommandSpec spec;

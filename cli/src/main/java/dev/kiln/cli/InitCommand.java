@@ -17,7 +17,16 @@ import picocli.CommandLine.Spec;
  * .kiln/schema/}, which editors resolve offline.
  */
 @Command(name = "init", description = "Create a starter pipeline.pkl and write Kiln's schema to .kiln/schema/"
-    + " (re-run to update the schema; an existing pipeline.pkl is kept).")
+    + " (re-run to update the schema; an existing pipeline.pkl is kept).",
+    footerHeading = Kiln.EXAMPLES,
+    footer = {
+      "  # a starter pipeline.pkl and .kiln/schema/ here",
+      "  kiln init",
+      "  # after upgrading Kiln: the schema editors read, for this Kiln",
+      "  kiln init --schema-only",
+      "  # a new project in its own directory",
+      "  kiln init services/api"
+    })
 final class InitCommand implements Callable<Integer> {
   static final String STARTER = """
       /// Kiln pipeline: `kiln list` shows the tasks, `kiln run` runs them.
@@ -42,7 +51,7 @@ final class InitCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Parameters(paramLabel = "DIR", defaultValue = ".", description = "The project directory (default: .).")
+  @Parameters(paramLabel = "DIR", arity = "0..1", defaultValue = ".", description = "The project directory (default: .).")
   Path dir;
 
   @Option(names = "--schema-only", description = "Only write (or update) .kiln/schema/.")

@@ -21,8 +21,20 @@ import picocli.CommandLine;
       "3:engine unreachable",
       "70:a bug in Kiln",
       "130:interrupted"
+    },
+    footerHeading = Kiln.EXAMPLES,
+    footer = {
+      "  # a starter pipeline.pkl here, then check it and run it",
+      "  kiln init && kiln validate && kiln run",
+      "  # which steps of the task `test` will run again, and why",
+      "  kiln plan --explain test",
+      "  # a command's options and examples",
+      "  kiln run --help"
     })
 public final class Kiln implements Runnable {
+  /** The heading of every command's examples, the last part of its help. */
+  static final String EXAMPLES = "%nExamples:%n";
+
   @Option(
       names = "--stacktrace",
       scope = CommandLine.ScopeType.INHERIT,
@@ -85,7 +97,14 @@ public final class Kiln implements Runnable {
         cmd.addSubcommand(name, subcommand(name));
       }
     }
+    CommandLine help = cmd.getSubcommands().get("help");
+    if (help != null) {
+      help.getCommandSpec().usageMessage().footerHeading(EXAMPLES)
+          .footer("  kiln help run", "  kiln help engine prune");
+    }
     addHelpOptions(cmd);
+    cmd.setHelpFactory(new KilnHelp.Factory());
+    cmd.setUsageHelpAutoWidth(true);
     cmd.setOut(out);
     cmd.setErr(err);
     cmd.setExecutionStrategy(parseResult -> {

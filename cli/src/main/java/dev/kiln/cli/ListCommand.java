@@ -16,11 +16,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code kiln list}: a pipeline's tasks with their descriptions, and its parameters. */
-@Command(name = "list", description = "List the pipeline's tasks (with descriptions) and parameters.")
+@Command(name = "list", description = "List the pipeline's tasks (with descriptions) and parameters.",
+    footerHeading = Kiln.EXAMPLES,
+    footer = {
+      "  # the tasks and parameters of ./pipeline.pkl",
+      "  kiln list",
+      "  # of another pipeline, as JSON",
+      "  kiln list -f ci/pipeline.pkl --format json"
+    })
 final class ListCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--format", defaultValue = "text", converter = OutputFormat.Converter.class,
+  @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT", converter = OutputFormat.Converter.class,
       description = "text or json (default: ${DEFAULT-VALUE}).")
   OutputFormat format;
 

@@ -27,6 +27,15 @@ import picocli.CommandLine.Spec;
           + " cache volumes, secrets (by name) and exports.",
       "Without an engine, the plan is made for Docker 20.10 (BuildKit v0.8), the oldest engine"
           + " Kiln supports; --assume-engine latest shows what a current BuildKit gets."
+    },
+    footerHeading = Kiln.EXAMPLES,
+    footer = {
+      "  # the plan of the default tasks",
+      "  kiln plan",
+      "  # which steps of the task `test` will run again, and why",
+      "  kiln plan --explain test",
+      "  # the graph of tasks and steps as a picture (Graphviz)",
+      "  kiln plan --format dot | dot -Tsvg > plan.svg"
     })
 final class PlanCommand implements Callable<Integer> {
   /** Which engine to plan for when none is probed. */
@@ -60,7 +69,7 @@ final class PlanCommand implements Callable<Integer> {
   @Parameters(paramLabel = "TASK", description = "Tasks to plan (with what they depend on).")
   List<String> tasks = new ArrayList<>();
 
-  @Option(names = "--format", defaultValue = "text", converter = PlanFormat.Converter.class,
+  @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT", converter = PlanFormat.Converter.class,
       description = "text, json or dot (default: ${DEFAULT-VALUE}).")
   PlanFormat format;
 

@@ -43,7 +43,16 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code kiln run [TASK...]}: evaluates, plans and runs the pipeline's tasks on the engine. */
-@Command(name = "run", description = "Run TASKs (the pipeline's defaultTasks when none, else all) and what they depend on, on the engine.")
+@Command(name = "run", description = "Run TASKs (the pipeline's defaultTasks when none, else all) and what they depend on, on the engine.",
+    footerHeading = Kiln.EXAMPLES,
+    footer = {
+      "  # the default tasks of ./pipeline.pkl (all tasks when it names none)",
+      "  kiln run",
+      "  # one task and what it depends on, of another pipeline, with a parameter",
+      "  kiln run -f ci/pipeline.pkl -p version=1.2.0 publish",
+      "  # 8 tasks at once, not stopping at a failure, with a JUnit report",
+      "  kiln run -j 8 --keep-going --junit build/kiln-tasks.xml"
+    })
 final class RunCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

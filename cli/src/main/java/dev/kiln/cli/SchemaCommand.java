@@ -29,17 +29,24 @@ import picocli.CommandLine.Spec;
  * plugins' functions too; {@code --list} shows the functions instead.
  */
 @Command(name = "schema", description = "Write Kiln's schema and the Pkl stubs of every function (Kiln's,"
-    + " .kiln/plugins/, --plugins) to DIR/.kiln/schema/ for editors; --list shows the functions.")
+    + " .kiln/plugins/, --plugins) to DIR/.kiln/schema/ for editors; --list shows the functions.",
+    footerHeading = Kiln.EXAMPLES,
+    footer = {
+      "  # .kiln/schema/ here, with the stubs of every function, for editors",
+      "  kiln schema",
+      "  # the functions pipelines may call, with those of a plugin directory",
+      "  kiln schema --list --plugins build/plugins"
+    })
 final class SchemaCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(paramLabel = "DIR", defaultValue = ".", description = "The project directory (default: .).")
+  @Parameters(paramLabel = "DIR", arity = "0..1", defaultValue = ".", description = "The project directory (default: .).")
   Path dir;
 
   @Option(names = "--list", description = "List the functions (name, phase, signature, origin); write nothing.")
   boolean list;
 
-  @Option(names = "--format", defaultValue = "text", converter = OutputFormat.Converter.class,
+  @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT", converter = OutputFormat.Converter.class,
       description = "--list as text or json (default: ${DEFAULT-VALUE}).")
   OutputFormat format;
 

@@ -22,7 +22,16 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "validate",
     description = "Check pipelines (default ./pipeline.pkl): syntax, types, dependencies, exports."
-        + " Exit 0 when all are valid, 2 otherwise.")
+        + " Exit 0 when all are valid, 2 otherwise.",
+    footerHeading = Kiln.EXAMPLES,
+    footer = {
+      "  # ./pipeline.pkl: syntax, types, dependencies, exports (no engine needed)",
+      "  kiln validate",
+      "  # several pipelines, the result as JSON",
+      "  kiln validate --format json ci/*.pkl",
+      "  # with a parameter, checked against its declared type",
+      "  kiln validate -p version=1.2.0"
+    })
 final class ValidateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -30,7 +39,7 @@ final class ValidateCommand implements Callable<Integer> {
       + " with the other commands (repeatable).")
   List<Path> files = new ArrayList<>();
 
-  @Option(names = "--format", defaultValue = "text", converter = OutputFormat.Converter.class,
+  @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT", converter = OutputFormat.Converter.class,
       description = "text or json (default: ${DEFAULT-VALUE}).")
   OutputFormat format;
 
