@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -13,14 +14,15 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code kiln init}: a starter {@code pipeline.pkl} plus the vendored schema under {@code
- * .kiln/schema/}, which editors resolve offline.
+ * {@code kiln init}: a starter {@code pipeline.pkl}, the schema under {@code .kiln/schema/}, which
+ * editors resolve offline, and the project's {@code .gitignore} entries for what Kiln writes.
  */
-@Command(name = "init", description = "Create a starter pipeline.pkl and write Kiln's schema to .kiln/schema/"
-    + " (re-run to update the schema; an existing pipeline.pkl is kept).",
+@Command(name = "init", description = "Create a starter pipeline.pkl, write Kiln's schema to .kiln/schema/ for"
+    + " editors, and add what Kiln writes (build/, .kiln/ but its plugins/) to .gitignore. Re-run to update the"
+    + " schema; an existing pipeline.pkl is kept.",
     footerHeading = Kiln.EXAMPLES,
     footer = {
-      "  # a starter pipeline.pkl and .kiln/schema/ here",
+      "  # a starter pipeline.pkl, .kiln/schema/ and .gitignore entries here",
       "  kiln init",
       "  # after upgrading Kiln: the schema editors read, for this Kiln",
       "  kiln init --schema-only",
@@ -65,6 +67,10 @@ final class InitCommand implements Callable<Integer> {
     KilnIgnore.ensure(dir);
     Path pipeline = dir.resolve("pipeline.pkl");
     if (!schemaOnly) {
+      List<String> ignored = KilnIgnore.addToProject(dir);
+      if (!ignored.isEmpty()) {
+        out.println("added " + String.join(", ", ignored) + " to " + dir.resolve(".gitignore"));
+      }
       if (Files.exists(pipeline)) {
         out.println("kept " + pipeline + " (it exists)");
       } else {

@@ -10,6 +10,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -133,9 +134,8 @@ class PipelineCommandsTest {
           .hasContent(KilnSchema.read(module).orElseThrow());
     }
     assertThat(KilnSchema.MODULES).contains("std/maven.pkl", "std/go.pkl", "std/image.pkl");
-    // what Kiln keeps per machine stays out of version control
-    assertThat(Files.readString(dir.resolve(".kiln/.gitignore"))).contains("cache/", "results/", "last-run.json")
-        .doesNotContainPattern("(?m)^schema");
+    // what Kiln keeps per machine stays out of version control (initAddsWhatKilnWritesToGitignoreOnce)
+    assertThat(Files.readString(dir.resolve(".kiln/.gitignore"))).contains("/*\n!/plugins/\n");
     assertThat(run("validate", dir.resolve("pipeline.pkl").toString())).as(err.toString()).isZero();
 
     Files.writeString(dir.resolve("pipeline.pkl"), "amends \".kiln/schema/Pipeline.pkl\"\n");
@@ -145,6 +145,40 @@ class PipelineCommandsTest {
     assertThat(run("init", dir.toString())).isZero();
     assertThat(dir.resolve("pipeline.pkl")).hasContent("amends \".kiln/schema/Pipeline.pkl\"");
     assertThat(run("validate", dir.resolve("pipeline.pkl").toString())).isZero();
+  }
+
+  /**
+   * After {@code kiln init}, a run's outputs and everything Kiln keeps in {@code .kiln/} (the schema
+   * included) are ignored by git, plugins are not; a second init, or a {@code .gitignore} that
+   * already says so in its own words, gets no line twice.
+   */
+  @Test
+  void initAddsWhatKilnWritesToGitignoreOnce() throws Exception {
+    Files.writeString(dir.resolve(".gitignore"), "target/\n/build"); // no newline at the end
+    assertThat(run("init", dir.toString())).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("added .kiln/*, !.kiln/plugins/ to " + dir.resolve(".gitignore"));
+    String gitignore = Files.readString(dir.resolve(".gitignore"));
+    assertThat(gitignore).startsWith("target/\n/build\n# Kiln: ").endsWith("\n.kiln/*\n!.kiln/plugins/\n");
+    assertThat(run("init", dir.toString())).isZero();
+    assertThat(dir.resolve(".gitignore")).hasContent(gitignore);
+
+    // what git sees: a run's outputs and Kiln's files are ignored, the project's own files are not
+    assertThat(run("validate", dir.resolve("pipeline.pkl").toString())).as(err.toString()).isZero();
+    for (String f : List.of("build/hello.txt", ".kiln/results/hello/version", ".kiln/last-run.json",
+        ".kiln/plugins/team-functions.jar", "src/main.go")) {
+      Files.createDirectories(dir.resolve(f).getParent());
+      Files.writeString(dir.resolve(f), "x");
+    }
+    try (var git = org.eclipse.jgit.api.Git.init().setDirectory(dir.toFile()).call()) {
+      assertThat(git.status().call().getUntracked())
+          .containsExactlyInAnyOrder(".gitignore", "pipeline.pkl", ".kiln/plugins/team-functions.jar", "src/main.go");
+    }
+
+    Path fresh = Files.createDirectories(dir.resolve("fresh"));
+    assertThat(run("init", "--schema-only", fresh.toString())).isZero();
+    assertThat(fresh.resolve(".gitignore")).doesNotExist();
+    assertThat(run("init", fresh.toString())).isZero();
+    assertThat(fresh.resolve(".gitignore")).content().endsWith("\nbuild/\n.kiln/*\n!.kiln/plugins/\n");
   }
 
   /**
