@@ -24,7 +24,16 @@ import picocli.CommandLine.Spec;
  * {@code --revoke} forgets the project. See {@link Trust}.
  */
 @Command(name = "trust", description = "Trust this project's plugin jars (.kiln/plugins/, by checksum) and its"
-    + " cmdSecret commands (by text) on this machine; a changed jar or command needs trusting again.")
+    + " cmdSecret commands (by text) on this machine; a changed jar or command needs trusting again.",
+    footerHeading = Kiln.EXAMPLES,
+    footer = {
+      "  # the plugin jars and secret commands of ./pipeline.pkl's project",
+      "  kiln trust",
+      "  # of another pipeline's project",
+      "  kiln trust -f services/api/pipeline.pkl",
+      "  # forget what was trusted in this project",
+      "  kiln trust --revoke"
+    })
 final class TrustCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

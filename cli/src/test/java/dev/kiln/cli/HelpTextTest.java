@@ -71,7 +71,7 @@ class HelpTextTest {
   @Test
   void everyCommandIsChecked() {
     assertThat(commands()).contains("", "run", "plan", "validate", "list", "init", "schema", "engine", "engine info",
-        "engine du", "engine prune", "help").doesNotContain("__train");
+        "engine du", "engine prune", "trust", "help").doesNotContain("__train");
   }
 
   @ParameterizedTest
