@@ -100,7 +100,8 @@ public final class Kiln implements Runnable {
     CommandLine help = cmd.getSubcommands().get("help");
     if (help != null) {
       help.getCommandSpec().usageMessage().footerHeading(EXAMPLES)
-          .footer("  kiln help run", "  kiln help engine prune");
+          .footer("  # the options and examples of `kiln run`", "  kiln help run",
+              "  # the engine's commands (kiln engine prune --help: one of them)", "  kiln help engine");
     }
     addHelpOptions(cmd);
     cmd.setHelpFactory(new KilnHelp.Factory());
