@@ -50,8 +50,7 @@ final class EngineInfoCommand implements Callable<Integer> {
 
   static String text(EngineInfo i) {
     StringBuilder sb = new StringBuilder();
-    sb.append("Engine:     ").append(i.kind().equals("docker") ? "Docker " + i.dockerVersion() + " (embedded BuildKit)" : "buildkitd")
-        .append('\n');
+    sb.append("Engine:     ").append(i.describe()).append('\n');
     sb.append("Address:    ").append(i.address()).append('\n');
     sb.append("BuildKit:   ").append(i.buildkitVersion())
         .append(i.probed("buildkitVersion") ? "" : " (derived from the Docker version; this engine has no Info RPC)")

@@ -244,10 +244,7 @@ final class RunCommand implements Callable<Integer> {
   /** Plans for the probed engine, with image configurations resolved by it (ENV, WORKDIR, digests). */
   static Plan planOnEngine(BuildkitConnection connection, EngineInfo info, dev.kiln.model.Pipeline pipeline,
       List<String> tasks, Path project) {
-    EngineCapabilities caps = new EngineCapabilities(
-        info.kind().equals("docker") ? "Docker" : "buildkitd",
-        info.dockerVersion() == null ? info.buildkitVersion() : info.dockerVersion(),
-        info.buildkitVersion(), info.llbCaps());
+    EngineCapabilities caps = info.capabilities();
     try (EngineImageConfigs images = new EngineImageConfigs(connection)) {
       PlannerBuilder builder = PlannerBuilder.preconfigured().setEngineCapabilities(caps).setImageConfigs(images);
       for (String dir : HostDirectories.of(pipeline)) {

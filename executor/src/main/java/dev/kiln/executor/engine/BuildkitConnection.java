@@ -160,6 +160,11 @@ public final class BuildkitConnection implements AutoCloseable {
     return address;
   }
 
+  /** Which engine this connection talks to. */
+  public EngineKind engineKind() {
+    return EngineKind.of(address);
+  }
+
   /** The gRPC channel; callers attach their own deadlines per call. */
   public io.grpc.Channel channel() {
     return channel;

@@ -52,7 +52,8 @@ public final class EngineProbe {
   }
 
   private static EngineInfo ask(BuildkitConnection connection, CapsCache cache) throws IOException {
-    boolean docker = connection.address().kind() == EngineAddress.Kind.DOCKER;
+    EngineKind kind = connection.engineKind();
+    boolean docker = kind == EngineKind.DOCKER;
     List<EngineInfo.Worker> workers = new ArrayList<>();
     String workerVersion = null;
     for (WorkerRecord w : connection.control().withDeadlineAfter(30, TimeUnit.SECONDS)
@@ -95,7 +96,7 @@ public final class EngineProbe {
 
     // Everything that decides the capabilities; the address too, as two daemons may differ in
     // configuration (entitlements) without differing in version.
-    String fingerprint = String.join("|", connection.address().toString(), docker ? "docker" : "buildkitd",
+    String fingerprint = String.join("|", connection.address().toString(), kind.id(),
         String.valueOf(dockerVersion), version, workers.toString());
     Set<String> caps = new TreeSet<>();
     Map<String, String> disabled = new TreeMap<>();
@@ -140,7 +141,7 @@ public final class EngineProbe {
     sources.put("exporters", EngineInfo.DERIVED);
     sources.put("cacheImports", EngineInfo.DERIVED);
     sources.put("cacheExports", EngineInfo.DERIVED);
-    return new EngineInfo(docker ? "docker" : "buildkitd", connection.address().toString(), dockerVersion,
+    return new EngineInfo(kind, connection.address().toString(), dockerVersion,
         version, workers, caps, disabled, exporters, cacheImports, cacheExports, sources);
   }
 
