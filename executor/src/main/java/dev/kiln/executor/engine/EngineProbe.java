@@ -1,7 +1,5 @@
 package dev.kiln.executor.engine;
 
-import dev.kiln.executor.proto.control.InfoRequest;
-import dev.kiln.executor.proto.control.ListWorkersRequest;
 import dev.kiln.executor.proto.types.WorkerRecord;
 import dev.kiln.executor.proto.apicaps.APICap;
 import dev.kiln.executor.proto.gateway.PongResponse;
@@ -14,7 +12,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 
 /** Asks an engine what it is and can do ({@link EngineInfo}). */
 public final class EngineProbe {
@@ -56,8 +53,7 @@ public final class EngineProbe {
     boolean docker = kind == EngineKind.DOCKER;
     List<EngineInfo.Worker> workers = new ArrayList<>();
     String workerVersion = null;
-    for (WorkerRecord w : connection.control().withDeadlineAfter(30, TimeUnit.SECONDS)
-        .listWorkers(ListWorkersRequest.getDefaultInstance()).getRecordList()) {
+    for (WorkerRecord w : connection.control().listWorkers().getRecordList()) {
       List<String> platforms = new ArrayList<>();
       w.getPlatformsList().forEach(p -> platforms.add(
           p.getOS() + "/" + p.getArchitecture() + (p.getVariant().isEmpty() ? "" : "/" + p.getVariant())));
@@ -73,8 +69,7 @@ public final class EngineProbe {
     String version;
     String versionSource;
     try {
-      version = connection.control().withDeadlineAfter(30, TimeUnit.SECONDS)
-          .info(InfoRequest.getDefaultInstance()).getBuildkitVersion().getVersion();
+      version = connection.control().info().getBuildkitVersion().getVersion();
       versionSource = EngineInfo.PROBED;
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() != Status.Code.UNIMPLEMENTED) {
