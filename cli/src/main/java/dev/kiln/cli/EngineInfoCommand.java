@@ -2,11 +2,9 @@ package dev.kiln.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.kiln.executor.engine.BuildkitConnection;
+import dev.kiln.executor.Executor;
 import dev.kiln.executor.engine.CapsCache;
-import dev.kiln.executor.engine.EngineConnector;
 import dev.kiln.executor.engine.EngineInfo;
-import dev.kiln.executor.engine.EngineProbe;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -29,9 +27,10 @@ final class EngineInfoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     EngineInfo info;
-    try (BuildkitConnection c = EngineConnector.connect(engineOptions.engine, System.getenv())) {
-      // Asks afresh, and replaces what runs reuse: the way to repair a stale or bad cache entry.
-      info = EngineProbe.probe(c, CapsCache.forUser(System.getenv()).refreshing());
+    // Asks afresh, and replaces what runs reuse: the way to repair a stale or bad cache entry.
+    try (Executor executor = engineOptions.executor().setCapsCache(CapsCache.forUser(System.getenv()).refreshing())
+        .build()) {
+      info = executor.engine();
     }
     PrintWriter out = spec.commandLine().getOut();
     if (format == OutputFormat.JSON) {

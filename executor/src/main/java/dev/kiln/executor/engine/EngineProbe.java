@@ -23,9 +23,8 @@ public final class EngineProbe {
    * Probes the engine behind {@code connection}.
    *
    * @throws dev.kiln.executor.EngineUnavailableException when the engine does not answer
-   * @throws IOException kept for source compatibility; I/O failures are reported as unavailable
    */
-  public static EngineInfo probe(BuildkitConnection connection) throws IOException {
+  public static EngineInfo probe(BuildkitConnection connection) {
     return probe(connection, CapsCache.none());
   }
 
@@ -33,7 +32,7 @@ public final class EngineProbe {
    * Probes the engine behind {@code connection}, taking its LLB capabilities from {@code cache}
    * when an engine with the same versions and workers announced them recently.
    */
-  public static EngineInfo probe(BuildkitConnection connection, CapsCache cache) throws IOException {
+  public static EngineInfo probe(BuildkitConnection connection, CapsCache cache) {
     try {
       return ask(connection, cache);
     } catch (StatusRuntimeException e) {
