@@ -163,18 +163,13 @@ public final class BuildkitConnection implements AutoCloseable {
   }
 
   /** Which engine this connection talks to. */
-  public EngineKind engineKind() {
+  EngineKind engineKind() {
     return EngineKind.of(address);
   }
 
   /** The gRPC channel, for services of Kiln's own; their deadlines are their callers' (see {@link CallPolicy}). */
   public io.grpc.Channel channel() {
     return channel;
-  }
-
-  /** The time limits of this connection's calls. */
-  public CallPolicy policy() {
-    return policy;
   }
 
   ControlClient control() {

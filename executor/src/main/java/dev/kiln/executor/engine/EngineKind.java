@@ -16,17 +16,17 @@ public enum EngineKind {
   }
 
   /** The kind of engine that listens at {@code address}. */
-  public static EngineKind of(EngineAddress address) {
+  static EngineKind of(EngineAddress address) {
     return address.kind() == EngineAddress.Kind.DOCKER ? DOCKER : BUILDKITD;
   }
 
   /** The name in {@code kiln engine info --format json} and in cache keys: {@code docker}, {@code buildkitd}. */
-  public String id() {
+  String id() {
     return id;
   }
 
   /** The name the planner puts in its messages: {@code Docker}, {@code buildkitd}. */
-  public String title() {
+  String title() {
     return title;
   }
 
@@ -35,7 +35,7 @@ public enum EngineKind {
    *
    * @param dockerVersion the Docker daemon's version (ignored for {@code BUILDKITD})
    */
-  public String describe(String dockerVersion, String buildkitVersion) {
+  String describe(String dockerVersion, String buildkitVersion) {
     return this == DOCKER ? title + " " + dockerVersion + " (BuildKit " + buildkitVersion + ")"
         : title + " " + buildkitVersion;
   }
