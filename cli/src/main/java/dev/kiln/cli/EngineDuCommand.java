@@ -1,7 +1,6 @@
 package dev.kiln.cli;
 
-import dev.kiln.executor.engine.BuildkitConnection;
-import dev.kiln.executor.engine.EngineConnector;
+import dev.kiln.executor.Executor;
 import dev.kiln.executor.engine.EngineStorage;
 import java.io.PrintWriter;
 import java.util.Comparator;
@@ -34,8 +33,8 @@ final class EngineDuCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     List<EngineStorage.Usage> usage;
-    try (BuildkitConnection c = EngineConnector.connect(engineOptions.engine, System.getenv())) {
-      usage = new EngineStorage(c).usage();
+    try (Executor executor = engineOptions.executor().build()) {
+      usage = executor.diskUsage();
     }
     PrintWriter out = spec.commandLine().getOut();
     if (verbose) {

@@ -2,11 +2,9 @@ package dev.kiln.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.kiln.executor.engine.BuildkitConnection;
+import dev.kiln.executor.Executor;
 import dev.kiln.executor.engine.CapsCache;
-import dev.kiln.executor.engine.EngineConnector;
 import dev.kiln.executor.engine.EngineInfo;
-import dev.kiln.executor.engine.EngineProbe;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -36,9 +34,10 @@ final class EngineInfoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     EngineInfo info;
-    try (BuildkitConnection c = EngineConnector.connect(engineOptions.engine, System.getenv())) {
-      // Asks afresh, and replaces what runs reuse: the way to repair a stale or bad cache entry.
-      info = EngineProbe.probe(c, CapsCache.forUser(System.getenv()).refreshing());
+    // Asks afresh, and replaces what runs reuse: the way to repair a stale or bad cache entry.
+    try (Executor executor = engineOptions.executor().setCapsCache(CapsCache.forUser(System.getenv()).refreshing())
+        .build()) {
+      info = executor.engine();
     }
     PrintWriter out = spec.commandLine().getOut();
     if (format == OutputFormat.JSON) {
@@ -57,8 +56,7 @@ final class EngineInfoCommand implements Callable<Integer> {
 
   static String text(EngineInfo i) {
     StringBuilder sb = new StringBuilder();
-    sb.append("Engine:     ").append(i.kind().equals("docker") ? "Docker " + i.dockerVersion() + " (embedded BuildKit)" : "buildkitd")
-        .append('\n');
+    sb.append("Engine:     ").append(i.describe()).append('\n');
     sb.append("Address:    ").append(i.address()).append('\n');
     sb.append("BuildKit:   ").append(i.buildkitVersion())
         .append(i.probed("buildkitVersion") ? "" : " (derived from the Docker version; this engine has no Info RPC)")

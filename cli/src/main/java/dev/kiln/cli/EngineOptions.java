@@ -1,5 +1,6 @@
 package dev.kiln.cli;
 
+import dev.kiln.executor.ExecutorBuilder;
 import dev.kiln.executor.engine.EngineAddress;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -27,5 +28,10 @@ final class EngineOptions {
       throw new ParameterException(mixee.commandLine(), e.getMessage());
     }
     engine = value;
+  }
+
+  /** An executor for the engine this option names, else for the one Kiln finds. */
+  ExecutorBuilder executor() {
+    return ExecutorBuilder.preconfigured().setEngine(engine);
   }
 }

@@ -1,7 +1,6 @@
 package dev.kiln.cli;
 
-import dev.kiln.executor.engine.BuildkitConnection;
-import dev.kiln.executor.engine.EngineConnector;
+import dev.kiln.executor.Executor;
 import dev.kiln.executor.engine.EngineStorage;
 import java.time.Duration;
 import java.util.List;
@@ -38,8 +37,8 @@ final class EnginePruneCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     List<EngineStorage.Usage> removed;
-    try (BuildkitConnection c = EngineConnector.connect(engineOptions.engine, System.getenv())) {
-      removed = new EngineStorage(c).prune(all, keepDuration);
+    try (Executor executor = engineOptions.executor().build()) {
+      removed = executor.prune(all, keepDuration);
     }
     long freed = removed.stream().filter(u -> !u.shared()).mapToLong(EngineStorage.Usage::size).sum();
     spec.commandLine().getOut().println("Removed " + removed.size() + " records, freed " + EngineDuCommand.human(freed));

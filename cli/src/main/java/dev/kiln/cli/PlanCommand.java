@@ -1,14 +1,13 @@
 package dev.kiln.cli;
 
+import dev.kiln.executor.Executor;
+import dev.kiln.executor.IgnoreFiles;
 import dev.kiln.model.Pipeline;
 import dev.kiln.planner.EngineCapabilities;
-import dev.kiln.planner.HostDirectories;
-import dev.kiln.planner.IgnoreFile;
 import dev.kiln.planner.Plan;
 import dev.kiln.planner.PlanException;
 import dev.kiln.planner.PlannerBuilder;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,49 +90,22 @@ final class PlanCommand implements Callable<Integer> {
   public Integer call() {
     Path file = pipelineOptions.file();
     Pipeline pipeline = (loader != null ? loader : (PipelineLoader) f -> pipelineOptions.evaluator(f).evaluate(f)).load(file);
+    Path project = file.toAbsolutePath().getParent();
     if (explain) {
-      Path projectDir = file.toAbsolutePath().getParent();
-      try (var c = dev.kiln.executor.engine.EngineConnector.connect(engineOptions.engine, System.getenv())) {
-        Plan onEngine = RunCommand.planOnEngine(c, dev.kiln.executor.engine.EngineProbe.probe(c, dev.kiln.executor.engine.CapsCache.forUser(System.getenv())), pipeline,
-            requested(pipeline), projectDir);
-        RunHistory.explain(projectDir, onEngine, spec.commandLine().getOut(),
+      try (Executor executor = engineOptions.executor().setProjectRoot(project).build()) {
+        RunHistory.explain(project, executor.plan(pipeline, pipeline.requested(tasks)), spec.commandLine().getOut(),
             w -> spec.commandLine().getErr().println("warning: " + w));
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         throw new PlanException("cannot explain: " + e.getMessage(), "check the engine and the project's .kiln/");
       }
       return ExitCodes.OK;
     }
     PlannerBuilder builder = PlannerBuilder.preconfigured().setEngineCapabilities(
         engine == AssumedEngine.LATEST ? EngineCapabilities.latest() : EngineCapabilities.dockerV20_10());
-    Path project = file.toAbsolutePath().getParent();
-    for (String dir : HostDirectories.of(pipeline)) {
-      builder.addIgnoreFile(dir, ignoreFile(project.resolve(dir)));
-    }
-    Plan plan = builder.build().plan(pipeline, requested(pipeline));
+    IgnoreFiles.of(pipeline, project).forEach(builder::addIgnoreFile);
+    Plan plan = builder.build().plan(pipeline, pipeline.requested(tasks));
     spec.commandLine().getOut().print(format.render(plan));
     spec.commandLine().getOut().flush();
     return ExitCodes.OK;
-  }
-
-  /** The directory's .dockerignore followed by its .kilnignore (which may re-include with !). */
-  static IgnoreFile ignoreFile(Path dir) {
-    return read(dir.resolve(".dockerignore")).then(read(dir.resolve(".kilnignore")));
-  }
-
-  private static IgnoreFile read(Path file) {
-    if (!Files.isRegularFile(file)) {
-      return IgnoreFile.EMPTY;
-    }
-    try {
-      return IgnoreFile.parse(Files.readString(file));
-    } catch (IOException e) {
-      throw new PlanException("cannot read " + file + ": " + e.getMessage(),
-          "check the file's permissions, or remove it");
-    }
-  }
-
-  /** The tasks named on the command line, else the pipeline's {@code defaultTasks}, else all. */
-  private List<String> requested(dev.kiln.model.Pipeline pipeline) {
-    return tasks.isEmpty() ? pipeline.defaultTasks() : tasks;
   }
 }

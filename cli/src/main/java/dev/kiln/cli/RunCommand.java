@@ -1,9 +1,10 @@
 package dev.kiln.cli;
 
+import dev.kiln.executor.Executor;
+import dev.kiln.executor.ExecutorBuilder;
 import dev.kiln.executor.GithubActionsProgress;
 import dev.kiln.executor.JUnitReport;
 import dev.kiln.executor.JsonProgress;
-import dev.kiln.executor.MaskingListener;
 import dev.kiln.executor.PlainProgress;
 import dev.kiln.executor.PlanRunner;
 import dev.kiln.executor.RunReport;
@@ -11,30 +12,17 @@ import dev.kiln.executor.SecretMasker;
 import dev.kiln.executor.SolveException;
 import dev.kiln.executor.TaskOutcome;
 import dev.kiln.executor.TtyProgress;
-import dev.kiln.executor.cache.LocalCaches;
-import dev.kiln.executor.cache.RemoteCaches;
-import dev.kiln.executor.engine.BuildkitConnection;
-import dev.kiln.executor.engine.EngineConnector;
-import dev.kiln.executor.engine.EngineImageConfigs;
-import dev.kiln.executor.engine.EngineInfo;
-import dev.kiln.executor.engine.EngineProbe;
 import dev.kiln.executor.secrets.SecretStore;
 import dev.kiln.model.RemoteCache;
 import dev.kiln.model.SecretSource;
-import dev.kiln.planner.EngineCapabilities;
-import dev.kiln.planner.HostDirectories;
 import dev.kiln.planner.Plan;
-import dev.kiln.planner.PlannerBuilder;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -104,21 +92,17 @@ final class RunCommand implements Callable<Integer> {
     var pipeline = (loader != null ? loader : (PipelineLoader) f -> pipelineOptions.evaluator(f).evaluate(f)).load(file);
     timings.mark("evaluate");
     Path project = file.toAbsolutePath().getParent();
-    List<RemoteCache> from = caches(pipeline.cacheImports(), project, cacheFrom);
-    List<RemoteCache> to = caches(pipeline.cacheExports(), project, cacheTo);
     PrintWriter out = spec.commandLine().getOut();
-    try (BuildkitConnection connection = EngineConnector.connect(engineOptions.engine, System.getenv())) {
-      timings.mark("connect");
-      EngineInfo info = EngineProbe.probe(connection, dev.kiln.executor.engine.CapsCache.forUser(System.getenv()));
-      timings.mark("probe");
-      from.forEach(c -> RemoteCaches.checkSupported(c, info, false));
-      to.forEach(c -> RemoteCaches.checkSupported(c, info, true));
-      List<RemoteCache> imports = LocalCaches.resolveImports(from,
-          w -> spec.commandLine().getErr().println("warning: " + w));
-      Plan plan = planOnEngine(connection, info, pipeline, requested(pipeline), project);
-      timings.mark("plan");
+    Consumer<String> warnings = w -> spec.commandLine().getErr().println("warning: " + w);
+    ExecutorBuilder builder = engineOptions.executor().setProjectRoot(project).setParallel(parallel)
+        .setKeepGoing(keepGoing).setFunctions(pipelineOptions::functions).setPhaseListener(timings::mark)
+        .setWarningListener(warnings);
+    caches(pipeline.cacheImports(), project, cacheFrom).forEach(builder::addCacheImport);
+    caches(pipeline.cacheExports(), project, cacheTo).forEach(builder::addCacheExport);
+    try (Executor executor = builder.build()) {
+      Plan plan = executor.plan(pipeline, pipeline.requested(tasks));
       if (explain) {
-        RunHistory.explain(project, plan, out, w -> spec.commandLine().getErr().println("warning: " + w));
+        RunHistory.explain(project, plan, out, warnings);
       }
       // Only the secrets of the tasks that will run must be available.
       java.util.Set<String> used = new java.util.TreeSet<>();
@@ -145,30 +129,10 @@ final class RunCommand implements Callable<Integer> {
         throw new dev.kiln.model.PipelineException(e.getMessage(), dev.kiln.model.SourceLocation.of(file),
             "set the variable or create the file before running, or remove the secret from the pipeline");
       }
-      PlanRunner runner = new PlanRunner(connection, SessionServicesFactory.forProject(secrets),
-          new PlanRunner.Options(parallel, keepGoing, project, sharedKey(project), imports, to,
-              info.cacheExports().contains("registry"), masker),
-          new MaskingListener(masker, listener(out)), callSettings(plan, secrets));
-      Thread hook = new Thread(() -> {
-        // Ctrl-C: cancel the solves on the engine before the JVM exits (with 130, SIGINT's code).
-        runner.interrupt();
-        runner.awaitFinished(java.time.Duration.ofSeconds(10));
-      }, "kiln-interrupt");
-      Runtime.getRuntime().addShutdownHook(hook);
-      RunReport report;
-      try {
-        report = runner.run(plan).masked(masker);
-      } finally {
-        try {
-          Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-          // already shutting down (Ctrl-C): the hook is running
-        }
-      }
-      timings.mark("run");
+      RunReport report = executor.run(plan, secrets, masker, listener(out));
       if (report.succeeded()) {
         // What --explain compares the next run with; a .kiln that cannot be written only warns.
-        RunHistory.record(project, plan, w -> spec.commandLine().getErr().println("warning: " + w));
+        RunHistory.record(project, plan, warnings);
       }
       if (junit != null) {
         JUnitReport.write(report, "kiln " + project.getFileName(), junit, masker);
@@ -180,15 +144,6 @@ final class RunCommand implements Callable<Integer> {
       }
       return report.succeeded() ? ExitCodes.OK : ExitCodes.TASK_FAILED;
     }
-  }
-
-  /** What call tasks need, when the plan has any (the function registry is loaded only then). */
-  private dev.kiln.executor.CallSettings callSettings(Plan plan, SecretStore secrets) {
-    if (plan.tasks().stream().noneMatch(t -> t.call() != null)) {
-      return null;
-    }
-    return new dev.kiln.executor.CallSettings(pipelineOptions.functions(), secrets,
-        dev.kiln.executor.CallSettings.DEFAULT_TIMEOUT);
   }
 
   /** The pipeline's own cache block first (its local directories are relative to the project), then the flags'. */
@@ -238,36 +193,5 @@ final class RunCommand implements Callable<Integer> {
         + " failed, " + cancelled + " cancelled, " + skipped + " skipped"
         + (report.interrupted() ? " (interrupted)" : ""));
     err.flush();
-  }
-
-  /** Stable per project, so the engine keeps sent files between runs and syncs only changes. */
-  static String sharedKey(Path project) {
-    try {
-      byte[] h = MessageDigest.getInstance("SHA-256").digest(project.toString().getBytes(StandardCharsets.UTF_8));
-      return project.getFileName() + ":" + HexFormat.of().formatHex(h, 0, 8);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  /** Plans for the probed engine, with image configurations resolved by it (ENV, WORKDIR, digests). */
-  static Plan planOnEngine(BuildkitConnection connection, EngineInfo info, dev.kiln.model.Pipeline pipeline,
-      List<String> tasks, Path project) {
-    EngineCapabilities caps = new EngineCapabilities(
-        info.kind().equals("docker") ? "Docker" : "buildkitd",
-        info.dockerVersion() == null ? info.buildkitVersion() : info.dockerVersion(),
-        info.buildkitVersion(), info.llbCaps());
-    try (EngineImageConfigs images = new EngineImageConfigs(connection)) {
-      PlannerBuilder builder = PlannerBuilder.preconfigured().setEngineCapabilities(caps).setImageConfigs(images);
-      for (String dir : HostDirectories.of(pipeline)) {
-        builder.addIgnoreFile(dir, PlanCommand.ignoreFile(project.resolve(dir)));
-      }
-      return builder.build().plan(pipeline, tasks);
-    }
-  }
-
-  /** The tasks named on the command line, else the pipeline's {@code defaultTasks}, else all. */
-  private List<String> requested(dev.kiln.model.Pipeline pipeline) {
-    return tasks.isEmpty() ? pipeline.defaultTasks() : tasks;
   }
 }

@@ -70,4 +70,9 @@ public record Pipeline(Map<String, Task> tasks, List<Param> params, List<String>
     }
     return new Pipeline(map);
   }
+
+  /** The tasks to run when {@code named} are asked for: those, else the default tasks (empty: all). */
+  public List<String> requested(List<String> named) {
+    return named.isEmpty() ? defaultTasks : List.copyOf(named);
+  }
 }

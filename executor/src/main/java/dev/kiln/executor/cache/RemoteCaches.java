@@ -74,9 +74,7 @@ public final class RemoteCaches {
     if (supported.contains(type)) {
       return;
     }
-    String engineName = engine.kind().equals("docker")
-        ? "Docker " + engine.dockerVersion() + " (BuildKit " + engine.buildkitVersion() + ")"
-        : "buildkitd " + engine.buildkitVersion();
+    String engineName = engine.describe();
     throw new UnsupportedCacheException(engineName + " cannot " + (export ? "export" : "import") + " a '" + type
         + "' cache (it " + (export ? "exports" : "imports") + ": " + String.join(", ", supported) + ")",
         export && type.equals("registry") && supported.contains("inline")

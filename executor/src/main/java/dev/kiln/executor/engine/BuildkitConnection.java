@@ -1,11 +1,7 @@
 package dev.kiln.executor.engine;
 
-import dev.kiln.executor.proto.control.ControlGrpc;
-import dev.kiln.executor.proto.gateway.LLBBridgeGrpc;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.MetadataUtils;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -30,8 +26,6 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class BuildkitConnection implements AutoCloseable {
   /** Inbound messages can be large (ReadFile results, status bursts); grpc-java's default is 4 MiB. */
   static final int MAX_INBOUND_MESSAGE = 64 * 1024 * 1024;
-  static final Metadata.Key<String> BUILD_ID =
-      Metadata.Key.of("buildkit-controlapi-buildid", Metadata.ASCII_STRING_MARSHALLER);
 
   private final EngineAddress address;
   private final EventLoopGroup group;
@@ -40,10 +34,13 @@ public final class BuildkitConnection implements AutoCloseable {
   private final ManagedChannel channel;
   private final AtomicReference<String> dialFailure;
   private final String pingedDockerVersion;
+  private final CallPolicy policy;
 
   private BuildkitConnection(EngineAddress address, EventLoopGroup group, ExecutorService dialer,
-      Channel bridge, ManagedChannel channel, AtomicReference<String> dialFailure, String pingedDockerVersion) {
+      Channel bridge, ManagedChannel channel, AtomicReference<String> dialFailure, String pingedDockerVersion,
+      CallPolicy policy) {
     this.address = address;
+    this.policy = policy;
     this.pingedDockerVersion = pingedDockerVersion;
     this.dialFailure = dialFailure;
     this.group = group;
@@ -59,6 +56,11 @@ public final class BuildkitConnection implements AutoCloseable {
    * @throws IOException if the engine's socket does not answer
    */
   public static BuildkitConnection open(EngineAddress address) throws IOException {
+    return open(address, CallPolicy.DEFAULT);
+  }
+
+  /** Like {@link #open(EngineAddress)}; the engine's calls get {@code policy}'s deadlines. */
+  public static BuildkitConnection open(EngineAddress address, CallPolicy policy) throws IOException {
     String pinged = probe(address);
     EventLoopGroup group = new DefaultEventLoopGroup(2, daemonThreads("kiln-grpc"));
     ExecutorService dialer = Executors.newCachedThreadPool(daemonThreads("kiln-dial"));
@@ -89,7 +91,7 @@ public final class BuildkitConnection implements AutoCloseable {
         .usePlaintext()
         .maxInboundMessageSize(MAX_INBOUND_MESSAGE)
         .build();
-    return new BuildkitConnection(address, group, dialer, bridge, channel, dialFailure, pinged);
+    return new BuildkitConnection(address, group, dialer, bridge, channel, dialFailure, pinged, policy);
   }
 
   /** Checks the engine answers; for Docker, returns the version its ping announced, if any. */
@@ -160,25 +162,23 @@ public final class BuildkitConnection implements AutoCloseable {
     return address;
   }
 
-  /** The gRPC channel; callers attach their own deadlines per call. */
+  /** Which engine this connection talks to. */
+  EngineKind engineKind() {
+    return EngineKind.of(address);
+  }
+
+  /** The gRPC channel, for services of Kiln's own; their deadlines are their callers' (see {@link CallPolicy}). */
   public io.grpc.Channel channel() {
     return channel;
   }
 
-  ControlGrpc.ControlBlockingStub control() {
-    return ControlGrpc.newBlockingStub(channel);
+  ControlClient control() {
+    return new ControlClient(channel, policy);
   }
 
-  ControlGrpc.ControlStub controlAsync() {
-    return ControlGrpc.newStub(channel);
-  }
-
-  /** Gateway calls must name the build (job) they belong to. */
-  LLBBridgeGrpc.LLBBridgeBlockingStub gateway(String buildId) {
-    Metadata md = new Metadata();
-    md.put(BUILD_ID, buildId);
-    return LLBBridgeGrpc.newBlockingStub(channel)
-        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md));
+  /** The gateway of build {@code buildId}. */
+  BridgeClient bridge(String buildId) {
+    return new BridgeClient(channel, buildId, policy);
   }
 
   /** Docker's version: from the ping's {@code Server} header, else from Docker's own API. */

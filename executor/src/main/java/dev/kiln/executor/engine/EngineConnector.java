@@ -18,6 +18,11 @@ public final class EngineConnector {
    * @throws EngineUnavailableException listing every address tried, when none answers
    */
   public static BuildkitConnection connect(String flag, Map<String, String> env) {
+    return connect(flag, env, CallPolicy.DEFAULT);
+  }
+
+  /** Like {@link #connect(String, Map)}; the engine's calls get {@code policy}'s deadlines. */
+  public static BuildkitConnection connect(String flag, Map<String, String> env, CallPolicy policy) {
     List<String> attempts = new ArrayList<>();
     IOException last = null;
     String invalid = null;
@@ -30,7 +35,7 @@ public final class EngineConnector {
         continue;
       }
       try {
-        return BuildkitConnection.open(c.address());
+        return BuildkitConnection.open(c.address(), policy);
       } catch (IOException e) {
         last = e;
         attempts.add(c.describe() + ": " + describe(e));

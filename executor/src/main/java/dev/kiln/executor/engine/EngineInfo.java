@@ -1,5 +1,9 @@
 package dev.kiln.executor.engine;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.kiln.planner.EngineCapabilities;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -8,7 +12,7 @@ import java.util.Set;
  * What an engine is and can do, as Kiln needs to know before planning: its kind and BuildKit
  * version, workers, the LLB capabilities it enables, and the exporters and cache backends it offers.
  *
- * @param kind {@code docker} (Docker's embedded BuildKit) or {@code buildkitd}
+ * @param engine Docker's embedded BuildKit or a standalone buildkitd
  * @param address where it was reached
  * @param dockerVersion the Docker daemon's version, for {@code docker}; else null
  * @param buildkitVersion BuildKit's version, e.g. {@code v0.8.2}
@@ -24,8 +28,9 @@ import java.util.Set;
  *     BuildKit version before v0.11, which has no Info RPC) or {@code cached} (LLB capabilities an
  *     engine with the same versions and workers announced to an earlier run: {@link CapsCache})
  */
+@JsonPropertyOrder({"kind", "address"})
 public record EngineInfo(
-    String kind,
+    @JsonIgnore EngineKind engine,
     String address,
     String dockerVersion,
     String buildkitVersion,
@@ -41,6 +46,7 @@ public record EngineInfo(
   public record Worker(String id, List<String> platforms, String snapshotter, boolean containerdStore) {}
 
   public EngineInfo {
+    java.util.Objects.requireNonNull(engine, "engine");
     workers = List.copyOf(workers);
     llbCaps = java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(llbCaps));
     disabledCaps = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(disabledCaps));
@@ -48,6 +54,23 @@ public record EngineInfo(
     cacheImports = List.copyOf(cacheImports);
     cacheExports = List.copyOf(cacheExports);
     sources = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(sources));
+  }
+
+  /** The engine's kind by name ({@code docker}, {@code buildkitd}), as {@code kiln engine info --format json} shows it. */
+  @JsonProperty("kind")
+  public String kind() {
+    return engine.id();
+  }
+
+  /** For messages: {@code Docker 20.10.24 (BuildKit v0.8.2)}, {@code buildkitd v0.12.5}. */
+  public String describe() {
+    return engine.describe(dockerVersion, buildkitVersion);
+  }
+
+  /** What the planner needs to know of this engine. */
+  public EngineCapabilities capabilities() {
+    return new EngineCapabilities(engine.title(), dockerVersion == null ? buildkitVersion : dockerVersion,
+        buildkitVersion, llbCaps);
   }
 
   /** Whether {@code field} was answered by the engine rather than derived. */

@@ -1,7 +1,5 @@
 package dev.kiln.executor.engine;
 
-import dev.kiln.executor.proto.control.InfoRequest;
-import dev.kiln.executor.proto.control.ListWorkersRequest;
 import dev.kiln.executor.proto.types.WorkerRecord;
 import dev.kiln.executor.proto.apicaps.APICap;
 import dev.kiln.executor.proto.gateway.PongResponse;
@@ -14,7 +12,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 
 /** Asks an engine what it is and can do ({@link EngineInfo}). */
 public final class EngineProbe {
@@ -26,9 +23,8 @@ public final class EngineProbe {
    * Probes the engine behind {@code connection}.
    *
    * @throws dev.kiln.executor.EngineUnavailableException when the engine does not answer
-   * @throws IOException kept for source compatibility; I/O failures are reported as unavailable
    */
-  public static EngineInfo probe(BuildkitConnection connection) throws IOException {
+  public static EngineInfo probe(BuildkitConnection connection) {
     return probe(connection, CapsCache.none());
   }
 
@@ -36,7 +32,7 @@ public final class EngineProbe {
    * Probes the engine behind {@code connection}, taking its LLB capabilities from {@code cache}
    * when an engine with the same versions and workers announced them recently.
    */
-  public static EngineInfo probe(BuildkitConnection connection, CapsCache cache) throws IOException {
+  public static EngineInfo probe(BuildkitConnection connection, CapsCache cache) {
     try {
       return ask(connection, cache);
     } catch (StatusRuntimeException e) {
@@ -52,11 +48,11 @@ public final class EngineProbe {
   }
 
   private static EngineInfo ask(BuildkitConnection connection, CapsCache cache) throws IOException {
-    boolean docker = connection.address().kind() == EngineAddress.Kind.DOCKER;
+    EngineKind kind = connection.engineKind();
+    boolean docker = kind == EngineKind.DOCKER;
     List<EngineInfo.Worker> workers = new ArrayList<>();
     String workerVersion = null;
-    for (WorkerRecord w : connection.control().withDeadlineAfter(30, TimeUnit.SECONDS)
-        .listWorkers(ListWorkersRequest.getDefaultInstance()).getRecordList()) {
+    for (WorkerRecord w : connection.control().listWorkers().getRecordList()) {
       List<String> platforms = new ArrayList<>();
       w.getPlatformsList().forEach(p -> platforms.add(
           p.getOS() + "/" + p.getArchitecture() + (p.getVariant().isEmpty() ? "" : "/" + p.getVariant())));
@@ -72,8 +68,7 @@ public final class EngineProbe {
     String version;
     String versionSource;
     try {
-      version = connection.control().withDeadlineAfter(30, TimeUnit.SECONDS)
-          .info(InfoRequest.getDefaultInstance()).getBuildkitVersion().getVersion();
+      version = connection.control().info().getBuildkitVersion().getVersion();
       versionSource = EngineInfo.PROBED;
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() != Status.Code.UNIMPLEMENTED) {
@@ -95,7 +90,7 @@ public final class EngineProbe {
 
     // Everything that decides the capabilities; the address too, as two daemons may differ in
     // configuration (entitlements) without differing in version.
-    String fingerprint = String.join("|", connection.address().toString(), docker ? "docker" : "buildkitd",
+    String fingerprint = String.join("|", connection.address().toString(), kind.id(),
         String.valueOf(dockerVersion), version, workers.toString());
     Set<String> caps = new TreeSet<>();
     Map<String, String> disabled = new TreeMap<>();
@@ -140,7 +135,7 @@ public final class EngineProbe {
     sources.put("exporters", EngineInfo.DERIVED);
     sources.put("cacheImports", EngineInfo.DERIVED);
     sources.put("cacheExports", EngineInfo.DERIVED);
-    return new EngineInfo(docker ? "docker" : "buildkitd", connection.address().toString(), dockerVersion,
+    return new EngineInfo(kind, connection.address().toString(), dockerVersion,
         version, workers, caps, disabled, exporters, cacheImports, cacheExports, sources);
   }
 

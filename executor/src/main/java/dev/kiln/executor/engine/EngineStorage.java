@@ -1,6 +1,5 @@
 package dev.kiln.executor.engine;
 
-import dev.kiln.executor.proto.control.DiskUsageRequest;
 import dev.kiln.executor.proto.control.PruneRequest;
 import dev.kiln.executor.proto.control.UsageRecord;
 import java.time.Duration;
@@ -8,7 +7,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /** The engine's build cache: what it holds ({@code du}) and removing it ({@code prune}). */
 public final class EngineStorage {
@@ -35,8 +33,7 @@ public final class EngineStorage {
   /** Every record of the build cache. */
   public List<Usage> usage() {
     List<Usage> out = new ArrayList<>();
-    connection.control().withDeadlineAfter(2, TimeUnit.MINUTES).diskUsage(DiskUsageRequest.getDefaultInstance())
-        .getRecordList().forEach(r -> out.add(of(r)));
+    connection.control().diskUsage().getRecordList().forEach(r -> out.add(of(r)));
     return out;
   }
 
@@ -61,7 +58,7 @@ public final class EngineStorage {
       req.setKeepDuration(keepDuration.toNanos());
     }
     List<Usage> removed = new ArrayList<>();
-    Iterator<UsageRecord> it = connection.control().withDeadlineAfter(30, TimeUnit.MINUTES).prune(req.build());
+    Iterator<UsageRecord> it = connection.control().prune(req.build());
     it.forEachRemaining(r -> removed.add(of(r)));
     return removed;
   }

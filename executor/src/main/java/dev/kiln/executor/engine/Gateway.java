@@ -6,7 +6,6 @@ import dev.kiln.executor.proto.control.StatusResponse;
 import dev.kiln.executor.SolveException;
 import dev.kiln.executor.proto.gateway.FileRange;
 import dev.kiln.executor.proto.fsutil.Stat;
-import dev.kiln.executor.proto.gateway.PingRequest;
 import dev.kiln.executor.proto.gateway.ReadDirRequest;
 import dev.kiln.executor.proto.gateway.StatFileRequest;
 import dev.kiln.executor.proto.gateway.PongResponse;
@@ -34,13 +33,11 @@ import java.util.function.Consumer;
  * {@link #finish} hands the engine the result to export.
  */
 public final class Gateway implements AutoCloseable {
-  private static final long UNARY_SECONDS = 60;
-
   /** Files are read in pieces below 4 MiB, the most an old dockerd or grpc-java takes in one message. */
   static final int READ_CHUNK = 3_984_588;
 
   private final BuildkitConnection connection;
-  private final String ref;
+  private final BridgeClient bridge;
   private final CompletableFuture<Map<String, String>> build;
   private final VertexLog vertices;
   private boolean returned;
@@ -48,7 +45,7 @@ public final class Gateway implements AutoCloseable {
   private Gateway(BuildkitConnection connection, String ref, CompletableFuture<Map<String, String>> build,
       VertexLog vertices) {
     this.connection = connection;
-    this.ref = ref;
+    this.bridge = connection.bridge(ref);
     this.build = build;
     this.vertices = vertices;
   }
@@ -76,7 +73,7 @@ public final class Gateway implements AutoCloseable {
 
   /** The LLB and frontend capabilities of the engine. */
   public PongResponse ping() {
-    return connection.gateway(ref).withDeadlineAfter(15, TimeUnit.SECONDS).ping(PingRequest.getDefaultInstance());
+    return bridge.ping();
   }
 
   /**
@@ -95,7 +92,7 @@ public final class Gateway implements AutoCloseable {
     }
     dev.kiln.executor.proto.gateway.SolveResponse resp;
     try {
-      resp = connection.gateway(ref).solve(req.build());
+      resp = bridge.solve(req.build());
     } catch (StatusRuntimeException e) {
       throw BuildkitErrors.fromSolve(e, vertices, connection);
     }
@@ -128,8 +125,7 @@ public final class Gateway implements AutoCloseable {
   /** Reads at most {@code length} bytes from {@code offset} of a file in a solved result. */
   public byte[] readFile(String resultRef, String path, long offset, int length) {
     try {
-      return connection.gateway(ref).withDeadlineAfter(UNARY_SECONDS, TimeUnit.SECONDS)
-          .readFile(ReadFileRequest.newBuilder().setRef(resultRef).setFilePath(path)
+      return bridge.readFile(ReadFileRequest.newBuilder().setRef(resultRef).setFilePath(path)
               .setRange(FileRange.newBuilder().setOffset(offset).setLength(length)).build())
           .getData().toByteArray();
     } catch (StatusRuntimeException e) {
@@ -143,8 +139,7 @@ public final class Gateway implements AutoCloseable {
    */
   public List<Stat> readDir(String resultRef, String path, String includePattern) {
     try {
-      return connection.gateway(ref).withDeadlineAfter(UNARY_SECONDS, TimeUnit.SECONDS)
-          .readDir(ReadDirRequest.newBuilder().setRef(resultRef).setDirPath(path)
+      return bridge.readDir(ReadDirRequest.newBuilder().setRef(resultRef).setDirPath(path)
               .setIncludePattern(includePattern).build())
           .getEntriesList();
     } catch (StatusRuntimeException e) {
@@ -155,8 +150,7 @@ public final class Gateway implements AutoCloseable {
   /** The metadata of one path in a solved result. */
   public Stat statFile(String resultRef, String path) {
     try {
-      return connection.gateway(ref).withDeadlineAfter(UNARY_SECONDS, TimeUnit.SECONDS)
-          .statFile(StatFileRequest.newBuilder().setRef(resultRef).setPath(path).build())
+      return bridge.statFile(StatFileRequest.newBuilder().setRef(resultRef).setPath(path).build())
           .getStat();
     } catch (StatusRuntimeException e) {
       throw BuildkitErrors.fromSolve(e, vertices, connection);
@@ -165,8 +159,7 @@ public final class Gateway implements AutoCloseable {
 
   /** Resolves an image reference to its digest and OCI config JSON. */
   public ResolveImageConfigResponse resolveImageConfig(String imageRef, Platform platform) {
-    return connection.gateway(ref).withDeadlineAfter(UNARY_SECONDS, TimeUnit.SECONDS)
-        .resolveImageConfig(ResolveImageConfigRequest.newBuilder()
+    return bridge.resolveImageConfig(ResolveImageConfigRequest.newBuilder()
             .setRef(imageRef).setPlatform(platform).setResolveMode("default").build());
   }
 
@@ -189,10 +182,10 @@ public final class Gateway implements AutoCloseable {
     Result.Builder result = Result.newBuilder()
         .setRef(dev.kiln.executor.proto.gateway.Ref.newBuilder().setId(resultRef));
     metadata.forEach((k, v) -> result.putMetadata(k, com.google.protobuf.ByteString.copyFrom(v)));
-    connection.gateway(ref).withDeadlineAfter(UNARY_SECONDS, TimeUnit.SECONDS).return_(ReturnRequest.newBuilder()
-        .setResult(result).build());
+    bridge.return_(ReturnRequest.newBuilder().setResult(result).build());
     try {
-      return build.get(10, TimeUnit.MINUTES);
+      // The engine exports now; the build's Solve call is bounded by the solve deadline.
+      return build.get(bridge.policy().solve().toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof RuntimeException re) {
         throw re;
@@ -215,9 +208,9 @@ public final class Gateway implements AutoCloseable {
     returned = true;
     try {
       // A Return must carry a result or an error; with nothing to export, an error ends the build.
-      connection.gateway(ref).withDeadlineAfter(UNARY_SECONDS, TimeUnit.SECONDS).return_(ReturnRequest.newBuilder()
+      bridge.return_(ReturnRequest.newBuilder()
           .setError(Status.newBuilder().setCode(1).setMessage("kiln: no result")).build());
-      build.handle((r, e) -> null).get(30, TimeUnit.SECONDS);
+      build.handle((r, e) -> null).get(bridge.policy().query().toMillis(), TimeUnit.MILLISECONDS);
     } catch (RuntimeException | ExecutionException | TimeoutException e) {
       // the build is over either way
     } catch (InterruptedException e) {

@@ -52,7 +52,7 @@ public final class ImagePublisher {
   public Map<String, String> publish(Definition definition, ImageConfig config, String ref, String sessionId,
       List<SolveOptions.CacheEntry> cacheImports, List<SolveOptions.CacheEntry> cacheExports,
       Consumer<StatusResponse> progress) {
-    boolean docker = connection.address().kind() == EngineAddress.Kind.DOCKER;
+    boolean docker = connection.engineKind() == EngineKind.DOCKER;
     SolveOptions.Exporter exporter = docker
         ? new SolveOptions.Exporter("moby", Map.of("name", ref))
         : new SolveOptions.Exporter("image", insecureIfLocal(ref, Map.of("name", ref, "push", "true")));

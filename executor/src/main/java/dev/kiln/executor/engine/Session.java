@@ -8,7 +8,6 @@ import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
-import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
@@ -227,9 +226,7 @@ public final class Session implements AutoCloseable {
           }
         }
       };
-      toDaemon[0] = connection.controlAsync()
-          .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md))
-          .session(fromDaemon);
+      toDaemon[0] = connection.control().session(md, fromDaemon);
       chRef[0] = connect(connection, local, new Pipe(sink));
       ready.countDown();
       return chRef[0];

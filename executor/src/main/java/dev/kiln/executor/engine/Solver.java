@@ -85,7 +85,7 @@ public final class Solver {
   Map<String, String> run(SolveRequest.Builder req, Consumer<StatusResponse> progress, VertexLog vertices) {
     CountDownLatch statusDone = new CountDownLatch(1);
     Context.CancellableContext statusContext = Context.current().withCancellation();
-    statusContext.run(() -> connection.controlAsync().status(
+    statusContext.run(() -> connection.control().status(
         StatusRequest.newBuilder().setRef(req.getRef()).build(),
         new StreamObserver<>() {
           @Override

@@ -17,6 +17,10 @@
  *   <li>{@link dev.kiln.executor.engine.Solver} submits a definition and follows its status; {@link
  *       dev.kiln.executor.engine.Gateway} keeps a build open to solve, read files and ping for
  *       capabilities. Engine errors become Kiln exceptions in one place, {@code BuildkitErrors}.
+ *   <li>Calls to the engine go through two clients, {@code ControlClient} and {@code BridgeClient}
+ *       (the gateway), which take every deadline from one {@link
+ *       dev.kiln.executor.engine.CallPolicy}: read-only calls are retried while the engine is
+ *       {@code UNAVAILABLE}, calls that change it (Solve, Prune, Return) never.
  *   <li>{@link dev.kiln.executor.engine.EngineProbe} tells {@link
  *       dev.kiln.executor.engine.EngineInfo}: what the engine answered (probed) and what follows from
  *       its kind and version (derived).

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kiln.executor.engine.EngineInfo;
+import dev.kiln.executor.engine.EngineKind;
 import dev.kiln.executor.engine.SolveOptions;
 import dev.kiln.model.RemoteCache;
 import dev.kiln.model.SourceLocation;
@@ -16,7 +17,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class RemoteCachesTest {
-  static final EngineInfo DOCKER_20_10 = new EngineInfo("docker", "docker:///var/run/docker.sock", "20.10.24",
+  static final EngineInfo DOCKER_20_10 = new EngineInfo(EngineKind.DOCKER, "docker:///var/run/docker.sock", "20.10.24",
       "v0.8.2", List.of(), Set.of(), Map.of(), List.of("moby", "local", "tar"),
       List.of("registry", "local"), List.of("inline"), Map.of());
 

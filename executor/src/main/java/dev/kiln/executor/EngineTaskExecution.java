@@ -1,0 +1,136 @@
+package dev.kiln.executor;
+
+import dev.kiln.planner.PlannedTarget;
+import dev.kiln.planner.PlannedTask;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
+
+/**
+ * One task's work on the engine, for the {@link TaskScheduler}: its function call (with its inputs
+ * copied out of the engine), then each of its targets' solves, its exports and results on the host.
+ */
+final class EngineTaskExecution implements TaskScheduler.TaskExecution {
+  private final TargetSolver solver;
+  private final ResultStore store;
+  private final CallSettings calls;
+  private final Path projectRoot;
+  private final SecretMasker masker;
+  private final PlanRunner.Listener listener;
+  private final BooleanSupplier runCancelled;
+
+  /**
+   * @param calls what tasks that call functions need; null when the plan has none
+   * @param masker the run's secrets, masked in results
+   * @param runCancelled whether the whole run was cancelled (a solve that ends then was cancelled, not failed)
+   */
+  EngineTaskExecution(TargetSolver solver, ResultStore store, CallSettings calls, Path projectRoot,
+      SecretMasker masker, PlanRunner.Listener listener, BooleanSupplier runCancelled) {
+    this.solver = solver;
+    this.store = store;
+    this.calls = calls;
+    this.projectRoot = projectRoot;
+    this.masker = masker;
+    this.listener = listener;
+    this.runCancelled = runCancelled;
+  }
+
+  @Override
+  public TaskOutcome execute(PlannedTask task) {
+    long start = System.nanoTime();
+    listener.taskStarted(task.name());
+    CacheWatch cache = new CacheWatch();
+    Map<String, String> results = new TreeMap<>();
+    try {
+      if (task.call() != null) {
+        results.putAll(call(task, cache));
+      }
+      for (PlannedTarget target : TargetSolver.solvedTargets(task)) {
+        if (target.kind() == PlannedTarget.Kind.EXPORT) {
+          store.export(target, staging -> solver.solve(task, target, cache, staging));
+        } else {
+          results.putAll(solver.solve(task, target, cache, null));
+        }
+      }
+      if (!results.isEmpty()) {
+        results.replaceAll((name, value) -> withoutSecrets(task.name(), name, value));
+        store.write(task.name(), results);
+      }
+      // A function runs on every run, whether or not its inputs came from the cache.
+      boolean cached = task.call() == null && cache.allCached();
+      return new TaskOutcome(task.name(), TaskOutcome.Status.SUCCEEDED, since(start), cached, null, results);
+    } catch (SolveException e) {
+      boolean cancelled = runCancelled.getAsBoolean() || Thread.currentThread().isInterrupted() || e.cancelled();
+      return new TaskOutcome(task.name(), cancelled ? TaskOutcome.Status.CANCELLED : TaskOutcome.Status.FAILED,
+          since(start), false, cancelled ? null : e);
+    } catch (IOException e) {
+      SolveException se = new SolveException("task " + task.name() + ": " + e.getMessage(), null, null, List.of(),
+          null, e);
+      return new TaskOutcome(task.name(), TaskOutcome.Status.FAILED, since(start), false, se);
+    }
+  }
+
+  @Override
+  public void finished(TaskOutcome outcome) {
+    store.record(outcome);
+    listener.taskFinished(outcome);
+  }
+
+  private static Duration since(long start) {
+    return Duration.ofNanos(System.nanoTime() - start);
+  }
+
+  /**
+   * Copies the call's file and directory arguments out of the engine into temporary directories,
+   * calls the function, and returns its results. The temporary directories are deleted whatever
+   * happens.
+   */
+  private Map<String, String> call(PlannedTask task, CacheWatch cache) throws IOException {
+    if (calls == null) {
+      throw new IllegalStateException("task " + task.name() + " calls a function, but the runner has no CallSettings");
+    }
+    List<Path> temporary = new ArrayList<>();
+    try {
+      Map<String, Path> inputs = new TreeMap<>();
+      for (PlannedTarget target : task.targets()) {
+        if (target.kind() != PlannedTarget.Kind.INPUT) {
+          continue;
+        }
+        Path dir = Files.createTempDirectory("kiln-input-");
+        temporary.add(dir);
+        solver.solve(task, target, cache, dir);
+        Path arg = target.destination().equals(".") ? dir : dir.resolve(target.destination());
+        if (!Files.exists(arg, LinkOption.NOFOLLOW_LINKS)) {
+          throw new SolveException("input `" + target.path() + "` of task " + task.name() + " produced nothing",
+              null, null, List.of(), "check that the file or directory exists where the pipeline takes it from", null);
+        }
+        inputs.put(target.path(), arg);
+      }
+      return new FunctionCaller(calls, projectRoot)
+          .call(task, inputs, store.upstream(), line -> listener.functionLog(task.name(), line));
+    } finally {
+      for (Path dir : temporary) {
+        ExportInstaller.deleteTree(dir);
+      }
+    }
+  }
+
+  /**
+   * {@code value} with the run's secrets masked: results are printed and kept in the project, where
+   * no secret may be. Masking one is said, since later tasks then read {@code ***}.
+   */
+  private String withoutSecrets(String task, String name, String value) {
+    String masked = masker.apply(value);
+    if (!masked.equals(value)) {
+      listener.warning(task, "result `" + name + "` contains a secret's value; it is kept and shown masked (***)");
+    }
+    return masked;
+  }
+}

@@ -1,0 +1,67 @@
+package dev.kiln.executor;
+
+import dev.kiln.executor.engine.EngineInfo;
+import dev.kiln.executor.engine.EngineStorage;
+import dev.kiln.executor.secrets.SecretStore;
+import dev.kiln.model.Pipeline;
+import dev.kiln.planner.Plan;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Kiln's one entry to a BuildKit engine: connects to it, says what it is, plans for it, runs plans on
+ * it and manages its build cache. Build one with {@link ExecutorBuilder}; it connects on first use
+ * and keeps the connection until {@link #close}. Safe to use from several threads.
+ */
+public interface Executor extends AutoCloseable {
+  /**
+   * What the engine is and can do, probed on the first call. The caches to import and export are
+   * checked against it then, before anything runs.
+   *
+   * @throws EngineUnavailableException when no engine answers
+   * @throws dev.kiln.executor.cache.UnsupportedCacheException when the engine cannot import or
+   *     export one of the caches
+   * @throws IllegalStateException after {@link #close}
+   */
+  EngineInfo engine();
+
+  /**
+   * Plans {@code tasks} (every task when empty) for this engine: with its capabilities, the image
+   * configurations it resolves, and the ignore files of the project's host directories.
+   *
+   * @throws dev.kiln.planner.PlanException for an invalid pipeline or a feature the engine lacks
+   */
+  Plan plan(Pipeline pipeline, Collection<String> tasks);
+
+  /**
+   * Runs {@code plan}'s tasks and returns when every one has ended. {@link #cancel} (and Ctrl-C,
+   * when the builder says so) stops it. Secret values are masked in everything the listener hears,
+   * in the report and in the results tasks keep.
+   *
+   * @param secrets where the values of the plan's secrets come from
+   * @param masker masks those values (made from them before any output is shown)
+   * @param listener hears the run as it happens
+   * @throws EngineUnavailableException when the engine is lost
+   */
+  RunReport run(Plan plan, SecretStore secrets, SecretMasker masker, PlanRunner.Listener listener);
+
+  /** Stops the runs in progress: their solves are cancelled on the engine, no task starts after. */
+  void cancel();
+
+  /** Every record of the engine's build cache. */
+  List<EngineStorage.Usage> diskUsage();
+
+  /**
+   * Removes records of the engine's build cache.
+   *
+   * @param all also records the engine keeps by default
+   * @param keepDuration keep records used within this time, or null
+   * @return the records removed
+   */
+  List<EngineStorage.Usage> prune(boolean all, Duration keepDuration);
+
+  /** Closes the connection to the engine, if one was made. */
+  @Override
+  void close();
+}

@@ -1,0 +1,168 @@
+package dev.kiln.executor;
+
+import dev.kiln.executor.auth.DockerCredentials;
+import dev.kiln.executor.cache.LocalCaches;
+import dev.kiln.executor.cache.RemoteCaches;
+import dev.kiln.executor.engine.BuildkitConnection;
+import dev.kiln.executor.engine.EngineConnector;
+import dev.kiln.executor.engine.EngineImageConfigs;
+import dev.kiln.executor.engine.EngineInfo;
+import dev.kiln.executor.engine.EngineProbe;
+import dev.kiln.executor.engine.EngineStorage;
+import dev.kiln.executor.secrets.SecretStore;
+import dev.kiln.model.Pipeline;
+import dev.kiln.model.RemoteCache;
+import dev.kiln.planner.Plan;
+import dev.kiln.planner.PlannerBuilder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The {@link Executor}: one connection, opened on first use, and the runs going on over it. */
+final class ExecutorImpl implements Executor {
+  /** How long Ctrl-C waits for a run to tell the engine to cancel its solves. */
+  private static final Duration CANCEL_WAIT = Duration.ofSeconds(10);
+
+  private final ExecutorSettings settings;
+  private final Set<PlanRunner> runs = ConcurrentHashMap.newKeySet();
+  // guarded by this
+  private BuildkitConnection connection;
+  private EngineInfo info;
+  private List<RemoteCache> imports;
+  private boolean closed;
+
+  ExecutorImpl(ExecutorSettings settings) {
+    this.settings = settings;
+  }
+
+  ExecutorSettings settings() {
+    return settings;
+  }
+
+  private synchronized BuildkitConnection connection() {
+    if (closed) {
+      throw new IllegalStateException("this executor is closed");
+    }
+    if (connection == null) {
+      connection = EngineConnector.connect(settings.engine(), settings.environment(), settings.calls());
+      settings.phases().accept("connect");
+    }
+    return connection;
+  }
+
+  @Override
+  public synchronized EngineInfo engine() {
+    if (info == null) {
+      EngineInfo probed = EngineProbe.probe(connection(), settings.capsCache());
+      settings.phases().accept("probe");
+      settings.cacheImports().forEach(c -> RemoteCaches.checkSupported(c, probed, false));
+      settings.cacheExports().forEach(c -> RemoteCaches.checkSupported(c, probed, true));
+      imports = LocalCaches.resolveImports(settings.cacheImports(), settings.warnings());
+      info = probed;
+    }
+    return info;
+  }
+
+  @Override
+  public Plan plan(Pipeline pipeline, Collection<String> tasks) {
+    EngineInfo engine = engine();
+    try (EngineImageConfigs images = new EngineImageConfigs(connection())) {
+      PlannerBuilder builder = PlannerBuilder.preconfigured().setEngineCapabilities(engine.capabilities())
+          .setImageConfigs(images);
+      IgnoreFiles.of(pipeline, settings.projectRoot()).forEach(builder::addIgnoreFile);
+      Plan plan = builder.build().plan(pipeline, tasks);
+      settings.phases().accept("plan");
+      return plan;
+    }
+  }
+
+  @Override
+  public RunReport run(Plan plan, SecretStore secrets, SecretMasker masker, PlanRunner.Listener listener) {
+    EngineInfo engine = engine();
+    List<RemoteCache> resolvedImports;
+    synchronized (this) {
+      resolvedImports = imports;
+    }
+    PlanRunner.Options options = new PlanRunner.Options(settings.parallel(), settings.keepGoing(),
+        settings.projectRoot(), sharedKey(settings.projectRoot()), resolvedImports, settings.cacheExports(),
+        engine.cacheExports().contains("registry"), masker);
+    PlanRunner runner = new PlanRunner(connection(),
+        new ProjectSessionServices(DockerCredentials.load(settings.environment()), secrets), options,
+        new MaskingListener(masker, listener), callSettings(plan, secrets));
+    runs.add(runner);
+    Thread hook = settings.cancelOnShutdown() ? cancelOnShutdown(runner) : null;
+    try {
+      RunReport report = runner.run(plan).masked(masker);
+      settings.phases().accept("run");
+      return report;
+    } finally {
+      runs.remove(runner);
+      if (hook != null) {
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+          // already shutting down (Ctrl-C): the hook is running
+        }
+      }
+    }
+  }
+
+  /** Ctrl-C: cancel the solves on the engine before the JVM exits (with 130, SIGINT's code). */
+  private static Thread cancelOnShutdown(PlanRunner runner) {
+    Thread hook = new Thread(() -> {
+      runner.interrupt();
+      runner.awaitFinished(CANCEL_WAIT);
+    }, "kiln-interrupt");
+    Runtime.getRuntime().addShutdownHook(hook);
+    return hook;
+  }
+
+  /** What call tasks need, when the plan has any (the function registry is loaded only then). */
+  private CallSettings callSettings(Plan plan, SecretStore secrets) {
+    if (plan.tasks().stream().noneMatch(t -> t.call() != null)) {
+      return null;
+    }
+    return new CallSettings(settings.functions().get(), secrets, settings.callTimeout());
+  }
+
+  /** Stable per project, so the engine keeps sent files between runs and syncs only changes. */
+  static String sharedKey(Path project) {
+    try {
+      byte[] h = MessageDigest.getInstance("SHA-256").digest(project.toString().getBytes(StandardCharsets.UTF_8));
+      return project.getFileName() + ":" + HexFormat.of().formatHex(h, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void cancel() {
+    runs.forEach(PlanRunner::interrupt);
+  }
+
+  @Override
+  public List<EngineStorage.Usage> diskUsage() {
+    return new EngineStorage(connection()).usage();
+  }
+
+  @Override
+  public List<EngineStorage.Usage> prune(boolean all, Duration keepDuration) {
+    return new EngineStorage(connection()).prune(all, keepDuration);
+  }
+
+  @Override
+  public synchronized void close() {
+    closed = true;
+    if (connection != null) {
+      connection.close();
+      connection = null;
+    }
+  }
+}

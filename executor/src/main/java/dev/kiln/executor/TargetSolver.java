@@ -1,0 +1,149 @@
+package dev.kiln.executor;
+
+import dev.kiln.executor.engine.BuildkitConnection;
+import dev.kiln.executor.engine.Gateway;
+import dev.kiln.executor.engine.ImagePublisher;
+import dev.kiln.executor.engine.Session;
+import dev.kiln.executor.engine.SolveOptions;
+import dev.kiln.executor.engine.Solver;
+import dev.kiln.executor.proto.control.StatusResponse;
+import dev.kiln.planner.PlannedTarget;
+import dev.kiln.planner.PlannedTask;
+import dev.kiln.planner.llb.Definition;
+import dev.kiln.planner.llb.pb.Op;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * Solves one target of a task on the engine, in a session of its own that serves the target's local
+ * sources, its export, the run's secrets and local caches; with the run's cache imports and the
+ * solve's cache exports. A run's result files are read back through the gateway.
+ */
+final class TargetSolver {
+  private static final int MAX_RESULT = 64 * 1024;
+
+  private final BuildkitConnection connection;
+  private final PlanRunner.SessionServices services;
+  private final SolveCaches caches;
+  private final Path projectRoot;
+  private final String sharedKey;
+  private final PlanRunner.Listener listener;
+
+  TargetSolver(BuildkitConnection connection, PlanRunner.SessionServices services, SolveCaches caches,
+      Path projectRoot, String sharedKey, PlanRunner.Listener listener) {
+    this.connection = connection;
+    this.services = services;
+    this.caches = caches;
+    this.projectRoot = projectRoot;
+    this.sharedKey = sharedKey;
+    this.listener = listener;
+  }
+
+  /** The targets of {@code task} that are solved, in order (an input is solved by the call that reads it). */
+  static List<PlannedTarget> solvedTargets(PlannedTask task) {
+    boolean exported = task.targets().stream().anyMatch(t -> t.kind() == PlannedTarget.Kind.EXPORT);
+    List<PlannedTarget> out = new ArrayList<>();
+    for (PlannedTarget target : task.targets()) {
+      // An export is taken from the run's result, so solving it runs every step of the run:
+      // a separate solve of the run would only repeat the work (and a session) for nothing.
+      if (target.kind() == PlannedTarget.Kind.RUN && exported && task.results().isEmpty()
+          || target.kind() == PlannedTarget.Kind.INPUT) {
+        continue;
+      }
+      out.add(target);
+    }
+    return out;
+  }
+
+  /** The name of a solve's share of a remote cache: the task and the target's position. */
+  static String solveName(PlannedTask task, PlannedTarget target) {
+    return task.name() + "-" + task.targets().indexOf(target);
+  }
+
+  /**
+   * Solves {@code target}.
+   *
+   * @param cache hears the solve's progress, to tell whether the task came from the cache
+   * @param localExport where the {@code local} exporter writes (exports and inputs), else null
+   * @return the results the task's run wrote, for a run with results; else empty
+   */
+  Map<String, String> solve(PlannedTask task, PlannedTarget target, CacheWatch cache, Path localExport)
+      throws IOException {
+    Map<String, Path> localDirs = localDirs(target.definition());
+    Session.Builder sb = Session.builder().name("kiln " + task.name()).sharedKey(sharedKey);
+    services.create(localDirs, localExport).forEach(sb::addService);
+    caches.contentStore().ifPresent(sb::addService);
+    String solveName = solveName(task, target);
+    Map<String, String> results = new TreeMap<>();
+    try (Session session = sb.start(connection)) {
+      Definition def = localDirs.isEmpty() ? target.definition() : target.definition().withLocalSession(session.id());
+      Consumer<StatusResponse> progress = r -> {
+        cache.accept(r, def);
+        listener.status(task.name(), def, r);
+      };
+      SolveOptions options = SolveOptions.none().withSession(session.id());
+      Map<String, String> response = switch (target.kind()) {
+        case RUN -> task.results().isEmpty()
+            ? new Solver(connection).solve(def.toPb(), caches.withCache(options, solveName), progress)
+            : readResults(task, def, caches.exportsOnly(options, solveName), progress, results);
+        case EXPORT, INPUT -> new Solver(connection).solve(def.toPb(), caches.withCache(options, solveName)
+            .withExporter(new SolveOptions.Exporter("local", Map.of())), progress);
+        case PUBLISH -> new ImagePublisher(connection).publish(def.toPb(), target.image(), target.destination(),
+            session.id(), caches.imports(), caches.exports(true, solveName), progress);
+      };
+      caches.exported(solveName, response);
+    }
+    return results;
+  }
+
+  /**
+   * Solves a run in gateway mode and reads back the result files it wrote into {@code out}.
+   *
+   * @return the exporters' response (the remote cache's)
+   */
+  private Map<String, String> readResults(PlannedTask task, Definition def, SolveOptions options,
+      Consumer<StatusResponse> progress, Map<String, String> out) {
+    Map<String, String> values = new TreeMap<>();
+    try (Gateway gw = Gateway.open(connection, options, progress)) {
+      String ref = gw.solve(def.toPb(), caches.imports());
+      for (String name : task.results()) {
+        String path = PlannedTask.RESULTS_DIR + "/" + name;
+        byte[] value;
+        try {
+          value = gw.readFile(ref, path);
+        } catch (RuntimeException e) {
+          throw new SolveException("task " + task.name() + " did not write its result `" + name + "`", null, null,
+              List.of(), "have the task's command write the value to " + path, e);
+        }
+        if (value.length > MAX_RESULT) {
+          throw new SolveException("result `" + name + "` of task " + task.name() + " is " + value.length
+              + " bytes; results are small values (at most " + MAX_RESULT + " bytes)", null, null, List.of(),
+              "export large outputs with `exports` instead", null);
+        }
+        values.put(name, new String(value, StandardCharsets.UTF_8));
+      }
+      Map<String, String> response = caches.exporting() ? gw.finish(ref) : Map.of();
+      out.putAll(values);
+      return response;
+    }
+  }
+
+  /** The local sources a definition reads, by name, resolved under the project root. */
+  Map<String, Path> localDirs(Definition def) {
+    Map<String, Path> dirs = new TreeMap<>();
+    for (int i = 0; i < def.size(); i++) {
+      Op op = def.op(i);
+      if (op.hasSource() && op.getSource().getIdentifier().startsWith("local://")) {
+        String name = op.getSource().getIdentifier().substring("local://".length());
+        dirs.put(name, projectRoot.resolve(name).normalize());
+      }
+    }
+    return dirs;
+  }
+}
