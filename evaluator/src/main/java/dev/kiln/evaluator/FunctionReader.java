@@ -36,7 +36,8 @@ import org.pkl.core.resource.ResourceReader;
  * modules ({@link FunctionStubs}). It checks the arguments against the signature (a pipeline may
  * also call {@code read("kiln-fn:…")} by hand), answers JSON, and records the files functions
  * depend on. A failed call is an {@link IOException} for Pkl, which locates it at the call site;
- * the reader keeps the failure so the evaluator can report the function's own message.
+ * the reader keeps the failure as a {@link Failure}, so the evaluator reports the function's own
+ * message and hint, not Pkl's rendering of the I/O error.
  */
 final class FunctionReader implements ResourceReader {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -68,7 +69,7 @@ final class FunctionReader implements ResourceReader {
     return uncacheable;
   }
 
-  /** The last failed call, or null. */
+  /** The last call, if it failed (a later call that succeeds clears it), or null. */
   Failure failure() {
     return failure;
   }
@@ -118,7 +119,9 @@ final class FunctionReader implements ResourceReader {
       throw fail(bug(name, "failed with " + e, e));
     }
     try {
-      return java.util.Optional.of(JSON.writeValueAsString(result(signature.returns(), result, "the result")));
+      var answer = java.util.Optional.<Object>of(JSON.writeValueAsString(result(signature.returns(), result, "the result")));
+      failure = null; // a pipeline may have caught an earlier failure (pkl:test's catchOrNull)
+      return answer;
     } catch (IllegalArgumentException e) {
       throw fail(bug(name, "returned a value that is not its declared " + signature.returns() + ": " + e.getMessage(), null));
     } catch (JsonProcessingException e) {

@@ -1,6 +1,8 @@
 package dev.kiln.evaluator;
 
 import dev.kiln.model.FunctionRegistry;
+import dev.kiln.model.KilnBugException;
+import dev.kiln.model.KilnException;
 import dev.kiln.model.Param;
 import dev.kiln.model.Pipeline;
 import dev.kiln.model.PipelineException;
@@ -181,15 +183,11 @@ public final class PipelineEvaluator {
     } catch (PklBugException e) {
       throw EvaluatorFailures.of(e, SourceLocation.of(PklErrors.display(file)));
     } catch (PklException e) {
-      PipelineException converted = errors.convert(e, file);
-      FunctionReader.Failure failure = reader.failure();
-      if (failure != null && e.getMessage() != null && e.getMessage().contains(failure.message())) {
-        // Pkl located the call; the message and hint are the function's, not Pkl's I/O error.
-        PipelineException located = new PipelineException(failure.message(), converted.location().orElse(null),
-            failure.hint(), failure.cause() != null ? failure.cause() : e);
-        throw located;
-      }
-      throw converted;
+      throw errors.convert(e, file, reader.failure());
+    } catch (KilnException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw KilnBugException.at("evaluating the pipeline failed unexpectedly", e, SourceLocation.of(PklErrors.display(file)));
     }
   }
 

@@ -1,129 +1,137 @@
 package dev.kiln.evaluator;
 
+import dev.kiln.model.KilnBugException;
+import dev.kiln.model.KilnException;
 import dev.kiln.model.PipelineException;
 import dev.kiln.model.SourceLocation;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.regex.Pattern;
+import org.pkl.core.PklBugException;
 import org.pkl.core.PklException;
 import org.pkl.core.StackFrame;
 import org.pkl.core.StackFrameTransformer;
 import org.pkl.core.StackFrameTransformers;
 
 /**
- * Turns Pkl's rendered errors into {@link PipelineException}s. Pkl's exception carries only text,
- * so this is also the evaluator's stack-frame transformer: it records each frame as Pkl renders
- * the error, which gives structured locations; the user's innermost frame becomes the location.
+ * The evaluator's one choke point for errors: every {@link PklException} becomes a {@link
+ * PipelineException} located in the user's files, or, for Pkl's internal errors, a {@link
+ * KilnBugException}. Pkl 0.30's exception carries only rendered text, so this is also the
+ * evaluator's stack-frame transformer: each frame passes through it as a {@link StackFrame} before
+ * Pkl renders it, and the location is the innermost frame in the user's files. Pkl then renders a
+ * marker in place of each frame, so the text ({@link PklErrorText}) yields only the message and
+ * hint, and no excerpt, caret or Pkl stack trace ever reaches the user.
  */
 final class PklErrors implements StackFrameTransformer {
-  private static final Pattern CODE_LINE = Pattern.compile("^\\s*\\d+ \\| .*");
-  private static final Pattern AT_LINE = Pattern.compile("^(│ )?at .+ \\(.+\\)$");
-
   private static final Pattern HELPER = Pattern.compile(
       "Cannot find (property|method) `(container|host|cacheVolume|secret|envSecret|fileSecret|emptyDirectory)`");
-
   private static final Pattern VALUE = Pattern.compile("(?m)^Value: \"([^\"\\\\]*)\"");
-
   private static final Pattern MODULE = Pattern.compile("module `([^`]+)`");
   private static final Pattern UNDEFINED = Pattern.compile("^Tried to read property `([^`]+)` but its value is undefined");
+  private static final String DID_YOU_MEAN = "Did you mean any of the following?";
+  private static final String SANDBOX = "pipelines are evaluated offline and sandboxed: they may import only files"
+      + " under the project root, Kiln's schema and `pkl:` modules (no http(s): or package: imports)";
 
   private final Path schemaDir;
+  private final Path stubDir;
+  private final String marker = "kiln-frame-" + UUID.randomUUID();
   private final List<StackFrame> frames = new ArrayList<>();
 
   PklErrors(Path projectRoot) {
     this.schemaDir = projectRoot.resolve(KilnSchema.DIRECTORY).toAbsolutePath().normalize();
+    this.stubDir = schemaDir.resolve(FunctionStubs.DIRECTORY);
   }
 
   @Override
   public StackFrame apply(StackFrame frame) {
+    StackFrame external = StackFrameTransformers.convertStdLibUrlToExternalUrl.apply(frame);
+    if (frame.getSourceLines().isEmpty()) {
+      return external; // not an error's frame: Pkl asks for a module's display URI (pkl:reflect)
+    }
     synchronized (frames) {
       frames.add(frame);
     }
-    return StackFrameTransformers.convertStdLibUrlToExternalUrl.apply(frame);
+    int line = frame.getStartLine();
+    return new StackFrame(external.getModuleUri(), marker, List.of(marker), line, 1, line, 1);
   }
 
-  /** Forgets frames of earlier errors. */
-  void reset() {
-    synchronized (frames) {
-      frames.clear();
-    }
-  }
-
-  /** The error {@code e} as a user-facing exception about {@code pipeline}. */
-  PipelineException convert(PklException e, Path pipeline) {
+  /**
+   * The error {@code e} that ended the evaluation of {@code pipeline}, as a Kiln error.
+   *
+   * @param failure the function call that failed last, if no call succeeded after it, or null
+   */
+  KilnException convert(PklException e, Path pipeline, FunctionReader.Failure failure) {
     List<StackFrame> seen;
     synchronized (frames) {
       seen = List.copyOf(frames);
     }
-    String text = e.getMessage() == null ? "" : e.getMessage();
-    List<String> lines = List.of(text.split("\n", -1));
-    int i = lines.isEmpty() || !lines.get(0).startsWith("–– Pkl Error") ? 0 : 1;
-    StringBuilder message = new StringBuilder();
-    for (; i < lines.size(); i++) {
-      String line = lines.get(i);
-      if (CODE_LINE.matcher(line).matches() || line.startsWith("┌─") || AT_LINE.matcher(line).matches()) {
-        break;
-      }
-      message.append(line).append('\n');
+    StackFrame user = seen.stream().filter(this::isUserFrame).findFirst().orElse(null);
+    SourceLocation at = user == null ? null : location(user);
+    if (e instanceof PklBugException) {
+      return KilnBugException.at("Pkl failed internally while evaluating the pipeline", e,
+          at != null ? at : SourceLocation.of(display(pipeline)),
+          "this is a bug in Pkl or in Kiln, not in your pipeline; please report it with the output of --stacktrace");
     }
-    int lastAt = -1;
-    for (int j = 0; j < lines.size(); j++) {
-      if (AT_LINE.matcher(lines.get(j)).matches() || lines.get(j).startsWith("└─")) {
-        lastAt = j;
-      }
+    if (failure != null && !seen.isEmpty() && (inStub(seen.get(0)) || isUserFrame(seen.get(0)))) {
+      // The call that failed last ended the evaluation: it is the innermost frame, in a stub or a
+      // hand-written read of the user's; a later successful call would have cleared it. The
+      // function's own words, not Pkl's rendering of an I/O error reading a kiln-fn: resource.
+      return new PipelineException(failure.message(), at != null ? at : SourceLocation.of(display(pipeline)),
+          failure.hint(), failure.cause() != null ? failure.cause() : e);
     }
-    String hint = null;
-    if (lastAt >= 0) {
-      String rest = String.join("\n", lines.subList(lastAt + 1, lines.size())).strip();
-      if (!rest.isEmpty()) {
-        hint = rest.replace("\n", " ").replace("Did you mean any of the following? ", "did you mean: ");
-      }
-    }
-    String msg = message.toString().strip().replace("\n\n", "\n")
+    PklErrorText text = PklErrorText.parse(e.getMessage(), marker);
+    String msg = text.message()
         .replace(Path.of("").toAbsolutePath().toUri().toString(), "")
         .replace("\nIOException: ", "\n");
-    if (msg.startsWith("Refusing to load module") || msg.startsWith("No module loader is registered")) {
-      hint = "pipelines are evaluated offline and sandboxed: they may import only files under the"
-          + " project root, Kiln's schema and `pkl:` modules (no http(s): or package: imports)";
-    }
-    if (msg.contains("|BuildxCache")) {
-      hint = "write a cache as type=registry,ref=HOST/REPO:TAG[,mode=min|max], type=local,src=DIR (imports),"
-          + " type=local,dest=DIR (exports) or type=inline (exports only), or use RegistryCache, LocalCache, InlineCache";
-    }
-    if (HELPER.matcher(msg).find()) {
-      hint = "Kiln's helpers (container, host, cacheVolume, secret, …) belong to the schema module:"
-          + " call them in a top-level `local` value, or as `module." + HELPER.matcher(msg).results()
-          .findFirst().orElseThrow().group(2) + "` inside objects";
-    }
-    StackFrame user = null;
-    boolean override = false;
-    for (StackFrame f : seen) {
-      if (f.getModuleUri().startsWith("repl:")) {
-        override = true;
-      }
-      if (user == null && isUserFrame(f)) {
-        user = f;
-      }
-    }
-    if (override) {
+    String hint = hint(msg, text.hint());
+    if (seen.stream().anyMatch(f -> f.getModuleUri().startsWith("repl:"))) {
+      // Frames of the module Kiln writes for --param overrides: the value given is at fault.
       msg = "invalid parameter value: " + msg;
       if (hint == null) {
         hint = "the location is the parameter's declaration; check the value against its type";
       }
     }
-    if (user != null) {
-      Path file = Path.of(URI.create(user.getModuleUri()));
-      return new PipelineException(msg, new SourceLocation(display(file), user.getStartLine(),
-          user.getStartColumn()), hint, e);
+    if (at != null) {
+      return new PipelineException(msg, at, hint, e);
     }
-    var undefined = UNDEFINED.matcher(msg);
-    if (undefined.find() && !seen.isEmpty()) {
+    return unlocated(msg, hint, seen, pipeline, e);
+  }
+
+  /** Kiln's hint for errors it knows better, else Pkl's. */
+  private static String hint(String msg, String pklHint) {
+    if (msg.startsWith("Refusing to load module") || msg.startsWith("No module loader is registered")) {
+      return SANDBOX;
+    }
+    if (msg.contains("|BuildxCache")) {
+      return "write a cache as type=registry,ref=HOST/REPO:TAG[,mode=min|max], type=local,src=DIR (imports),"
+          + " type=local,dest=DIR (exports) or type=inline (exports only), or use RegistryCache, LocalCache, InlineCache";
+    }
+    var helper = HELPER.matcher(msg);
+    if (helper.find()) {
+      return "Kiln's helpers (container, host, cacheVolume, secret, …) belong to the schema module:"
+          + " call them in a top-level `local` value, or as `module." + helper.group(2) + "` inside objects";
+    }
+    if (pklHint != null && pklHint.startsWith(DID_YOU_MEAN)) {
+      String names = pklHint.substring(DID_YOU_MEAN.length()).strip().replace("\n", ", ");
+      return names.isEmpty() ? null : "did you mean: " + names;
+    }
+    return pklHint;
+  }
+
+  /**
+   * An error with no frame in the user's files, e.g. a value checked inside the schema: the user's
+   * object that lacks a required property, else the value's literal in the pipeline, else the file.
+   */
+  private PipelineException unlocated(String msg, String hint, List<StackFrame> seen, Path pipeline,
+      PklException e) {
+    if (UNDEFINED.matcher(msg).find() && !seen.isEmpty()) {
       // Pkl points at the schema's declaration only; find the user's object that lacks the property.
       String member = seen.get(0).getMemberName(); // e.g. kiln.Pipeline#Secret.name
-      int hash = member.indexOf('#');
-      int dot = member.lastIndexOf('.');
+      int hash = member == null ? -1 : member.indexOf('#');
+      int dot = member == null ? -1 : member.lastIndexOf('.');
       if (hash >= 0 && dot > hash) {
         String cls = member.substring(hash + 1, dot);
         String prop = member.substring(dot + 1);
@@ -134,11 +142,9 @@ final class PklErrors implements StackFrameTransformer {
         }
       }
     }
-    if (!seen.isEmpty()) {
+    if (!seen.isEmpty() && seen.get(0).getMemberName() != null) {
       msg = msg + " (in " + seen.get(0).getMemberName() + ")";
     }
-    // No frame in the user's files (e.g. a value checked inside the schema): the value's literal
-    // is the best pointer there is.
     var value = VALUE.matcher(msg);
     if (value.find() || (value = MODULE.matcher(msg)).find()) {
       SourceLocation loc = new SourceIndex(pipeline).literal(value.group(1));
@@ -149,15 +155,29 @@ final class PklErrors implements StackFrameTransformer {
     return new PipelineException(msg, SourceLocation.of(display(pipeline)), hint, e);
   }
 
+  private static SourceLocation location(StackFrame frame) {
+    return new SourceLocation(display(Path.of(URI.create(frame.getModuleUri()))), frame.getStartLine(),
+        frame.getStartColumn());
+  }
+
   private boolean isUserFrame(StackFrame f) {
+    Path p = filePath(f);
+    return p != null && !p.startsWith(schemaDir); // the schema and function stubs, served by Kiln
+  }
+
+  private boolean inStub(StackFrame f) {
+    Path p = filePath(f);
+    return p != null && p.startsWith(stubDir);
+  }
+
+  private static Path filePath(StackFrame f) {
     if (!f.getModuleUri().startsWith("file:")) {
-      return false;
+      return null;
     }
     try {
-      Path p = Path.of(URI.create(f.getModuleUri())).normalize();
-      return !p.startsWith(schemaDir); // the schema and function stubs, served by Kiln
+      return Path.of(URI.create(f.getModuleUri())).normalize();
     } catch (IllegalArgumentException e) {
-      return false;
+      return null;
     }
   }
 
