@@ -71,8 +71,7 @@ final class EngineTaskExecution implements TaskScheduler.TaskExecution {
       return new TaskOutcome(task.name(), cancelled ? TaskOutcome.Status.CANCELLED : TaskOutcome.Status.FAILED,
           since(start), false, cancelled ? null : e);
     } catch (IOException e) {
-      SolveException se = new SolveException("task " + task.name() + ": " + e.getMessage(), null, null, List.of(),
-          null, e);
+      SolveException se = SolveException.failed("task " + task.name() + ": " + e.getMessage(), null, e);
       return new TaskOutcome(task.name(), TaskOutcome.Status.FAILED, since(start), false, se);
     }
   }
@@ -108,8 +107,8 @@ final class EngineTaskExecution implements TaskScheduler.TaskExecution {
         solver.solve(task, target, cache, dir);
         Path arg = target.destination().equals(".") ? dir : dir.resolve(target.destination());
         if (!Files.exists(arg, LinkOption.NOFOLLOW_LINKS)) {
-          throw new SolveException("input `" + target.path() + "` of task " + task.name() + " produced nothing",
-              null, null, List.of(), "check that the file or directory exists where the pipeline takes it from", null);
+          throw SolveException.failed("input `" + target.path() + "` of task " + task.name() + " produced nothing",
+              "check that the file or directory exists where the pipeline takes it from", null);
         }
         inputs.put(target.path(), arg);
       }

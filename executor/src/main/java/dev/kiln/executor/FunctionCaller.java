@@ -108,7 +108,7 @@ final class FunctionCaller {
     } catch (InterruptedException e) {
       result.cancel(true);
       Thread.currentThread().interrupt();
-      throw new SolveException("call of " + name + " cancelled", null, null, null, null, List.of(), true, null, e);
+      throw SolveException.cancelled("call of " + name + " cancelled", e);
     } catch (TimeoutException e) {
       result.cancel(true);
       throw failure(name + " did not finish within " + human(timeout) + " and was cancelled",
@@ -154,7 +154,7 @@ final class FunctionCaller {
   }
 
   private static SolveException failure(String message, String hint, Throwable cause) {
-    return new SolveException(message, null, null, List.of(), hint, cause);
+    return SolveException.failed(message, hint, cause);
   }
 
   private static String human(Duration d) {

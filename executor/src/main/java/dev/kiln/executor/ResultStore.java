@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -66,7 +65,7 @@ final class ResultStore {
       solve.receiveInto(staging);
       Path received = staging.resolve(Path.of(target.path()).getFileName().toString());
       if (!Files.exists(received, LinkOption.NOFOLLOW_LINKS)) {
-        throw new SolveException("export of " + target.path() + " produced nothing", null, null, List.of(),
+        throw SolveException.failed("export of " + target.path() + " produced nothing",
             "check that the path exists in the container", null);
       }
       ExportInstaller.install(received, destination);

@@ -2,12 +2,14 @@ package dev.kiln.executor;
 
 import dev.kiln.model.KilnException;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
  * A solve failed on the engine: a step's command exited non-zero, the engine rejected the graph,
- * or the solve was cancelled ({@link #cancelled()}).
+ * or the solve was cancelled ({@link #cancelled()}). Made by {@link #failed}, {@link #cancelled}
+ * or, with what the engine told about the failing step, a {@link #builder}.
  */
 public final class SolveException extends KilnException {
   private final String step;
@@ -17,30 +19,31 @@ public final class SolveException extends KilnException {
   private final List<String> logTail;
   private final boolean cancelled;
 
-  /** A failure without a known vertex digest or command. */
-  public SolveException(String message, String step, Integer exitCode, List<String> logTail, String hint,
-      Throwable cause) {
-    this(message, step, null, null, exitCode, logTail, false, hint, cause);
+  private SolveException(Builder b) {
+    super(b.message, b.hint, b.cause);
+    this.step = b.step;
+    this.vertexDigest = b.vertexDigest;
+    this.command = b.command;
+    this.exitCode = b.exitCode;
+    this.logTail = List.copyOf(b.logTail);
+    this.cancelled = b.cancelled;
   }
 
-  /**
-   * A failure with everything the engine told.
-   *
-   * @param step the failing vertex's name, or null
-   * @param vertexDigest the failing vertex's digest, or null
-   * @param command the command of a failed exec, or null
-   * @param exitCode the exit code of a failed exec, or null
-   * @param cancelled whether the solve ended because it was cancelled (Ctrl-C, a deadline)
-   */
-  public SolveException(String message, String step, String vertexDigest, String command, Integer exitCode,
-      List<String> logTail, boolean cancelled, String hint, Throwable cause) {
-    super(message, hint, cause);
-    this.step = step;
-    this.vertexDigest = vertexDigest;
-    this.command = command;
-    this.exitCode = exitCode;
-    this.logTail = List.copyOf(logTail);
-    this.cancelled = cancelled;
+  /** A failure that is not about one step: {@code hint} and {@code cause} may be null. */
+  public static SolveException failed(String message, String hint, Throwable cause) {
+    return builder(message).setHint(hint).setCause(cause).build();
+  }
+
+  /** The solve ended because it was cancelled (Ctrl-C, a failing sibling task). */
+  public static SolveException cancelled(String message, Throwable cause) {
+    Builder b = builder(message).setCause(cause);
+    b.cancelled = true;
+    return b.build();
+  }
+
+  /** A builder for a failure with {@code message}; every other part is optional. */
+  public static Builder builder(String message) {
+    return new Builder(message);
   }
 
   /**
@@ -83,5 +86,69 @@ public final class SolveException extends KilnException {
   /** Whether the solve was cancelled rather than failed. */
   public boolean cancelled() {
     return cancelled;
+  }
+
+  /** Collects what the engine told about a failure; each {@code set*} replaces. */
+  public static final class Builder {
+    private final String message;
+    private String step;
+    private String vertexDigest;
+    private String command;
+    private Integer exitCode;
+    private List<String> logTail = List.of();
+    private boolean cancelled;
+    private String hint;
+    private Throwable cause;
+
+    private Builder(String message) {
+      this.message = Objects.requireNonNull(message, "message");
+    }
+
+    /** Sets the failing vertex's name, or null. */
+    public Builder setStep(String step) {
+      this.step = step;
+      return this;
+    }
+
+    /** Sets the failing vertex's digest, or null. */
+    public Builder setVertexDigest(String digest) {
+      this.vertexDigest = digest;
+      return this;
+    }
+
+    /** Sets the command of a failed exec, or null. */
+    public Builder setCommand(String command) {
+      this.command = command;
+      return this;
+    }
+
+    /** Sets the exit code of a failed exec, or null. */
+    public Builder setExitCode(Integer exitCode) {
+      this.exitCode = exitCode;
+      return this;
+    }
+
+    /** Sets the failing step's last lines of output. */
+    public Builder setLogTail(List<String> lines) {
+      this.logTail = List.copyOf(lines);
+      return this;
+    }
+
+    /** Sets what the user can do about it, or null. */
+    public Builder setHint(String hint) {
+      this.hint = hint;
+      return this;
+    }
+
+    /** Sets the underlying error, or null. */
+    public Builder setCause(Throwable cause) {
+      this.cause = cause;
+      return this;
+    }
+
+    /** The exception. */
+    public SolveException build() {
+      return new SolveException(this);
+    }
   }
 }

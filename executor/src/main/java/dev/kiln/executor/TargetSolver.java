@@ -118,12 +118,12 @@ final class TargetSolver {
         try {
           value = gw.readFile(ref, path);
         } catch (RuntimeException e) {
-          throw new SolveException("task " + task.name() + " did not write its result `" + name + "`", null, null,
-              List.of(), "have the task's command write the value to " + path, e);
+          throw SolveException.failed("task " + task.name() + " did not write its result `" + name + "`",
+              "have the task's command write the value to " + path, e);
         }
         if (value.length > MAX_RESULT) {
-          throw new SolveException("result `" + name + "` of task " + task.name() + " is " + value.length
-              + " bytes; results are small values (at most " + MAX_RESULT + " bytes)", null, null, List.of(),
+          throw SolveException.failed("result `" + name + "` of task " + task.name() + " is " + value.length
+              + " bytes; results are small values (at most " + MAX_RESULT + " bytes)",
               "export large outputs with `exports` instead", null);
         }
         values.put(name, new String(value, StandardCharsets.UTF_8));

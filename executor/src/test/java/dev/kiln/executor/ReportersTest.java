@@ -17,8 +17,9 @@ import org.w3c.dom.Element;
 class ReportersTest {
   @TempDir Path dir;
 
-  static final SolveException FAILURE = new SolveException("command failed with exit code 2: make <all> & s3cret",
-      "build", 2, List.of("line one", "token=s3cret", "]]> tricky"), null, null);
+  static final SolveException FAILURE = SolveException.builder(
+      "command failed with exit code 2: make <all> & s3cret").setStep("build").setExitCode(2)
+      .setLogTail(List.of("line one", "token=s3cret", "]]> tricky")).build();
   static final RunReport REPORT = new RunReport(List.of(
       new TaskOutcome("build", TaskOutcome.Status.FAILED, Duration.ofMillis(1500), false, FAILURE),
       new TaskOutcome("lint", TaskOutcome.Status.SUCCEEDED, Duration.ofMillis(250), true, null),

@@ -1,18 +1,27 @@
 package dev.kiln.executor.engine;
 
+import dev.kiln.executor.CancelledException;
+import dev.kiln.executor.EngineException;
 import dev.kiln.executor.EngineUnavailableException;
 import dev.kiln.executor.SolveException;
+import dev.kiln.model.KilnException;
 import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The one place where the engine's gRPC errors become Kiln exceptions: a lost engine becomes
- * {@link EngineUnavailableException}, everything else a {@link SolveException} carrying the
- * failing step, and for a failed command its command line and exit code.
+ * The one place where the engine's gRPC errors become Kiln exceptions. A lost, unreachable or
+ * silent engine (UNAVAILABLE, DEADLINE_EXCEEDED) is an {@link EngineUnavailableException}; a
+ * cancelled call is a cancelled {@link SolveException} during a solve and a {@link
+ * CancelledException} otherwise; anything else is a {@link SolveException} naming the failing step,
+ * and for a failed command its command line and exit code, or for calls outside a solve an {@link
+ * EngineException}. What the failure was is read from the status details ({@link
+ * EngineErrorDetails}) where the engine sends them, else from the solve's progress ({@link
+ * VertexLog}) and, last, the message text, which is all Docker 20.10 sends.
  */
 final class BuildkitErrors {
   private static final Pattern EXIT_CODE = Pattern.compile("exit code: (\\d+)\\s*$");
@@ -21,69 +30,107 @@ final class BuildkitErrors {
   private static final Pattern COMMAND = Pattern.compile(
       "(?:executor failed running \\[(.*)\\]|process \"(.*)\" did not complete successfully): exit code: \\d+\\s*$",
       Pattern.DOTALL);
+  private static final String UNREACHABLE_HINT = "check that the engine is running and serves BuildKit"
+      + " (`kiln engine info`)";
 
   private BuildkitErrors() {}
 
-  /** Translates the error that ended a solve; {@code vertices} is its merged progress. */
-  static RuntimeException fromSolve(StatusRuntimeException e, VertexLog vertices, EngineAddress address) {
-    return fromSolve(e, vertices, address, null);
+  /**
+   * Runs {@code rpc}, a call outside a solve, and translates its gRPC error.
+   *
+   * @param what the call, as the user would name it (for example {@code reading the engine's disk usage})
+   */
+  static <T> T call(BuildkitConnection connection, String what, Supplier<T> rpc) {
+    return call(connection, what, null, rpc);
   }
 
-  /** Like {@link #fromSolve(StatusRuntimeException, VertexLog, EngineAddress)}, on {@code connection}. */
-  static RuntimeException fromSolve(StatusRuntimeException e, VertexLog vertices, BuildkitConnection connection) {
+  /** Like {@link #call(BuildkitConnection, String, Supplier)}; {@code hint} goes with an engine error. */
+  static <T> T call(BuildkitConnection connection, String what, String hint, Supplier<T> rpc) {
+    try {
+      return rpc.get();
+    } catch (StatusRuntimeException e) {
+      throw fromCall(e, what, hint, connection.address(), connection.dialFailure());
+    }
+  }
+
+  /** The error of a call outside a solve; {@code what} names the call, {@code hint} may be null. */
+  static KilnException fromCall(StatusRuntimeException e, String what, String hint, EngineAddress address,
+      String dialFailure) {
+    KilnException lost = lostOrCancelled(e, what, address, dialFailure, false);
+    return lost != null ? lost : new EngineException(what + " failed: " + description(e), hint, e);
+  }
+
+  /** Translates the error that ended a solve; {@code vertices} is its merged progress. */
+  static KilnException fromSolve(StatusRuntimeException e, VertexLog vertices, BuildkitConnection connection) {
     return fromSolve(e, vertices, connection.address(), connection.dialFailure());
   }
 
-  private static RuntimeException fromSolve(StatusRuntimeException e, VertexLog vertices, EngineAddress address,
+  static KilnException fromSolve(StatusRuntimeException e, VertexLog vertices, EngineAddress address) {
+    return fromSolve(e, vertices, address, null);
+  }
+
+  private static KilnException fromSolve(StatusRuntimeException e, VertexLog vertices, EngineAddress address,
       String dialFailure) {
-    Status.Code code = e.getStatus().getCode();
-    String description = e.getStatus().getDescription() == null
-        ? code.toString() : e.getStatus().getDescription();
-    if (code == Status.Code.UNAVAILABLE) {
-      return unavailable("lost the BuildKit engine during the solve", address, e, dialFailure);
+    KilnException lost = lostOrCancelled(e, "the solve", address, dialFailure, true);
+    if (lost != null) {
+      return lost;
     }
-    if (code == Status.Code.CANCELLED || Context.current().isCancelled()) {
-      return new SolveException("the solve was cancelled", null, null, null, null, List.of(), true, null, e);
-    }
-    if (code == Status.Code.RESOURCE_EXHAUSTED && description.contains("message larger than max")) {
+    String description = description(e);
+    if (e.getStatus().getCode() == Status.Code.RESOURCE_EXHAUSTED && description.contains("message larger than max")) {
       // Docker up to 26.1 takes at most 4 MiB per gRPC message (buildkit-notes §4).
-      return new SolveException("the engine refused a message as too large: " + description, null, null, null,
-          null, List.of(), false,
+      return SolveException.failed("the engine refused a message as too large: " + description,
           "large inline files in the pipeline make the definition big; copy them from a local directory "
               + "instead, or use Docker 27 or later (16 MiB) or buildkitd",
           e);
     }
-    if (code == Status.Code.DEADLINE_EXCEEDED) {
-      return new SolveException("the solve did not finish within its time limit", null, null, null, null,
-          List.of(), false, "raise the task's timeout", e);
-    }
-    String failed = vertices.failed();
+    EngineErrorDetails details = EngineErrorDetails.of(e);
+    String failed = details.vertexDigest() != null ? details.vertexDigest() : vertices.failed();
     String step = failed == null ? null : vertices.name(failed);
     List<String> tail = failed == null ? List.of() : vertices.tail(failed);
-    // The vertex's own error is the most precise; the call's description wraps it in context.
+    // The vertex's own error is the most precise text; the call's description wraps it in context.
     String reason = failed != null && vertices.error(failed) != null ? vertices.error(failed) : description;
-    Integer exitCode = exitCode(reason);
-    if (exitCode == null && reason != description) {
+    Integer exitCode = details.exitCode() != null ? details.exitCode() : exitCode(reason);
+    if (exitCode == null && !reason.equals(description)) {
       exitCode = exitCode(description);
       reason = exitCode == null ? reason : description;
     }
-    if (exitCode == null) {
-      return new SolveException(step == null ? description : step + ": " + description, step, failed, null,
-          null, tail, false, null, e);
-    }
-    String command = command(reason);
+    String command = exitCode == null ? null
+        : !details.command().isEmpty() ? String.join(" ", details.command()) : command(reason);
     String shown = command != null ? command : step;
-    String message = "command failed with exit code " + exitCode + (shown == null ? "" : ": " + shown);
-    return new SolveException(message, step, failed, command, exitCode, tail, false, null, e);
+    String message = exitCode != null
+        ? "command failed with exit code " + exitCode + (shown == null ? "" : ": " + shown)
+        : step == null ? description : step + ": " + description;
+    return SolveException.builder(message).setStep(step).setVertexDigest(failed).setCommand(command)
+        .setExitCode(exitCode).setLogTail(tail).setCause(e).build();
+  }
+
+  /** The engine is gone, silent or the call was cancelled: null when it is none of these. */
+  private static KilnException lostOrCancelled(StatusRuntimeException e, String what, EngineAddress address,
+      String dialFailure, boolean solve) {
+    Status.Code code = e.getStatus().getCode();
+    if (code == Status.Code.UNAVAILABLE) {
+      return unavailable("lost the BuildKit engine during " + what, address, e, dialFailure);
+    }
+    if (code == Status.Code.DEADLINE_EXCEEDED) {
+      return unavailable("the BuildKit engine did not answer in time (" + what + ")", address, e, dialFailure);
+    }
+    if (code == Status.Code.CANCELLED || Context.current().isCancelled()) {
+      String message = what + " was cancelled";
+      return solve ? SolveException.cancelled(message, e) : new CancelledException(message, e);
+    }
+    return null;
   }
 
   /** The engine's gRPC endpoint does not answer: what was tried and why, for the user. */
   static EngineUnavailableException unavailable(String message, EngineAddress address, StatusRuntimeException e,
       String dialFailure) {
-    String why = dialFailure != null ? dialFailure
-        : e.getStatus().getDescription() != null ? e.getStatus().getDescription() : e.getStatus().getCode().toString();
-    return new EngineUnavailableException(message, List.of(address + ": " + why),
-        "check that the engine is running and serves BuildKit (`kiln engine info`)", e);
+    String why = dialFailure != null ? dialFailure : description(e);
+    return new EngineUnavailableException(message, List.of(address + ": " + why), UNREACHABLE_HINT, e);
+  }
+
+  private static String description(StatusRuntimeException e) {
+    String d = e.getStatus().getDescription();
+    return d == null || d.isBlank() ? e.getStatus().getCode().toString() : d;
   }
 
   /** The exit code in an engine error, or null when no command failed. */

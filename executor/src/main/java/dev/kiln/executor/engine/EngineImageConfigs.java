@@ -26,14 +26,7 @@ public final class EngineImageConfigs implements ImageConfigs, AutoCloseable {
     return cache.computeIfAbsent(ref + "@" + platform, k -> {
       var pb = dev.kiln.planner.llb.pb.Platform.newBuilder()
           .setOS(platform.os()).setArchitecture(platform.architecture()).setVariant(platform.variant()).build();
-      dev.kiln.executor.proto.gateway.ResolveImageConfigResponse resp;
-      try {
-        resp = gateway.resolveImageConfig(ref.toString(), pb);
-      } catch (io.grpc.StatusRuntimeException e) {
-        throw new dev.kiln.executor.SolveException("cannot resolve image " + ref + ": "
-            + e.getStatus().getDescription(), null, null, java.util.List.of(),
-            "check the image name and tag, and that the engine can reach its registry", e);
-      }
+      var resp = gateway.resolveImageConfig(ref.toString(), pb);
       return Optional.of(ImageConfig.fromOciJson(resp.getConfig().toByteArray(), resp.getDigest()));
     });
   }

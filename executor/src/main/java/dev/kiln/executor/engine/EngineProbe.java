@@ -40,7 +40,8 @@ public final class EngineProbe {
         throw BuildkitErrors.unavailable("the engine does not answer BuildKit's API", connection.address(), e,
             connection.dialFailure());
       }
-      throw e;
+      throw BuildkitErrors.fromCall(e, "asking the engine what it is", null, connection.address(),
+          connection.dialFailure());
     } catch (IOException e) {
       throw new dev.kiln.executor.EngineUnavailableException("the engine stopped answering",
           List.of(connection.address() + ": " + e.getMessage()), "check that the engine is running", e);

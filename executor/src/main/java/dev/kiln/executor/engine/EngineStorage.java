@@ -33,7 +33,8 @@ public final class EngineStorage {
   /** Every record of the build cache. */
   public List<Usage> usage() {
     List<Usage> out = new ArrayList<>();
-    connection.control().diskUsage().getRecordList().forEach(r -> out.add(of(r)));
+    BuildkitErrors.call(connection, "reading the engine's disk usage", () -> connection.control().diskUsage())
+        .getRecordList().forEach(r -> out.add(of(r)));
     return out;
   }
 
@@ -58,9 +59,12 @@ public final class EngineStorage {
       req.setKeepDuration(keepDuration.toNanos());
     }
     List<Usage> removed = new ArrayList<>();
-    Iterator<UsageRecord> it = connection.control().prune(req.build());
-    it.forEachRemaining(r -> removed.add(of(r)));
-    return removed;
+    // The stream's errors surface while it is read, so the whole read is the call.
+    return BuildkitErrors.call(connection, "pruning the engine's build cache", () -> {
+      Iterator<UsageRecord> it = connection.control().prune(req.build());
+      it.forEachRemaining(r -> removed.add(of(r)));
+      return removed;
+    });
   }
 
   private static Usage of(UsageRecord r) {

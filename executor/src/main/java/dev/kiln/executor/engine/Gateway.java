@@ -3,6 +3,7 @@ package dev.kiln.executor.engine;
 import dev.kiln.executor.proto.control.CacheOptionsEntry;
 import dev.kiln.executor.proto.control.SolveRequest;
 import dev.kiln.executor.proto.control.StatusResponse;
+import dev.kiln.executor.EngineUnavailableException;
 import dev.kiln.executor.SolveException;
 import dev.kiln.executor.proto.gateway.FileRange;
 import dev.kiln.executor.proto.fsutil.Stat;
@@ -73,7 +74,7 @@ public final class Gateway implements AutoCloseable {
 
   /** The LLB and frontend capabilities of the engine. */
   public PongResponse ping() {
-    return bridge.ping();
+    return BuildkitErrors.call(connection, "asking the engine for its capabilities", bridge::ping);
   }
 
   /**
@@ -159,8 +160,10 @@ public final class Gateway implements AutoCloseable {
 
   /** Resolves an image reference to its digest and OCI config JSON. */
   public ResolveImageConfigResponse resolveImageConfig(String imageRef, Platform platform) {
-    return bridge.resolveImageConfig(ResolveImageConfigRequest.newBuilder()
-            .setRef(imageRef).setPlatform(platform).setResolveMode("default").build());
+    return BuildkitErrors.call(connection, "resolving image " + imageRef,
+        "check the image name and tag, and that the engine can reach its registry",
+        () -> bridge.resolveImageConfig(ResolveImageConfigRequest.newBuilder()
+            .setRef(imageRef).setPlatform(platform).setResolveMode("default").build()));
   }
 
   /**
@@ -182,20 +185,26 @@ public final class Gateway implements AutoCloseable {
     Result.Builder result = Result.newBuilder()
         .setRef(dev.kiln.executor.proto.gateway.Ref.newBuilder().setId(resultRef));
     metadata.forEach((k, v) -> result.putMetadata(k, com.google.protobuf.ByteString.copyFrom(v)));
-    bridge.return_(ReturnRequest.newBuilder().setResult(result).build());
+    try {
+      bridge.return_(ReturnRequest.newBuilder().setResult(result).build());
+    } catch (StatusRuntimeException e) {
+      throw BuildkitErrors.fromSolve(e, vertices, connection);
+    }
     try {
       // The engine exports now; the build's Solve call is bounded by the solve deadline.
       return build.get(bridge.policy().solve().toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof RuntimeException re) {
-        throw re;
+        throw re; // the build's solve, already translated
       }
       throw new IllegalStateException(e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
+      throw SolveException.cancelled("the build was interrupted while exporting", e);
     } catch (TimeoutException e) {
-      throw new IllegalStateException("the engine did not end the build", e);
+      throw new EngineUnavailableException("the BuildKit engine did not end the build within "
+          + bridge.policy().solve().toMinutes() + " minutes", List.of(connection.address().toString()),
+          "check that the engine is running (`kiln engine info`)", e);
     }
   }
 

@@ -124,11 +124,11 @@ public final class ImagePublisher {
           "/images/" + name + "/push?tag=" + URLEncoder.encode(tag, StandardCharsets.UTF_8),
           "X-Registry-Auth: " + auth + "\r\n");
     } catch (IOException e) {
-      throw new SolveException("pushing " + ref + " failed: " + e.getMessage(), null, null, List.of(), null, e);
+      throw SolveException.failed("pushing " + ref + " failed: " + e.getMessage(), null, e);
     }
     if (r.status() != 200) {
-      throw new SolveException("pushing " + ref + " failed: HTTP " + r.status() + " " + r.body().trim(),
-          null, null, List.of(), "check the registry is reachable from the Docker daemon", null);
+      throw SolveException.failed("pushing " + ref + " failed: HTTP " + r.status() + " " + r.body().trim(),
+          "check the registry is reachable from the Docker daemon", null);
     }
     for (String line : r.body().split("\n")) {
       if (line.isBlank()) {
@@ -137,8 +137,8 @@ public final class ImagePublisher {
       try {
         JsonNode n = JSON.readTree(line);
         if (n.has("error")) {
-          throw new SolveException("pushing " + ref + " failed: " + n.get("error").asText(), null, null,
-              List.of(), "check the registry is reachable from the Docker daemon and accepts pushes", null);
+          throw SolveException.failed("pushing " + ref + " failed: " + n.get("error").asText(),
+              "check the registry is reachable from the Docker daemon and accepts pushes", null);
         }
       } catch (IOException e) {
         // not JSON: progress noise

@@ -2,12 +2,27 @@ package dev.kiln.executor.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kiln.executor.CancelledException;
+import dev.kiln.executor.EngineException;
 import dev.kiln.executor.EngineUnavailableException;
 import dev.kiln.executor.SolveException;
+import dev.kiln.executor.proto.control.ControlGrpc;
+import dev.kiln.executor.proto.control.SolveRequest;
+import dev.kiln.executor.proto.control.SolveResponse;
 import dev.kiln.executor.proto.control.StatusResponse;
 import dev.kiln.executor.proto.control.Vertex;
+import com.google.protobuf.Any;
+import com.google.protobuf.ByteString;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.protobuf.StatusProto;
+import io.grpc.stub.StreamObserver;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class BuildkitErrorsTest {
@@ -82,5 +97,110 @@ class BuildkitErrorsTest {
       assertThat(s.getMessage()).contains("too large").contains("5242880 vs. 4194304");
       assertThat(s.hint()).hasValueSatisfying(h -> assertThat(h).contains("Docker 27"));
     });
+  }
+
+  @Test
+  void theFailingStepComesFromTheStatusDetailsWhenTheEngineSendsThem() throws Exception {
+    // What BuildKit v0.12+ sends for a failed exec: JSON details in grpc-status-details-bin, and a
+    // message that names no exit code; the status stream says another vertex failed too.
+    com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
+        .setCode(Status.Code.UNKNOWN.value())
+        .setMessage("failed to solve: the step did not complete")
+        .addDetails(detail("stack.Stack+json", "{\"frames\":[{\"Name\":\"main\"}],\"pid\":1}"))
+        .addDetails(detail("errdefs.Vertex+json", "{\"digest\":\"sha256:b\"}"))
+        .addDetails(detail("gatewayapi.ExitMessage+json", "{\"Code\":42}"))
+        .addDetails(detail("errdefs.Solve+json",
+            "{\"inputIDs\":[\"in0\"],\"op\":{\"exec\":{\"meta\":{\"args\":[\"make\",\"test\"],\"cwd\":\"/src\"}}}}"))
+        .build();
+    VertexLog log = new VertexLog();
+    log.accept(StatusResponse.newBuilder()
+        .addVertexes(Vertex.newBuilder().setDigest("sha256:a").setName("fetch").setError("context canceled"))
+        .addVertexes(Vertex.newBuilder().setDigest("sha256:b").setName("run tests"))
+        .addLogs(dev.kiln.executor.proto.control.VertexLog.newBuilder().setVertex("sha256:b")
+            .setMsg(ByteString.copyFromUtf8("FAIL: 3 tests")))
+        .build());
+
+    var e = BuildkitErrors.fromSolve(solveFailingWith(status), log, DOCKER);
+
+    assertThat(e).isInstanceOfSatisfying(SolveException.class, s -> {
+      assertThat(s.vertexDigest()).hasValue("sha256:b");
+      assertThat(s.step()).hasValue("run tests");
+      assertThat(s.exitCode()).hasValue(42);
+      assertThat(s.command()).hasValue("make test");
+      assertThat(s.logTail()).containsExactly("FAIL: 3 tests");
+      assertThat(s.getMessage()).isEqualTo("command failed with exit code 42: make test");
+    });
+  }
+
+  @Test
+  void detailsKilnDoesNotReadAreKeptByTypeAndBrokenOnesAreNotFatal() throws Exception {
+    com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
+        .setCode(Status.Code.UNKNOWN.value()).setMessage("failed")
+        .addDetails(detail("errdefs.Source+json", "{\"info\":{\"filename\":\"Dockerfile\"}}"))
+        .addDetails(detail("errdefs.Vertex+json", "not json"))
+        .build();
+
+    EngineErrorDetails details = EngineErrorDetails.of(solveFailingWith(status));
+
+    assertThat(details.vertexDigest()).isNull();
+    assertThat(details.unread()).containsExactly("github.com/moby/buildkit/errdefs.Source+json",
+        EngineErrorDetails.VERTEX);
+    assertThat(EngineErrorDetails.of(Status.UNKNOWN.withDescription("x").asRuntimeException()))
+        .isEqualTo(EngineErrorDetails.NONE);
+  }
+
+  @Test
+  void aCallOutsideASolveIsNeverARawGrpcError() {
+    assertThat(BuildkitErrors.fromCall(Status.UNAVAILABLE.withDescription("connection refused").asRuntimeException(),
+        "reading the engine's disk usage", null, DOCKER, null))
+        .isInstanceOfSatisfying(EngineUnavailableException.class, u -> {
+          assertThat(u.getMessage()).contains("reading the engine's disk usage")
+              .contains("docker:///var/run/docker.sock: connection refused");
+          assertThat(u.hint()).hasValueSatisfying(h -> assertThat(h).contains("kiln engine info"));
+        });
+    assertThat(BuildkitErrors.fromCall(Status.DEADLINE_EXCEEDED.asRuntimeException(), "pruning", null, DOCKER, null))
+        .isInstanceOf(EngineUnavailableException.class).hasMessageContaining("did not answer in time");
+    assertThat(BuildkitErrors.fromCall(Status.CANCELLED.asRuntimeException(), "pruning", null, DOCKER, null))
+        .isInstanceOf(CancelledException.class);
+    assertThat(BuildkitErrors.fromCall(Status.INTERNAL.withDescription("no space left on device").asRuntimeException(),
+        "resolving image busybox:latest", "check the image name", DOCKER, null))
+        .isInstanceOfSatisfying(EngineException.class, x -> {
+          assertThat(x.getMessage()).isEqualTo("resolving image busybox:latest failed: no space left on device");
+          assertThat(x.hint()).hasValue("check the image name");
+        });
+  }
+
+  @Test
+  void anUnansweredSolveIsAnUnreachableEngine() {
+    assertThat(BuildkitErrors.fromSolve(Status.DEADLINE_EXCEEDED.asRuntimeException(), new VertexLog(), DOCKER))
+        .isInstanceOf(EngineUnavailableException.class)
+        .hasMessageContaining("did not answer in time (the solve)");
+  }
+
+  private static Any detail(String name, String json) {
+    return Any.newBuilder().setTypeUrl("github.com/moby/buildkit/" + name)
+        .setValue(ByteString.copyFromUtf8(json)).build();
+  }
+
+  /** The error a client gets from a Control service whose Solve fails with {@code status}. */
+  private static StatusRuntimeException solveFailingWith(com.google.rpc.Status status) throws Exception {
+    String name = InProcessServerBuilder.generateName();
+    Server server = InProcessServerBuilder.forName(name).directExecutor()
+        .addService(new ControlGrpc.ControlImplBase() {
+          @Override
+          public void solve(SolveRequest request, StreamObserver<SolveResponse> response) {
+            response.onError(StatusProto.toStatusRuntimeException(status));
+          }
+        }).build().start();
+    ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+    try {
+      ControlGrpc.newBlockingStub(channel).solve(SolveRequest.getDefaultInstance());
+      throw new AssertionError("the solve succeeded");
+    } catch (StatusRuntimeException e) {
+      return e;
+    } finally {
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
   }
 }
