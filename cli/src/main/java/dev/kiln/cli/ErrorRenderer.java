@@ -2,18 +2,53 @@ package dev.kiln.cli;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.executor.SolveException;
 import dev.kiln.model.KilnException;
 import dev.kiln.model.SourceLocation;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * Renders a {@link KilnException} for a person: {@code file:line:col: error: message}, the line
- * of code with a caret under the column, and the hint. The one place errors become text.
+ * of code with a caret under the column, and the hint. The one place errors become text: the
+ * error that ends a command, a failed task in the run's summary, and a validation result.
  */
 final class ErrorRenderer {
   private ErrorRenderer() {}
+
+  /**
+   * The error that ended a command; with {@code stacktrace}, followed by its stack trace. Anything
+   * that is not a {@link KilnException} escaped every module's choke point: a bug ({@link #internal}).
+   */
+  static String render(Throwable error, boolean stacktrace) {
+    StringBuilder out = new StringBuilder(error instanceof KilnException ke ? render(ke) : internal(error) + "\n");
+    if (stacktrace) {
+      StringWriter trace = new StringWriter();
+      error.printStackTrace(new PrintWriter(trace));
+      out.append(trace);
+    }
+    return out.toString();
+  }
+
+  /**
+   * A failed task for the run's summary: the engine's message, the step, the hint and the step's
+   * last lines of output, each line through {@code mask} (secrets the output may contain).
+   */
+  static String taskFailure(String task, SolveException e, UnaryOperator<String> mask) {
+    StringBuilder out = new StringBuilder("\n");
+    out.append(mask.apply("task " + task + " failed: " + e.getMessage())).append('\n');
+    e.step().ifPresent(s -> out.append(mask.apply("  step: " + s)).append('\n'));
+    e.hint().ifPresent(h -> out.append(mask.apply("  hint: " + h)).append('\n'));
+    if (!e.logTail().isEmpty()) {
+      out.append("  last ").append(e.logTail().size()).append(" lines of its output:\n");
+      e.logTail().forEach(l -> out.append(mask.apply("    " + l)).append('\n'));
+    }
+    return out.toString();
+  }
 
   static String render(KilnException e) {
     StringBuilder out = new StringBuilder();

@@ -1,5 +1,13 @@
 package dev.kiln.cli;
 
+import dev.kiln.executor.CancelledException;
+import dev.kiln.executor.EngineException;
+import dev.kiln.executor.EngineUnavailableException;
+import dev.kiln.executor.SolveException;
+import dev.kiln.executor.cache.UnsupportedCacheException;
+import dev.kiln.model.PipelineException;
+import dev.kiln.planner.PlanException;
+
 /** Kiln's exit codes, the one table every command and script relies on. */
 public final class ExitCodes {
   /** Everything asked for succeeded. */
@@ -17,29 +25,24 @@ public final class ExitCodes {
 
   private ExitCodes() {}
 
-  /** The exit code for an error that ended a command. */
+  /** The exit code for an error that ended a command: its type decides, anything unknown is a bug. */
   static int of(Throwable error) {
-    if (error instanceof dev.kiln.model.PipelineException) {
+    if (error instanceof PipelineException || error instanceof PlanException
+        || error instanceof UnsupportedCacheException) {
       return INVALID;
     }
-    if (error instanceof dev.kiln.planner.PlanException) {
-      return INVALID;
-    }
-    if (error instanceof dev.kiln.executor.cache.UnsupportedCacheException) {
-      return INVALID;
-    }
-    if (error instanceof dev.kiln.executor.EngineUnavailableException) {
+    if (error instanceof EngineUnavailableException) {
       return ENGINE_UNREACHABLE;
     }
-    if (error instanceof dev.kiln.executor.SolveException s && s.cancelled()) {
-      return INTERRUPTED;
+    if (error instanceof SolveException s) {
+      return s.cancelled() ? INTERRUPTED : TASK_FAILED;
     }
-    if (error instanceof dev.kiln.executor.SolveException) {
+    if (error instanceof EngineException) {
       return TASK_FAILED;
     }
-    if (error instanceof InterruptedException) {
+    if (error instanceof CancelledException || error instanceof InterruptedException) {
       return INTERRUPTED;
     }
-    return KILN_BUG;
+    return KILN_BUG; // a KilnBugException, or an exception no module translated
   }
 }

@@ -1,6 +1,5 @@
 package dev.kiln.cli;
 
-import dev.kiln.model.KilnException;
 import java.io.PrintWriter;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -123,17 +122,7 @@ public final class Kiln implements Runnable {
           PrintWriter e = commandLine.getErr();
           Throwable failure = ex instanceof CommandLine.ExecutionException && ex.getCause() instanceof Error
               ? ex.getCause() : ex;
-          if (failure instanceof KilnException ke) {
-            e.print(ErrorRenderer.render(ke));
-          } else if (failure instanceof Error) {
-            e.println(ErrorRenderer.internal(failure));
-          } else {
-            e.println("kiln: internal error: " + failure);
-            e.println("hint: this is a bug in Kiln; please report it with the output of --stacktrace");
-          }
-          if (trace) {
-            failure.printStackTrace(e);
-          }
+          e.print(ErrorRenderer.render(failure, trace));
           e.flush();
           return ExitCodes.of(failure);
         });

@@ -9,7 +9,6 @@ import dev.kiln.executor.PlainProgress;
 import dev.kiln.executor.PlanRunner;
 import dev.kiln.executor.RunReport;
 import dev.kiln.executor.SecretMasker;
-import dev.kiln.executor.SolveException;
 import dev.kiln.executor.TaskOutcome;
 import dev.kiln.executor.TtyProgress;
 import dev.kiln.executor.secrets.SecretStore;
@@ -177,14 +176,7 @@ final class RunCommand implements Callable<Integer> {
 
   private static void printSummary(RunReport report, PrintWriter err, SecretMasker mask) {
     for (TaskOutcome failed : report.failures()) {
-      SolveException e = failed.error();
-      err.println();
-      err.println(mask.apply("task " + failed.task() + " failed: " + e.getMessage()));
-      e.step().ifPresent(s -> err.println(mask.apply("  step: " + s)));
-      if (!e.logTail().isEmpty()) {
-        err.println("  last " + e.logTail().size() + " lines of its output:");
-        e.logTail().forEach(l -> err.println(mask.apply("    " + l)));
-      }
+      err.print(ErrorRenderer.taskFailure(failed.task(), failed.error(), mask));
     }
     long skipped = report.tasks().stream().filter(t -> t.status() == TaskOutcome.Status.SKIPPED).count();
     long cancelled = report.tasks().stream().filter(t -> t.status() == TaskOutcome.Status.CANCELLED).count();
