@@ -272,11 +272,8 @@ public final class ContentService extends ContentGrpc.ContentImplBase {
     private String commit() throws StatusException, IOException {
       try {
         return ingest.commit(total, expected);
-      } catch (IOException e) {
-        if (e.getMessage() != null && e.getMessage().startsWith("unexpected commit")) {
-          throw Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asException();
-        }
-        throw e;
+      } catch (OciLayout.CommitMismatchException e) {
+        throw Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asException();
       }
     }
 

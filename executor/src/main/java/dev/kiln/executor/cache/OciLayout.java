@@ -79,6 +79,13 @@ public final class OciLayout {
     return new Ingest(Files.createTempFile(ingest, "blob-", ".partial"));
   }
 
+  /** A committed blob is not the size or digest the writer announced. */
+  public static final class CommitMismatchException extends IOException {
+    CommitMismatchException(String message) {
+      super(message);
+    }
+  }
+
   /** A blob being written. */
   public final class Ingest implements AutoCloseable {
     private final Path file;
@@ -121,16 +128,17 @@ public final class OciLayout {
      * and moves it into the layout.
      *
      * @return the blob's digest
-     * @throws IOException with the mismatch when the content is not what was announced
+     * @throws CommitMismatchException when the content is not what was announced
+     * @throws IOException when the blob cannot be written
      */
     public String commit(long size, String expected) throws IOException {
       out.close();
       String actual = "sha256:" + HexFormat.of().formatHex(sha256.digest());
       if (size > 0 && size != offset) {
-        throw new IOException("unexpected commit size " + offset + ", expected " + size);
+        throw new CommitMismatchException("unexpected commit size " + offset + ", expected " + size);
       }
       if (!expected.isEmpty() && !expected.equals(actual)) {
-        throw new IOException("unexpected commit digest " + actual + ", expected " + expected);
+        throw new CommitMismatchException("unexpected commit digest " + actual + ", expected " + expected);
       }
       Path target = blob(actual);
       Files.createDirectories(target.getParent());
