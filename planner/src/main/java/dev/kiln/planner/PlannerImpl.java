@@ -1,5 +1,7 @@
 package dev.kiln.planner;
 
+import dev.kiln.model.KilnBugException;
+import dev.kiln.model.KilnException;
 import dev.kiln.model.Pipeline;
 import dev.kiln.model.Task;
 import dev.kiln.planner.llb.Marshaller;
@@ -33,16 +35,24 @@ final class PlannerImpl implements Planner {
     var planned = new ArrayList<PlannedTask>(order.size());
     for (String name : order) {
       Task task = pipeline.tasks().get(name);
-      LoweredTask lowered;
       try {
-        lowered = lowering.task(task);
-      } catch (IllegalArgumentException e) {
-        // the LLB values validate what the model could not (paths, names): a user error
-        throw new PlanException("task '" + name + "': " + e.getMessage(),
-            "check the values of this task's operations", task.location());
+        planned.add(targets.plan(lower(lowering, task), requested.contains(name)));
+      } catch (KilnException e) {
+        throw e; // the user's to read, e.g. an image the engine cannot resolve
+      } catch (RuntimeException e) {
+        throw KilnBugException.at("planning task '" + name + "' failed unexpectedly", e, task.location());
       }
-      planned.add(targets.plan(lowered, requested.contains(name)));
     }
     return new Plan(planned, settings.engine(), List.copyOf(notes));
+  }
+
+  private static LoweredTask lower(ModelLowering lowering, Task task) {
+    try {
+      return lowering.task(task);
+    } catch (IllegalArgumentException e) {
+      // the LLB values validate what the model could not (paths, names): a user error
+      throw new PlanException("task '" + task.name() + "': " + e.getMessage(),
+          "check the values of this task's operations", task.location());
+    }
   }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.kiln.model.Container;
 import dev.kiln.model.ContainerOp;
 import dev.kiln.model.Directory;
+import dev.kiln.model.KilnBugException;
 import dev.kiln.model.Pipeline;
 import dev.kiln.model.Secret;
 import dev.kiln.model.Task;
@@ -212,5 +213,21 @@ class PlannerTest {
     Pipeline badEnv = Pipeline.of(Task.run("t", Container.from("busybox").withEnv("A=B", "c")));
     assertThatThrownBy(() -> planner.plan(badEnv, List.of()))
         .isInstanceOf(PlanException.class).hasMessage("task 't': invalid environment variable name: A=B");
+  }
+
+  @Test
+  void anUnexpectedFailureIsAKilnBugNamingTheTaskAndAUsersErrorPassesThrough() {
+    ImageConfigs broken = (ref, platform) -> {
+      throw new NullPointerException("no config");
+    };
+    assertThatThrownBy(() -> PlannerBuilder.preconfigured().setImageConfigs(broken).build().plan(Fixtures.maven(), List.of()))
+        .isInstanceOf(KilnBugException.class)
+        .hasMessage("planning task 'package' failed unexpectedly: NullPointerException: no config");
+    PlanException refused = new PlanException("no such image", "check the name");
+    ImageConfigs refusing = (ref, platform) -> {
+      throw refused;
+    };
+    assertThatThrownBy(() -> PlannerBuilder.preconfigured().setImageConfigs(refusing).build().plan(Fixtures.maven(), List.of()))
+        .isSameAs(refused);
   }
 }
