@@ -46,7 +46,21 @@ class PklErrorsTest {
     return "amends \".kiln/schema/Pipeline.pkl\"\n\nlocal busybox = container.from(\"busybox:latest\")\n\n" + tasks;
   }
 
-  /** No trace of how Pkl renders an error: only Kiln's message, hint and location reach the user. */
+  /**
+   * {@code e} is a pipeline error with {@code message} at {@code file:line:column}, and no trace of
+   * how Pkl renders an error: only Kiln's message, hint and location reach the user.
+   */
+  private static void assertError(KilnException e, String message, String file, int line, int column) {
+    assertThat(e).isInstanceOf(PipelineException.class);
+    assertThat(e.getMessage()).isEqualTo(message);
+    assertThat(e.location()).hasValueSatisfying(loc -> {
+      assertThat(loc.file().getFileName()).isEqualTo(Path.of(file));
+      assertThat(List.of(loc.line(), loc.column())).containsExactly(line, column);
+    });
+    assertClean(e);
+  }
+
+  /** Nothing of Pkl's rendering: no excerpt, caret, box, stack trace or bug-report text. */
   private static void assertClean(KilnException e) {
     String all = e.getMessage() + "\n" + e.hint().orElse("");
     assertThat(all).doesNotContain("––", "│", "┌", "└", "^^", " | ", "at kiln.", "bug report", "\tat ",
@@ -63,14 +77,7 @@ class PklErrorsTest {
 
     KilnException e = evaluate(file);
 
-    assertThat(e).isInstanceOf(PipelineException.class);
-    assertThat(e.getMessage()).isEqualTo("Cannot find property `versoin`.");
-    assertThat(e.location()).hasValueSatisfying(loc -> {
-      assertThat(loc.file().getFileName()).isEqualTo(Path.of("pipeline.pkl"));
-      assertThat(loc.line()).isEqualTo(6);
-      assertThat(loc.column()).isEqualTo(47);
-    });
-    assertClean(e);
+    assertError(e, "Cannot find property `versoin`.", "pipeline.pkl", 6, 47);
   }
 
   @Test
@@ -85,10 +92,7 @@ class PklErrorsTest {
 
     KilnException e = evaluate(file);
 
-    assertThat(e.getMessage()).isEqualTo("`Secret` is missing required property `name`");
-    assertThat(e.location()).hasValueSatisfying(loc -> assertThat(List.of(loc.line(), loc.column()))
-        .containsExactly(5, 15));
-    assertClean(e);
+    assertError(e, "`Secret` is missing required property `name`", "pipeline.pkl", 5, 15);
   }
 
   @Test
@@ -101,10 +105,7 @@ class PklErrorsTest {
 
     KilnException e = evaluate(file);
 
-    assertThat(e.getMessage()).isEqualTo("Expected value of type `String`, but got type `Int`.\nValue: 42");
-    assertThat(e.location()).hasValueSatisfying(loc -> assertThat(List.of(loc.line(), loc.column()))
-        .containsExactly(6, 25));
-    assertClean(e);
+    assertError(e, "Expected value of type `String`, but got type `Int`.\nValue: 42", "pipeline.pkl", 6, 25);
   }
 
   @Test
@@ -117,12 +118,8 @@ class PklErrorsTest {
 
     KilnException e = evaluate(file);
 
-    assertThat(e.getMessage()).isEqualTo("Type constraint `startsWith(\"/\")` violated.\nValue: \"work\"");
-    assertThat(e.location()).hasValueSatisfying(loc -> {
-      assertThat(loc.file().getFileName()).isEqualTo(Path.of("pipeline.pkl"));
-      assertThat(List.of(loc.line(), loc.column())).containsExactly(6, 17); // Pkl's frame is the call
-    });
-    assertClean(e);
+    // Pkl's frame for an argument is the call that passes it
+    assertError(e, "Type constraint `startsWith(\"/\")` violated.\nValue: \"work\"", "pipeline.pkl", 6, 17);
   }
 
   @Test
@@ -143,13 +140,8 @@ class PklErrorsTest {
 
     KilnException e = evaluate(file);
 
-    assertThat(e.getMessage()).isEqualTo(
-        "Operator `+` is not defined for operand types `Int` and `String`.\nLeft operand : 4\nRight operand: \"x\"");
-    assertThat(e.location()).hasValueSatisfying(loc -> {
-      assertThat(loc.file().getFileName()).isEqualTo(Path.of("lib.pkl"));
-      assertThat(List.of(loc.line(), loc.column())).containsExactly(1, 41);
-    });
-    assertClean(e);
+    assertError(e, "Operator `+` is not defined for operand types `Int` and `String`.\nLeft operand : 4\n"
+        + "Right operand: \"x\"", "lib.pkl", 1, 41);
   }
 
   @Test
@@ -162,11 +154,8 @@ class PklErrorsTest {
 
     KilnException e = evaluate(file);
 
-    assertThat(e.getMessage()).isEqualTo("Cannot find property `descripton` in object of type `kiln.Pipeline#Task`.");
+    assertError(e, "Cannot find property `descripton` in object of type `kiln.Pipeline#Task`.", "pipeline.pkl", 6, 11);
     assertThat(e.hint()).hasValue("did you mean: description");
-    assertThat(e.location()).hasValueSatisfying(loc -> assertThat(List.of(loc.line(), loc.column()))
-        .containsExactly(6, 11));
-    assertClean(e);
   }
 
   @Test
