@@ -19,7 +19,10 @@ import com.google.rpc.Status;
 import dev.kiln.planner.llb.pb.Definition;
 import dev.kiln.planner.llb.pb.Platform;
 import io.grpc.Context;
+import io.grpc.Status.Code;
 import io.grpc.StatusRuntimeException;
+import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -95,6 +98,10 @@ public final class Gateway implements AutoCloseable {
     try {
       resp = bridge.solve(req.build());
     } catch (StatusRuntimeException e) {
+      if (!EnumSet.of(Code.UNAVAILABLE, Code.DEADLINE_EXCEEDED, Code.CANCELLED).contains(e.getStatus().getCode())) {
+        // The build's status stream goes on after this call and may not yet have said which step failed.
+        vertices.awaitFailure(Duration.ofSeconds(2));
+      }
       throw BuildkitErrors.fromSolve(e, vertices, connection);
     }
     // Engines answer in the newest form the request allows; older ones use the string forms.

@@ -34,6 +34,7 @@ final class VertexLog {
         errors.put(v.getDigest(), v.getError());
         if (!v.getError().contains("context canceled")) {
           lastFailed = v.getDigest();
+          notifyAll();
         }
       }
     }
@@ -64,6 +65,21 @@ final class VertexLog {
   /** The digest of the vertex that failed (not merely cancelled), if any. */
   synchronized String failed() {
     return lastFailed;
+  }
+
+  /**
+   * Waits up to {@code timeout} for a vertex to fail: a call of the build can fail before the
+   * build's status stream has told which vertex did.
+   */
+  synchronized void awaitFailure(java.time.Duration timeout) {
+    long end = System.nanoTime() + timeout.toNanos();
+    try {
+      for (long left = timeout.toMillis(); lastFailed == null && left > 0; left = (end - System.nanoTime()) / 1_000_000) {
+        wait(left);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** The error the engine reported for a vertex, or null. */

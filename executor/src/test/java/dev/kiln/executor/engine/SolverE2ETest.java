@@ -200,7 +200,7 @@ class SolverE2ETest {
     }
 
     for (Throwable e : List.of(control, gateway)) {
-      assertThat(e).isInstanceOfSatisfying(SolveException.class, s -> {
+      assertThat(e).as(e == control ? "Control.Solve" : "the gateway's Solve").isInstanceOfSatisfying(SolveException.class, s -> {
         assertThat(s.step()).hasValue(step);
         assertThat(s.exitCode()).hasValue(9);
         assertThat(s.command()).hasValueSatisfying(c -> assertThat(c).contains("exit 9").contains(marker));
