@@ -177,6 +177,30 @@ class BuildkitErrorsTest {
         .hasMessageContaining("did not answer in time (the solve)");
   }
 
+  @Test
+  void aFailureReportedAfterTheCallReturnedIsStillAwaited() throws Exception {
+    VertexLog log = new VertexLog();
+    Thread late = new Thread(() -> {
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        return;
+      }
+      log.accept(StatusResponse.newBuilder()
+          .addVertexes(Vertex.newBuilder().setDigest("sha256:a").setName("test").setError("exit code: 1")).build());
+    });
+    late.start();
+    long t0 = System.nanoTime();
+    log.awaitFailure(java.time.Duration.ofSeconds(10));
+    assertThat(log.failed()).isEqualTo("sha256:a");
+    assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(5_000);
+    late.join();
+
+    VertexLog quiet = new VertexLog();
+    quiet.awaitFailure(java.time.Duration.ofMillis(50));
+    assertThat(quiet.failed()).isNull();
+  }
+
   private static Any detail(String name, String json) {
     return Any.newBuilder().setTypeUrl("github.com/moby/buildkit/" + name)
         .setValue(ByteString.copyFromUtf8(json)).build();
