@@ -29,7 +29,6 @@ import org.pkl.core.ModuleSource;
 import org.pkl.core.PClass;
 import org.pkl.core.PModule;
 import org.pkl.core.PObject;
-import org.pkl.core.PklBugException;
 import org.pkl.core.PklException;
 import org.pkl.core.module.ModuleKeyFactories;
 import org.pkl.core.resource.ResourceReaders;
@@ -180,8 +179,6 @@ public final class PipelineEvaluator {
       // small next to Pkl's evaluation (and done once per process for Kiln's own functions).
       pipeline = new FunctionCallChecks(source, () -> registry).check(pipeline);
       return new Evaluation(pipeline, inputs.files(), reader.dependencies(), inputs.uncacheableReason());
-    } catch (PklBugException e) {
-      throw EvaluatorFailures.of(e, SourceLocation.of(PklErrors.display(file)));
     } catch (PklException e) {
       throw errors.convert(e, file, reader.failure());
     } catch (KilnException e) {

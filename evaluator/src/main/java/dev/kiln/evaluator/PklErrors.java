@@ -1,7 +1,5 @@
 package dev.kiln.evaluator;
 
-import dev.kiln.model.KilnBugException;
-import dev.kiln.model.KilnException;
 import dev.kiln.model.PipelineException;
 import dev.kiln.model.SourceLocation;
 import java.net.URI;
@@ -17,9 +15,9 @@ import org.pkl.core.StackFrameTransformer;
 import org.pkl.core.StackFrameTransformers;
 
 /**
- * The evaluator's one choke point for errors: every {@link PklException} becomes a {@link
- * PipelineException} located in the user's files, or, for Pkl's internal errors, a {@link
- * KilnBugException}. Pkl 0.30's exception carries only rendered text, so this is also the
+ * The evaluator's one choke point for Pkl's errors: every {@link PklException} becomes a {@link
+ * PipelineException} located in the user's files, Pkl's internal errors too (worded by {@link
+ * EvaluatorFailures}). Pkl 0.30's exception carries only rendered text, so this is also the
  * evaluator's stack-frame transformer: each frame passes through it as a {@link StackFrame} before
  * Pkl renders it, and the location is the innermost frame in the user's files. Pkl then renders a
  * marker in place of each frame, so the text ({@link PklErrorText}) yields only the message and
@@ -63,7 +61,7 @@ final class PklErrors implements StackFrameTransformer {
    *
    * @param failure the function call that failed last, if no call succeeded after it, or null
    */
-  KilnException convert(PklException e, Path pipeline, FunctionReader.Failure failure) {
+  PipelineException convert(PklException e, Path pipeline, FunctionReader.Failure failure) {
     List<StackFrame> seen;
     synchronized (frames) {
       seen = List.copyOf(frames);
@@ -71,9 +69,8 @@ final class PklErrors implements StackFrameTransformer {
     StackFrame user = seen.stream().filter(this::isUserFrame).findFirst().orElse(null);
     SourceLocation at = user == null ? null : location(user);
     if (e instanceof PklBugException) {
-      return KilnBugException.at("Pkl failed internally while evaluating the pipeline", e,
-          at != null ? at : SourceLocation.of(display(pipeline)),
-          "this is a bug in Pkl or in Kiln, not in your pipeline; please report it with the output of --stacktrace");
+      // Its text asks to file a bug with Pkl and holds a Java trace: only its cause is told.
+      return EvaluatorFailures.of(e, at != null ? at : SourceLocation.of(display(pipeline)));
     }
     if (failure != null && !seen.isEmpty() && (inStub(seen.get(0)) || isUserFrame(seen.get(0)))) {
       // The call that failed last ended the evaluation: it is the innermost frame, in a stub or a

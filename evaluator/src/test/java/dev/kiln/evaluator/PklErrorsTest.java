@@ -3,7 +3,6 @@ package dev.kiln.evaluator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.kiln.model.KilnBugException;
 import dev.kiln.model.KilnException;
 import dev.kiln.model.PipelineException;
 import java.io.IOException;
@@ -159,7 +158,7 @@ class PklErrorsTest {
   }
 
   @Test
-  void anInternalPklErrorIsAKilnBugWithTheUsersLocationAndNoPklTrace() throws IOException {
+  void anInternalPklErrorIsToldByItsCauseAtTheUsersLocationWithoutPklsBugReport() throws IOException {
     Path file = write("broken.pkl", "x = 1\ny = read(\"boom:now\")\n");
     PklErrors errors = new PklErrors(project);
     PklException pkl;
@@ -176,9 +175,9 @@ class PklErrorsTest {
 
     KilnException e = errors.convert(pkl, file, null);
 
-    assertThat(e).isInstanceOf(KilnBugException.class);
+    assertThat(e).isInstanceOf(PipelineException.class);
     assertThat(e.getMessage()).isEqualTo(
-        "Pkl failed internally while evaluating the pipeline: IllegalStateException: the reader broke");
+        "Pkl failed internally while evaluating the pipeline (IllegalStateException: the reader broke)");
     assertThat(e.location()).hasValueSatisfying(loc -> {
       assertThat(loc.file().getFileName()).isEqualTo(Path.of("broken.pkl"));
       assertThat(loc.line()).isEqualTo(2);
