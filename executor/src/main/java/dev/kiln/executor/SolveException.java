@@ -51,9 +51,11 @@ public final class SolveException extends KilnException {
    * output, hint). The cause is left out: its message may hold what was masked.
    */
   public SolveException masked(java.util.function.UnaryOperator<String> mask) {
-    SolveException copy = new SolveException(mask.apply(getMessage()), step == null ? null : mask.apply(step),
-        vertexDigest, command == null ? null : mask.apply(command), exitCode,
-        logTail.stream().map(mask).toList(), cancelled, hint().map(mask).orElse(null), null);
+    Builder b = builder(mask.apply(getMessage())).setStep(step == null ? null : mask.apply(step))
+        .setVertexDigest(vertexDigest).setCommand(command == null ? null : mask.apply(command)).setExitCode(exitCode)
+        .setLogTail(logTail.stream().map(mask).toList()).setHint(hint().map(mask).orElse(null));
+    b.cancelled = cancelled;
+    SolveException copy = b.build();
     copy.setStackTrace(getStackTrace());
     return copy;
   }

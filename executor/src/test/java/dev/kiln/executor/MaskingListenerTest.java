@@ -113,7 +113,8 @@ class MaskingListenerTest {
     for (StatusResponse u : output(PEM, 5)) {
       gh.status("t", DEF, u);
     }
-    SolveException failure = new SolveException("cat failed: " + PEM, "cat", 1, List.of(PEM.split("\n")), null, null);
+    SolveException failure = SolveException.builder("cat failed: " + PEM).setStep("cat").setExitCode(1)
+        .setLogTail(List.of(PEM.split("\n"))).build();
     gh.taskFinished(new TaskOutcome("t", TaskOutcome.Status.FAILED, Duration.ZERO, false, failure));
     assertNoSecret(out.toString());
     assertNoSecret(out.toString().replace("%0A", "\n").replace("%25", "%"));
@@ -122,8 +123,8 @@ class MaskingListenerTest {
 
   @Test
   void junitReportIsValidXmlWithoutTheSecret() throws Exception {
-    SolveException failure = new SolveException("failed \u0007 " + TRICKY, "step", 1,
-        List.of(PEM.split("\n")), null, null);
+    SolveException failure = SolveException.builder("failed \u0007 " + TRICKY).setStep("step").setExitCode(1)
+        .setLogTail(List.of(PEM.split("\n"))).build();
     RunReport report = new RunReport(List.of(new TaskOutcome("t", TaskOutcome.Status.FAILED, Duration.ZERO, false,
         failure)), false);
     String xml = JUnitReport.render(report, "suite", MASKER);

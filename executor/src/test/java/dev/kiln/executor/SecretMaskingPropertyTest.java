@@ -216,8 +216,9 @@ class SecretMaskingPropertyTest {
   /** What each output mode shows of a failing task that printed {@code c.printed()}, and of one with results. */
   private static Map<String, String> run(Case c, SecretMasker masker, Random r) throws Exception {
     String shown = String.join("\n", c.printed());
-    SolveException failure = new SolveException("process \"sh -c " + shown + "\" did not complete", "sh -c " + shown,
-        "sha256:v1", "sh -c " + shown, 3, c.printed(), false, "check " + shown, null);
+    SolveException failure = SolveException.builder("process \"sh -c " + shown + "\" did not complete")
+        .setStep("sh -c " + shown).setVertexDigest("sha256:v1").setCommand("sh -c " + shown).setExitCode(3)
+        .setLogTail(c.printed()).setHint("check " + shown).build();
     RunReport report = new RunReport(List.of(
         new TaskOutcome("leak", TaskOutcome.Status.FAILED, Duration.ofMillis(1200), false, failure),
         new TaskOutcome("result", TaskOutcome.Status.SUCCEEDED, Duration.ofMillis(10), false, null,
