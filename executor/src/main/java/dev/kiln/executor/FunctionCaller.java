@@ -27,7 +27,6 @@ import java.util.function.Consumer;
  * results. Every failure is a {@link SolveException} of the task.
  */
 final class FunctionCaller {
-  private static final int MAX_RESULT = 64 * 1024;
 
   private final CallSettings settings;
   private final Path projectRoot;
@@ -139,8 +138,8 @@ final class FunctionCaller {
         throw failure(name + " returned a result that is not a string (" + e.getKey() + "); " + bug,
             "report it to the function's authors", null);
       }
-      if (value.getBytes(StandardCharsets.UTF_8).length > MAX_RESULT) {
-        throw failure("result `" + key + "` of " + name + " is larger than " + MAX_RESULT
+      if (value.getBytes(StandardCharsets.UTF_8).length > ResultStore.MAX_RESULT) {
+        throw failure("result `" + key + "` of " + name + " is larger than " + ResultStore.MAX_RESULT
             + " bytes; results are small values", null, null);
       }
       out.put(key, value);

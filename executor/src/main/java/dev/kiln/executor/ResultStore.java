@@ -13,6 +13,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code .kiln/results/<task>/}) and their exports, installed under the project only once complete.
  */
 final class ResultStore {
+  /** The largest result a task or a function may return: results are small values, not artifacts. */
+  static final int MAX_RESULT = 64 * 1024;
+
   /** Receives a solve's local export into a directory. */
   @FunctionalInterface
   interface Receiver {

@@ -26,7 +26,6 @@ import java.util.function.Consumer;
  * solve's cache exports. A run's result files are read back through the gateway.
  */
 final class TargetSolver {
-  private static final int MAX_RESULT = 64 * 1024;
 
   private final BuildkitConnection connection;
   private final PlanRunner.SessionServices services;
@@ -121,9 +120,9 @@ final class TargetSolver {
           throw SolveException.failed("task " + task.name() + " did not write its result `" + name + "`",
               "have the task's command write the value to " + path, e);
         }
-        if (value.length > MAX_RESULT) {
+        if (value.length > ResultStore.MAX_RESULT) {
           throw SolveException.failed("result `" + name + "` of task " + task.name() + " is " + value.length
-              + " bytes; results are small values (at most " + MAX_RESULT + " bytes)",
+              + " bytes; results are small values (at most " + ResultStore.MAX_RESULT + " bytes)",
               "export large outputs with `exports` instead", null);
         }
         values.put(name, new String(value, StandardCharsets.UTF_8));

@@ -33,7 +33,7 @@ class TaskSchedulerTest {
   }
 
   private static TaskOutcome outcome(String task, TaskOutcome.Status status) {
-    SolveException error = status == FAILED ? new SolveException(task + " failed", null, 1, List.of(), null, null) : null;
+    SolveException error = status == FAILED ? SolveException.builder(task + " failed").setExitCode(1).build() : null;
     return new TaskOutcome(task, status, Duration.ZERO, false, error);
   }
 

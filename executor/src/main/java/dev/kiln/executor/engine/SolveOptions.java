@@ -82,19 +82,6 @@ public record SolveOptions(
         frontendAttrs);
   }
 
-  /** These options with one more entitlement, e.g. {@code network.host}. */
-  public SolveOptions withEntitlement(String entitlement) {
-    return new SolveOptions(sessionId, exporters, cacheImports, cacheExports, append(entitlements, entitlement),
-        frontendAttrs);
-  }
-
-  /** These options with the frontend attribute {@code key} set to {@code value}. */
-  public SolveOptions withFrontendAttr(String key, String value) {
-    Map<String, String> attrs = new java.util.TreeMap<>(frontendAttrs);
-    attrs.put(key, value);
-    return new SolveOptions(sessionId, exporters, cacheImports, cacheExports, entitlements, attrs);
-  }
-
   private static <T> List<T> append(List<T> list, T item) {
     List<T> all = new java.util.ArrayList<>(list);
     all.add(Objects.requireNonNull(item));
