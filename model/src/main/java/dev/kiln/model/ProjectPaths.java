@@ -2,15 +2,13 @@ package dev.kiln.model;
 
 import dev.kiln.function.FunctionException;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 
 /**
  * Paths functions give, resolved inside a project root and refused outside it: absolute paths,
  * {@code ..} escapes and symbolic links that lead out (functions see only the project, as the
- * pipeline does). One rule for evaluation-time and run-time calls.
+ * pipeline does). One rule for evaluation-time and run-time calls, {@link ProjectRoot}'s.
  */
 public final class ProjectPaths {
   private ProjectPaths() {}
@@ -32,26 +30,15 @@ public final class ProjectPaths {
           + " relative to its root");
     }
     Path base = root.toAbsolutePath().normalize();
-    Path resolved = base.resolve(p).normalize();
-    if (!resolved.startsWith(base) || !realPathInside(base, resolved)) {
+    boolean inside;
+    try {
+      inside = ProjectRoot.of(base).resolve(p.toString()).inside();
+    } catch (IOException e) {
+      inside = false;
+    }
+    if (!inside) {
       throw new FunctionException("`" + path + "` is outside the project; functions see only the project's files");
     }
-    return resolved;
-  }
-
-  /**
-   * Whether {@code path}'s nearest existing ancestor (itself, if it exists, even as a dangling
-   * link) is inside {@code root} once links are followed; a dangling link is not.
-   */
-  private static boolean realPathInside(Path root, Path path) {
-    try {
-      Path existing = path;
-      while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
-        existing = existing.getParent();
-      }
-      return existing != null && existing.toRealPath().startsWith(root.toRealPath());
-    } catch (IOException e) {
-      return false;
-    }
+    return base.resolve(p).normalize();
   }
 }
