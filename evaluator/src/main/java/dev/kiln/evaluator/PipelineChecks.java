@@ -6,8 +6,11 @@ import dev.kiln.model.Directory;
 import dev.kiln.model.ModelGraph;
 import dev.kiln.model.Pipeline;
 import dev.kiln.model.PipelineException;
+import dev.kiln.model.ProjectRoot;
+import dev.kiln.model.SourceLocation;
 import dev.kiln.model.Suggestions;
 import dev.kiln.model.Task;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -19,8 +22,9 @@ import java.util.Set;
 
 /**
  * The checks Pkl's types cannot express: dependencies name tasks, form no cycle, exports do not
- * collide, host paths stay inside the project root, secrets are not written into plain environment
- * variables. The first failure is thrown with a location.
+ * collide (see {@link ExportDestinations}), host paths stay inside the project once links are
+ * followed, secrets are not written into plain environment variables. The first failure is thrown
+ * with a location.
  */
 final class PipelineChecks {
   /** Names that say "credential"; a literal value under such a name would land in plans, cache keys and logs. */
@@ -30,11 +34,16 @@ final class PipelineChecks {
       "(?i).*_(url|uri|file|path|dir|host|endpoint|name|id|type|env)$");
 
   private final SourceIndex source;
-  private final Path root;
+  private final ProjectRoot root;
 
   PipelineChecks(SourceIndex source, Path projectRoot) {
     this.source = source;
-    this.root = projectRoot.toAbsolutePath().normalize();
+    try {
+      this.root = ProjectRoot.of(projectRoot);
+    } catch (IOException e) {
+      throw new PipelineException("the project directory " + projectRoot + " cannot be read: " + e.getMessage(),
+          SourceLocation.of(source.file()), "check that it exists and is readable");
+    }
   }
 
   void check(Pipeline pipeline) {
@@ -58,18 +67,17 @@ final class PipelineChecks {
       }
     }
     checkCycles(tasks);
-    Map<Path, Task> destinations = new HashMap<>();
+    paths(pipeline);
+  }
+
+  /**
+   * The checks that read the file system (where links lead), run again on every evaluation taken
+   * from the cache: the tree may have changed since the pipeline was evaluated.
+   */
+  void paths(Pipeline pipeline) {
+    Map<String, Task> tasks = pipeline.tasks();
+    new ExportDestinations(source, root).check(tasks);
     for (Task task : tasks.values()) {
-      for (Task.Export export : task.exports()) {
-        Path dest = insideRoot(task, export.hostPath(), "export destination");
-        Task other = destinations.putIfAbsent(dest, task);
-        if (other != null) {
-          throw new PipelineException("export destination `" + export.hostPath() + "` of task `"
-              + task.name() + "` is already written by task `" + other.name() + "`",
-              source.literal(task.name(), export.hostPath()),
-              "give each export its own host path");
-        }
-      }
       // Everything the task is built from, once each, in the order a recursive walk takes.
       for (Object node : ModelGraph.outerFirst(ModelGraph.roots(task))) {
         if (node instanceof Container c) {
@@ -79,7 +87,7 @@ final class PipelineChecks {
             }
           }
         } else if (node instanceof Directory d && d.base() instanceof Directory.Host h) {
-          insideRoot(task, h.path(), "host directory");
+          insideRoot(task, h.path());
         }
       }
     }
@@ -147,14 +155,15 @@ final class PipelineChecks {
             + "\", \"" + name + "\")`, and use `withSecretVariable(\"" + name + "\", t)` or `withMountedSecret`");
   }
 
-  private Path insideRoot(Task task, String hostPath, String what) {
-    Path resolved = root.resolve(hostPath).normalize();
-    if (!resolved.startsWith(root)) {
-      throw new PipelineException(what + " `" + hostPath + "` of task `" + task.name()
-          + "` is outside the project root",
-          source.literal(task.name(), hostPath), "use a path inside the project, without `..` above its root");
+  /** Refuses a host directory that leads outside the project: the engine would be sent what is there. */
+  private void insideRoot(Task task, String hostPath) {
+    ProjectRoot.Resolution r = root.resolve(hostPath);
+    if (!r.inside()) {
+      throw new PipelineException(r.problem("host directory `" + hostPath + "` of task `" + task.name() + "`"),
+          source.literal(task.name(), hostPath), r instanceof ProjectRoot.Resolution.Outside o && o.link() != null
+              ? "use a directory of the project, not a link to elsewhere (links inside it are sent as links)"
+              : "use a path inside the project, without `..` above its root");
     }
-    return resolved;
   }
 
   static String suggestion(String name, Set<String> known) {

@@ -114,6 +114,8 @@ public final class PipelineEvaluator {
     if (key != null) {
       var hit = cache.lookup(key, environment);
       if (hit.isPresent()) {
+        // Links may have changed since: where host paths lead is checked on every evaluation.
+        new PipelineChecks(new SourceIndex(file), root).paths(hit.get().pipeline());
         return hit.get();
       }
     }

@@ -160,16 +160,17 @@ public final class ProjectRoot {
     }
 
     /**
-     * Why the path is refused, as a sentence about {@code what} it is (for example "export
-     * destination"); only for a resolution that is not {@link Inside}.
+     * Why the path is refused, as a sentence about {@code subject}, a noun phrase that names the
+     * path (for example "export destination `build/x.txt` of task `a`"); only for a resolution
+     * that is not {@link Inside}.
      */
-    String problem(String what);
+    String problem(String subject);
 
     /** Inside the project, at {@code real} (links resolved). */
     record Inside(String path, Path real) implements Resolution {
       @Override
-      public String problem(String what) {
-        throw new IllegalStateException(what + " `" + path + "` is inside the project");
+      public String problem(String subject) {
+        throw new IllegalStateException(subject + " is inside the project");
       }
     }
 
@@ -179,29 +180,29 @@ public final class ProjectRoot {
      */
     record Outside(String path, Path real, String link, String target) implements Resolution {
       @Override
-      public String problem(String what) {
+      public String problem(String subject) {
         if (link == null) {
-          return what + " `" + path + "` is outside the project";
+          return subject + " is outside the project";
         }
-        return what + " `" + path + "` leads outside the project, to " + real + ", through the symbolic link `"
-            + link + "` (-> `" + target + "`)";
+        return subject + " leads outside the project, to " + real + ", through the symbolic link `" + link
+            + "` (-> `" + target + "`)";
       }
     }
 
     /** A loop of symbolic links (or more than the kernel follows), met at {@code link}. */
     record Loop(String path, String link) implements Resolution {
       @Override
-      public String problem(String what) {
-        return what + " `" + path + "` cannot be resolved: the symbolic link `" + link
-            + "` is part of a loop (more than " + MAX_LINKS + " links)";
+      public String problem(String subject) {
+        return subject + " cannot be resolved: the symbolic link `" + link + "` is part of a loop (more than "
+            + MAX_LINKS + " links)";
       }
     }
 
     /** Not a path on this system (a NUL character, for example). */
     record Invalid(String path, String reason) implements Resolution {
       @Override
-      public String problem(String what) {
-        return what + " `" + path + "` is not a valid path: " + reason;
+      public String problem(String subject) {
+        return subject + " is not a valid path: " + reason;
       }
     }
   }

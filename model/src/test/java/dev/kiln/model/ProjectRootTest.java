@@ -32,7 +32,7 @@ class ProjectRootTest {
   @Test
   void dotDotAndAbsolutePathsAreOutside() {
     assertThat(root.resolve("../x").inside()).isFalse();
-    assertThat(root.resolve("a/../../x").problem("export destination"))
+    assertThat(root.resolve("a/../../x").problem("export destination `a/../../x`"))
         .isEqualTo("export destination `a/../../x` is outside the project");
     assertThat(root.resolve("/etc/passwd").inside()).isFalse();
   }
@@ -42,7 +42,7 @@ class ProjectRootTest {
     Files.createSymbolicLink(project.resolve("build"), Path.of("../outside"));
     var r = root.resolve("build/x.txt");
     assertThat(r).isInstanceOf(ProjectRoot.Resolution.Outside.class);
-    assertThat(r.problem("export destination")).isEqualTo("export destination `build/x.txt` leads outside the"
+    assertThat(r.problem("export destination `build/x.txt`")).isEqualTo("export destination `build/x.txt` leads outside the"
         + " project, to " + outside.toRealPath().resolve("x.txt") + ", through the symbolic link `build` (-> `../outside`)");
   }
 
@@ -83,7 +83,7 @@ class ProjectRootTest {
     Files.createSymbolicLink(project.resolve("b"), Path.of("a"));
     Files.createSymbolicLink(project.resolve("self"), Path.of("self/x"));
     assertThat(root.resolve("a/x")).isInstanceOf(ProjectRoot.Resolution.Loop.class);
-    assertThat(root.resolve("self").problem("host directory")).startsWith("host directory `self` cannot be resolved");
+    assertThat(root.resolve("self").problem("host directory `self`")).startsWith("host directory `self` cannot be resolved");
   }
 
   @Test
