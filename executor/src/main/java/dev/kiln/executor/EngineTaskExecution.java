@@ -1,5 +1,9 @@
 package dev.kiln.executor;
 
+import dev.kiln.executor.exports.ExportSet;
+import dev.kiln.executor.exports.FileTrees;
+import dev.kiln.executor.filesync.FileSendService;
+import dev.kiln.model.ProjectRoot;
 import dev.kiln.planner.PlannedTarget;
 import dev.kiln.planner.PlannedTask;
 import java.io.IOException;
@@ -15,13 +19,14 @@ import java.util.function.BooleanSupplier;
 
 /**
  * One task's work on the engine, for the {@link TaskScheduler}: its function call (with its inputs
- * copied out of the engine), then each of its targets' solves, its exports and results on the host.
+ * copied out of the engine), then each of its targets' solves, then its exports and results put in
+ * the project together ({@link ExportSet}: all of them or none).
  */
 final class EngineTaskExecution implements TaskScheduler.TaskExecution {
   private final TargetSolver solver;
   private final ResultStore store;
   private final CallSettings calls;
-  private final Path projectRoot;
+  private final ProjectRoot root;
   private final SecretMasker masker;
   private final PlanRunner.Listener listener;
   private final BooleanSupplier runCancelled;
@@ -31,12 +36,12 @@ final class EngineTaskExecution implements TaskScheduler.TaskExecution {
    * @param masker the run's secrets, masked in results
    * @param runCancelled whether the whole run was cancelled (a solve that ends then was cancelled, not failed)
    */
-  EngineTaskExecution(TargetSolver solver, ResultStore store, CallSettings calls, Path projectRoot,
+  EngineTaskExecution(TargetSolver solver, ResultStore store, CallSettings calls, ProjectRoot root,
       SecretMasker masker, PlanRunner.Listener listener, BooleanSupplier runCancelled) {
     this.solver = solver;
     this.store = store;
     this.calls = calls;
-    this.projectRoot = projectRoot;
+    this.root = root;
     this.masker = masker;
     this.listener = listener;
     this.runCancelled = runCancelled;
@@ -48,21 +53,22 @@ final class EngineTaskExecution implements TaskScheduler.TaskExecution {
     listener.taskStarted(task.name());
     CacheWatch cache = new CacheWatch();
     Map<String, String> results = new TreeMap<>();
-    try {
+    try (ExportSet outputs = new ExportSet(root)) {
       if (task.call() != null) {
         results.putAll(call(task, cache));
       }
       for (PlannedTarget target : TargetSolver.solvedTargets(task)) {
         if (target.kind() == PlannedTarget.Kind.EXPORT) {
-          store.export(target, staging -> solver.solve(task, target, cache, staging));
+          export(task, target, cache, outputs);
         } else {
           results.putAll(solver.solve(task, target, cache, null));
         }
       }
       if (!results.isEmpty()) {
         results.replaceAll((name, value) -> withoutSecrets(task.name(), name, value));
-        store.write(task.name(), results);
+        outputs.stageResults(task.name(), results);
       }
+      outputs.commit(); // the task's exports and results land together, or none does
       // A function runs on every run, whether or not its inputs came from the cache.
       boolean cached = task.call() == null && cache.allCached();
       return new TaskOutcome(task.name(), TaskOutcome.Status.SUCCEEDED, since(start), cached, null, results);
@@ -80,6 +86,20 @@ final class EngineTaskExecution implements TaskScheduler.TaskExecution {
   public void finished(TaskOutcome outcome) {
     store.record(outcome);
     listener.taskFinished(outcome);
+  }
+
+  /** Receives an export into a staging directory beside its destination; {@code outputs} puts it in place. */
+  private void export(PlannedTask task, PlannedTarget target, CacheWatch cache, ExportSet outputs)
+      throws IOException {
+    Path staging = outputs.stage("export of " + target.path(), target.destination());
+    FileSendService receiver = new FileSendService(staging);
+    try {
+      solver.solve(task, target, cache, receiver);
+    } catch (SolveException e) {
+      // The engine only saw the client go away ("exporting to client: EOF"): say why it did.
+      throw receiver.failure().map(f -> outputs.receiveFailed(staging, f)).orElse(e);
+    }
+    outputs.received(staging, staging.resolve(Path.of(target.path()).getFileName().toString()));
   }
 
   private static Duration since(long start) {
@@ -104,7 +124,7 @@ final class EngineTaskExecution implements TaskScheduler.TaskExecution {
         }
         Path dir = Files.createTempDirectory("kiln-input-");
         temporary.add(dir);
-        solver.solve(task, target, cache, dir);
+        solver.solve(task, target, cache, new FileSendService(dir));
         Path arg = target.destination().equals(".") ? dir : dir.resolve(target.destination());
         if (!Files.exists(arg, LinkOption.NOFOLLOW_LINKS)) {
           throw SolveException.failed("input `" + target.path() + "` of task " + task.name() + " produced nothing",
@@ -112,11 +132,11 @@ final class EngineTaskExecution implements TaskScheduler.TaskExecution {
         }
         inputs.put(target.path(), arg);
       }
-      return new FunctionCaller(calls, projectRoot)
+      return new FunctionCaller(calls, root.real())
           .call(task, inputs, store.upstream(), line -> listener.functionLog(task.name(), line));
     } finally {
       for (Path dir : temporary) {
-        ExportInstaller.deleteTree(dir);
+        FileTrees.delete(dir);
       }
     }
   }

@@ -2,11 +2,14 @@ package dev.kiln.executor;
 
 import dev.kiln.executor.cache.RemoteCaches;
 import dev.kiln.executor.engine.BuildkitConnection;
+import dev.kiln.executor.exports.StaleStaging;
 import dev.kiln.executor.proto.control.StatusResponse;
+import dev.kiln.model.ProjectRoot;
 import dev.kiln.model.RemoteCache;
 import dev.kiln.planner.Plan;
 import dev.kiln.planner.llb.Definition;
 import io.grpc.ServerServiceDefinition;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -22,16 +25,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * only the tasks that depend on a failed one are skipped. A runner runs one plan: make one per run.
  */
 public final class PlanRunner {
-  /** What the daemon may call back during a solve: local directories to send, an export to receive. */
+  /**
+   * What the daemon may call back during a solve besides receiving an export (which the runner
+   * serves itself): local directories to send, secrets, registry credentials.
+   */
   @FunctionalInterface
   public interface SessionServices {
     /**
      * The services for one solve.
      *
-     * @param localDirs local source name -> host directory
-     * @param exportTo where the {@code local} exporter's files go, or null when nothing is exported
+     * @param localDirs local source name -> host directory (its real path, inside the project)
      */
-    List<ServerServiceDefinition> create(Map<String, Path> localDirs, Path exportTo);
+    List<ServerServiceDefinition> create(Map<String, Path> localDirs);
   }
 
   /** Hears about a run as it happens; called from several threads. */
@@ -138,16 +143,25 @@ public final class PlanRunner {
       throw new IllegalStateException("a PlanRunner runs one plan; make a new one for another run");
     }
     try {
+      ProjectRoot root = projectRoot();
+      StaleStaging.clean(root, plan); // what killed runs left beside this plan's destinations
       SolveCaches caches = new SolveCaches(options.cacheFrom(), options.cacheTo(), options.registryShares(), plan);
-      TargetSolver solver = new TargetSolver(connection, services, caches, options.projectRoot(),
-          options.sharedKey(), listener);
-      EngineTaskExecution tasks = new EngineTaskExecution(solver, new ResultStore(options.projectRoot()), calls,
-          options.projectRoot(), options.masker(), listener, scheduler::cancelled);
+      TargetSolver solver = new TargetSolver(connection, services, caches, root, options.sharedKey(), listener);
+      EngineTaskExecution tasks = new EngineTaskExecution(solver, new ResultStore(), calls, root,
+          options.masker(), listener, scheduler::cancelled);
       RunReport report = scheduler.run(plan.tasks(), tasks);
       listener.runFinished(report);
       return report;
     } finally {
       finished.countDown();
+    }
+  }
+
+  private ProjectRoot projectRoot() {
+    try {
+      return ProjectRoot.of(options.projectRoot());
+    } catch (IOException e) {
+      throw new IllegalArgumentException("project root " + options.projectRoot() + ": " + e.getMessage(), e);
     }
   }
 }

@@ -2,7 +2,6 @@ package dev.kiln.executor;
 
 import dev.kiln.executor.auth.AuthService;
 import dev.kiln.executor.auth.DockerCredentials;
-import dev.kiln.executor.filesync.FileSendService;
 import dev.kiln.executor.filesync.FileSyncService;
 import dev.kiln.executor.secrets.SecretStore;
 import dev.kiln.executor.secrets.SecretsService;
@@ -14,7 +13,7 @@ import java.util.Map;
 
 /**
  * The session services a run offers the engine: registry credentials, the run's secrets, and for
- * each solve its local sources and the directory its export goes to.
+ * each solve its local sources (a solve's export is received by the runner itself).
  */
 final class ProjectSessionServices implements PlanRunner.SessionServices {
   private final DockerCredentials credentials;
@@ -26,13 +25,10 @@ final class ProjectSessionServices implements PlanRunner.SessionServices {
   }
 
   @Override
-  public List<ServerServiceDefinition> create(Map<String, Path> localDirs, Path exportTo) {
+  public List<ServerServiceDefinition> create(Map<String, Path> localDirs) {
     List<ServerServiceDefinition> services = new ArrayList<>();
     services.add(new AuthService(credentials).bindService());
     services.add(new SecretsService(secrets).bindService());
-    if (exportTo != null) {
-      services.add(new FileSendService(exportTo).bindService());
-    }
     if (!localDirs.isEmpty()) {
       services.add(new FileSyncService(localDirs).definition());
     }

@@ -6,7 +6,9 @@ import dev.kiln.executor.engine.ImagePublisher;
 import dev.kiln.executor.engine.Session;
 import dev.kiln.executor.engine.SolveOptions;
 import dev.kiln.executor.engine.Solver;
+import dev.kiln.executor.filesync.FileSendService;
 import dev.kiln.executor.proto.control.StatusResponse;
+import dev.kiln.model.ProjectRoot;
 import dev.kiln.planner.PlannedTarget;
 import dev.kiln.planner.PlannedTask;
 import dev.kiln.planner.llb.Definition;
@@ -22,7 +24,8 @@ import java.util.function.Consumer;
 
 /**
  * Solves one target of a task on the engine, in a session of its own that serves the target's local
- * sources, its export, the run's secrets and local caches; with the run's cache imports and the
+ * sources (by their real paths, refused when a link leads out of the project), its export, the
+ * run's secrets and local caches; with the run's cache imports and the
  * solve's cache exports. A run's result files are read back through the gateway.
  */
 final class TargetSolver {
@@ -30,16 +33,16 @@ final class TargetSolver {
   private final BuildkitConnection connection;
   private final PlanRunner.SessionServices services;
   private final SolveCaches caches;
-  private final Path projectRoot;
+  private final ProjectRoot root;
   private final String sharedKey;
   private final PlanRunner.Listener listener;
 
   TargetSolver(BuildkitConnection connection, PlanRunner.SessionServices services, SolveCaches caches,
-      Path projectRoot, String sharedKey, PlanRunner.Listener listener) {
+      ProjectRoot root, String sharedKey, PlanRunner.Listener listener) {
     this.connection = connection;
     this.services = services;
     this.caches = caches;
-    this.projectRoot = projectRoot;
+    this.root = root;
     this.sharedKey = sharedKey;
     this.listener = listener;
   }
@@ -69,14 +72,17 @@ final class TargetSolver {
    * Solves {@code target}.
    *
    * @param cache hears the solve's progress, to tell whether the task came from the cache
-   * @param localExport where the {@code local} exporter writes (exports and inputs), else null
+   * @param receiver receives what the {@code local} exporter sends (exports and inputs), else null
    * @return the results the task's run wrote, for a run with results; else empty
    */
-  Map<String, String> solve(PlannedTask task, PlannedTarget target, CacheWatch cache, Path localExport)
+  Map<String, String> solve(PlannedTask task, PlannedTarget target, CacheWatch cache, FileSendService receiver)
       throws IOException {
     Map<String, Path> localDirs = localDirs(target.definition());
     Session.Builder sb = Session.builder().name("kiln " + task.name()).sharedKey(sharedKey);
-    services.create(localDirs, localExport).forEach(sb::addService);
+    services.create(localDirs).forEach(sb::addService);
+    if (receiver != null) {
+      sb.addService(receiver.bindService());
+    }
     caches.contentStore().ifPresent(sb::addService);
     String solveName = solveName(task, target);
     Map<String, String> results = new TreeMap<>();
@@ -133,14 +139,22 @@ final class TargetSolver {
     }
   }
 
-  /** The local sources a definition reads, by name, resolved under the project root. */
+  /**
+   * The local sources a definition reads, by name: their real paths, refused when a link leads
+   * out of the project (checked when the pipeline was evaluated, and again now).
+   */
   Map<String, Path> localDirs(Definition def) {
     Map<String, Path> dirs = new TreeMap<>();
     for (int i = 0; i < def.size(); i++) {
       Op op = def.op(i);
       if (op.hasSource() && op.getSource().getIdentifier().startsWith("local://")) {
         String name = op.getSource().getIdentifier().substring("local://".length());
-        dirs.put(name, projectRoot.resolve(name).normalize());
+        ProjectRoot.Resolution dir = root.resolve(name);
+        if (!(dir instanceof ProjectRoot.Resolution.Inside in)) {
+          throw new SolveException(dir.problem("host directory `" + name + "`") + "; it is not sent to the engine",
+              null, null, List.of(), "use a directory of the project, not a link to elsewhere", null);
+        }
+        dirs.put(name, in.real());
       }
     }
     return dirs;

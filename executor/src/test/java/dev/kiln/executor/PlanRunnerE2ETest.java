@@ -47,7 +47,7 @@ class PlanRunnerE2ETest {
     Map<String, Long> finished = new ConcurrentHashMap<>();
     try (BuildkitConnection c = Engines.connect()) {
       long t0 = System.nanoTime();
-      RunReport report = new PlanRunner(c, (dirs, export) -> List.of(),
+      RunReport report = new PlanRunner(c, dirs -> List.of(),
           new PlanRunner.Options(4, false, project, "test"), new PlanRunner.Listener() {
             @Override
             public void taskStarted(String task) {
@@ -79,7 +79,7 @@ class PlanRunnerE2ETest {
         Task.run("after", sleeper(m + "-after", "0")).withDependsOn("bad"));
     try (BuildkitConnection c = Engines.connect()) {
       Plan plan = plan(c, p);
-      RunReport failFast = new PlanRunner(c, (d, e) -> List.of(), new PlanRunner.Options(4, false, project, "t"),
+      RunReport failFast = new PlanRunner(c, d -> List.of(), new PlanRunner.Options(4, false, project, "t"),
           new PlanRunner.Listener() { }).run(plan);
       assertThat(outcome(failFast, "bad").status()).isEqualTo(TaskOutcome.Status.FAILED);
       assertThat(outcome(failFast, "bad").error().exitCode()).hasValue(7);
@@ -87,7 +87,7 @@ class PlanRunnerE2ETest {
       assertThat(outcome(failFast, "slow").status()).isEqualTo(TaskOutcome.Status.CANCELLED);
       assertThat(outcome(failFast, "after").status()).isEqualTo(TaskOutcome.Status.SKIPPED);
 
-      RunReport keepGoing = new PlanRunner(c, (d, e) -> List.of(), new PlanRunner.Options(4, true, project, "t"),
+      RunReport keepGoing = new PlanRunner(c, d -> List.of(), new PlanRunner.Options(4, true, project, "t"),
           new PlanRunner.Listener() { }).run(plan);
       assertThat(outcome(keepGoing, "bad").status()).isEqualTo(TaskOutcome.Status.FAILED);
       assertThat(outcome(keepGoing, "slow").status()).isEqualTo(TaskOutcome.Status.SUCCEEDED);

@@ -16,7 +16,7 @@ class PlanRunnerTest {
   @Test
   void aRunnerRunsOnePlanAndSaysSoWhenAskedForASecond() {
     Plan empty = new Plan(List.of(), EngineCapabilities.dockerV20_10(), List.of());
-    PlanRunner runner = new PlanRunner(null, (dirs, export) -> List.of(),
+    PlanRunner runner = new PlanRunner(null, dirs -> List.of(),
         new PlanRunner.Options(1, false, project, "t"), new PlanRunner.Listener() { });
     assertThat(runner.run(empty).succeeded()).isTrue();
     assertThatThrownBy(() -> runner.run(empty)).isInstanceOf(IllegalStateException.class)

@@ -9,14 +9,18 @@ import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -24,13 +28,17 @@ import java.util.concurrent.TimeUnit;
 /**
  * The session's FileSend service: the engine pushes a {@code local} export, and Kiln writes it under
  * one directory. Kiln requests every regular file, writes them, restores modes and modification
- * times, and ends the transfer. The caller installs the result atomically (see ExportInstaller).
+ * times, and ends the transfer. The caller installs the result (see {@code exports.ExportSet}).
+ *
+ * <p>Nothing is written outside the directory: an entry is written only under directories this
+ * transfer made (never through a link it received), and a hard link only to a file it received.
  */
 public final class FileSendService extends FileSendGrpc.FileSendImplBase {
   private final Path target;
   private final CompletableFuture<Path> completion = new CompletableFuture<>();
+  private volatile IOException failure;
 
-  /** @param target the directory to create and fill; it must not exist yet */
+  /** @param target the directory to fill (created when missing); it should be empty */
   public FileSendService(Path target) {
     this.target = target;
   }
@@ -38,6 +46,14 @@ public final class FileSendService extends FileSendGrpc.FileSendImplBase {
   /** Completes with the target when a transfer ended well, or exceptionally when it failed. */
   public CompletableFuture<Path> completion() {
     return completion;
+  }
+
+  /**
+   * The I/O error that ended a transfer on Kiln's side (a full disk, a permission), if one did: the
+   * engine then reports only that the client went away.
+   */
+  public Optional<IOException> failure() {
+    return Optional.ofNullable(failure);
   }
 
   @Override
@@ -48,6 +64,9 @@ public final class FileSendService extends FileSendGrpc.FileSendImplBase {
   private final class Receiver implements StreamObserver<Packet> {
     private final StreamObserver<Packet> out;
     private final Map<Integer, Stat> files = new HashMap<>();
+    /** The directories and regular files this transfer made, by path relative to the target. */
+    private final Set<Path> madeDirs = new HashSet<>();
+    private final Set<Path> madeFiles = new HashSet<>();
     private final Map<Integer, OutputStream> open = new HashMap<>();
     private final Deque<Stat> times = new ArrayDeque<>();
     private int nextId;
@@ -84,20 +103,33 @@ public final class FileSendService extends FileSendGrpc.FileSendImplBase {
         maybeFinish();
         return;
       }
+      if (nextId == 0) {
+        Files.createDirectories(target);
+      }
       int id = nextId++;
       Stat s = p.getStat();
       Path path = resolve(s.getPath());
-      Files.createDirectories(path.getParent());
+      Path rel = target.relativize(path);
+      if (rel.toString().isEmpty()) {
+        throw new IOException("the engine sent an entry for the export's root");
+      }
+      directories(rel.getParent(), s.getPath());
       int mode = s.getMode();
       if ((mode & FileTree.GO_DIR) != 0) {
-        Files.createDirectories(path);
+        directories(rel, s.getPath());
         times.push(s);
       } else if ((mode & FileTree.GO_SYMLINK) != 0) {
-        Files.createSymbolicLink(path, Path.of(s.getLinkname()));
+        Files.createSymbolicLink(path, Path.of(s.getLinkname())); // a link is data: written, never followed
       } else if (!s.getLinkname().isEmpty()) {
-        Files.createLink(path, resolve(s.getLinkname())); // hardlink to an entry already listed
+        Path existing = resolve(s.getLinkname());
+        if (!madeFiles.contains(target.relativize(existing))) {
+          throw new IOException("the engine sent `" + s.getPath() + "` as a hard link to `" + s.getLinkname()
+              + "`, which is not a file of this export");
+        }
+        Files.createLink(path, existing);
       } else if ((mode & (FileTree.GO_DEVICE | FileTree.GO_NAMED_PIPE | FileTree.GO_SOCKET)) == 0) {
         Files.createFile(path);
+        madeFiles.add(rel);
         files.put(id, s);
         remaining++;
         times.push(s);
@@ -121,7 +153,8 @@ public final class FileSendService extends FileSendGrpc.FileSendImplBase {
       }
       OutputStream o = open.get(p.getID());
       if (o == null) {
-        o = Files.newOutputStream(resolve(s.getPath()));
+        o = Files.newOutputStream(resolve(s.getPath()), StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS);
         open.put(p.getID(), o);
       }
       p.getData().writeTo(o);
@@ -145,6 +178,31 @@ public final class FileSendService extends FileSendGrpc.FileSendImplBase {
       }
     }
 
+    /**
+     * Makes {@code rel} (relative to the target) a directory, with its parents, for {@code entry}:
+     * each must be one this transfer made, or be missing and made now; never a link or a file the
+     * engine sent before.
+     */
+    private void directories(Path rel, String entry) throws IOException {
+      if (rel == null) {
+        return;
+      }
+      Path sofar = null;
+      for (Path name : rel) {
+        sofar = sofar == null ? name : sofar.resolve(name);
+        if (madeDirs.contains(sofar)) {
+          continue;
+        }
+        try {
+          Files.createDirectory(target.resolve(sofar));
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+          throw new IOException("the engine sent `" + entry + "` under `" + sofar + "`, which it did not send as a"
+              + " directory", e);
+        }
+        madeDirs.add(sofar);
+      }
+    }
+
     private Path resolve(String rel) throws IOException {
       Path p = target.resolve(rel).normalize();
       if (!p.startsWith(target)) {
@@ -163,6 +221,9 @@ public final class FileSendService extends FileSendGrpc.FileSendImplBase {
     }
 
     private void fail(Exception e) {
+      if (e instanceof IOException io && failure == null) {
+        failure = io;
+      }
       closeAll();
       completion.completeExceptionally(e);
       out.onError(Status.INTERNAL.withDescription(e.getMessage()).asRuntimeException());

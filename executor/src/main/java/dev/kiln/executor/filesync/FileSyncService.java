@@ -177,7 +177,8 @@ public final class FileSyncService extends FileSyncGrpc.FileSyncImplBase {
         return;
       }
       byte[] buf = new byte[CHUNK];
-      try (InputStream in = Files.newInputStream(list.get(id).file())) {
+      // Listed as a regular file; never followed if it became a link since (it would lead anywhere).
+      try (InputStream in = Files.newInputStream(list.get(id).file(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
         int n;
         while ((n = in.readNBytes(buf, 0, buf.length)) > 0) {
           send(Packet.newBuilder().setType(PacketType.PACKET_DATA).setID(id).setData(ByteString.copyFrom(buf, 0, n)).build());

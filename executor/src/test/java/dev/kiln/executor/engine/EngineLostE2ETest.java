@@ -39,7 +39,7 @@ class EngineLostE2ETest {
         BuildkitConnection c = BuildkitConnection.open(relay.address())) {
       timer.schedule(relay::dropConnections, 3, TimeUnit.SECONDS);
       long start = System.nanoTime();
-      assertThatThrownBy(() -> new PlanRunner(c, (d, e) -> List.of(),
+      assertThatThrownBy(() -> new PlanRunner(c, d -> List.of(),
               new PlanRunner.Options(1, false, dir, "t"), new PlanRunner.Listener() { }).run(plan))
           .isInstanceOf(EngineUnavailableException.class)
           .hasMessageContaining("lost the BuildKit engine");

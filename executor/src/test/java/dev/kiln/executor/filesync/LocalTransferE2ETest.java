@@ -2,12 +2,13 @@ package dev.kiln.executor.filesync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kiln.executor.ExportInstaller;
 import dev.kiln.executor.engine.BuildkitConnection;
 import dev.kiln.executor.engine.Engines;
 import dev.kiln.executor.engine.Session;
 import dev.kiln.executor.engine.SolveOptions;
 import dev.kiln.executor.engine.Solver;
+import dev.kiln.executor.exports.ExportSet;
+import dev.kiln.model.ProjectRoot;
 import dev.kiln.planner.llb.Exec;
 import dev.kiln.planner.llb.ExecState;
 import dev.kiln.planner.llb.ImageRef;
@@ -57,16 +58,19 @@ class LocalTransferE2ETest {
             .withMount(Mounts.bind("/out", Sources.scratch())));
     var marshalled = new Marshaller().marshal(exec.mount("/out"));
 
-    Path staging = ExportInstaller.staging(dest);
+    ExportSet exports = new ExportSet(ProjectRoot.of(work));
+    Path staging = exports.stage("export of /out", "exported");
     long t0 = System.nanoTime();
     try (BuildkitConnection c = Engines.connect();
         Session s = Session.builder().sharedKey("e2e-thousand")
             .addService(new FileSyncService(Map.of("src", src)).definition())
-            .addService(new FileSendService(staging).bindService()).start(c)) {
+            .addService(new FileSendService(staging.resolve("out")).bindService()).start(c)) {
       new Solver(c).solve(marshalled.withLocalSession(s.id()).toPb(),
           SolveOptions.none().withSession(s.id()).withExporter(new SolveOptions.Exporter("local", Map.of())), r -> { });
     }
-    ExportInstaller.install(staging, dest);
+    exports.received(staging, staging.resolve("out"));
+    exports.commit();
+    exports.close();
     System.out.printf("1,000-file sync + step + export: %d ms%n", (System.nanoTime() - t0) / 1_000_000);
 
     List<String> inContainer = Files.readAllLines(dest.resolve("listing"));
