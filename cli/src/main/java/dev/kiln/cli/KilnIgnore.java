@@ -33,8 +33,8 @@ final class KilnIgnore {
 
   /** Creates {@code project/.kiln/.gitignore} unless it exists; failures only cost the hint. */
   static void ensure(Path project) {
-    Path file = project.resolve(".kiln").resolve(".gitignore");
-    if (Files.exists(file)) {
+    Path file = StateDirectory.path(project, ".gitignore").orElse(null);
+    if (file == null || Files.exists(file)) {
       return;
     }
     try {

@@ -65,8 +65,11 @@ final class PipelineOptions {
     String build = buildId();
     if (build != null && !"1".equals(System.getenv("KILN_NO_EVAL_CACHE"))) {
       Path project = pipelineFile.toAbsolutePath().normalize().getParent();
-      KilnIgnore.ensure(project);
-      b.cache(project.resolve(".kiln/cache/evaluations"), build);
+      // No cache where .kiln leads out of the project: it is neither written nor trusted there.
+      StateDirectory.path(project, "cache/evaluations").ifPresent(dir -> {
+        KilnIgnore.ensure(project);
+        b.cache(dir, build);
+      });
     }
     return b.build();
   }

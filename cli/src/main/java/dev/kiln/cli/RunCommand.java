@@ -93,6 +93,7 @@ final class RunCommand implements Callable<Integer> {
     Path project = file.toAbsolutePath().getParent();
     PrintWriter out = spec.commandLine().getOut();
     Consumer<String> warnings = w -> spec.commandLine().getErr().println("warning: " + w);
+    StateDirectory.warning(project).ifPresent(warnings);
     ExecutorBuilder builder = engineOptions.executor().setProjectRoot(project).setParallel(parallel)
         .setKeepGoing(keepGoing).setFunctions(pipelineOptions::functions).setPhaseListener(timings::mark)
         .setWarningListener(warnings);

@@ -85,8 +85,9 @@ final class RunHistory {
 
   private RunHistory() {}
 
+  /** {@code .kiln/last-run.json}, or null when {@code .kiln} leads outside the project. */
   static Path file(Path project) {
-    return project.resolve(".kiln/last-run.json");
+    return StateDirectory.path(project, "last-run.json").orElse(null);
   }
 
   private static String key(PlannedTask task, PlannedTarget target) {
@@ -119,6 +120,9 @@ final class RunHistory {
       }
     }
     Path f = file(project);
+    if (f == null) {
+      return; // RunCommand warned: nothing is kept outside the project
+    }
     Files.createDirectories(f.getParent());
     Path tmp = Files.createTempFile(f.getParent(), ".last-run", ".json");
     try {
@@ -135,8 +139,8 @@ final class RunHistory {
    */
   static Optional<Snapshot> load(Path project, Consumer<String> warn) {
     Path f = file(project);
-    if (!Files.exists(f)) {
-      return Optional.empty();
+    if (f == null || !Files.exists(f)) {
+      return Optional.empty(); // none, or .kiln leads outside the project: nothing is read from there
     }
     try {
       if (!Files.isRegularFile(f)) {
@@ -160,7 +164,9 @@ final class RunHistory {
     Path f = file(project);
     Optional<Snapshot> loaded = load(project, warn);
     Snapshot last = loaded.orElse(new Snapshot(Map.of(), Map.of()));
-    if (loaded.isEmpty()) {
+    if (f == null) {
+      out.println("explain: .kiln leads outside the project, so no previous run is read; every step may run");
+    } else if (loaded.isEmpty()) {
       out.println("explain: no previous run recorded in " + f + "; every step may run");
     }
     for (PlannedTask t : plan.tasks()) {

@@ -1,0 +1,54 @@
+package dev.kiln.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A {@code .kiln} that is a link out of the project is never written through. */
+class StateDirectoryTest {
+  @TempDir Path base;
+  final StringWriter out = new StringWriter();
+  final StringWriter err = new StringWriter();
+
+  private int kiln(String... args) {
+    return Kiln.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
+  }
+
+  private static long count(Path dir) throws Exception {
+    try (Stream<Path> s = Files.walk(dir)) {
+      return s.count() - 1;
+    }
+  }
+
+  @Test
+  void initAndSchemaRefuseToWriteThroughIt() throws Exception {
+    Path project = Files.createDirectories(base.resolve("project"));
+    Path outside = Files.createDirectories(base.resolve("outside"));
+    Files.createSymbolicLink(project.resolve(".kiln"), outside);
+    assertThat(kiln("init", project.toString())).isEqualTo(ExitCodes.INVALID);
+    assertThat(err.toString()).contains(".kiln is a symbolic link to " + outside.toRealPath() + ", outside the project");
+    assertThat(kiln("schema", project.toString())).isEqualTo(ExitCodes.INVALID);
+    assertThat(count(outside)).isZero();
+  }
+
+  @Test
+  void itIsNotUsedForTheEvaluationCacheAndValidateStillWorks() throws Exception {
+    Path project = Files.createDirectories(base.resolve("project"));
+    Path outside = Files.createDirectories(base.resolve("outside"));
+    Files.createSymbolicLink(project.resolve(".kiln"), outside);
+    Files.writeString(project.resolve("pipeline.pkl"), """
+        amends ".kiln/schema/Pipeline.pkl"
+        tasks { ["a"] { run = module.container.from("busybox:latest").withExec(List("true")) } }
+        """);
+    assertThat(kiln("validate", project.resolve("pipeline.pkl").toString())).as(err.toString()).isZero();
+    assertThat(count(outside)).isZero();
+    assertThat(StateDirectory.path(project, "cache/evaluations")).isEmpty();
+    assertThat(StateDirectory.path(base.resolve("outside"), "cache")).isPresent();
+  }
+}
