@@ -36,7 +36,6 @@ final class PluginOptions {
    *     loaded or names clash
    */
   FunctionRegistry registry(Path projectRoot) {
-    return FunctionRegistry.load(dirs, projectRoot.resolve(FunctionRegistry.PROJECT_PLUGINS),
-        trust(projectRoot).plugins());
+    return FunctionRegistry.load(dirs, projectRoot, trust(projectRoot).plugins());
   }
 }

@@ -55,8 +55,10 @@ final class TrustCommand implements Callable<Integer> {
       return ExitCodes.OK;
     }
     Map<String, String> plugins = new TreeMap<>();
-    for (Path jar : FunctionRegistry.jars(project.resolve(FunctionRegistry.PROJECT_PLUGINS))) {
-      plugins.put(jar.getFileName().toString(), Trust.sha256(jar));
+    for (Path dir : FunctionRegistry.projectPlugins(project)) {
+      for (Path jar : FunctionRegistry.jars(dir)) {
+        plugins.put(jar.getFileName().toString(), Trust.sha256(jar));
+      }
     }
     options.plugins.trust = true; // the user asks to trust the jars: evaluation may load them
     Pipeline pipeline = options.evaluator(file).evaluate(file);

@@ -143,7 +143,7 @@ public final class PipelineEvaluator {
     }
     // Loaded after the cache lookup: a hit needs no functions (changed plugin jars are inputs).
     FunctionRegistry registry = functions != null ? functions
-        : FunctionRegistry.load(pluginDirs, root.resolve(FunctionRegistry.PROJECT_PLUGINS), projectPlugins);
+        : FunctionRegistry.load(pluginDirs, root, projectPlugins);
     for (String jar : registry.origins()) {
       // A changed plugin may answer differently; Kiln's own jars are covered by the build id.
       Path p = Path.of(jar);

@@ -31,6 +31,19 @@ public final class FunctionRegistry {
   /** Where a project keeps its plugin jars, relative to its root; loaded with the pipeline. */
   public static final Path PROJECT_PLUGINS = Path.of(".kiln", "plugins");
 
+  /**
+   * The plugin directory of the project at {@code root}, or none when it is a link (or under one)
+   * that leads out of the project: code is loaded only from the project itself.
+   */
+  public static List<Path> projectPlugins(Path root) {
+    try {
+      return ProjectRoot.of(root).resolve(PROJECT_PLUGINS.toString()).inside()
+          ? List.of(root.resolve(PROJECT_PLUGINS)) : List.of();
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+
   private final Map<String, KilnFunction> functions;
   private final Map<String, String> origins;
 
@@ -73,16 +86,19 @@ public final class FunctionRegistry {
   }
 
   /**
-   * Like {@link #load(List)} for {@code pluginDirs} (the user's) and the project's {@code projectPlugins},
-   * each of whose jars {@code trust} must allow first.
+   * Like {@link #load(List)} for {@code pluginDirs} (the user's) and the plugins of the project at
+   * {@code projectRoot} (see {@link #projectPlugins}), each of whose jars {@code trust} must allow
+   * first.
    *
    * @throws PipelineException when a project jar is not trusted, a plugin cannot be loaded or two
    *     functions share a name
    */
-  public static FunctionRegistry load(List<Path> pluginDirs, Path projectPlugins, PluginTrust trust) {
-    jars(projectPlugins).forEach(trust::check);
+  public static FunctionRegistry load(List<Path> pluginDirs, Path projectRoot, PluginTrust trust) {
     List<Path> all = new ArrayList<>(pluginDirs);
-    all.add(projectPlugins);
+    for (Path dir : projectPlugins(projectRoot)) {
+      jars(dir).forEach(trust::check);
+      all.add(dir);
+    }
     return load(all);
   }
 
