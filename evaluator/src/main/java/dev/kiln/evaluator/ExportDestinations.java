@@ -68,27 +68,27 @@ final class ExportDestinations {
    */
   private Path place(Task task, String hostPath) {
     String subject = subject(task, hostPath);
-    SourceLocation at = source.literal(task.name(), hostPath);
     ProjectRoot.Resolution whole = root.resolve(hostPath);
     if (!whole.inside()) {
-      throw new PipelineException(whole.problem(subject), at, hint(whole));
+      throw new PipelineException(whole.problem(subject), location(task, hostPath), hint(whole));
     }
     Path lexical = Path.of(hostPath).normalize();
     if (lexical.toString().isEmpty()) {
       throw new PipelineException(subject + " is the project itself: the export would replace the whole project",
-          at, "export to a path inside the project, such as `build/`");
+          location(task, hostPath), "export to a path inside the project, such as `build/`");
     }
     Path parent = lexical.getParent();
     ProjectRoot.Resolution dir = root.resolve(parent == null ? "." : parent.toString());
     if (!(dir instanceof ProjectRoot.Resolution.Inside in)) {
-      throw new PipelineException(dir.problem(subject + ": its directory `" + parent + "`"), at, hint(dir));
+      throw new PipelineException(dir.problem(subject + ": its directory `" + parent + "`"), location(task, hostPath),
+          hint(dir));
     }
     Path place = in.real().resolve(lexical.getFileName());
     String top = root.real().relativize(place).getName(0).toString();
     if (top.equals(".kiln") || top.equals(".git")) {
       throw new PipelineException(subject + " is inside `" + top + "/`, " + (top.equals(".kiln")
           ? "Kiln's own state (its caches, results and plugins)" : "the repository's metadata (where hooks run code)"),
-          at, "export to another directory, such as `build/`");
+          location(task, hostPath), "export to another directory, such as `build/`");
     }
     return place;
   }
@@ -108,6 +108,11 @@ final class ExportDestinations {
   }
 
   private SourceLocation location(Destination d) {
-    return source.literal(d.task().name(), d.hostPath());
+    return location(d.task(), d.hostPath());
+  }
+
+  /** Found in the text only for an error: a search per export would cost a 1,000-task pipeline seconds. */
+  private SourceLocation location(Task task, String hostPath) {
+    return source.literal(task.name(), hostPath);
   }
 }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayDeque;
@@ -93,6 +92,7 @@ public final class ProjectRoot {
     }
     Path at = real;
     int links = 0;
+    boolean missing = false; // under a name that does not exist: nothing below it does either
     Path via = null; // the last link inside the project that was followed
     Path viaTarget = null;
     while (!names.isEmpty()) {
@@ -102,14 +102,17 @@ public final class ProjectRoot {
       }
       if (name.equals("..")) {
         at = at.getParent() == null ? at : at.getParent();
+        missing = false;
         continue;
       }
       Path next = at.resolve(name);
-      Path target = linkTarget(next);
-      if (target == null) {
+      Link link = missing ? Link.MISSING : link(next);
+      if (link.target() == null) {
         at = next; // a directory, a file, or a name that does not exist (yet): taken as it is
+        missing = !link.exists();
         continue;
       }
+      Path target = link.target();
       if (++links > MAX_LINKS) {
         return new Resolution.Loop(original, display(next));
       }
@@ -135,17 +138,23 @@ public final class ProjectRoot {
         viaTarget == null ? null : viaTarget.toString());
   }
 
-  /** The target of {@code p} when it is a symbolic link, else null (also when it does not exist). */
-  private static Path linkTarget(Path p) {
+  /** What a name is: there or not, and a link to {@code target} or not (null). */
+  private record Link(boolean exists, Path target) {
+    static final Link NONE = new Link(true, null);
+    static final Link MISSING = new Link(false, null);
+  }
+
+  private static Link link(Path p) {
+    if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+      return Link.MISSING; // asked first: since Java 20 a missing name costs no exception
+    }
     try {
       BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-      return a.isSymbolicLink() ? Files.readSymbolicLink(p) : null;
-    } catch (NoSuchFileException e) {
-      return null;
+      return a.isSymbolicLink() ? new Link(true, Files.readSymbolicLink(p)) : Link.NONE;
     } catch (IOException e) {
-      // Not a directory, or not searchable: the kernel could not go through it either, so the
-      // name stays as written (a write there fails rather than lands elsewhere).
-      return null;
+      // Missing, under a file, or not searchable: the kernel could not go through it either, so
+      // the name and those below it stay as written (a write there fails, never lands elsewhere).
+      return Link.MISSING;
     }
   }
 
