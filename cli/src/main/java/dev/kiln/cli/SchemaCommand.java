@@ -67,7 +67,9 @@ final class SchemaCommand implements Callable<Integer> {
 
   /** Writes the schema and {@code registry}'s stubs under {@code projectRoot}, saying what it wrote. */
   static void write(Path projectRoot, FunctionRegistry registry, PrintWriter out) throws IOException {
-    StateDirectory.required(projectRoot.toAbsolutePath(), "schema"); // never written through a link out
+    for (String dir : List.of("schema", "schema/std", "schema/functions")) {
+      StateDirectory.required(projectRoot.toAbsolutePath(), dir); // never written (nor cleaned) through a link out
+    }
     Path schema = KilnSchema.writeTo(projectRoot);
     List<Path> stubs = FunctionStubs.of(registry).writeTo(schema);
     out.println("wrote " + schema + " (Kiln schema version " + KilnSchema.version() + ", "

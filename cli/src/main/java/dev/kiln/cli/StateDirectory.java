@@ -1,5 +1,6 @@
 package dev.kiln.cli;
 
+import dev.kiln.model.PipelineException;
 import dev.kiln.model.ProjectRoot;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -45,11 +46,21 @@ final class StateDirectory {
   /**
    * {@code project/.kiln/<rel>}, for a command whose job is to write there.
    *
-   * @throws dev.kiln.model.PipelineException when it leads outside the project
+   * @throws PipelineException when it leads outside the project
    */
   static Path required(Path project, String rel) {
-    return path(project, rel).orElseThrow(() -> new dev.kiln.model.PipelineException(
-        warning(project).orElse(NAME + "/" + rel + " leads outside the project"), null,
-        "make " + NAME + " a directory of the project (not a link to elsewhere)"));
+    String path = NAME + "/" + rel;
+    ProjectRoot.Resolution r;
+    try {
+      r = ProjectRoot.of(project).resolve(path);
+    } catch (IOException e) {
+      throw new PipelineException("the project directory " + project + " cannot be read: " + e.getMessage(), null,
+          "check that it exists");
+    }
+    if (r instanceof ProjectRoot.Resolution.Inside in) {
+      return in.real();
+    }
+    throw new PipelineException(r.problem("`" + path + "`") + ": Kiln writes its state only inside the project",
+        null, "make " + NAME + " and the directories under it directories of the project, not links to elsewhere");
   }
 }

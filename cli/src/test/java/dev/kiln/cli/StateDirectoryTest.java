@@ -32,9 +32,20 @@ class StateDirectoryTest {
     Path outside = Files.createDirectories(base.resolve("outside"));
     Files.createSymbolicLink(project.resolve(".kiln"), outside);
     assertThat(kiln("init", project.toString())).isEqualTo(ExitCodes.INVALID);
-    assertThat(err.toString()).contains(".kiln is a symbolic link to " + outside.toRealPath() + ", outside the project");
+    assertThat(err.toString()).contains("`.kiln/schema` leads outside the project, to " + outside.toRealPath()
+        .resolve("schema") + ", through the symbolic link `.kiln`");
     assertThat(kiln("schema", project.toString())).isEqualTo(ExitCodes.INVALID);
     assertThat(count(outside)).isZero();
+
+    // A directory under the schema that links out: its stale stubs would be deleted there.
+    Files.delete(project.resolve(".kiln"));
+    Files.createDirectories(project.resolve(".kiln/schema"));
+    Files.writeString(outside.resolve("notes.pkl"), "someone's file");
+    Files.createSymbolicLink(project.resolve(".kiln/schema/functions"), outside);
+    assertThat(kiln("schema", project.toString())).isEqualTo(ExitCodes.INVALID);
+    assertThat(err.toString()).contains("`.kiln/schema/functions` leads outside the project");
+    assertThat(Files.readString(outside.resolve("notes.pkl"))).isEqualTo("someone's file");
+    assertThat(count(outside)).isOne();
   }
 
   @Test
