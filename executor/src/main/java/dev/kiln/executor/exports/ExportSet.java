@@ -155,16 +155,23 @@ public final class ExportSet implements AutoCloseable {
         asides.add(swaps.get(done).apply(owner));
       }
     } catch (IOException ex) {
+      boolean undone = true;
       for (int i = done - 1; i >= 0; i--) {
         try {
           swaps.get(i).undo(asides.get(i));
         } catch (IOException undo) {
           ex.addSuppressed(undo);
+          undone = false;
         }
       }
-      FileTrees.deleteQuietly(journal);
       Entry failed = entries.get(done);
-      throw failure(failed.what, failed.destination, ex, null);
+      SolveException error = failure(failed.what, failed.destination, ex, null);
+      if (undone) {
+        FileTrees.deleteQuietly(journal);
+      } else {
+        entries.clear(); // staging and journal stay: once this process is gone, the next run completes the set
+      }
+      throw error;
     }
     FileTrees.deleteQuietly(journal); // from here on the set is in place; the rest is tidying up
     for (Path aside : asides) {
