@@ -56,6 +56,6 @@ class PipelineChecksTest {
     }
     Pipeline p = Pipeline.of(Task.run("t", base.withDirectory("/y", d)));
     assertThatThrownBy(() -> check(p)).isInstanceOf(PipelineException.class)
-        .hasMessage("host directory `../outside` of task `t` is outside the project root");
+        .hasMessage("host directory `../outside` of task `t` is outside the project");
   }
 }
