@@ -9,10 +9,13 @@
  *   <li>{@code TaskScheduler}: the task graph (dependencies, the parallelism limit, failures,
  *       keep-going, cancellation) over a small {@code TaskExecution} interface, without the engine;
  *   <li>{@code EngineTaskExecution}: one task's work, a function call with its inputs, then each
- *       target's solve, its exports and results;
+ *       target's solve, then its exports and results put in the project together ({@code
+ *       exports.ExportSet}: staged beside their destinations, checked, swapped in all or none;
+ *       {@code exports.StaleStaging} cleans up after runs that were killed);
  *   <li>{@code TargetSolver}: one solve in a session of its own ({@code ProjectSessionServices}),
- *       with the cache imports and exports {@code SolveCaches} gives it;
- *   <li>{@code ResultStore}: what tasks leave on the host, results and installed exports.
+ *       with the cache imports and exports {@code SolveCaches} gives it; host directories are sent
+ *       by their real paths, refused when a link leads out of the project;
+ *   <li>{@code ResultStore}: the results of the tasks that succeeded, for later calls.
  * </ul>
  *
  * Listeners ({@code *Progress}, {@link dev.kiln.executor.JUnitReport}) render a run.
