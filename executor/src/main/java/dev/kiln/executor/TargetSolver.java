@@ -151,8 +151,8 @@ final class TargetSolver {
         String name = op.getSource().getIdentifier().substring("local://".length());
         ProjectRoot.Resolution dir = root.resolve(name);
         if (!(dir instanceof ProjectRoot.Resolution.Inside in)) {
-          throw new SolveException(dir.problem("host directory `" + name + "`") + "; it is not sent to the engine",
-              null, null, List.of(), "use a directory of the project, not a link to elsewhere", null);
+          throw SolveException.failed(dir.problem("host directory `" + name + "`") + "; it is not sent to the engine",
+              "use a directory of the project, not a link to elsewhere", null);
         }
         dirs.put(name, in.real());
       }

@@ -201,22 +201,20 @@ public final class ExportSet implements AutoCloseable {
 
   private Swap check(Entry e) {
     if (!place(e.what, e.destination).equals(e.place)) {
-      throw new SolveException("cannot write " + e.what + " to `" + e.destination + "`: where it leads changed"
-          + " during the run (a link was made or moved); nothing was changed", null, null, List.of(),
+      throw SolveException.failed("cannot write " + e.what + " to `" + e.destination + "`: where it leads changed"
+          + " during the run (a link was made or moved); nothing was changed",
           "run again once the project's links stay put", null);
     }
     if (e.item == null || !Files.exists(e.item, LinkOption.NOFOLLOW_LINKS)) {
-      throw new SolveException(e.what + " produced nothing", null, null, List.of(),
-          "check that the path exists in the container", null);
+      throw SolveException.failed(e.what + " produced nothing", "check that the path exists in the container", null);
     }
     if (Files.exists(e.place, LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(e.place)) {
       boolean newDir = Swap.isDirectory(e.item);
       boolean oldDir = Swap.isDirectory(e.place);
       if (newDir != oldDir) {
-        throw new SolveException("cannot write " + e.what + " to `" + e.destination + "`: `" + e.destination
+        throw SolveException.failed("cannot write " + e.what + " to `" + e.destination + "`: `" + e.destination
             + "` is a " + (oldDir ? "directory" : "file") + " and the export is a " + (newDir ? "directory" : "file")
-            + "; nothing was changed", null, null, List.of(),
-            "remove or rename `" + e.destination + "`, or export to another path", null);
+            + "; nothing was changed", "remove or rename `" + e.destination + "`, or export to another path", null);
       }
     }
     return new Swap(e.item, e.place);
@@ -228,15 +226,15 @@ public final class ExportSet implements AutoCloseable {
     ProjectRoot.Resolution whole = root.resolve(destination);
     Path lexical = whole.inside() ? Path.of(destination).normalize() : null;
     if (lexical == null || lexical.toString().isEmpty()) {
-      throw new SolveException("cannot write " + what + ": " + (lexical == null ? whole.problem(subject)
-          : subject + " is the project itself"), null, null, List.of(),
+      throw SolveException.failed("cannot write " + what + ": " + (lexical == null ? whole.problem(subject)
+          : subject + " is the project itself"),
           "write to a directory of the project that is not a link to elsewhere", null);
     }
     Path parent = lexical.getParent();
     ProjectRoot.Resolution dir = root.resolve(parent == null ? "." : parent.toString());
     if (!(dir instanceof ProjectRoot.Resolution.Inside in)) {
-      throw new SolveException("cannot write " + what + ": " + dir.problem("the directory of " + subject), null,
-          null, List.of(), "write to a directory of the project that is not a link to elsewhere", null);
+      throw SolveException.failed("cannot write " + what + ": " + dir.problem("the directory of " + subject),
+          "write to a directory of the project that is not a link to elsewhere", null);
     }
     return in.real().resolve(lexical.getFileName());
   }
@@ -268,8 +266,8 @@ public final class ExportSet implements AutoCloseable {
       }
     }
     String where = file == null ? "" : " (" + root.display(file) + ")";
-    return new SolveException("cannot write " + what + " to `" + destination + "`: " + f.reason() + where, null, null,
-        List.of(), hint(f.reason()), e);
+    return SolveException.failed("cannot write " + what + " to `" + destination + "`: " + f.reason() + where,
+        hint(f.reason()), e);
   }
 
   private static String hint(String reason) {
