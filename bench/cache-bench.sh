@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Kiln against `docker build` on the same engine (the local dockerd's embedded BuildKit), side by
-# side in one run, for examples/java-maven and examples/fan-out, next to the targets of
-# shared/DESIGN.md ("Targets"). The Docker side builds bench/dockerfiles/<example>/Dockerfile,
+# side in one run, for examples/java-maven and examples/fan-out, next to Kiln's
+# targets. The Docker side builds bench/dockerfiles/<example>/Dockerfile,
 # which does the same steps (same base images, apt installs, mvn commands, cache mount on
 # /root/.m2 with sharing=locked).
 #

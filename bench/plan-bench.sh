@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Plans a generated pipeline (1,000 tasks by default) in a fresh JVM and prints the planning
-# time and peak heap next to the targets (< 1 s, < 256 MiB; shared/DESIGN.md "Targets").
+# time and peak heap next to the targets (< 1 s, < 256 MiB).
 # Usage: bench/plan-bench.sh [TASKS]      (builds the planner's test classes first)
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `./kiln validate examples/hello/pipeline.pkl` in a fresh process, 5 times; prints each run and the
-# median next to the target (< 0.6 s; shared/DESIGN.md "Targets"). The launcher builds Kiln and its
+# median next to the target (< 0.6 s). The launcher builds Kiln and its
 # start-up archive on first use, so a warm-up run comes first and is not counted.
 # Usage: bench/validate-bench.sh [PIPELINE]
 set -euo pipefail

@@ -6,12 +6,13 @@ import dev.kiln.executor.Executor;
 import dev.kiln.executor.engine.CapsCache;
 import dev.kiln.executor.engine.EngineInfo;
 import java.io.PrintWriter;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code kiln engine info}: what the engine is and the capabilities Kiln relies on. */
 @Command(name = "info", description = "Show the engine, its BuildKit version, workers and capabilities.",
@@ -75,7 +76,7 @@ final class EngineInfoCommand implements Callable<Integer> {
     sb.append("LLB caps (").append(i.llbCaps().size()).append(" enabled, ")
         .append(i.probed("llbCaps") ? "probed" : "derived").append("):\n");
     StringBuilder line = new StringBuilder("  ");
-    for (String cap : new java.util.TreeSet<>(i.llbCaps())) {
+    for (String cap : new TreeSet<>(i.llbCaps())) {
       if (line.length() + cap.length() > 98) {
         sb.append(line.toString().stripTrailing()).append('\n');
         line = new StringBuilder("  ");

@@ -45,23 +45,4 @@ final class EnginePruneCommand implements Callable<Integer> {
     spec.commandLine().getOut().flush();
     return ExitCodes.OK;
   }
-
-  /** {@code 90s}, {@code 30m}, {@code 24h}, {@code 7d}. */
-  static final class DurationConverter implements picocli.CommandLine.ITypeConverter<Duration> {
-    @Override
-    public Duration convert(String value) {
-      java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)([smhd])").matcher(value.trim());
-      if (!m.matches()) {
-        throw new picocli.CommandLine.TypeConversionException(
-            "expected a duration like 90s, 30m, 24h or 7d, not '" + value + "'");
-      }
-      long n = Long.parseLong(m.group(1));
-      return switch (m.group(2)) {
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        case "h" -> Duration.ofHours(n);
-        default -> Duration.ofDays(n);
-      };
-    }
-  }
 }

@@ -1,6 +1,8 @@
 package dev.kiln.cli;
 
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -48,16 +50,16 @@ public final class Kiln implements Runnable {
   }
 
   /** The subcommands, in the order help lists them. */
-  private static final java.util.List<String> SUBCOMMANDS =
-      java.util.List.of("run", "engine", "plan", "validate", "list", "init", "schema", "trust", "__train", "help");
+  private static final List<String> SUBCOMMANDS =
+      List.of("run", "engine", "plan", "validate", "list", "init", "schema", "trust", "__train", "help");
 
   /** The configured command line for {@code args}, writing to the process's stdout and stderr. */
   public static CommandLine commandLine(String[] args) {
     // UTF-8 whatever the locale: Pkl sources, task descriptions and logs are UTF-8, and Java 17
     // would otherwise print '?' for every non-ASCII character under a POSIX locale (as in CI images).
     return commandLine(
-        new PrintWriter(new java.io.OutputStreamWriter(System.out, java.nio.charset.StandardCharsets.UTF_8), true),
-        new PrintWriter(new java.io.OutputStreamWriter(System.err, java.nio.charset.StandardCharsets.UTF_8), true), args);
+        new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true),
+        new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true), args);
   }
 
   /** The configured command line with every subcommand, writing to the given streams (tests use this). */

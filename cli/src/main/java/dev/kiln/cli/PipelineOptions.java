@@ -3,7 +3,9 @@ package dev.kiln.cli;
 import dev.kiln.evaluator.PipelineEvaluator;
 import dev.kiln.model.FunctionRegistry;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,6 +37,10 @@ final class PipelineOptions {
       description = "Parameter values from a JSON or YAML object (--param wins).")
   Path paramsFile;
 
+  @Option(names = "--eval-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "Give up evaluating the pipeline after DURATION (default: 30s).")
+  Duration evalTimeout = Duration.ofSeconds(30);
+
   @Mixin PluginOptions plugins = new PluginOptions();
 
   /**
@@ -55,10 +61,14 @@ final class PipelineOptions {
    * turns that off.
    */
   PipelineEvaluator evaluator(Path pipelineFile) {
+    if (evalTimeout.isZero()) {
+      throw new ParameterException(mixee.commandLine(), "option '--eval-timeout' must be more than 0s");
+    }
     // The evaluator loads the plugins (and the project's .kiln/plugins) only when it must evaluate.
     projectRoot = pipelineFile.toAbsolutePath().normalize().getParent();
     PipelineEvaluator.Builder b = PipelineEvaluator.builder().params(params).paramsFile(paramsFile)
-        .plugins(plugins.dirs).projectPlugins(plugins.trust(projectRoot).plugins()).notes(this::note);
+        .plugins(plugins.dirs).projectPlugins(plugins.trust(projectRoot).plugins()).notes(this::note)
+        .timeout(evalTimeout);
     if (functions != null) {
       b.functions(functions);
     }
@@ -84,11 +94,11 @@ final class PipelineOptions {
       try {
         var source = c.getProtectionDomain().getCodeSource();
         Path jar = Path.of(source.getLocation().toURI());
-        if (!java.nio.file.Files.isRegularFile(jar)) {
+        if (!Files.isRegularFile(jar)) {
           return null;
         }
-        id.append(jar).append(':').append(java.nio.file.Files.size(jar)).append(':')
-            .append(java.nio.file.Files.getLastModifiedTime(jar).toMillis()).append(';');
+        id.append(jar).append(':').append(Files.size(jar)).append(':')
+            .append(Files.getLastModifiedTime(jar).toMillis()).append(';');
       } catch (Exception e) {
         return null;
       }

@@ -11,7 +11,10 @@ import dev.kiln.planner.PlannedOp;
 import dev.kiln.planner.PlannedTarget;
 import dev.kiln.planner.PlannedTask;
 import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 /** The JSON form of a plan: full digests, every op, in plan order. */
 final class PlanJson {
@@ -93,14 +96,14 @@ final class PlanJson {
     if (value instanceof PlannedCall.SecretArg s) {
       return JSON.createObjectNode().put("secret", s.name());
     }
-    if (value instanceof java.util.List<?> l) {
+    if (value instanceof List<?> l) {
       ArrayNode a = JSON.createArrayNode();
       l.forEach(e -> a.add(json(e)));
       return a;
     }
-    if (value instanceof java.util.Map<?, ?> m) {
+    if (value instanceof Map<?, ?> m) {
       ObjectNode o = JSON.createObjectNode();
-      new java.util.TreeMap<>(m).forEach((k, v) -> o.set(String.valueOf(k), json(v)));
+      new TreeMap<>(m).forEach((k, v) -> o.set(String.valueOf(k), json(v)));
       return o;
     }
     return JSON.valueToTree(value);

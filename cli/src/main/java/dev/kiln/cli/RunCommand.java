@@ -12,14 +12,20 @@ import dev.kiln.executor.SecretMasker;
 import dev.kiln.executor.TaskOutcome;
 import dev.kiln.executor.TtyProgress;
 import dev.kiln.executor.secrets.SecretStore;
+import dev.kiln.model.PipelineException;
 import dev.kiln.model.RemoteCache;
 import dev.kiln.model.SecretSource;
+import dev.kiln.model.SourceLocation;
 import dev.kiln.planner.Plan;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
@@ -105,9 +111,9 @@ final class RunCommand implements Callable<Integer> {
         RunHistory.explain(project, plan, out, warnings);
       }
       // Only the secrets of the tasks that will run must be available.
-      java.util.Set<String> used = new java.util.TreeSet<>();
+      Set<String> used = new TreeSet<>();
       plan.tasks().forEach(t -> used.addAll(t.secrets()));
-      java.util.Map<String, SecretSource> sources = new java.util.TreeMap<>();
+      Map<String, SecretSource> sources = new TreeMap<>();
       pipeline.secrets().forEach((name, secret) -> sources.put(name, secret.source()));
       sources.keySet().retainAll(used);
       sources.forEach((name, source) -> {
@@ -126,7 +132,7 @@ final class RunCommand implements Callable<Integer> {
           }
         }
       } catch (IOException e) {
-        throw new dev.kiln.model.PipelineException(e.getMessage(), dev.kiln.model.SourceLocation.of(file),
+        throw new PipelineException(e.getMessage(), SourceLocation.of(file),
             "set the variable or create the file before running, or remove the secret from the pipeline");
       }
       RunReport report = executor.run(plan, secrets, masker, listener(out));
@@ -148,7 +154,7 @@ final class RunCommand implements Callable<Integer> {
 
   /** The pipeline's own cache block first (its local directories are relative to the project), then the flags'. */
   private static List<RemoteCache> caches(List<RemoteCache> pipeline, Path project, List<RemoteCache> flags) {
-    List<RemoteCache> out = new java.util.ArrayList<>();
+    List<RemoteCache> out = new ArrayList<>();
     pipeline.forEach(c -> out.add(c.resolve(project)));
     out.addAll(flags);
     return out;

@@ -12,11 +12,14 @@ import dev.kiln.planner.llb.Definition;
 import dev.kiln.planner.llb.pb.Op;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -91,7 +94,7 @@ final class RunHistory {
   }
 
   private static String key(PlannedTask task, PlannedTarget target) {
-    return task.name() + " " + target.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + target.path()
+    return task.name() + " " + target.kind().name().toLowerCase(Locale.ROOT) + " " + target.path()
         + " " + target.destination();
   }
 
@@ -156,7 +159,7 @@ final class RunHistory {
   private static String reason(Exception e) {
     String m = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
     String line = m == null ? e.getClass().getSimpleName() : m.strip().lines().findFirst().orElse("");
-    return e instanceof java.nio.file.AccessDeniedException ? "permission denied: " + line : line;
+    return e instanceof AccessDeniedException ? "permission denied: " + line : line;
   }
 
   /** Prints, per task, the steps of {@code plan} that will run again and why; {@code warn} gets what was ignored. */
@@ -182,7 +185,7 @@ final class RunHistory {
         }
         List<StepChanges.Change> changes = StepChanges.between(before, target.definition(), changedFiles);
         if (changes.isEmpty()) {
-          out.println("explain: " + t.name() + " (" + target.kind().name().toLowerCase(java.util.Locale.ROOT)
+          out.println("explain: " + t.name() + " (" + target.kind().name().toLowerCase(Locale.ROOT)
               + "): unchanged since the last run");
         }
         for (StepChanges.Change c : changes) {
@@ -213,7 +216,7 @@ final class RunHistory {
 
   private static List<String> patterns(String json) {
     try {
-      List<String> out = new java.util.ArrayList<>();
+      List<String> out = new ArrayList<>();
       JSON.readTree(json).forEach(p -> out.add(p.asText()));
       return out;
     } catch (IOException e) {

@@ -13,6 +13,7 @@ import dev.kiln.model.FunctionRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -78,7 +79,7 @@ final class SchemaCommand implements Callable<Integer> {
   }
 
   static String text(FunctionRegistry registry) {
-    List<String[]> rows = new java.util.ArrayList<>();
+    List<String[]> rows = new ArrayList<>();
     rows.add(new String[] {"NAME", "PHASE", "SIGNATURE", "ORIGIN"});
     for (KilnFunction fn : registry.all()) {
       Signature s = fn.signature();

@@ -1,6 +1,8 @@
 package dev.kiln.cli;
 
 import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
 
 /**
  * Phase timings of one command, printed to standard error when {@code KILN_TIMINGS=1}: where a
@@ -20,11 +22,11 @@ final class Timings {
       String launched = System.getenv("KILN_LAUNCHED_NS");
       long sinceStart;
       if (launched != null && launched.matches("[0-9]+")) {
-        java.time.Instant now = java.time.Instant.now();
+        Instant now = Instant.now();
         sinceStart = (now.getEpochSecond() * 1_000_000_000L + now.getNano() - Long.parseLong(launched)) / 1_000_000;
       } else {
         sinceStart = ProcessHandle.current().info().startInstant()
-            .map(t -> java.time.Duration.between(t, java.time.Instant.now()).toMillis()).orElse(-1L);
+            .map(t -> Duration.between(t, Instant.now()).toMillis()).orElse(-1L);
       }
       err.printf("kiln: timing: start %d ms%n", sinceStart);
     }

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -18,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The engine's layer cache and cache volumes, through {@code kiln run}. */
 @Tag("e2e")
-class CacheE2ETest {
+class CacheE2ETest extends KilnInProcess {
   @TempDir Path dir;
 
   @BeforeAll
@@ -28,15 +26,13 @@ class CacheE2ETest {
 
   /** Runs the pipeline; returns each task's "cached" flag from the JSON progress. */
   private Map<String, Boolean> run(Path pipeline, String... extra) throws Exception {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
     String[] args = new String[4 + extra.length];
     args[0] = "run";
     args[1] = "-f";
     args[2] = pipeline.toString();
     args[3] = "--progress=json";
     System.arraycopy(extra, 0, args, 4, extra.length);
-    int code = Kiln.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
+    int code = kiln(args);
     assertThat(code).as(err.toString()).isZero();
     Map<String, Boolean> cached = new TreeMap<>();
     ObjectMapper json = new ObjectMapper();
@@ -75,10 +71,8 @@ class CacheE2ETest {
     Files.writeString(project.resolve("src/b.txt"), "b changed " + marker);
     Files.writeString(project.resolve("src/unrelated.txt"), "nobody reads this");
     // --explain names the changed file, and only for the task that reads it.
-    StringWriter explained = new StringWriter();
-    assertThat(Kiln.commandLine(new PrintWriter(explained, true), new PrintWriter(new StringWriter(), true))
-        .execute("plan", "--explain", "-f", pipeline.toString())).isZero();
-    assertThat(explained.toString())
+    assertThat(kiln("plan", "--explain", "-f", pipeline.toString())).as(err.toString()).isZero();
+    assertThat(out.toString())
         .contains("explain: read-a (run): unchanged since the last run")
         .contains("explain: read-b: local://src").contains("- file b.txt (modified)")
         .doesNotContain("unrelated.txt");

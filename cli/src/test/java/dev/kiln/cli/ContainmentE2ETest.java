@@ -3,8 +3,6 @@ package dev.kiln.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,13 +23,11 @@ import org.junit.jupiter.api.io.TempDir;
  * errors say what the system said.
  */
 @Tag("e2e")
-class ContainmentE2ETest {
+class ContainmentE2ETest extends KilnInProcess {
   @TempDir Path base;
   Path project;
   Path outside;
   Path pipeline;
-  StringWriter out = new StringWriter();
-  StringWriter err = new StringWriter();
   /** Makes every step run again (and print): the engine's cache outlives the test. */
   final String nonce = UUID.randomUUID().toString();
 
@@ -45,12 +41,6 @@ class ContainmentE2ETest {
     project = Files.createDirectories(base.resolve("project"));
     outside = Files.createDirectories(base.resolve("outside"));
     pipeline = project.resolve("pipeline.pkl");
-  }
-
-  private int kiln(String... args) {
-    out = new StringWriter();
-    err = new StringWriter();
-    return Kiln.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
   }
 
   private int run() {

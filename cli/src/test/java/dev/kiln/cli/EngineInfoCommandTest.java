@@ -2,21 +2,12 @@ package dev.kiln.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
 
-class EngineInfoCommandTest {
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
-
-  private int run(String... args) {
-    return Kiln.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
-  }
-
+class EngineInfoCommandTest extends KilnInProcess {
   @Test
   void anUnreachableEngineExitsWithThreeListsTheAddressAndHowToStartOne() {
-    int code = run("engine", "info", "--engine", "unix:///nonexistent/kiln-test.sock");
+    int code = kiln("engine", "info", "--engine", "unix:///nonexistent/kiln-test.sock");
     assertThat(code).isEqualTo(ExitCodes.ENGINE_UNREACHABLE);
     assertThat(err.toString())
         .startsWith("kiln: error: no BuildKit engine answered\n")
@@ -29,7 +20,7 @@ class EngineInfoCommandTest {
 
   @Test
   void aMalformedAddressIsAUsageError() {
-    int code = run("engine", "info", "--engine", "buildkitd:1234");
+    int code = kiln("engine", "info", "--engine", "buildkitd:1234");
     assertThat(code).isEqualTo(ExitCodes.INVALID);
     assertThat(err.toString()).contains("unsupported engine address 'buildkitd:1234'");
   }

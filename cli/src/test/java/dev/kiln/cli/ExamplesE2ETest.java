@@ -3,8 +3,6 @@ package dev.kiln.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,24 +18,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The language examples ({@code examples/java-maven}, {@code examples/go}) built on the real engine. */
 @Tag("e2e")
-class ExamplesE2ETest {
+class ExamplesE2ETest extends KilnInProcess {
   /** Build outputs a developer may have left in an example; never part of the copy. */
   private static final Set<String> OUTPUTS = Set.of("build", "target", ".kiln");
 
   @TempDir Path dir;
-  private StringWriter out = new StringWriter();
-  private StringWriter err = new StringWriter();
 
   @BeforeAll
   static void engineIsThere() {
     DockerEngine.require();
-  }
-
-  /** Runs kiln with fresh output buffers, so each run's output is checked on its own. */
-  private int kiln(String... args) {
-    out = new StringWriter();
-    err = new StringWriter();
-    return Kiln.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
   }
 
   /** A copy of the whole example directory, so its exports land in a temporary directory. */

@@ -3,8 +3,6 @@ package dev.kiln.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,18 +19,12 @@ import org.junit.jupiter.api.io.TempDir;
  * task failures, and secrets stay out of the output.
  */
 @Tag("e2e")
-class FunctionCallE2ETest {
+class FunctionCallE2ETest extends KilnInProcess {
   @TempDir Path dir;
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
 
   @BeforeAll
   static void engineIsThere() {
     DockerEngine.require();
-  }
-
-  private int kiln(String... args) {
-    return Kiln.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
   }
 
   private Path pipeline(String body) throws IOException {
@@ -88,7 +80,6 @@ class FunctionCallE2ETest {
     assertThat(inputTemps()).isEqualTo(tempsBefore);
 
     // Run again: the inputs come from the cache, but the function still runs (and says so).
-    out.getBuffer().setLength(0);
     assertThat(kiln("run", "-f", p.toString(), "--progress", "plain", "count")).as(err.toString()).isZero();
     assertThat(out.toString()).contains("[count] read 3 lines from list.txt", "[count] DONE").doesNotContain("[count] CACHED");
   }

@@ -2,8 +2,6 @@ package dev.kiln.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,14 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Hostile pipelines through {@code kiln validate} and {@code kiln plan}: exit 2 and one clear,
  * located message each, never a Java trace or Pkl's bug report.
  */
-class HostileCommandsTest {
+class HostileCommandsTest extends KilnInProcess {
   @TempDir Path dir;
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
-
-  private int kiln(String... args) {
-    return Kiln.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
-  }
 
   private Path pipeline(String body) throws Exception {
     return Files.writeString(dir.resolve("pipeline.pkl"), "amends \".kiln/schema/Pipeline.pkl\"\n" + body);
@@ -81,7 +73,6 @@ class HostileCommandsTest {
     assertThat(kiln("list", "-f", file.toString(), "--params-file", json.toString())).as(err.toString()).isZero();
     assertThat(out.toString()).contains("a+b|\"\"\" \\(1)");
     Path yaml = Files.writeString(dir.resolve("p.yaml"), "names: [&n x, *n]\ns: \"}\\ntasks {}\"\n");
-    out.getBuffer().setLength(0);
     assertThat(kiln("list", "-f", file.toString(), "--params-file", yaml.toString())).as(err.toString()).isZero();
     assertThat(out.toString()).contains("x+x|}");
     Path bad = Files.writeString(dir.resolve("bad.yaml"), "names: &n [*n]\n");

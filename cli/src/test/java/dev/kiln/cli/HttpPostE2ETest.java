@@ -3,8 +3,6 @@ package dev.kiln.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,12 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
  * loopback server.
  */
 @Tag("e2e")
-class HttpPostE2ETest {
+class HttpPostE2ETest extends KilnInProcess {
   @TempDir Path dir;
   HttpServer server;
   final List<String> received = new CopyOnWriteArrayList<>();
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
 
   @BeforeAll
   static void engineIsThere() {
@@ -57,10 +53,6 @@ class HttpPostE2ETest {
   @AfterEach
   void stopServer() {
     server.stop(0);
-  }
-
-  private int kiln(String... args) {
-    return Kiln.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
   }
 
   final String token = "tok-" + UUID.randomUUID();

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kiln.model.RemoteCache;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -14,15 +12,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine.TypeConversionException;
 
 /** The converters that turn option values into types, and how the command line reports a bad value. */
-class OptionConvertersTest {
+class OptionConvertersTest extends KilnInProcess {
   private static final String HELLO = "../examples/hello/pipeline.pkl";
-
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
-
-  private int run(String... args) {
-    return Kiln.commandLine(new PrintWriter(out, true), new PrintWriter(err, true), args).execute(args);
-  }
 
   @Test
   void anEnumIsReadByItsSpellingIgnoringCase() {
@@ -57,17 +48,16 @@ class OptionConvertersTest {
       run --cache-from type=registry,mode=max   | registry cache 'type=registry,mode=max' has no ref (add ref=host/repo:tag)
       """)
   void aBadValueIsAUsageErrorBeforeAnythingRuns(String line, String message) {
-    assertThat(run(line.split(" "))).isEqualTo(ExitCodes.INVALID);
+    assertThat(kiln(line.split(" "))).isEqualTo(ExitCodes.INVALID);
     assertThat(err.toString()).contains(message).doesNotContain("Exception");
     assertThat(out.toString()).isEmpty();
   }
 
   @Test
   void theSameFormatValuesWorkEverywhere() {
-    assertThat(run("validate", "--format", "JSON", HELLO)).as(err.toString()).isZero();
+    assertThat(kiln("validate", "--format", "JSON", HELLO)).as(err.toString()).isZero();
     assertThat(out.toString()).contains("\"valid\" : true");
-    out.getBuffer().setLength(0);
-    assertThat(run("list", "-f", HELLO, "--format", "Json")).as(err.toString()).isZero();
+    assertThat(kiln("list", "-f", HELLO, "--format", "Json")).as(err.toString()).isZero();
     assertThat(out.toString()).startsWith("{");
   }
 
@@ -84,7 +74,7 @@ class OptionConvertersTest {
 
   @Test
   void aCommandThatReadsOnePipelineTakesOneFile() {
-    assertThat(run("list", "-f", HELLO, "-f", HELLO)).isEqualTo(ExitCodes.INVALID);
+    assertThat(kiln("list", "-f", HELLO, "-f", HELLO)).isEqualTo(ExitCodes.INVALID);
     assertThat(err.toString()).contains("option '--file' (FILE) should be specified only once");
   }
 }

@@ -5,50 +5,44 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.evaluator.KilnSchema;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import dev.kiln.model.SourceLocation;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code kiln validate}, {@code kiln list} and {@code kiln init}, through the real command line. */
-class PipelineCommandsTest {
+class PipelineCommandsTest extends KilnInProcess {
   private static final String HELLO = "../examples/hello/pipeline.pkl";
   private static final String FAN_OUT = "../examples/fan-out/pipeline.pkl";
   /** Kiln's own pipeline, which .ci/run runs on the engine. */
   private static final String KILN = "../pipeline.pkl";
 
   @TempDir Path dir;
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
-
-  private int run(String... args) {
-    return Kiln.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
-  }
 
   @Test
   void validateAcceptsTheExamples() {
-    assertThat(run("validate", HELLO, FAN_OUT)).as(err.toString()).isZero();
+    assertThat(kiln("validate", HELLO, FAN_OUT)).as(err.toString()).isZero();
     assertThat(out.toString()).isEqualTo(HELLO + ": ok (1 task)\n" + FAN_OUT + ": ok (4 tasks)\n");
     assertThat(err.toString()).isEmpty();
   }
 
   @Test
   void validateAcceptsKilnsOwnPipeline() {
-    assertThat(run("validate", KILN)).as(err.toString()).isZero();
+    assertThat(kiln("validate", KILN)).as(err.toString()).isZero();
     assertThat(out.toString()).isEqualTo(KILN + ": ok (2 tasks)\n");
-    out.getBuffer().setLength(0);
-    assertThat(run("list", "-f", KILN)).as(err.toString()).isZero();
+    assertThat(kiln("list", "-f", KILN)).as(err.toString()).isZero();
     assertThat(out.toString()).containsPattern("package +Builds .*\\[default]")
         .containsPattern("unit-test +Runs .*\\[default]");
   }
 
   @Test
   void validateAlsoTakesFilesWithDashF() {
-    assertThat(run("validate", "-f", HELLO, FAN_OUT)).as(err.toString()).isZero();
+    assertThat(kiln("validate", "-f", HELLO, FAN_OUT)).as(err.toString()).isZero();
     assertThat(out.toString()).isEqualTo(HELLO + ": ok (1 task)\n" + FAN_OUT + ": ok (4 tasks)\n");
   }
 
@@ -62,9 +56,9 @@ class PipelineCommandsTest {
           ["build"] { run = b }
         }
         """);
-    assertThat(run("validate", HELLO, bad.toString())).isEqualTo(ExitCodes.INVALID);
+    assertThat(kiln("validate", HELLO, bad.toString())).isEqualTo(ExitCodes.INVALID);
     assertThat(out.toString()).isEqualTo(HELLO + ": ok (1 task)\n");
-    String display = dev.kiln.model.SourceLocation.of(bad).file().toString();
+    String display = SourceLocation.of(bad).file().toString();
     assertThat(err.toString()).isEqualTo(display + ":4:26: error: task `test` depends on unknown task `biuld`\n"
         + " 4 |   [\"test\"] { dependsOn { \"biuld\" }; run = b }\n"
         + "   |                          ^\n"
@@ -74,7 +68,7 @@ class PipelineCommandsTest {
   @Test
   void validateJson() throws Exception {
     Path bad = Files.writeString(dir.resolve("bad.pkl"), "amends \".kiln/schema/Pipeline.pkl\"\ntasks { [\"A\"] {} }\n");
-    assertThat(run("validate", "--format", "json", HELLO, bad.toString())).isEqualTo(ExitCodes.INVALID);
+    assertThat(kiln("validate", "--format", "json", HELLO, bad.toString())).isEqualTo(ExitCodes.INVALID);
     JsonNode report = new ObjectMapper().readTree(out.toString());
     assertThat(report.get("valid").asBoolean()).isFalse();
     assertThat(report.at("/files/0/valid").asBoolean()).isTrue();
@@ -87,20 +81,20 @@ class PipelineCommandsTest {
 
   @Test
   void validateChecksParameterOverrides() {
-    assertThat(run("validate", "--param", "name=kiln", HELLO)).isZero();
-    assertThat(run("validate", "--param", "nmae=kiln", HELLO)).isEqualTo(ExitCodes.INVALID);
+    assertThat(kiln("validate", "--param", "name=kiln", HELLO)).isZero();
+    assertThat(kiln("validate", "--param", "nmae=kiln", HELLO)).isEqualTo(ExitCodes.INVALID);
     assertThat(err.toString()).contains("unknown parameter `nmae`", "hint: declared parameters: name");
   }
 
   @Test
   void validateWithoutAPipelineSaysHowToMakeOne() {
-    assertThat(run("validate", dir.resolve("pipeline.pkl").toString())).isEqualTo(ExitCodes.INVALID);
+    assertThat(kiln("validate", dir.resolve("pipeline.pkl").toString())).isEqualTo(ExitCodes.INVALID);
     assertThat(err.toString()).contains("no pipeline at").contains("hint: run `kiln init`");
   }
 
   @Test
   void listShowsTasksAndParams() {
-    assertThat(run("list", "-f", FAN_OUT)).isZero();
+    assertThat(kiln("list", "-f", FAN_OUT)).isZero();
     assertThat(out.toString()).isEqualTo("""
         tasks:
           alpha  Produces /out/alpha.txt
@@ -108,14 +102,13 @@ class PipelineCommandsTest {
           gamma  Produces /out/gamma.txt
           join   Concatenates the three parts into build/joined.txt (after alpha, beta, gamma)
         """);
-    out.getBuffer().setLength(0);
-    assertThat(run("list", "-f", HELLO, "-p", "name=you")).isZero();
+    assertThat(kiln("list", "-f", HELLO, "-p", "name=you")).isZero();
     assertThat(out.toString()).endsWith("params:\n  name: String = \"world\" (now \"you\")  Who to greet.\n");
   }
 
   @Test
   void listJson() throws Exception {
-    assertThat(run("list", "-f", HELLO, "--format", "json")).isZero();
+    assertThat(kiln("list", "-f", HELLO, "--format", "json")).isZero();
     JsonNode list = new ObjectMapper().readTree(out.toString());
     assertThat(list.at("/tasks/0/name").asText()).isEqualTo("hello");
     assertThat(list.at("/params/0/type").asText()).isEqualTo("String");
@@ -124,7 +117,7 @@ class PipelineCommandsTest {
 
   @Test
   void initWritesAStarterThatValidatesAndKeepsAnExistingPipeline() throws Exception {
-    assertThat(run("init", dir.toString())).isZero();
+    assertThat(kiln("init", dir.toString())).isZero();
     assertThat(dir.resolve(".kiln/schema/Pipeline.pkl")).usingCharset(StandardCharsets.UTF_8)
         .hasContent(KilnSchema.read("Pipeline.pkl").orElseThrow());
     assertThat(dir.resolve(".kiln/schema/VERSION")).hasContent(KilnSchema.version());
@@ -136,15 +129,15 @@ class PipelineCommandsTest {
     assertThat(KilnSchema.MODULES).contains("std/maven.pkl", "std/go.pkl", "std/image.pkl");
     // what Kiln keeps per machine stays out of version control (initAddsWhatKilnWritesToGitignoreOnce)
     assertThat(Files.readString(dir.resolve(".kiln/.gitignore"))).contains("/*\n!/plugins/\n");
-    assertThat(run("validate", dir.resolve("pipeline.pkl").toString())).as(err.toString()).isZero();
+    assertThat(kiln("validate", dir.resolve("pipeline.pkl").toString())).as(err.toString()).isZero();
 
     Files.writeString(dir.resolve("pipeline.pkl"), "amends \".kiln/schema/Pipeline.pkl\"\n");
     Files.writeString(dir.resolve(".kiln/schema/VERSION"), "0\n");
-    assertThat(run("validate", dir.resolve("pipeline.pkl").toString())).isEqualTo(ExitCodes.INVALID);
+    assertThat(kiln("validate", dir.resolve("pipeline.pkl").toString())).isEqualTo(ExitCodes.INVALID);
     assertThat(err.toString()).contains("hint: run `kiln init --schema-only`");
-    assertThat(run("init", dir.toString())).isZero();
+    assertThat(kiln("init", dir.toString())).isZero();
     assertThat(dir.resolve("pipeline.pkl")).hasContent("amends \".kiln/schema/Pipeline.pkl\"");
-    assertThat(run("validate", dir.resolve("pipeline.pkl").toString())).isZero();
+    assertThat(kiln("validate", dir.resolve("pipeline.pkl").toString())).isZero();
   }
 
   /**
@@ -155,15 +148,15 @@ class PipelineCommandsTest {
   @Test
   void initAddsWhatKilnWritesToGitignoreOnce() throws Exception {
     Files.writeString(dir.resolve(".gitignore"), "target/\n/build"); // no newline at the end
-    assertThat(run("init", dir.toString())).as(err.toString()).isZero();
+    assertThat(kiln("init", dir.toString())).as(err.toString()).isZero();
     assertThat(out.toString()).contains("added .kiln/*, !.kiln/plugins/ to " + dir.resolve(".gitignore"));
     String gitignore = Files.readString(dir.resolve(".gitignore"));
     assertThat(gitignore).startsWith("target/\n/build\n# Kiln: ").endsWith("\n.kiln/*\n!.kiln/plugins/\n");
-    assertThat(run("init", dir.toString())).isZero();
+    assertThat(kiln("init", dir.toString())).isZero();
     assertThat(dir.resolve(".gitignore")).hasContent(gitignore);
 
     // what git sees: a run's outputs and Kiln's files are ignored, the project's own files are not
-    assertThat(run("validate", dir.resolve("pipeline.pkl").toString())).as(err.toString()).isZero();
+    assertThat(kiln("validate", dir.resolve("pipeline.pkl").toString())).as(err.toString()).isZero();
     for (String f : List.of("build/hello.txt", ".kiln/results/hello/version", ".kiln/last-run.json",
         ".kiln/plugins/team-functions.jar", "src/main.go")) {
       Files.createDirectories(dir.resolve(f).getParent());
@@ -175,9 +168,9 @@ class PipelineCommandsTest {
     }
 
     Path fresh = Files.createDirectories(dir.resolve("fresh"));
-    assertThat(run("init", "--schema-only", fresh.toString())).isZero();
+    assertThat(kiln("init", "--schema-only", fresh.toString())).isZero();
     assertThat(fresh.resolve(".gitignore")).doesNotExist();
-    assertThat(run("init", fresh.toString())).isZero();
+    assertThat(kiln("init", fresh.toString())).isZero();
     assertThat(fresh.resolve(".gitignore")).content().endsWith("\nbuild/\n.kiln/*\n!.kiln/plugins/\n");
   }
 
@@ -188,7 +181,7 @@ class PipelineCommandsTest {
    */
   @Test
   void initLetsAPlainPklEvaluatorResolveTheSchemaOffline() throws Exception {
-    assertThat(run("init", dir.toString())).isZero();
+    assertThat(kiln("init", dir.toString())).isZero();
     Path std = Files.writeString(dir.resolve("std.pkl"), """
         amends ".kiln/schema/Pipeline.pkl"
         import ".kiln/schema/std/maven.pkl"
@@ -214,25 +207,25 @@ class PipelineCommandsTest {
         .addModuleKeyFactory(org.pkl.core.module.ModuleKeyFactories.standardLibrary)
         .addModuleKeyFactory(org.pkl.core.module.ModuleKeyFactories.file)
         .addResourceReader(org.pkl.core.resource.ResourceReaders.file())
-        .setAllowedModules(java.util.List.of(java.util.regex.Pattern.compile("pkl:"), java.util.regex.Pattern.compile("file:")))
-        .setAllowedResources(java.util.List.of(java.util.regex.Pattern.compile("file:"), java.util.regex.Pattern.compile("env:"),
-            java.util.regex.Pattern.compile("prop:")));
+        .setAllowedModules(List.of(Pattern.compile("pkl:"), Pattern.compile("file:")))
+        .setAllowedResources(List.of(Pattern.compile("file:"), Pattern.compile("env:"),
+            Pattern.compile("prop:")));
     try (var ev = builder.build()) {
       var module = ev.evaluate(org.pkl.core.ModuleSource.path(dir.resolve("pipeline.pkl")));
       assertThat(module.getClassInfo().getQualifiedName()).startsWith("kiln.Pipeline");
       @SuppressWarnings("unchecked")
-      var tasks = (java.util.Map<String, Object>) module.getProperty("tasks");
+      var tasks = (Map<String, Object>) module.getProperty("tasks");
       assertThat(tasks).isNotEmpty();
 
       var withStd = ev.evaluate(org.pkl.core.ModuleSource.path(std));
       @SuppressWarnings("unchecked")
-      var stdTasks = (java.util.Map<String, org.pkl.core.PObject>) withStd.getProperty("tasks");
+      var stdTasks = (Map<String, org.pkl.core.PObject>) withStd.getProperty("tasks");
       assertThat(stdTasks).containsOnlyKeys("maven", "gradle", "go", "node", "image");
       var maven = (org.pkl.core.PObject) stdTasks.get("maven").getProperty("run");
       assertThat(maven.getClassInfo().getQualifiedName()).isEqualTo("kiln.Pipeline#Container");
       @SuppressWarnings("unchecked")
-      var ops = (java.util.List<org.pkl.core.PObject>) maven.getProperty("ops");
-      assertThat(ops.get(ops.size() - 1).getProperty("args")).isEqualTo(java.util.List.of("mvn", "-B", "-o", "verify"));
+      var ops = (List<org.pkl.core.PObject>) maven.getProperty("ops");
+      assertThat(ops.get(ops.size() - 1).getProperty("args")).isEqualTo(List.of("mvn", "-B", "-o", "verify"));
     }
   }
 }

@@ -3,8 +3,6 @@ package dev.kiln.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -19,21 +17,15 @@ import org.junit.jupiter.api.io.TempDir;
  * and called by the example pipeline on the real engine.
  */
 @Tag("e2e")
-class PluginExampleE2ETest {
+class PluginExampleE2ETest extends KilnInProcess {
   static final Path EXAMPLE = Path.of("../examples/plugin");
   @TempDir Path dir;
   Path project;
   Path plugins;
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
 
   @BeforeAll
   static void engineIsThere() {
     DockerEngine.require();
-  }
-
-  private int kiln(String... args) {
-    return Kiln.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
   }
 
   /** A copy of the example's pipeline and changelog, and the directory holding the plugin's jar. */
@@ -77,14 +69,11 @@ class PluginExampleE2ETest {
     // the project's own jars run only with the user's consent
     assertThat(kiln("validate", file)).isEqualTo(ExitCodes.INVALID);
     assertThat(err.toString()).contains("is not trusted", "kiln trust", "--trust");
-    err.getBuffer().setLength(0);
     // over budget: the run-time function fails its task
     assertThat(kiln("run", "-f", file, "--trust", "-p", "budgetBytes=1000", "--progress", "plain")).as(err.toString())
         .isEqualTo(ExitCodes.TASK_FAILED);
     assertThat(err.toString()).contains("task budget failed", "over its budget of 1000").doesNotContain("Exception");
     // a release without notes: the evaluation-time function's error, at the call in the pipeline
-    out.getBuffer().setLength(0);
-    err.getBuffer().setLength(0);
     assertThat(kiln("validate", "--trust", "-p", "version=9.9.9", file)).isEqualTo(ExitCodes.INVALID);
     assertThat(err.toString()).contains("pipeline.pkl:24:", "CHANGELOG.md has no section for 9.9.9; it has: Unreleased, 1.1.0, 1.0.0");
   }

@@ -5,8 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.kiln.executor.engine.EngineConnector;
 import dev.kiln.executor.engine.EngineStorage;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,24 +20,16 @@ import org.junit.jupiter.api.io.TempDir;
  * engine forgets the steps between runs, so a CACHED step can only have come from the remote cache.
  */
 @Tag("e2e")
-class RemoteCacheE2ETest {
+class RemoteCacheE2ETest extends KilnInProcess {
   /** A standalone buildkitd to test what Docker's engine cannot export; the test is skipped without it. */
   private static final String BUILDKITD = System.getenv("KILN_TEST_BUILDKITD");
 
   @TempDir Path dir;
   private final String marker = UUID.randomUUID().toString().substring(0, 8);
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
 
   @BeforeAll
   static void engineIsThere() {
     DockerEngine.require();
-  }
-
-  private int kiln(String... args) {
-    out.getBuffer().setLength(0);
-    err.getBuffer().setLength(0);
-    return Kiln.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
   }
 
   /** Removes the engine's records whose description holds {@code marker} (all with null), so others stay warm. */
@@ -147,7 +138,7 @@ class RemoteCacheE2ETest {
     forget(null, "imported sha256:");
   }
 
-  private static void copyTree(Path from, Path to) throws java.io.IOException {
+  private static void copyTree(Path from, Path to) throws IOException {
     try (var files = Files.walk(from)) {
       for (Path f : (Iterable<Path>) files::iterator) {
         Path t = to.resolve(from.relativize(f).toString());

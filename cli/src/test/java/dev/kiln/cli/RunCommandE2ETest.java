@@ -2,10 +2,9 @@ package dev.kiln.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -14,18 +13,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code kiln run} end to end: the examples and failure handling, on the real engine. */
 @Tag("e2e")
-class RunCommandE2ETest {
+class RunCommandE2ETest extends KilnInProcess {
   @TempDir Path dir;
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
 
   @BeforeAll
   static void engineIsThere() {
     DockerEngine.require();
-  }
-
-  private int kiln(String... args) {
-    return Kiln.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
   }
 
   /** A copy of an example, so its exports land in a temporary directory. */
@@ -181,13 +174,12 @@ class RunCommandE2ETest {
       int removed = 0;
       for (var u : storage.usage()) {
         if (u.description().contains("building-" + marker)) {
-          removed += storage.prune(true, null, java.util.List.of("id==" + u.id())).size();
+          removed += storage.prune(true, null, List.of("id==" + u.id())).size();
         }
       }
       assertThat(removed).as("the step's record was on the engine and is gone").isPositive();
       assertThat(storage.usage()).noneMatch(u -> u.description().contains("building-" + marker));
     }
-    out.getBuffer().setLength(0);
     assertThat(kiln("run", "-f", p.toString(), "--cache-from", "type=registry,ref=" + ref, "--progress", "plain"))
         .as(err.toString()).isZero();
     assertThat(out.toString()).contains("importing cache manifest from " + ref)

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.evaluator.KilnSchema;
+import dev.kiln.model.SourceLocation;
 import dev.kiln.testsupport.PluginJars;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,17 +20,11 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code kiln schema} and {@code --plugins}, with plugin jars built by the test ({@code --trust} lets the
  * project's own {@code .kiln/plugins/} load; {@link TrustTest} shows what happens without it).
  */
-class SchemaCommandTest {
+class SchemaCommandTest extends KilnInProcess {
   @TempDir Path dir;
   @TempDir Path elsewhere;
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
   private Path greetJar;
   private Path teamJar;
-
-  private int run(String... args) {
-    return Kiln.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
-  }
 
   @BeforeEach
   void plugins() throws Exception {
@@ -53,13 +47,13 @@ class SchemaCommandTest {
     Files.createDirectories(stale.getParent());
     Files.writeString(stale, "// a removed plugin's stub\n");
 
-    assertThat(run("schema", dir.toString(), "--trust", "--plugins", greetJar.getParent().toString())).as(err.toString()).isZero();
+    assertThat(kiln("schema", dir.toString(), "--trust", "--plugins", greetJar.getParent().toString())).as(err.toString()).isZero();
 
     Path schema = dir.resolve(".kiln/schema");
     // Kiln's own functions (and the test class path's) are on the path too.
     assertThat(out.toString()).startsWith("wrote " + schema + " (Kiln schema version " + KilnSchema.version() + ", ")
         .endsWith(" modules under functions/)\n");
-    assertThat(schema.resolve("Pipeline.pkl")).usingCharset(java.nio.charset.StandardCharsets.UTF_8)
+    assertThat(schema.resolve("Pipeline.pkl")).usingCharset(StandardCharsets.UTF_8)
         .hasContent(KilnSchema.read("Pipeline.pkl").orElseThrow());
     assertThat(schema.resolve("VERSION")).hasContent(KilnSchema.version());
     assertThat(Files.readString(schema.resolve("functions/greet.pkl")))
@@ -76,7 +70,7 @@ class SchemaCommandTest {
 
   @Test
   void listsTheFunctionsAsATable() {
-    assertThat(run("schema", dir.toString(), "--trust", "--list", "--plugins", greetJar.getParent().toString())).isZero();
+    assertThat(kiln("schema", dir.toString(), "--trust", "--list", "--plugins", greetJar.getParent().toString())).isZero();
 
     List<String> lines = out.toString().lines().toList();
     assertThat(lines.get(0)).matches("NAME +PHASE +SIGNATURE +ORIGIN");
@@ -92,7 +86,7 @@ class SchemaCommandTest {
 
   @Test
   void listsTheFunctionsAsJson() throws Exception {
-    assertThat(run("schema", dir.toString(), "--trust", "--list", "--format", "json")).isZero();
+    assertThat(kiln("schema", dir.toString(), "--trust", "--list", "--format", "json")).isZero();
 
     JsonNode fns = new ObjectMapper().readTree(out.toString()).get("functions");
     JsonNode notify = null;
@@ -114,7 +108,7 @@ class SchemaCommandTest {
     PluginJars.function(elsewhere.resolve("more"), "notify2.jar", "Notify2",
         "Signature.builder(\"team\", \"notify\").results(\"id\").build()", "return java.util.Map.of();");
 
-    assertThat(run("schema", dir.toString(), "--trust", "--plugins", elsewhere.resolve("more").toString()))
+    assertThat(kiln("schema", dir.toString(), "--trust", "--plugins", elsewhere.resolve("more").toString()))
         .isEqualTo(ExitCodes.INVALID);
     assertThat(err.toString()).startsWith("kiln: error: two functions are named team.notify: one from ")
         .contains("notify2.jar").contains("hint: remove one of the plugins");
@@ -133,21 +127,19 @@ class SchemaCommandTest {
         }
         """);
 
-    assertThat(run("validate", "--trust", pipeline.toString())).isEqualTo(ExitCodes.INVALID);
+    assertThat(kiln("validate", "--trust", pipeline.toString())).isEqualTo(ExitCodes.INVALID);
     assertThat(err.toString()).contains("Cannot find module").contains("greet.pkl");
 
-    err.getBuffer().setLength(0);
-    assertThat(run("validate", "--trust", "--plugins", greetJar.getParent().toString(), pipeline.toString()))
+    assertThat(kiln("validate", "--trust", "--plugins", greetJar.getParent().toString(), pipeline.toString()))
         .isEqualTo(ExitCodes.INVALID);
-    String display = dev.kiln.model.SourceLocation.of(pipeline).file().toString();
+    String display = SourceLocation.of(pipeline).file().toString();
     assertThat(err.toString()).isEqualTo(display + ":7:43: error: `greet.hello`: nobody to greet\n"
         + " 7 |   [\"bad\"] { run = b.withExec(List(\"echo\", greet.hello(\"\", null))) }\n"
         + "   |                                           ^\n"
         + "hint: the function refused this call; `kiln schema --list` shows its parameters\n");
 
     Files.writeString(pipeline, Files.readString(pipeline).replace("greet.hello(\"\", null)", "\"ok\""));
-    out.getBuffer().setLength(0);
-    assertThat(run("list", "-f", pipeline.toString(), "--trust", "--plugins", greetJar.getParent().toString()))
+    assertThat(kiln("list", "-f", pipeline.toString(), "--trust", "--plugins", greetJar.getParent().toString()))
         .as(err.toString()).isZero();
   }
 }

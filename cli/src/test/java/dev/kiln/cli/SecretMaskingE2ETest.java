@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import dev.kiln.model.SourceLocation;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,12 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
  * nothing Kiln keeps in the project holds them.
  */
 @Tag("e2e")
-class SecretMaskingE2ETest {
+class SecretMaskingE2ETest extends KilnInProcess {
   static final String TRICKY = "pa\"ss\\w\u0001rd\nsecond-line-\u00e9\u4e2d";
 
   @TempDir Path project;
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
   private String pem;
   private Path pipeline;
 
@@ -71,12 +68,6 @@ class SecretMaskingE2ETest {
           }
         }
         """.formatted(UUID.randomUUID()));
-  }
-
-  private int kiln(String... args) {
-    out.getBuffer().setLength(0);
-    err.getBuffer().setLength(0);
-    return Kiln.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
   }
 
   /** The texts that must never show: each line of both values, and each line of the key's base64. */
@@ -189,7 +180,7 @@ class SecretMaskingE2ETest {
           ["two"] { run = base.withMountedSecret("/b", b).withExec(List("true")) }
         }
         """);
-    String display = dev.kiln.model.SourceLocation.of(pipeline).file().toString();
+    String display = SourceLocation.of(pipeline).file().toString();
     for (String command : List.of("validate", "run")) {
       assertThat(kiln(command, "-f", pipeline.toString())).as(command).isEqualTo(ExitCodes.INVALID);
       assertThat(err.toString()).startsWith(display + ":4:11: error: secret `key` is declared with two sources:"

@@ -2,8 +2,6 @@ package dev.kiln.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -11,14 +9,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A {@code .kiln} that is a link out of the project is never written through. */
-class StateDirectoryTest {
+class StateDirectoryTest extends KilnInProcess {
   @TempDir Path base;
-  final StringWriter out = new StringWriter();
-  final StringWriter err = new StringWriter();
-
-  private int kiln(String... args) {
-    return Kiln.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
-  }
 
   private static long count(Path dir) throws Exception {
     try (Stream<Path> s = Files.walk(dir)) {

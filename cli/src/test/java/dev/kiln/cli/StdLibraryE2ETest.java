@@ -3,8 +3,6 @@ package dev.kiln.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * a Go binary and the jar run in their images as a non-root user.
  */
 @Tag("e2e")
-class StdLibraryE2ETest {
+class StdLibraryE2ETest extends KilnInProcess {
   @TempDir Path dir;
 
   @BeforeAll
@@ -77,11 +75,7 @@ class StdLibraryE2ETest {
           }
         }
         """);
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-
-    int code = Kiln.commandLine(new PrintWriter(out, true), new PrintWriter(err, true))
-        .execute("run", "-f", pipeline.toString(), "--progress", "plain");
+    int code = kiln("run", "-f", pipeline.toString(), "--progress", "plain");
 
     assertThat(code).as(out + "\n" + err).isZero();
     assertThat(err.toString()).contains("4 succeeded, 0 failed");

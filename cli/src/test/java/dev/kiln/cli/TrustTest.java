@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -114,8 +115,8 @@ class TrustTest {
   @Test
   void theStoreKeepsEachProjectApart() throws Exception {
     TrustStore store = new TrustStore(config.resolve("trusted.json"));
-    store.put(project, new TrustStore.Entry(Map.of("a.jar", "00"), java.util.Set.of("pass show token")));
-    store.put(elsewhere, new TrustStore.Entry(Map.of("b.jar", "11"), java.util.Set.of()));
+    store.put(project, new TrustStore.Entry(Map.of("a.jar", "00"), Set.of("pass show token")));
+    store.put(elsewhere, new TrustStore.Entry(Map.of("b.jar", "11"), Set.of()));
     assertThat(store.get(project).commands()).containsExactly("pass show token");
     assertThat(store.get(elsewhere).plugins()).containsEntry("b.jar", "11");
     store.put(project, TrustStore.Entry.NONE);

@@ -12,8 +12,12 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -141,7 +145,7 @@ final class EvaluationCache {
   /** Marks an entry as used, so that eviction removes the least recently used ones first. */
   private static void touch(Path file) {
     try {
-      Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(java.time.Instant.now()));
+      Files.setLastModifiedTime(file, FileTime.from(Instant.now()));
     } catch (IOException e) {
       // a read-only cache still serves hits
     }
@@ -156,7 +160,7 @@ final class EvaluationCache {
     if (entries.size() <= max) {
       return;
     }
-    Map<Path, java.nio.file.attribute.FileTime> used = new java.util.HashMap<>();
+    Map<Path, FileTime> used = new HashMap<>();
     for (Path f : entries) {
       try {
         used.put(f, Files.getLastModifiedTime(f));
@@ -164,7 +168,7 @@ final class EvaluationCache {
         // deleted meanwhile by another run
       }
     }
-    List<Path> oldestFirst = used.keySet().stream().sorted(java.util.Comparator.comparing(used::get)).toList();
+    List<Path> oldestFirst = used.keySet().stream().sorted(Comparator.comparing(used::get)).toList();
     for (Path f : oldestFirst.subList(0, Math.max(0, oldestFirst.size() - max))) {
       Files.deleteIfExists(f);
     }

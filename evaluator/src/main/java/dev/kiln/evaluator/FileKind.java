@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * What a path is, as far as reading it goes: only a regular file can be read to its end. A FIFO
@@ -33,7 +34,7 @@ enum FileKind {
   /** The kind of {@code path}, following symbolic links. */
   static FileKind of(Path path) {
     try {
-      var attributes = Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class);
+      var attributes = Files.readAttributes(path, BasicFileAttributes.class);
       if (attributes.isRegularFile()) {
         return REGULAR;
       }

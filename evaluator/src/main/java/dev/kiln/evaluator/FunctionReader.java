@@ -23,10 +23,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.pkl.core.resource.ResourceReader;
@@ -90,7 +92,7 @@ final class FunctionReader implements ResourceReader {
   }
 
   @Override
-  public java.util.Optional<Object> read(URI uri) throws IOException {
+  public Optional<Object> read(URI uri) throws IOException {
     // Opaque URI: Java parses no query. Pkl escapes the `?` (%3F); base64 has no `%` to unescape.
     String call = uri.getSchemeSpecificPart();
     int q = call.indexOf('?');
@@ -119,7 +121,7 @@ final class FunctionReader implements ResourceReader {
       throw fail(bug(name, "failed with " + e, e));
     }
     try {
-      var answer = java.util.Optional.<Object>of(JSON.writeValueAsString(result(signature.returns(), result, "the result")));
+      var answer = Optional.<Object>of(JSON.writeValueAsString(result(signature.returns(), result, "the result")));
       failure = null; // a pipeline may have caught an earlier failure (pkl:test's catchOrNull)
       return answer;
     } catch (IllegalArgumentException e) {
@@ -225,7 +227,7 @@ final class FunctionReader implements ResourceReader {
         if (v.isObject()) {
           Map<String, Object> map = new LinkedHashMap<>();
           v.fields().forEachRemaining(e -> map.put(e.getKey(), argument(type.element(), e.getValue())));
-          return java.util.Collections.unmodifiableMap(map);
+          return Collections.unmodifiableMap(map);
         }
         break;
       default:
@@ -248,11 +250,11 @@ final class FunctionReader implements ResourceReader {
     } else if (v.isArray()) {
       List<Object> list = new ArrayList<>();
       v.forEach(e -> list.add(plain(e)));
-      return java.util.Collections.unmodifiableList(list);
+      return Collections.unmodifiableList(list);
     } else if (v.isObject()) {
       Map<String, Object> map = new LinkedHashMap<>();
       v.fields().forEachRemaining(e -> map.put(e.getKey(), plain(e.getValue())));
-      return java.util.Collections.unmodifiableMap(map);
+      return Collections.unmodifiableMap(map);
     }
     return null;
   }

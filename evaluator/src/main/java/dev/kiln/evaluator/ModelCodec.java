@@ -7,9 +7,11 @@ import java.io.IOException;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -189,7 +191,7 @@ final class ModelCodec {
     switch (o.tag) {
       case LIST: {
         List<Object> list = new ArrayList<>(o.parts.length);
-        java.util.Collections.addAll(list, o.parts);
+        Collections.addAll(list, o.parts);
         return list;
       }
       case MAP: {
@@ -270,7 +272,7 @@ final class ModelCodec {
       if (end < s.length() && Character.isHighSurrogate(s.charAt(end - 1))) {
         end--; // keep a surrogate pair in one piece
       }
-      out.write(s.substring(start, end).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      out.write(s.substring(start, end).getBytes(StandardCharsets.UTF_8));
       start = end;
     }
   }
@@ -280,7 +282,7 @@ final class ModelCodec {
     if (n < 0) {
       throw new IOException("negative string length");
     }
-    return new String(in.readNBytes(n), java.nio.charset.StandardCharsets.UTF_8);
+    return new String(in.readNBytes(n), StandardCharsets.UTF_8);
   }
 
   private static Class<?> modelClass(String name) throws IOException {

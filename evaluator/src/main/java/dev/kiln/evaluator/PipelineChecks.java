@@ -10,15 +10,12 @@ import dev.kiln.model.ProjectRoot;
 import dev.kiln.model.SourceLocation;
 import dev.kiln.model.Suggestions;
 import dev.kiln.model.Task;
+import dev.kiln.model.TaskDependencies;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The checks Pkl's types cannot express: dependencies name tasks, form no cycle, exports do not
@@ -28,9 +25,9 @@ import java.util.Set;
  */
 final class PipelineChecks {
   /** Names that say "credential"; a literal value under such a name would land in plans, cache keys and logs. */
-  private static final java.util.regex.Pattern CREDENTIAL_NAME = java.util.regex.Pattern.compile(
+  private static final Pattern CREDENTIAL_NAME = Pattern.compile(
       "(?i).*(password|passwd|secret|token|api_?key|access_?key|private_?key|credential).*");
-  private static final java.util.regex.Pattern NOT_A_CREDENTIAL = java.util.regex.Pattern.compile(
+  private static final Pattern NOT_A_CREDENTIAL = Pattern.compile(
       "(?i).*_(url|uri|file|path|dir|host|endpoint|name|id|type|env)$");
 
   private final SourceIndex source;
@@ -48,12 +45,13 @@ final class PipelineChecks {
 
   void check(Pipeline pipeline) {
     Map<String, Task> tasks = pipeline.tasks();
+    TaskDependencies graph = TaskDependencies.of(pipeline);
+    graph.unknown().ifPresent(u -> {
+      throw new PipelineException("task `" + u.task() + "` depends on unknown task `" + u.dependency() + "`",
+          source.literal(u.task(), u.dependency()), suggestion(u.dependency(), tasks.keySet()));
+    });
     for (Task task : tasks.values()) {
       for (String dep : task.dependsOn()) {
-        if (!tasks.containsKey(dep)) {
-          throw new PipelineException("task `" + task.name() + "` depends on unknown task `" + dep + "`",
-              source.literal(task.name(), dep), suggestion(dep, tasks.keySet()));
-        }
         if (dep.equals(task.name())) {
           throw new PipelineException("task `" + dep + "` depends on itself",
               source.literal(task.name(), dep), "remove it from its own `dependsOn`");
@@ -66,7 +64,10 @@ final class PipelineChecks {
             source.literal(name), suggestion(name, tasks.keySet()));
       }
     }
-    checkCycles(tasks);
+    graph.cycle().ifPresent(cycle -> {
+      throw new PipelineException("dependency cycle: " + String.join(" -> ", cycle),
+          source.task(cycle.get(0)), "remove one of these `dependsOn` edges");
+    });
     paths(pipeline);
   }
 
@@ -91,54 +92,6 @@ final class PipelineChecks {
         }
       }
     }
-  }
-
-  /** A task on the current dependency path, and the index of its next dependency to visit. */
-  private record Frame(String name, List<String> deps, int next) {}
-
-  /** Depth-first, with an explicit stack: a chain of thousands of tasks is an ordinary pipeline. */
-  private void checkCycles(Map<String, Task> tasks) {
-    Map<String, Integer> state = new HashMap<>(); // 1 = on the path, 2 = done
-    for (String start : tasks.keySet()) {
-      if (state.containsKey(start)) {
-        continue;
-      }
-      Deque<Frame> path = new ArrayDeque<>();
-      state.put(start, 1);
-      path.push(new Frame(start, tasks.get(start).dependsOn(), 0));
-      while (!path.isEmpty()) {
-        Frame top = path.pop();
-        if (top.next() == top.deps().size()) {
-          state.put(top.name(), 2);
-          continue;
-        }
-        path.push(new Frame(top.name(), top.deps(), top.next() + 1));
-        String dep = top.deps().get(top.next());
-        Integer s = state.get(dep);
-        if (s == null) {
-          state.put(dep, 1);
-          path.push(new Frame(dep, tasks.get(dep).dependsOn(), 0));
-        } else if (s == 1) {
-          throw cycle(dep, path);
-        }
-      }
-    }
-  }
-
-  /** The cycle that closes at {@code name}, which is on {@code path} (innermost first). */
-  private PipelineException cycle(String name, Deque<Frame> path) {
-    List<String> cycle = new ArrayList<>();
-    boolean in = false;
-    for (var it = path.descendingIterator(); it.hasNext(); ) {
-      String n = it.next().name();
-      in |= n.equals(name);
-      if (in) {
-        cycle.add(n);
-      }
-    }
-    cycle.add(name);
-    return new PipelineException("dependency cycle: " + String.join(" -> ", cycle),
-        source.task(cycle.get(0)), "remove one of these `dependsOn` edges");
   }
 
   private void plainSecret(Task task, ContainerOp.WithEnv e) {

@@ -9,6 +9,10 @@ import dev.kiln.model.PipelineException;
 import dev.kiln.model.Task;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
@@ -62,14 +66,14 @@ class EvaluationCacheTest {
   void keepsTheMostRecentlyUsedEntriesOnly() throws Exception {
     var cache = new EvaluationCache(cacheDir, "b1");
     var evaluation = new Evaluation(PLANTED, Set.of(pipeline), Set.of(), null);
-    java.util.List<String> keys = new java.util.ArrayList<>();
-    java.time.Instant t0 = java.time.Instant.parse("2026-01-01T00:00:00Z");
+    List<String> keys = new ArrayList<>();
+    Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
     for (int i = 0; i < EvaluationCache.MAX_ENTRIES + 3; i++) {
       String key = cache.key(pipeline, Map.of("n", String.valueOf(i)), null);
       keys.add(key);
       cache.store(key, evaluation, Set.of(), Map.of());
       // explicit times: the file system's clock may not tell apart entries stored in one millisecond
-      Files.setLastModifiedTime(cache.file(key), java.nio.file.attribute.FileTime.from(t0.plusSeconds(i)));
+      Files.setLastModifiedTime(cache.file(key), FileTime.from(t0.plusSeconds(i)));
       if (i == EvaluationCache.MAX_ENTRIES - 1) {
         assertThat(cache.lookup(keys.get(0), Map.of())).isPresent(); // used: now the most recent
       }
@@ -173,7 +177,7 @@ class EvaluationCacheTest {
         amends ".kiln/schema/Pipeline.pkl"
         tasks { ["huge"] { description = "x".repeat(70000000) } }
         """);
-    java.util.List<String> notes = new java.util.ArrayList<>();
+    List<String> notes = new ArrayList<>();
     Pipeline p = PipelineEvaluator.builder().cache(cacheDir, "b1").notes(notes::add).build().evaluate(pipeline);
     assertThat(p.tasks().get("huge").description()).hasSize(70_000_000);
     assertThat(notes).singleElement().asString().contains("larger than 64 MiB");

@@ -11,8 +11,10 @@ import dev.kiln.testsupport.PluginJars;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pkl.core.EvaluatorBuilder;
@@ -132,7 +134,7 @@ class FunctionsTest {
 
   @Test
   void theReaderChecksArgumentsOfHandWrittenReads() throws IOException {
-    String args = java.util.Base64.getEncoder().encodeToString("{\"xs\": [1, \"2\"]}".getBytes());
+    String args = Base64.getEncoder().encodeToString("{\"xs\": [1, \"2\"]}".getBytes());
     Path file = pipeline("read(\"kiln-fn:testfn.sum?" + args + "\").text");
 
     assertThatThrownBy(() -> evaluate(file))
@@ -250,8 +252,8 @@ class FunctionsTest {
         .setStackFrameTransformer(StackFrameTransformers.empty)
         .setModuleKeyFactories(List.of(ModuleKeyFactories.standardLibrary, ModuleKeyFactories.file))
         .setResourceReaders(List.of(ResourceReaders.file()))
-        .setAllowedModules(List.of(java.util.regex.Pattern.compile("pkl:"), java.util.regex.Pattern.compile("file:")))
-        .setAllowedResources(List.of(java.util.regex.Pattern.compile("file:")))
+        .setAllowedModules(List.of(Pattern.compile("pkl:"), Pattern.compile("file:")))
+        .setAllowedResources(List.of(Pattern.compile("file:")))
         .build()) {
       PModule stubs = pkl.evaluate(ModuleSource.path(schema.resolve("functions/testfn.pkl")));
       assertThat(stubs.getModuleName()).isEqualTo("kiln.functions.testfn");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.kiln.model.Pipeline;
 import dev.kiln.model.PipelineException;
+import dev.kiln.model.SourceLocation;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -163,7 +164,7 @@ class HostilePipelinesTest {
   void pklsInternalErrorsReadAsOneSentence() {
     var bug = new PklBugException("An unexpected error has occurred. Would you mind filing a bug report?\n"
         + "at org.pkl.core.Foo(Foo.java:1)", new IllegalStateException("node not initialized\nat x"));
-    PipelineException e = EvaluatorFailures.of(bug, dev.kiln.model.SourceLocation.of(Path.of("pipeline.pkl")));
+    PipelineException e = EvaluatorFailures.of(bug, SourceLocation.of(Path.of("pipeline.pkl")));
     assertThat(e.getMessage()).isEqualTo(
         "Pkl failed internally while evaluating the pipeline (IllegalStateException: node not initialized)");
     assertThat(EvaluatorFailures.of(new PklBugException("An unexpected error has occurred."), null).getMessage())

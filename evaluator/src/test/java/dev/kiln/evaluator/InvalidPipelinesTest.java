@@ -10,6 +10,7 @@ import dev.kiln.model.SourceLocation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -31,7 +32,7 @@ class InvalidPipelinesTest {
   @MethodSource("pipelines")
   void failsWithTheGoldenError(Path pipeline) throws IOException {
     PipelineException e = catchThrowableOfType(PipelineException.class,
-        () -> PipelineEvaluator.builder().environment(java.util.Map.of("HOME", "/root")).build().evaluate(pipeline));
+        () -> PipelineEvaluator.builder().environment(Map.of("HOME", "/root")).build().evaluate(pipeline));
     assertThat(e).as("%s must be invalid", pipeline).isNotNull();
     String actual = render(e);
     Path golden = Path.of(pipeline.toString().replaceAll("\\.pkl$", ".err"));

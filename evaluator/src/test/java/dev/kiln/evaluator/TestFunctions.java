@@ -12,7 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * Functions of namespace {@code testfn}, registered for the evaluator's tests in {@code
@@ -31,7 +33,7 @@ public final class TestFunctions {
 
     @Override
     public Object call(Arguments args, FunctionContext context) {
-      return args.string("s").toUpperCase(java.util.Locale.ROOT);
+      return args.string("s").toUpperCase(Locale.ROOT);
     }
   }
 
@@ -148,7 +150,7 @@ public final class TestFunctions {
    * down, as a read of a device or a hung network call would.
    */
   public static final class Stall implements KilnFunction {
-    static final java.util.concurrent.CountDownLatch RELEASE = new java.util.concurrent.CountDownLatch(1);
+    static final CountDownLatch RELEASE = new CountDownLatch(1);
 
     @Override
     public Signature signature() {

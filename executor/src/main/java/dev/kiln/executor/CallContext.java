@@ -2,6 +2,7 @@ package dev.kiln.executor;
 
 import dev.kiln.function.FunctionContext;
 import dev.kiln.function.FunctionException;
+import dev.kiln.model.ProjectPaths;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 
@@ -23,7 +24,7 @@ final class CallContext implements FunctionContext {
 
   @Override
   public Path resolve(String path) throws FunctionException {
-    return dev.kiln.model.ProjectPaths.resolve(root, path);
+    return ProjectPaths.resolve(root, path);
   }
 
   @Override

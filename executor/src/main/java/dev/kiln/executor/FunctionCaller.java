@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -144,9 +145,9 @@ final class FunctionCaller {
       }
       out.put(key, value);
     }
-    if (!out.keySet().equals(new java.util.TreeSet<>(task.results()))) {
+    if (!out.keySet().equals(new TreeSet<>(task.results()))) {
       throw failure(name + " returned the results " + out.keySet() + ", but its signature declares "
-          + new java.util.TreeSet<>(task.results()) + "; " + bug, "report it to the function's authors", null);
+          + new TreeSet<>(task.results()) + "; " + bug, "report it to the function's authors", null);
     }
     return out;
   }

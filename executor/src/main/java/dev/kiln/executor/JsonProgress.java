@@ -8,6 +8,8 @@ import dev.kiln.executor.proto.control.VertexLog;
 import dev.kiln.planner.llb.Definition;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Locale;
 
 /**
  * Progress as JSON lines for tools: {@code task-started}, {@code step} (digest as planned, name,
@@ -72,7 +74,7 @@ public final class JsonProgress implements PlanRunner.Listener {
   @Override
   public void taskFinished(TaskOutcome o) {
     ObjectNode e = event("task-finished", o.task());
-    e.put("status", o.status().name().toLowerCase(java.util.Locale.ROOT));
+    e.put("status", o.status().name().toLowerCase(Locale.ROOT));
     e.put("cached", o.cached());
     e.put("durationMs", o.duration().toMillis());
     if (!o.results().isEmpty()) {
@@ -90,7 +92,7 @@ public final class JsonProgress implements PlanRunner.Listener {
     ObjectNode e = JSON.createObjectNode();
     e.put("event", type);
     e.put("task", task);
-    e.put("time", java.time.Instant.now().toString());
+    e.put("time", Instant.now().toString());
     return e;
   }
 

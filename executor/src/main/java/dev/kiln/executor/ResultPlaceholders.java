@@ -2,6 +2,7 @@ package dev.kiln.executor;
 
 import dev.kiln.model.FunctionCall;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +35,7 @@ final class ResultPlaceholders {
     if (value instanceof Map<?, ?> m) {
       Map<String, Object> out = new LinkedHashMap<>();
       m.forEach((k, v) -> out.put((String) k, expand(v, results)));
-      return java.util.Collections.unmodifiableMap(out);
+      return Collections.unmodifiableMap(out);
     }
     return value;
   }

@@ -1,6 +1,7 @@
 package dev.kiln.executor;
 
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /** The outcome of a run: every planned task, in plan order. */
 public record RunReport(List<TaskOutcome> tasks, boolean interrupted) {
@@ -14,7 +15,7 @@ public record RunReport(List<TaskOutcome> tasks, boolean interrupted) {
   }
 
   /** This report with {@code mask} applied to every text of its tasks' outcomes. */
-  public RunReport masked(java.util.function.UnaryOperator<String> mask) {
+  public RunReport masked(UnaryOperator<String> mask) {
     return new RunReport(tasks.stream().map(t -> t.masked(mask)).toList(), interrupted);
   }
 

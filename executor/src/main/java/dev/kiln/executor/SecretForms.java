@@ -3,6 +3,7 @@ package dev.kiln.executor;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
@@ -39,7 +40,7 @@ final class SecretForms {
       forms.add(HexFormat.of().formatHex(whole.getBytes(StandardCharsets.UTF_8)));
       forms.add(HexFormat.of().withUpperCase().formatHex(whole.getBytes(StandardCharsets.UTF_8)));
     }
-    if (!java.util.Arrays.equals(secret, text.getBytes(StandardCharsets.UTF_8))) {
+    if (!Arrays.equals(secret, text.getBytes(StandardCharsets.UTF_8))) {
       base64(secret, forms); // bytes that are not UTF-8 text: encodings of the bytes themselves
       forms.add(HexFormat.of().formatHex(secret));
     }

@@ -2,10 +2,12 @@ package dev.kiln.executor;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.LinkedHashSet;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -54,7 +56,7 @@ public final class SecretMasker implements UnaryOperator<String> {
       byHead.computeIfAbsent(key, k -> new ArrayList<>()).add(f);
       set(heads, key);
     }
-    java.util.Set<Long> eights = new java.util.HashSet<>();
+    Set<Long> eights = new HashSet<>();
     for (String f : pieces) {
       long key = key(f, f.length() - 4);
       byTail.computeIfAbsent(key, k -> new ArrayList<>()).add(f);
@@ -170,7 +172,7 @@ public final class SecretMasker implements UnaryOperator<String> {
         }
       }
     }
-    if (e - s >= MIN_MIDDLE && java.util.Arrays.binarySearch(middles, eight(text, s)) >= 0) {
+    if (e - s >= MIN_MIDDLE && Arrays.binarySearch(middles, eight(text, s)) >= 0) {
       String line = text.substring(s, e);
       for (String f : pieces) {
         if (f.length() > line.length() && f.contains(line)) {
@@ -253,7 +255,7 @@ public final class SecretMasker implements UnaryOperator<String> {
         if (masked == null) {
           masked = new boolean[length];
         }
-        java.util.Arrays.fill(masked, from, to, true);
+        Arrays.fill(masked, from, to, true);
       }
     }
 

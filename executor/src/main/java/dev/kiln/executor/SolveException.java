@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.UnaryOperator;
 
 /**
  * A solve failed on the engine: a step's command exited non-zero, the engine rejected the graph,
@@ -50,7 +51,7 @@ public final class SolveException extends KilnException {
    * This failure with {@code mask} applied to its texts (message, step, command, each line of its
    * output, hint). The cause is left out: its message may hold what was masked.
    */
-  public SolveException masked(java.util.function.UnaryOperator<String> mask) {
+  public SolveException masked(UnaryOperator<String> mask) {
     Builder b = builder(mask.apply(getMessage())).setStep(step == null ? null : mask.apply(step))
         .setVertexDigest(vertexDigest).setCommand(command == null ? null : mask.apply(command)).setExitCode(exitCode)
         .setLogTail(logTail.stream().map(mask).toList()).setHint(hint().map(mask).orElse(null));

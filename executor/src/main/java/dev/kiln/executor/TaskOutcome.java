@@ -1,8 +1,11 @@
 package dev.kiln.executor;
 
 import java.time.Duration;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 
 /**
  * How one task of a run ended.
@@ -23,7 +26,7 @@ public record TaskOutcome(String task, Status status, Duration duration, boolean
   }
 
   public TaskOutcome {
-    results = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(results));
+    results = Collections.unmodifiableMap(new TreeMap<>(results));
   }
 
   /** How a task ended. */
@@ -37,8 +40,8 @@ public record TaskOutcome(String task, Status status, Duration duration, boolean
   }
 
   /** This outcome with {@code mask} applied to every text in it: results and the failure. */
-  public TaskOutcome masked(java.util.function.UnaryOperator<String> mask) {
-    Map<String, String> masked = new java.util.TreeMap<>();
+  public TaskOutcome masked(UnaryOperator<String> mask) {
+    Map<String, String> masked = new TreeMap<>();
     results.forEach((name, value) -> masked.put(name, mask.apply(value)));
     return new TaskOutcome(task, status, duration, cached, error == null ? null : error.masked(mask), masked);
   }

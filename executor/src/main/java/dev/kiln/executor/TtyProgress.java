@@ -4,9 +4,13 @@ import dev.kiln.executor.proto.control.StatusResponse;
 import dev.kiln.executor.proto.control.Vertex;
 import dev.kiln.planner.llb.Definition;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -28,15 +32,15 @@ public final class TtyProgress implements PlanRunner.Listener {
     t.setDaemon(true);
     return t;
   });
-  private final java.util.List<String> warnings = new java.util.ArrayList<>();
+  private final List<String> warnings = new ArrayList<>();
   private int drawn;
   private int frame;
 
   private static final class Line {
     final long started = System.nanoTime();
     String step = "";
-    final java.util.Set<String> steps = new java.util.HashSet<>();
-    final java.util.Set<String> cached = new java.util.HashSet<>();
+    final Set<String> steps = new HashSet<>();
+    final Set<String> cached = new HashSet<>();
     TaskOutcome outcome;
   }
 

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kiln.model.RemoteCache;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,7 +22,7 @@ class ExecutorTest {
   @Test
   void anUnreachableEngineIsUnavailableWithItsAddressAndNothingMoreHappens() {
     String address = "unix://" + dir.resolve("none.sock");
-    java.util.List<String> phases = new java.util.ArrayList<>();
+    List<String> phases = new ArrayList<>();
     try (Executor executor = ExecutorBuilder.unconfigured().setEngine(address).setPhaseListener(phases::add).build()) {
       assertThatThrownBy(executor::engine).isInstanceOfSatisfying(EngineUnavailableException.class,
           e -> assertThat(e.attempts()).singleElement().asString().contains(address));

@@ -20,6 +20,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -154,7 +155,7 @@ class MaskingListenerTest {
   void aChunkCutInsideACharacterIsJoinedBeforeDecoding() {
     byte[] bytes = "é€😀".getBytes(StandardCharsets.UTF_8);
     for (int cut = 0; cut <= bytes.length; cut++) {
-      byte[] head = java.util.Arrays.copyOf(bytes, cut);
+      byte[] head = Arrays.copyOf(bytes, cut);
       assertThat(new String(head, 0, LogLines.completeCharacters(head), StandardCharsets.UTF_8))
           .doesNotContain("\ufffd");
     }

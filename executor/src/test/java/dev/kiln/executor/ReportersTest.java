@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -38,7 +39,7 @@ class ReportersTest {
     Element failure = (Element) doc.getElementsByTagName("failure").item(0);
     assertThat(failure.getAttribute("message")).isEqualTo("command failed with exit code 2: make <all> & ***");
     assertThat(failure.getTextContent()).contains("token=***").contains("]]> tricky").doesNotContain("s3cret");
-    assertThat(java.nio.file.Files.list(file.getParent())).hasSize(1); // no temp file left
+    assertThat(Files.list(file.getParent())).hasSize(1); // no temp file left
   }
 
   @Test

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
@@ -66,7 +67,7 @@ final class Sha256 {
   }
 
   private static int compareCodePoints(String a, String b) {
-    return java.util.Arrays.compare(a.codePoints().toArray(), b.codePoints().toArray());
+    return Arrays.compare(a.codePoints().toArray(), b.codePoints().toArray());
   }
 
   private static MessageDigest digest() {

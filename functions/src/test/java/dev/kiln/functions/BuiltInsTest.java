@@ -16,6 +16,7 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -98,7 +99,7 @@ class BuiltInsTest {
       TestContext real = new TestContext(project);
       Object context = Proxy.newProxyInstance(loader, new Class<?>[] {contextType}, (proxy, m, args) ->
           TestContext.class.getMethod(m.getName(), m.getParameterTypes()).invoke(real, args));
-      Map<String, Object> functions = new java.util.LinkedHashMap<>();
+      Map<String, Object> functions = new LinkedHashMap<>();
       for (Object f : ServiceLoader.load(api, loader)) {
         Object signature = api.getMethod("signature").invoke(f);
         functions.put((String) signature.getClass().getMethod("qualifiedName").invoke(signature), f);

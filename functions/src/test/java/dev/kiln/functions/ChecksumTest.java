@@ -8,6 +8,8 @@ import dev.kiln.function.FunctionException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -107,7 +109,7 @@ class ChecksumTest {
     Path dir = Files.createDirectories(outside.resolve("out"));
     Files.writeString(dir.resolve("a"), "1");
     Files.createSymbolicLink(dir.resolve("l"), Path.of("a"));
-    List<String> digests = new java.util.ArrayList<>();
+    List<String> digests = new ArrayList<>();
     Runnable digest = () -> {
       try {
         digests.add(Sha256.ofTree(dir).sha256());
@@ -116,7 +118,7 @@ class ChecksumTest {
       }
     };
     digest.run();
-    Files.setLastModifiedTime(dir.resolve("a"), java.nio.file.attribute.FileTime.fromMillis(0));
+    Files.setLastModifiedTime(dir.resolve("a"), FileTime.fromMillis(0));
     digest.run();
     Files.writeString(dir.resolve("a"), "2");
     digest.run();

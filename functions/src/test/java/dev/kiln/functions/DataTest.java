@@ -8,8 +8,10 @@ import dev.kiln.function.FunctionException;
 import dev.kiln.function.KilnFunction;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -60,7 +62,7 @@ class DataTest {
         {"name": "app", "replicas": 3, "ratio": 0.5, "debug": false, "owner": null,
          "tags": ["a", "b"], "nested": {"x": {"y": 1}}}""");
     Object value = call(new DataReadJson(), "path", "conf/app.json");
-    Map<String, Object> expected = new java.util.LinkedHashMap<>();
+    Map<String, Object> expected = new LinkedHashMap<>();
     expected.put("name", "app");
     expected.put("replicas", 3L);
     expected.put("ratio", 0.5);
@@ -96,7 +98,7 @@ class DataTest {
           <<: *base
           y: 2
         """);
-    Map<String, Object> expected = new java.util.LinkedHashMap<>();
+    Map<String, Object> expected = new LinkedHashMap<>();
     expected.put("name", "app");
     expected.put("replicas", 3L);
     expected.put("ratio", 0.5);
@@ -200,7 +202,7 @@ class DataTest {
     write("dup.yaml", "a: 1\nb: 2\na: 3\n");
     write("dup.json", "{\"a\": 1, \"a\": 2}");
     write("multi.yaml", "a: 1\n---\nb: 2\n");
-    List<String> messages = new java.util.ArrayList<>();
+    List<String> messages = new ArrayList<>();
     for (String[] c : Arrays.asList(new String[] {"json", "bad.json"}, new String[] {"yaml", "bad.yaml"},
         new String[] {"yaml", "tabs.yaml"}, new String[] {"yaml", "dup.yaml"}, new String[] {"json", "dup.json"},
         new String[] {"yaml", "multi.yaml"})) {

@@ -8,6 +8,7 @@ import dev.kiln.function.FunctionException;
 import dev.kiln.function.KilnFunction;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.jgit.api.Git;
@@ -50,7 +51,7 @@ class GitTest {
   }
 
   private Object call(KilnFunction f, Object... keysAndValues) throws FunctionException {
-    Map<String, Object> args = new java.util.HashMap<>();
+    Map<String, Object> args = new HashMap<>();
     for (int i = 0; i < keysAndValues.length; i += 2) {
       args.put((String) keysAndValues[i], keysAndValues[i + 1]);
     }

@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 
 /**
  * A pipeline: its tasks by name (in declaration order), its parameters and its default tasks.
@@ -38,7 +39,7 @@ public record Pipeline(Map<String, Task> tasks, List<Param> params, List<String>
    * Every secret the tasks use (mounted, as variables, as call arguments), by name; where two
    * declare one name, the first found in task order wins.
    */
-  public java.util.SortedMap<String, Secret> secrets() {
+  public SortedMap<String, Secret> secrets() {
     return PipelineSecrets.of(this);
   }
 

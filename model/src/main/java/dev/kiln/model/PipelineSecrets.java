@@ -2,6 +2,7 @@ package dev.kiln.model;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SortedMap;
@@ -15,7 +16,7 @@ import java.util.TreeMap;
  */
 final class PipelineSecrets {
   private final SortedMap<String, Secret> found = new TreeMap<>();
-  private final Set<Secret> declared = new java.util.LinkedHashSet<>();
+  private final Set<Secret> declared = new LinkedHashSet<>();
 
   private PipelineSecrets() {}
 

@@ -1,5 +1,6 @@
 package dev.kiln.model;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -61,7 +62,7 @@ public record Task(
 
   /** This task with {@code path} exported to {@code hostPath}. */
   public Task withExport(String path, String hostPath) {
-    var all = new java.util.ArrayList<>(exports);
+    var all = new ArrayList<>(exports);
     all.add(new Export(path, hostPath));
     return new Task(name, description, dependsOn, run, all, publish, ref, location, results, call);
   }

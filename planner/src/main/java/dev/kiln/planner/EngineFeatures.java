@@ -18,7 +18,7 @@ final class EngineFeatures {
       Caps.EXEC_MOUNT_TMPFS_SIZE, "a size limit on a tmpfs mount",
       Caps.EXEC_VALID_EXIT_CODE, "accepting exit codes other than 0");
 
-  // The first Docker release embedding each BuildKit (shared/buildkit-notes.md §0).
+  // The first Docker release embedding each BuildKit, from Docker's release notes.
   private static final Map<String, String> DOCKER = Map.of(
       "v0.9", "Docker 23.0", "v0.10", "Docker 23.0", "v0.17", "Docker 28.0");
 

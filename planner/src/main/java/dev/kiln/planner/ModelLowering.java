@@ -189,7 +189,7 @@ final class ModelLowering {
     } else if (op instanceof ContainerOp.WithEntrypoint e) {
       // As in a Dockerfile: a new ENTRYPOINT drops the CMD inherited so far (the base image's
       // `/bin/sh` would otherwise become its argument); withDefaultArgs after it sets a new one.
-      return s.withEntrypoint(e.args()).withCmd(java.util.List.of());
+      return s.withEntrypoint(e.args()).withCmd(List.of());
     } else if (op instanceof ContainerOp.WithDefaultArgs d) {
       return s.withCmd(d.args());
     } else if (op instanceof ContainerOp.WithDirectory d) {

@@ -1,6 +1,7 @@
 package dev.kiln.planner;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,7 +39,7 @@ public record Plan(List<PlannedTask> tasks, EngineCapabilities engine, List<Stri
       for (PlannedTarget target : t.targets()) {
         var def = target.definition();
         for (int i = 0; i < def.size(); i++) {
-          tasksByDigest.computeIfAbsent(def.digests().get(i), d -> new java.util.HashSet<>()).add(t.name());
+          tasksByDigest.computeIfAbsent(def.digests().get(i), d -> new HashSet<>()).add(t.name());
         }
       }
     }

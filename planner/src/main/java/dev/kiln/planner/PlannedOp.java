@@ -8,6 +8,8 @@ import dev.kiln.planner.llb.pb.MountType;
 import dev.kiln.planner.llb.pb.Op;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -51,7 +53,7 @@ public record PlannedOp(String digest, String kind, String summary, String name,
     switch (op.getOpCase()) {
       case SOURCE: {
         var s = new StringBuilder(op.getSource().getIdentifier());
-        op.getSource().getAttrsMap().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
+        op.getSource().getAttrsMap().entrySet().stream().sorted(Map.Entry.comparingByKey())
             .forEach(e -> s.append(' ').append(e.getKey()).append('=').append(e.getValue()));
         return s.toString();
       }
@@ -88,7 +90,7 @@ public record PlannedOp(String digest, String kind, String summary, String name,
       case MERGE:
         return "merge " + op.getMerge().getInputsCount() + " layers";
       default:
-        return op.getOpCase().name().toLowerCase(java.util.Locale.ROOT);
+        return op.getOpCase().name().toLowerCase(Locale.ROOT);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.kiln.planner;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.SortedSet;
@@ -40,7 +41,7 @@ public record PlannedTask(
     Objects.requireNonNull(description, "description");
     dependsOn = List.copyOf(dependsOn);
     targets = List.copyOf(targets);
-    cacheVolumes = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(cacheVolumes));
-    secrets = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(secrets));
+    cacheVolumes = Collections.unmodifiableSortedSet(new TreeSet<>(cacheVolumes));
+    secrets = Collections.unmodifiableSortedSet(new TreeSet<>(secrets));
   }
 }

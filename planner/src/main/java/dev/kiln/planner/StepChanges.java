@@ -7,10 +7,13 @@ import dev.kiln.planner.llb.pb.Op;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Why a target's steps will not come from the cache: the steps whose own definition changed since a
@@ -114,7 +117,7 @@ public final class StepChanges {
   }
 
   private static void diff(String path, Message a, Message b, List<String> out) {
-    Set<FieldDescriptor> fields = new java.util.LinkedHashSet<>(a.getAllFields().keySet());
+    Set<FieldDescriptor> fields = new LinkedHashSet<>(a.getAllFields().keySet());
     fields.addAll(b.getAllFields().keySet());
     for (FieldDescriptor f : fields) {
       String p = path.isEmpty() ? f.getName() : path + "." + f.getName();
@@ -164,7 +167,7 @@ public final class StepChanges {
   }
 
   private static Map<String, String> env(List<String> entries) {
-    Map<String, String> m = new java.util.TreeMap<>();
+    Map<String, String> m = new TreeMap<>();
     for (String e : entries) {
       int eq = e.indexOf('=');
       m.put(eq < 0 ? e : e.substring(0, eq), eq < 0 ? "" : e.substring(eq + 1));
@@ -187,7 +190,7 @@ public final class StepChanges {
       case FILE -> "file operations (" + op.getFile().getActionsCount() + ")";
       case MERGE -> "merge";
       case DIFF -> "diff";
-      default -> op.getOpCase().name().toLowerCase(java.util.Locale.ROOT);
+      default -> op.getOpCase().name().toLowerCase(Locale.ROOT);
     };
   }
 }

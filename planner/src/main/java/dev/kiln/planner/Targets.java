@@ -1,12 +1,17 @@
 package dev.kiln.planner;
 
+import dev.kiln.model.Directory;
+import dev.kiln.model.File;
+import dev.kiln.model.Secret;
 import dev.kiln.planner.llb.FileAction;
 import dev.kiln.planner.llb.LlbState;
 import dev.kiln.planner.llb.Marshaller;
 import dev.kiln.planner.llb.Sources;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -53,8 +58,8 @@ final class Targets {
     }
     PlannedCall call = null;
     if (task.call() != null) {
-      var inputs = new java.util.ArrayList<>(task.inputs());
-      inputs.sort(java.util.Comparator.comparing(LoweredTask.Input::param));
+      var inputs = new ArrayList<>(task.inputs());
+      inputs.sort(Comparator.comparing(LoweredTask.Input::param));
       for (LoweredTask.Input in : inputs) {
         targets.add(new PlannedTarget(PlannedTarget.Kind.INPUT, in.param(), entryName(in.source()),
             marshaller.marshal(copyOut(in.source(), "input " + in.param())), ImageConfig.EMPTY));
@@ -70,13 +75,13 @@ final class Targets {
 
   /** The call with files and directories as INPUT references and secrets by name (added to {@code secrets}). */
   private static PlannedCall call(LoweredTask task, SortedSet<String> secrets) {
-    var args = new java.util.TreeMap<String, Object>();
+    var args = new TreeMap<String, Object>();
     task.call().args().forEach((param, value) -> {
-      if (value instanceof dev.kiln.model.Directory) {
+      if (value instanceof Directory) {
         args.put(param, new PlannedCall.Input(param, true));
-      } else if (value instanceof dev.kiln.model.File) {
+      } else if (value instanceof File) {
         args.put(param, new PlannedCall.Input(param, false));
-      } else if (value instanceof dev.kiln.model.Secret s) {
+      } else if (value instanceof Secret s) {
         secrets.add(s.name());
         args.put(param, new PlannedCall.SecretArg(s.name()));
       } else {

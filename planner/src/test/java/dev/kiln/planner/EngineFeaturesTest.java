@@ -8,6 +8,7 @@ import dev.kiln.planner.llb.ImageRef;
 import dev.kiln.planner.llb.Marshaller;
 import dev.kiln.planner.llb.Platform;
 import dev.kiln.planner.llb.Sources;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class EngineFeaturesTest {
@@ -32,7 +33,7 @@ class EngineFeaturesTest {
   void passesOnAnEngineThatHasIt() {
     EngineFeatures.check("deploy", secretEnv(), EngineCapabilities.latest());
     var probed = new EngineCapabilities("Docker", "26.1.4", "v0.13.2",
-        java.util.Set.of("exec.secretenv", "exec.meta.base", "exec.mount.bind", "source.image", "platform"));
+        Set.of("exec.secretenv", "exec.meta.base", "exec.mount.bind", "source.image", "platform"));
     EngineFeatures.check("deploy", secretEnv(), probed);
   }
 }

@@ -29,7 +29,7 @@ final class Fixtures {
             "", "", List.of(), List.of("sh"), "")));
   }
 
-  /** DESIGN.md's example: a Maven build with test, package (export) and image (publish). */
+  /** A typical Maven pipeline build with test, package (export) and image (publish). */
   static Pipeline maven() {
     Directory src = Directory.host(".", List.of(), List.of("target/", ".git/"));
     Container jdk = Container.from("eclipse-temurin:17")

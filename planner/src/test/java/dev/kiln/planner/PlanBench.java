@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * Plan benchmark (run by {@code bench/plan-bench.sh}, not a test): plans a generated pipeline in
  * this fresh JVM and prints the first (cold) planning time, the median of later (warm) ones,
- * and the peak heap, against the targets of shared/DESIGN.md (< 1 s, < 256 MiB).
+ * and the peak heap, against Kiln's targets (< 1 s, < 256 MiB).
  */
 public final class PlanBench {
   private PlanBench() {}

@@ -17,6 +17,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.Optional;
 
@@ -83,8 +85,8 @@ public final class AuthService extends AuthGrpc.AuthImplBase {
           .setExpiresIn(n.path("expires_in").asLong(0));
       if (n.hasNonNull("issued_at")) {
         try {
-          out.setIssuedAt(java.time.OffsetDateTime.parse(n.get("issued_at").asText()).toEpochSecond());
-        } catch (java.time.format.DateTimeParseException e) {
+          out.setIssuedAt(OffsetDateTime.parse(n.get("issued_at").asText()).toEpochSecond());
+        } catch (DateTimeParseException e) {
           // optional field; the engine uses now
         }
       }

@@ -2,6 +2,7 @@ package dev.kiln.executor.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -132,7 +133,7 @@ public final class DockerCredentials {
     if (helperPath == null) {
       return Optional.empty();
     }
-    for (String dir : helperPath.split(java.io.File.pathSeparator)) {
+    for (String dir : helperPath.split(File.pathSeparator)) {
       Path p = Path.of(dir.isEmpty() ? "." : dir, name);
       if (Files.isExecutable(p)) {
         return Optional.of(p);

@@ -15,14 +15,18 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -39,8 +43,8 @@ public final class OciLayout {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Threads of one process must not both take the file lock (the JVM refuses overlapping locks). */
-  private static final java.util.concurrent.ConcurrentHashMap<Path, Object> LOCKS =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private static final ConcurrentHashMap<Path, Object> LOCKS =
+      new ConcurrentHashMap<>();
 
   private final Path dir;
 
@@ -176,7 +180,7 @@ public final class OciLayout {
   public void put(JsonNode descriptor, List<Map<String, String>> entries) throws IOException {
     Files.createDirectories(dir);
     List<ObjectNode> added = new ArrayList<>();
-    java.util.Set<String> names = new java.util.HashSet<>();
+    Set<String> names = new HashSet<>();
     for (Map<String, String> annotations : entries) {
       ObjectNode entry = descriptor.deepCopy();
       ObjectNode ann = entry.with("annotations");
@@ -191,7 +195,7 @@ public final class OciLayout {
     }
   }
 
-  private void putLocked(List<ObjectNode> added, java.util.Set<String> names) throws IOException {
+  private void putLocked(List<ObjectNode> added, Set<String> names) throws IOException {
     try (FileChannel lockFile = FileChannel.open(dir.resolve("index.json.lock"),
             StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock ignored = lockFile.lock()) {
@@ -230,7 +234,7 @@ public final class OciLayout {
    */
   private static void readable(Path file) throws IOException {
     try {
-      Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
     } catch (UnsupportedOperationException e) {
       // not a POSIX file system: its defaults apply
     }

@@ -77,7 +77,7 @@ final class BuildkitErrors {
     }
     String description = description(e);
     if (e.getStatus().getCode() == Status.Code.RESOURCE_EXHAUSTED && description.contains("message larger than max")) {
-      // Docker up to 26.1 takes at most 4 MiB per gRPC message (buildkit-notes §4).
+      // Docker up to 26.1 takes at most 4 MiB per gRPC message.
       return SolveException.failed("the engine refused a message as too large: " + description,
           "large inline files in the pipeline make the definition big; copy them from a local directory "
               + "instead, or use Docker 27 or later (16 MiB) or buildkitd",

@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * The LLB capabilities an engine announced, kept between runs: asking for them takes a gateway
@@ -34,7 +35,7 @@ public final class CapsCache {
   static final Duration MAX_AGE = Duration.ofHours(24);
   /** Capabilities every BuildKit announces (v0.6 and later): an entry without them is not an engine's. */
   static final Set<String> BASELINE = Set.of("source.image", "source.local", "exec.meta.base", "file.base");
-  private static final java.util.regex.Pattern CAP = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9._-]*");
+  private static final Pattern CAP = Pattern.compile("[a-z0-9][a-z0-9._-]*");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Path dir;

@@ -3,7 +3,11 @@ package dev.kiln.executor.engine;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The few plain Docker Engine API calls Kiln makes over the Docker socket (HTTP/1.1, one request
@@ -13,7 +17,7 @@ final class DockerApi {
   private DockerApi() {}
 
   /** A response: status code, headers (names in lower case) and body text. */
-  record Response(int status, java.util.Map<String, String> headers, String body) {
+  record Response(int status, Map<String, String> headers, String body) {
     /** The header {@code name} (any case), or null. */
     String header(String name) {
       return headers.get(name.toLowerCase(Locale.ROOT));
@@ -44,18 +48,18 @@ final class DockerApi {
     if (status.length < 2) {
       throw new IOException("malformed HTTP status line from Docker: " + head.lines().findFirst().orElse(""));
     }
-    java.util.Map<String, String> headers = new java.util.TreeMap<>();
+    Map<String, String> headers = new TreeMap<>();
     head.lines().skip(1).forEach(line -> {
       int colon = line.indexOf(':');
       if (colon > 0) {
         headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
       }
     });
-    byte[] body = java.util.Arrays.copyOfRange(raw, end + 4, raw.length);
+    byte[] body = Arrays.copyOfRange(raw, end + 4, raw.length);
     if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
       body = dechunk(body);
     }
-    return new Response(Integer.parseInt(status[1]), java.util.Collections.unmodifiableMap(headers),
+    return new Response(Integer.parseInt(status[1]), Collections.unmodifiableMap(headers),
         new String(body, StandardCharsets.UTF_8));
   }
 

@@ -2,6 +2,8 @@ package dev.kiln.executor.engine;
 
 import dev.kiln.executor.EngineUnavailableException;
 import java.io.IOException;
+import java.net.SocketException;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +28,7 @@ public final class EngineConnector {
     List<String> attempts = new ArrayList<>();
     IOException last = null;
     String invalid = null;
-    for (EngineAddress.Candidate c : EngineAddress.discover(flag, env, java.nio.file.Files::exists)) {
+    for (EngineAddress.Candidate c : EngineAddress.discover(flag, env, Files::exists)) {
       if (c.skipped() != null) {
         attempts.add(c.describe());
         if (c.address() == null) {
@@ -56,7 +58,7 @@ public final class EngineConnector {
 
   private static String describe(IOException e) {
     String m = e.getMessage();
-    if (e instanceof java.net.SocketException && m != null && m.contains("No such file")) {
+    if (e instanceof SocketException && m != null && m.contains("No such file")) {
       return "no socket there";
     }
     if (m != null && m.contains("Connection refused")) {

@@ -4,9 +4,14 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.kiln.planner.EngineCapabilities;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * What an engine is and can do, as Kiln needs to know before planning: its kind and BuildKit
@@ -46,14 +51,14 @@ public record EngineInfo(
   public record Worker(String id, List<String> platforms, String snapshotter, boolean containerdStore) {}
 
   public EngineInfo {
-    java.util.Objects.requireNonNull(engine, "engine");
+    Objects.requireNonNull(engine, "engine");
     workers = List.copyOf(workers);
-    llbCaps = java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(llbCaps));
-    disabledCaps = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(disabledCaps));
+    llbCaps = Collections.unmodifiableSortedSet(new TreeSet<>(llbCaps));
+    disabledCaps = Collections.unmodifiableSortedMap(new TreeMap<>(disabledCaps));
     exporters = List.copyOf(exporters);
     cacheImports = List.copyOf(cacheImports);
     cacheExports = List.copyOf(cacheExports);
-    sources = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(sources));
+    sources = Collections.unmodifiableMap(new LinkedHashMap<>(sources));
   }
 
   /** The engine's kind by name ({@code docker}, {@code buildkitd}), as {@code kiln engine info --format json} shows it. */

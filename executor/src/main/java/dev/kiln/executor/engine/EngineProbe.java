@@ -1,12 +1,14 @@
 package dev.kiln.executor.engine;
 
-import dev.kiln.executor.proto.types.WorkerRecord;
+import dev.kiln.executor.EngineUnavailableException;
 import dev.kiln.executor.proto.apicaps.APICap;
 import dev.kiln.executor.proto.gateway.PongResponse;
+import dev.kiln.executor.proto.types.WorkerRecord;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -43,7 +45,7 @@ public final class EngineProbe {
       throw BuildkitErrors.fromCall(e, "asking the engine what it is", null, connection.address(),
           connection.dialFailure());
     } catch (IOException e) {
-      throw new dev.kiln.executor.EngineUnavailableException("the engine stopped answering",
+      throw new EngineUnavailableException("the engine stopped answering",
           List.of(connection.address() + ": " + e.getMessage()), "check that the engine is running", e);
     }
   }
@@ -128,7 +130,7 @@ public final class EngineProbe {
       cacheImports = List.of("registry", "local", "gha", "s3", "azblob");
       cacheExports = List.of("inline", "registry", "local", "gha", "s3", "azblob");
     }
-    Map<String, String> sources = new java.util.LinkedHashMap<>();
+    Map<String, String> sources = new LinkedHashMap<>();
     sources.put("dockerVersion", EngineInfo.PROBED);
     sources.put("buildkitVersion", versionSource);
     sources.put("workers", EngineInfo.PROBED);
@@ -141,7 +143,7 @@ public final class EngineProbe {
   }
 
   /**
-   * The BuildKit version Docker embeds (moby's vendor files, buildkit-notes §0). Exact where the
+   * The BuildKit version Docker embeds (moby's vendor files). Exact where the
    * table is exact; {@code v0.8.2} for 20.10.4 and later means v0.8.2 plus Docker's backports.
    */
   static String buildkitForDocker(String dockerVersion) {

@@ -1,26 +1,27 @@
 package dev.kiln.executor.engine;
 
+import com.google.rpc.Status;
+import dev.kiln.executor.EngineUnavailableException;
+import dev.kiln.executor.SolveException;
 import dev.kiln.executor.proto.control.CacheOptionsEntry;
 import dev.kiln.executor.proto.control.SolveRequest;
 import dev.kiln.executor.proto.control.StatusResponse;
-import dev.kiln.executor.EngineUnavailableException;
-import dev.kiln.executor.SolveException;
-import dev.kiln.executor.proto.gateway.FileRange;
 import dev.kiln.executor.proto.fsutil.Stat;
-import dev.kiln.executor.proto.gateway.ReadDirRequest;
-import dev.kiln.executor.proto.gateway.StatFileRequest;
+import dev.kiln.executor.proto.gateway.FileRange;
 import dev.kiln.executor.proto.gateway.PongResponse;
+import dev.kiln.executor.proto.gateway.ReadDirRequest;
 import dev.kiln.executor.proto.gateway.ReadFileRequest;
 import dev.kiln.executor.proto.gateway.ResolveImageConfigRequest;
 import dev.kiln.executor.proto.gateway.ResolveImageConfigResponse;
 import dev.kiln.executor.proto.gateway.Result;
 import dev.kiln.executor.proto.gateway.ReturnRequest;
-import com.google.rpc.Status;
+import dev.kiln.executor.proto.gateway.StatFileRequest;
 import dev.kiln.planner.llb.pb.Definition;
 import dev.kiln.planner.llb.pb.Platform;
 import io.grpc.Context;
 import io.grpc.Status.Code;
 import io.grpc.StatusRuntimeException;
+import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
@@ -117,7 +118,7 @@ public final class Gateway implements AutoCloseable {
    * @throws SolveException if the file cannot be read (missing, a directory, ...)
    */
   public byte[] readFile(String resultRef, String path) {
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
     while (true) {
       byte[] piece = readFile(resultRef, path, out.size(), READ_CHUNK);
       if (piece.length > READ_CHUNK && out.size() == 0) {

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -73,7 +74,7 @@ public final class ImagePublisher {
 
   private static Map<String, String> insecureIfLocal(String ref, Map<String, String> attrs) {
     if (ref.startsWith("localhost:") || ref.startsWith("127.")) {
-      var m = new java.util.HashMap<>(attrs);
+      var m = new HashMap<>(attrs);
       m.put("registry.insecure", "true");
       return m;
     }

@@ -19,9 +19,11 @@ import java.io.IOException;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * A BuildKit session: the client serves gRPC (health, file sync, exports, secrets) and the daemon
@@ -179,12 +181,12 @@ public final class Session implements AutoCloseable {
         throws IOException {
       Metadata md = new Metadata();
       for (Map.Entry<String, String> h : headers(id)) {
-        md.put(Metadata.Key.of(h.getKey().toLowerCase(java.util.Locale.ROOT), Metadata.ASCII_STRING_MARSHALLER),
+        md.put(Metadata.Key.of(h.getKey().toLowerCase(Locale.ROOT), Metadata.ASCII_STRING_MARSHALLER),
             h.getValue());
       }
       StreamObserver<BytesMessage>[] toDaemon = new StreamObserver[1];
       Channel[] chRef = new Channel[1];
-      java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
+      CountDownLatch ready = new CountDownLatch(1);
       Pipe.Sink sink = new Pipe.Sink() {
         @Override
         public void write(byte[] data) {

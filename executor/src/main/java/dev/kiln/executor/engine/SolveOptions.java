@@ -1,8 +1,11 @@
 package dev.kiln.executor.engine;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * What to do with a solve besides building: the session it may call back, exporters, cache
@@ -44,7 +47,7 @@ public record SolveOptions(
     cacheImports = List.copyOf(cacheImports);
     cacheExports = List.copyOf(cacheExports);
     entitlements = List.copyOf(entitlements);
-    frontendAttrs = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(frontendAttrs));
+    frontendAttrs = Collections.unmodifiableMap(new TreeMap<>(frontendAttrs));
   }
 
   /** Options without frontend attributes. */
@@ -65,7 +68,7 @@ public record SolveOptions(
 
   /** These options with one more exporter. */
   public SolveOptions withExporter(Exporter e) {
-    List<Exporter> all = new java.util.ArrayList<>(exporters);
+    List<Exporter> all = new ArrayList<>(exporters);
     all.add(e);
     return new SolveOptions(sessionId, all, cacheImports, cacheExports, entitlements, frontendAttrs);
   }
@@ -83,7 +86,7 @@ public record SolveOptions(
   }
 
   private static <T> List<T> append(List<T> list, T item) {
-    List<T> all = new java.util.ArrayList<>(list);
+    List<T> all = new ArrayList<>(list);
     all.add(Objects.requireNonNull(item));
     return all;
   }

@@ -4,6 +4,7 @@ import dev.kiln.executor.proto.control.StatusResponse;
 import dev.kiln.executor.proto.control.Vertex;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -71,7 +72,7 @@ final class VertexLog {
    * Waits up to {@code timeout} for a vertex to fail: a call of the build can fail before the
    * build's status stream has told which vertex did.
    */
-  synchronized void awaitFailure(java.time.Duration timeout) {
+  synchronized void awaitFailure(Duration timeout) {
     long end = System.nanoTime() + timeout.toNanos();
     try {
       for (long left = timeout.toMillis(); lastFailed == null && left > 0; left = (end - System.nanoTime()) / 1_000_000) {

@@ -8,6 +8,7 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -195,7 +196,7 @@ public final class FileSendService extends FileSendGrpc.FileSendImplBase {
         }
         try {
           Files.createDirectory(target.resolve(sofar));
-        } catch (java.nio.file.FileAlreadyExistsException e) {
+        } catch (FileAlreadyExistsException e) {
           throw new IOException("the engine sent `" + entry + "` under `" + sofar + "`, which it did not send as a"
               + " directory", e);
         }

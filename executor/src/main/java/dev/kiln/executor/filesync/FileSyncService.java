@@ -20,6 +20,7 @@ import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -28,6 +29,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The session's FileSync service: the engine pulls a named local directory from Kiln. Kiln lists the
@@ -39,7 +41,7 @@ public final class FileSyncService extends FileSyncGrpc.FileSyncImplBase {
   private static final Context.Key<Metadata> HEADERS = Context.key("kiln-filesync-headers");
 
   private final Map<String, Path> dirs;
-  private final java.util.concurrent.atomic.AtomicLong filesSent = new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicLong filesSent = new AtomicLong();
 
   /** @param dirs the directories the engine may read, by local source name */
   public FileSyncService(Map<String, Path> dirs) {
@@ -107,7 +109,7 @@ public final class FileSyncService extends FileSyncGrpc.FileSyncImplBase {
     private final List<String> exclude;
     private final List<String> follow;
     private final ServerCallStreamObserver<Packet> out;
-    private final java.util.concurrent.atomic.AtomicLong filesSent;
+    private final AtomicLong filesSent;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "kiln-filesync");
       t.setDaemon(true);
@@ -119,7 +121,7 @@ public final class FileSyncService extends FileSyncGrpc.FileSyncImplBase {
     private volatile boolean done;
 
     Sender(Path dir, List<String> include, List<String> exclude, List<String> follow,
-        ServerCallStreamObserver<Packet> out, java.util.concurrent.atomic.AtomicLong filesSent) {
+        ServerCallStreamObserver<Packet> out, AtomicLong filesSent) {
       this.filesSent = filesSent;
       this.dir = dir;
       this.include = include;
@@ -178,7 +180,7 @@ public final class FileSyncService extends FileSyncGrpc.FileSyncImplBase {
       }
       byte[] buf = new byte[CHUNK];
       // Listed as a regular file; never followed if it became a link since (it would lead anywhere).
-      try (InputStream in = Files.newInputStream(list.get(id).file(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      try (InputStream in = Files.newInputStream(list.get(id).file(), LinkOption.NOFOLLOW_LINKS)) {
         int n;
         while ((n = in.readNBytes(buf, 0, buf.length)) > 0) {
           send(Packet.newBuilder().setType(PacketType.PACKET_DATA).setID(id).setData(ByteString.copyFrom(buf, 0, n)).build());

@@ -3,6 +3,7 @@ package dev.kiln.executor.filesync;
 import dev.kiln.executor.proto.fsutil.Stat;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -27,7 +28,7 @@ public final class LocalManifest {
 
   /** Paths added, removed or modified between two manifests, each marked. */
   public static List<String> changes(Map<String, String> before, Map<String, String> after) {
-    List<String> out = new java.util.ArrayList<>();
+    List<String> out = new ArrayList<>();
     for (var e : after.entrySet()) {
       String old = before.get(e.getKey());
       if (old == null) {

@@ -23,13 +23,17 @@ import io.grpc.stub.StreamObserver;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -79,7 +83,7 @@ class ContentServiceTest {
   private List<WriteContentResponse> write(List<WriteContentRequest> requests) throws Exception {
     List<WriteContentResponse> answers = new ArrayList<>();
     CompletableFuture<Void> done = new CompletableFuture<>();
-    java.util.concurrent.BlockingQueue<Object> replies = new java.util.concurrent.LinkedBlockingQueue<>();
+    BlockingQueue<Object> replies = new LinkedBlockingQueue<>();
     StreamObserver<WriteContentRequest> out = async("local:/ci/cache").write(new StreamObserver<>() {
       @Override
       public void onNext(WriteContentResponse r) {
@@ -131,7 +135,7 @@ class ContentServiceTest {
     assertThat(answers.get(3).getDigest()).isEqualTo(digest);
     assertThat(answers.get(3).getOffset()).isEqualTo(blob.length);
     assertThat(Files.readAllBytes(layout.blob(digest))).isEqualTo(blob);
-    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(
         layout.blob(digest)))).isEqualTo("rw-r--r--");
     assertThat(Files.list(dir.resolve("cache/ingest"))).as("nothing partial is left").isEmpty();
 
@@ -150,7 +154,7 @@ class ContentServiceTest {
       n++;
     }
     assertThat(n).isGreaterThan(1);
-    assertThat(read.toByteArray()).isEqualTo(java.util.Arrays.copyOfRange(blob, (int) offset, blob.length));
+    assertThat(read.toByteArray()).isEqualTo(Arrays.copyOfRange(blob, (int) offset, blob.length));
   }
 
   @Test

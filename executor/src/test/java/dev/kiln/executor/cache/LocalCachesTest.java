@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kiln.model.RemoteCache;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +49,7 @@ class LocalCachesTest {
     assertThat(index).contains("\"latest-alpha-0\"", "\"latest-beta-0\"").doesNotContain("a".repeat(64));
     assertThat(LocalCaches.digests(new OciLayout(dir.resolve("cache")), "other")).isEmpty();
     assertThat(Files.readString(dir.resolve("cache/oci-layout"))).contains("imageLayoutVersion");
-    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(
         dir.resolve("cache/index.json")))).as("a shared cache is readable by others").isEqualTo("rw-r--r--");
   }
 

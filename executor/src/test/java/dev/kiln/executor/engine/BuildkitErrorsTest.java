@@ -2,6 +2,8 @@ package dev.kiln.executor.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.Any;
+import com.google.protobuf.ByteString;
 import dev.kiln.executor.CancelledException;
 import dev.kiln.executor.EngineException;
 import dev.kiln.executor.EngineUnavailableException;
@@ -11,8 +13,6 @@ import dev.kiln.executor.proto.control.SolveRequest;
 import dev.kiln.executor.proto.control.SolveResponse;
 import dev.kiln.executor.proto.control.StatusResponse;
 import dev.kiln.executor.proto.control.Vertex;
-import com.google.protobuf.Any;
-import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.Status;
@@ -22,6 +22,7 @@ import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.StreamObserver;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -191,13 +192,13 @@ class BuildkitErrorsTest {
     });
     late.start();
     long t0 = System.nanoTime();
-    log.awaitFailure(java.time.Duration.ofSeconds(10));
+    log.awaitFailure(Duration.ofSeconds(10));
     assertThat(log.failed()).isEqualTo("sha256:a");
     assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(5_000);
     late.join();
 
     VertexLog quiet = new VertexLog();
-    quiet.awaitFailure(java.time.Duration.ofMillis(50));
+    quiet.awaitFailure(Duration.ofMillis(50));
     assertThat(quiet.failed()).isNull();
   }
 

@@ -12,14 +12,18 @@ import dev.kiln.planner.llb.Mounts;
 import dev.kiln.planner.llb.Platform;
 import dev.kiln.planner.llb.Sources;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * real engine, reached through {@link DockerAsBuildkitd}.
  */
 @Tag("e2e")
-@Timeout(value = 3, unit = java.util.concurrent.TimeUnit.MINUTES)
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class BuildkitdPathE2ETest {
   @TempDir static Path dir;
   static DockerAsBuildkitd relay;
@@ -38,7 +42,7 @@ class BuildkitdPathE2ETest {
     try (BuildkitConnection docker = Engines.connect()) {
       relay = new DockerAsBuildkitd(dir.resolve("buildkitd.sock"), docker.address());
     }
-    engine = EngineConnector.connect(relay.address().toString(), java.util.Map.of());
+    engine = EngineConnector.connect(relay.address().toString(), Map.of());
   }
 
   @AfterAll
@@ -89,12 +93,12 @@ class BuildkitdPathE2ETest {
   @Test
   void filesTravelBothWaysThroughTheControlSessionStream() throws Exception {
     Path src = dir.resolve("src");
-    java.nio.file.Files.createDirectories(src);
+    Files.createDirectories(src);
     byte[] big = new byte[24 * 1024 * 1024];
-    new java.util.Random(42).nextBytes(big);
+    new Random(42).nextBytes(big);
     String marker = UUID.randomUUID().toString();
-    java.nio.file.Files.write(src.resolve("big.bin"), big);
-    java.nio.file.Files.writeString(src.resolve("marker"), marker);
+    Files.write(src.resolve("big.bin"), big);
+    Files.writeString(src.resolve("marker"), marker);
     Path staging = dir.resolve("export-" + marker);
 
     var local = Sources.local("src", LocalOptions.NONE, "src");
@@ -105,16 +109,16 @@ class BuildkitdPathE2ETest {
         .mount("/out");
     long t0 = System.nanoTime();
     try (Session session = Session.builder().sharedKey("kiln-e2e-stream")
-        .addService(new dev.kiln.executor.filesync.FileSyncService(java.util.Map.of("src", src)).definition())
+        .addService(new dev.kiln.executor.filesync.FileSyncService(Map.of("src", src)).definition())
         .addService(new dev.kiln.executor.filesync.FileSendService(staging).bindService())
         .start(engine)) {
       new Solver(engine).solve(new Marshaller().marshal(out).withLocalSession(session.id()).toPb(),
           SolveOptions.none().withSession(session.id())
-              .withExporter(new SolveOptions.Exporter("local", java.util.Map.of())), r -> { });
+              .withExporter(new SolveOptions.Exporter("local", Map.of())), r -> { });
     }
     long ms = (System.nanoTime() - t0) / 1_000_000;
     System.out.printf("24 MiB in and out over Control/Session: %d ms%n", ms);
-    assertThat(java.nio.file.Files.readString(staging.resolve("marker"))).isEqualTo(marker);
-    assertThat(java.nio.file.Files.mismatch(staging.resolve("big.bin"), src.resolve("big.bin"))).isEqualTo(-1L);
+    assertThat(Files.readString(staging.resolve("marker"))).isEqualTo(marker);
+    assertThat(Files.mismatch(staging.resolve("big.bin"), src.resolve("big.bin"))).isEqualTo(-1L);
   }
 }

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -97,7 +98,7 @@ class CapsCacheTest {
     at(T0).store("fp", CAPS, Map.of("mergeop", "old"));
     CapsCache refreshing = at(T0).refreshing();
     assertThat(refreshing.lookup("fp")).isEmpty();
-    Set<String> now = new java.util.TreeSet<>(CAPS);
+    Set<String> now = new TreeSet<>(CAPS);
     now.add("mergeop");
     refreshing.store("fp", now, Map.of());
     assertThat(at(T0).lookup("fp").orElseThrow().caps()).contains("mergeop");

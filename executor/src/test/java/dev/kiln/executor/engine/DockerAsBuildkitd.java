@@ -9,6 +9,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Makes the Docker daemon's embedded BuildKit look like a standalone buildkitd on a Unix socket:
@@ -19,7 +20,7 @@ import java.util.List;
 final class DockerAsBuildkitd implements AutoCloseable {
   private final ServerSocketChannel listener;
   private final Path socket;
-  private final List<AutoCloseable> open = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<AutoCloseable> open = new CopyOnWriteArrayList<>();
 
   DockerAsBuildkitd(Path socket, EngineAddress docker) throws IOException {
     this.socket = socket;

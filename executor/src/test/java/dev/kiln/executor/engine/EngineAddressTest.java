@@ -3,6 +3,7 @@ package dev.kiln.executor.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kiln.executor.EngineUnavailableException;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -72,7 +73,7 @@ class EngineAddressTest {
   void anInvalidAddressGetsAHintToCorrectItNotToStartAnEngine() {
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () -> EngineConnector.connect(null, Map.of("BUILDKIT_HOST", "bogus")))
-        .isInstanceOfSatisfying(dev.kiln.executor.EngineUnavailableException.class, e -> {
+        .isInstanceOfSatisfying(EngineUnavailableException.class, e -> {
           assertThat(e.attempts()).singleElement().asString().startsWith("bogus ($BUILDKIT_HOST): unsupported");
           assertThat(e.hint()).hasValueSatisfying(h -> assertThat(h).startsWith("correct $BUILDKIT_HOST"));
         });

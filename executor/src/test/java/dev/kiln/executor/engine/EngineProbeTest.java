@@ -12,6 +12,9 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,7 +43,7 @@ class EngineProbeTest {
 
   @Test
   void takesDockersVersionFromThePingAndAsksOnlyWhenThePingDoesNotSay() throws Exception {
-    java.util.List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<String> asked = new CopyOnWriteArrayList<>();
     Path withHeader = fakeDockerWithVersion("with.sock", "Server: Docker/27.3.1 (linux)\r\n", asked);
     try (BuildkitConnection c = BuildkitConnection.open(EngineAddress.parse("docker://" + withHeader))) {
       assertThat(c.dockerVersion()).isEqualTo("27.3.1");
@@ -56,7 +59,7 @@ class EngineProbeTest {
   }
 
   /** A fake Docker API on {@code name}: {@code answer} maps each request's head to the whole response. */
-  private Path fakeDocker(String name, java.util.function.UnaryOperator<String> answer) throws IOException {
+  private Path fakeDocker(String name, UnaryOperator<String> answer) throws IOException {
     Path sock = dir.resolve(name);
     ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     listener.bind(UnixDomainSocketAddress.of(sock));
@@ -77,7 +80,7 @@ class EngineProbeTest {
   }
 
   /** Answers /_ping (with {@code pingHeaders}) and /version, recording each request line. */
-  private Path fakeDockerWithVersion(String name, String pingHeaders, java.util.List<String> asked) throws IOException {
+  private Path fakeDockerWithVersion(String name, String pingHeaders, List<String> asked) throws IOException {
     return fakeDocker(name, head -> {
       String line = head.lines().findFirst().orElse("");
       asked.add(line.substring(0, line.lastIndexOf(' ')));

@@ -10,6 +10,7 @@ import dev.kiln.planner.llb.Platform;
 import dev.kiln.planner.llb.Sources;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Tag;
@@ -37,7 +38,7 @@ class ImagePublisherE2ETest {
   }
 
   private static String docker(String... args) throws IOException, InterruptedException {
-    List<String> cmd = new java.util.ArrayList<>(List.of("docker"));
+    List<String> cmd = new ArrayList<>(List.of("docker"));
     cmd.addAll(List.of(args));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -4,17 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kiln.executor.SolveException;
+import dev.kiln.executor.filesync.FileSendService;
+import dev.kiln.executor.filesync.FileSyncService;
 import dev.kiln.planner.llb.Exec;
 import dev.kiln.planner.llb.LocalOptions;
 import dev.kiln.planner.llb.Marshaller;
 import dev.kiln.planner.llb.Mounts;
 import dev.kiln.planner.llb.Sources;
-import dev.kiln.executor.filesync.FileSendService;
-import dev.kiln.executor.filesync.FileSyncService;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -28,7 +30,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * the {@code Control/Session} byte stream (which dockerd serves on /grpc too).
  */
 @Tag("e2e")
-@Timeout(value = 3, unit = java.util.concurrent.TimeUnit.MINUTES)
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class SessionE2ETest {
   static BuildkitConnection engine;
 
@@ -78,7 +80,7 @@ class SessionE2ETest {
     Path src = dir.resolve("src");
     Files.createDirectories(src);
     byte[] big = new byte[24 * 1024 * 1024];
-    new java.util.Random(7).nextBytes(big);
+    new Random(7).nextBytes(big);
     String marker = UUID.randomUUID().toString();
     Files.write(src.resolve("big.bin"), big);
     Files.writeString(src.resolve("marker"), marker);

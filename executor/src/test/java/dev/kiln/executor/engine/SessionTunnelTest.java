@@ -25,6 +25,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -148,7 +149,7 @@ class SessionTunnelTest {
             try {
               int n;
               while ((n = c.read(ByteBuffer.wrap(buf))) >= 0) {
-                side.receive(java.util.Arrays.copyOf(buf, n));
+                side.receive(Arrays.copyOf(buf, n));
               }
             } catch (IOException e) {
               // closed

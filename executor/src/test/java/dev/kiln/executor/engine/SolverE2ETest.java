@@ -14,17 +14,23 @@ import dev.kiln.planner.llb.Platform;
 import dev.kiln.planner.llb.Sources;
 import io.grpc.Context;
 import io.grpc.StatusRuntimeException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 @Tag("e2e")
-@Timeout(value = 3, unit = java.util.concurrent.TimeUnit.MINUTES)
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class SolverE2ETest {
   static BuildkitConnection engine;
 
@@ -45,9 +51,9 @@ class SolverE2ETest {
   }
 
   @Test
-  void aSecondProbeTakesTheCapabilitiesFromTheCache(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+  void aSecondProbeTakesTheCapabilitiesFromTheCache(@org.junit.jupiter.api.io.TempDir Path dir)
       throws Exception {
-    CapsCache cache = new CapsCache(dir, java.time.Clock.systemUTC());
+    CapsCache cache = new CapsCache(dir, Clock.systemUTC());
     EngineInfo first = EngineProbe.probe(engine, cache);
     EngineInfo second = EngineProbe.probe(engine, cache);
     assertThat(first.sources()).containsEntry("llbCaps", "probed");
@@ -66,7 +72,7 @@ class SolverE2ETest {
     var def = new Marshaller().marshal(written).toPb();
     try (Gateway gw = Gateway.open(engine, SolveOptions.none(), r -> { })) {
       String ref = gw.solve(def, List.of());
-      assertThat(new String(gw.readFile(ref, "/out/x"), java.nio.charset.StandardCharsets.UTF_8))
+      assertThat(new String(gw.readFile(ref, "/out/x"), StandardCharsets.UTF_8))
           .isEqualTo("hello-" + marker + "\n");
       // the image's own files are there too: the exec ran on busybox
       assertThat(gw.readFile(ref, "/bin/busybox")).hasSizeGreaterThan(100_000);
@@ -92,8 +98,8 @@ class SolverE2ETest {
       String ref = gw.solve(def, List.of());
       byte[] data = gw.readFile(ref, "/big");
       assertThat(data.length).isEqualTo(marker.length() + 1 + 9_437_184 + 4);
-      assertThat(new String(data, 0, marker.length(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(marker);
-      assertThat(new String(data, data.length - 4, 4, java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("end\n");
+      assertThat(new String(data, 0, marker.length(), StandardCharsets.UTF_8)).isEqualTo(marker);
+      assertThat(new String(data, data.length - 4, 4, StandardCharsets.UTF_8)).isEqualTo("end\n");
     }
   }
 
@@ -123,9 +129,9 @@ class SolverE2ETest {
     String marker = UUID.randomUUID().toString();
     var def = new Marshaller().marshal(
         busybox().run(Exec.of("sh", "-c", "echo " + marker + "; sleep 120")).root()).toPb();
-    var started = new java.util.concurrent.CountDownLatch(1);
+    var started = new CountDownLatch(1);
     Context.CancellableContext ctx = Context.current().withCancellation();
-    var result = new java.util.concurrent.CompletableFuture<Throwable>();
+    var result = new CompletableFuture<Throwable>();
     Thread t = new Thread(() -> ctx.run(() -> {
       try {
         new Solver(engine).solve(def, SolveOptions.none(), r -> {
@@ -139,10 +145,10 @@ class SolverE2ETest {
       }
     }));
     t.start();
-    assertThat(started.await(60, java.util.concurrent.TimeUnit.SECONDS)).as("the command started").isTrue();
+    assertThat(started.await(60, TimeUnit.SECONDS)).as("the command started").isTrue();
     long t0 = System.nanoTime();
     ctx.cancel(null);
-    Throwable error = result.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    Throwable error = result.get(30, TimeUnit.SECONDS);
     long millis = (System.nanoTime() - t0) / 1_000_000;
     assertThat(error).isInstanceOfSatisfying(SolveException.class, e -> assertThat(e.cancelled()).isTrue());
     assertThat(millis).as("ms from cancel to the solve's end").isLessThan(10_000);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.kiln.executor.SolveException;
 import dev.kiln.model.ProjectRoot;
+import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -203,7 +204,7 @@ class ExportSetTest {
     assertThat(IoFailure.of(new AccessDeniedException("/p/build/.kiln-export-1-2-x")).reason()).isEqualTo("Permission denied");
     assertThat(IoFailure.of(new FileSystemException("/p/f", null, "No space left on device")).reason())
         .isEqualTo("No space left on device");
-    assertThat(IoFailure.of(new java.io.IOException("No space left on device")).reason()).isEqualTo("No space left on device");
+    assertThat(IoFailure.of(new IOException("No space left on device")).reason()).isEqualTo("No space left on device");
   }
 
   @Test
@@ -214,7 +215,7 @@ class ExportSetTest {
       SolveException e = set.receiveFailed(staging, new AccessDeniedException(staging.resolve("app.jar").toString()));
       assertThat(e.getMessage()).isEqualTo("cannot write export of /out/app.jar to `build/app.jar`: Permission denied (build)");
       assertThat(e.hint()).hasValue("make the destination's directory writable for the user running kiln");
-      e = set.receiveFailed(staging, new java.io.IOException("No space left on device"));
+      e = set.receiveFailed(staging, new IOException("No space left on device"));
       assertThat(e.getMessage()).isEqualTo("cannot write export of /out/app.jar to `build/app.jar`: No space left on device (build)");
     }
     assertThat(names(build)).isEmpty();

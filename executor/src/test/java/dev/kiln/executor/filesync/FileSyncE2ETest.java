@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,7 +50,7 @@ class FileSyncE2ETest {
     for (int i = 0; i < 50; i++) {
       Files.writeString(src.resolve("f" + i + ".txt"), "content " + i);
     }
-    String key = "e2e-incremental-" + java.util.UUID.randomUUID();
+    String key = "e2e-incremental-" + UUID.randomUUID();
     assertThat(syncAndCount(key)).isEqualTo(50);
     Files.writeString(src.resolve("f7.txt"), "changed");
     assertThat(syncAndCount(key)).isEqualTo(1);

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,7 +59,7 @@ class FileTreeTest {
     Files.createSymbolicLink(root.resolve("to-run"), Path.of("run.sh"));
     Files.createDirectory(root.resolve("d"));
     var entries = FileTree.list(root, List.of(), List.of());
-    var byPath = new java.util.HashMap<String, FileTree.Entry>();
+    var byPath = new HashMap<String, FileTree.Entry>();
     entries.forEach(e -> byPath.put(e.stat().getPath(), e));
 
     assertThat(byPath.get("d").stat().getMode() & FileTree.GO_DIR).isNotZero();
@@ -69,7 +71,7 @@ class FileTreeTest {
     assertThat(byPath.get("to-run").stat().getMode() & FileTree.GO_SYMLINK).isNotZero();
     assertThat(byPath.get("to-run").stat().getLinkname()).isEqualTo("run.sh");
     assertThat(byPath.get("run.sh").stat().getModTime())
-        .isEqualTo(Files.getLastModifiedTime(run).to(java.util.concurrent.TimeUnit.NANOSECONDS));
+        .isEqualTo(Files.getLastModifiedTime(run).to(TimeUnit.NANOSECONDS));
   }
 
   @Test

@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -135,7 +136,7 @@ class LocalTransferE2ETest {
       }
     }
     // The step sorts paths (LC_ALL=C: byte order), then prefixes each line with its type.
-    lines.sort(java.util.Comparator.comparing(l -> l.split(" ")[1]));
+    lines.sort(Comparator.comparing(l -> l.split(" ")[1]));
     return lines;
   }
 

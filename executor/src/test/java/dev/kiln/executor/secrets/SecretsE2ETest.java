@@ -22,6 +22,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +57,7 @@ class SecretsE2ETest {
       assertThat(new String(gw.readFile(ref, "/out/h"), StandardCharsets.UTF_8).trim()).isEqualTo(md5);
     }
     assertThat(log.toString()).contains("leaking ***").doesNotContain(value)
-        .doesNotContain(java.util.Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8)));
+        .doesNotContain(Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8)));
   }
 
   @Test

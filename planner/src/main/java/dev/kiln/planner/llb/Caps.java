@@ -1,5 +1,6 @@
 package dev.kiln.planner.llb;
 
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -48,7 +49,7 @@ public final class Caps {
           EXEC_MOUNT_CACHE_SHARING, EXEC_MOUNT_SELECTOR, EXEC_MOUNT_TMPFS, EXEC_MOUNT_SECRET,
           FILE_BASE, CONSTRAINTS, PLATFORM, META_DESCRIPTION);
 
-  // From BuildKit's caps.go history (shared/buildkit-notes.md §2, "Caps added per version").
+  // From BuildKit's caps.go history (each cap's first release).
   private static final Map<String, String> ADDED_AFTER_V0_8 =
       Map.of(
           FILE_COPY_INCLUDE_EXCLUDE_PATTERNS, "v0.9",
@@ -69,7 +70,7 @@ public final class Caps {
   }
 
   private static Set<String> all() {
-    var all = new java.util.HashSet<>(BUILDKIT_V0_8);
+    var all = new HashSet<>(BUILDKIT_V0_8);
     all.addAll(ADDED_AFTER_V0_8.keySet());
     return Set.copyOf(all);
   }

@@ -1,5 +1,6 @@
 package dev.kiln.planner.llb;
 
+import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -65,7 +66,7 @@ public record ImageRef(String domain, String path, String tag, String digest) {
       // Same rule as the Docker reference library: a first component is a registry host when
       // it looks like one (dot, port, localhost, or upper case, which repositories cannot have).
       if (first.contains(".") || first.contains(":") || first.equals("localhost")
-          || !first.equals(first.toLowerCase(java.util.Locale.ROOT))) {
+          || !first.equals(first.toLowerCase(Locale.ROOT))) {
         domain = first.equals("index.docker.io") ? DEFAULT_DOMAIN : first;
         rest = rest.substring(slash + 1);
       }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -54,7 +55,7 @@ public final class Sources {
   public static LlbState image(ImageRef ref, Platform platform, ResolveMode mode, String name) {
     var attrs = new TreeMap<String, String>();
     if (mode != ResolveMode.DEFAULT) {
-      attrs.put(ATTR_IMAGE_RESOLVE_MODE, mode.name().toLowerCase(java.util.Locale.ROOT));
+      attrs.put(ATTR_IMAGE_RESOLVE_MODE, mode.name().toLowerCase(Locale.ROOT));
     }
     var op = new SourceOp(SourceOp.IMAGE_SCHEME + ref, attrs, platform, name);
     return LlbState.SCRATCH.withPlatform(platform).withOutput(new Output(op, 0));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class LlbStateTest {
@@ -21,7 +22,7 @@ class LlbStateTest {
   @Test
   void everyWithReturnsANewStateAndEnvIsSorted() {
     LlbState e = s.withEnv("B", "1").withEnv("A", "2").withEnv("B", "3");
-    assertThat(e.env()).containsExactly(java.util.Map.entry("A", "2"), java.util.Map.entry("B", "3"));
+    assertThat(e.env()).containsExactly(Map.entry("A", "2"), Map.entry("B", "3"));
     assertThat(s.env()).isEmpty();
     assertThat(e.withoutEnv("A").env()).containsOnlyKeys("B");
     assertThatThrownBy(() -> s.withEnv("", "x")).isInstanceOf(IllegalArgumentException.class);

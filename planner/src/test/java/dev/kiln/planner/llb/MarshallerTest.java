@@ -3,6 +3,8 @@ package dev.kiln.planner.llb;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.planner.llb.pb.Op;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -61,8 +63,8 @@ class MarshallerTest {
   void digestIsSha256OfTheOpBytes() throws Exception {
     Definition def = new Marshaller().marshal(busybox());
     var pb = def.toPb();
-    var md = java.security.MessageDigest.getInstance("SHA-256");
-    String expected = "sha256:" + java.util.HexFormat.of().formatHex(md.digest(pb.getDef(0).toByteArray()));
+    var md = MessageDigest.getInstance("SHA-256");
+    String expected = "sha256:" + HexFormat.of().formatHex(md.digest(pb.getDef(0).toByteArray()));
     assertThat(def.digests().get(0)).isEqualTo(expected);
   }
 
