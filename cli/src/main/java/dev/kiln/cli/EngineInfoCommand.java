@@ -11,7 +11,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code kiln engine info}: what the engine is and the capabilities Kiln relies on. */
@@ -26,9 +25,7 @@ import picocli.CommandLine.Spec;
 final class EngineInfoCommand implements Callable<Integer> {
   @Mixin EngineOptions engineOptions;
 
-  @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT", converter = OutputFormat.Converter.class,
-      description = "text or json (default: ${DEFAULT-VALUE}).")
-  OutputFormat format;
+  @Mixin FormatOption format;
 
   @Spec CommandSpec spec;
 
@@ -41,7 +38,7 @@ final class EngineInfoCommand implements Callable<Integer> {
       info = executor.engine();
     }
     PrintWriter out = spec.commandLine().getOut();
-    if (format == OutputFormat.JSON) {
+    if (format.json()) {
       out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(info));
     } else {
       out.print(text(info));

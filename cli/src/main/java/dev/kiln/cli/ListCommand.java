@@ -12,7 +12,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code kiln list}: a pipeline's tasks with their descriptions, and its parameters. */
@@ -27,9 +26,7 @@ import picocli.CommandLine.Spec;
 final class ListCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT", converter = OutputFormat.Converter.class,
-      description = "text or json (default: ${DEFAULT-VALUE}).")
-  OutputFormat format;
+  @Mixin FormatOption format;
 
   @Mixin PipelineOptions options;
 
@@ -38,7 +35,7 @@ final class ListCommand implements Callable<Integer> {
     Path file = options.file();
     Pipeline pipeline = options.evaluator(file).evaluate(file);
     PrintWriter out = spec.commandLine().getOut();
-    out.print(format == OutputFormat.JSON ? json(pipeline) : text(pipeline));
+    out.print(format.json() ? json(pipeline) : text(pipeline));
     out.flush();
     return ExitCodes.OK;
   }

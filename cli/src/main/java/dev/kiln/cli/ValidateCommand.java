@@ -14,7 +14,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -39,15 +38,13 @@ final class ValidateCommand implements Callable<Integer> {
       + " with the other commands (repeatable).")
   List<Path> files = new ArrayList<>();
 
-  @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT", converter = OutputFormat.Converter.class,
-      description = "text or json (default: ${DEFAULT-VALUE}).")
-  OutputFormat format;
+  @Mixin FormatOption format;
 
   @Mixin PipelineOptions options;
 
   @Override
   public Integer call() throws Exception {
-    boolean json = format == OutputFormat.JSON;
+    boolean json = format.json();
     List<Path> named = new ArrayList<>(options.files);
     named.addAll(files);
     List<Path> targets = named.isEmpty() ? List.of(PipelineOptions.DEFAULT_FILE) : named;

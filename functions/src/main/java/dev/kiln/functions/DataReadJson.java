@@ -1,32 +1,9 @@
 package dev.kiln.functions;
 
-import dev.kiln.function.Arguments;
-import dev.kiln.function.FunctionContext;
-import dev.kiln.function.FunctionException;
-import dev.kiln.function.KilnFunction;
-import dev.kiln.function.Parameter;
-import dev.kiln.function.Signature;
-import dev.kiln.function.ValueType;
-
 /** {@code data.readJson(path, schema)}: a project's JSON file as a value, optionally schema-checked. */
-public final class DataReadJson implements KilnFunction {
-  @Override
-  public Signature signature() {
-    return Signature.builder("data", "readJson")
-        .doc("The JSON file at [path] as a value (objects, arrays, strings, numbers, booleans and null;"
-            + " integers as Int, other numbers as Float). With [schema], the file must first match that"
-            + " JSON Schema (draft 7 unless its"
-            + " `$schema` says otherwise); every violation is reported with its JSON pointer, e.g."
-            + " `#/dependencies/0/version: expected type: String, found: Integer`.")
-        .param(Parameter.required("path", ValueType.STRING, "The JSON file, relative to the project root."))
-        .param(Parameter.optional("schema", ValueType.STRING,
-            "A JSON Schema file (JSON or YAML) to check the file against, relative to the project root."))
-        .returns(ValueType.ANY)
-        .build();
-  }
-
-  @Override
-  public Object call(Arguments args, FunctionContext context) throws FunctionException {
-    return DataFiles.read(args, context, DataFormat.JSON);
+public final class DataReadJson extends DataRead {
+  /** The function, as ServiceLoader makes it. */
+  public DataReadJson() {
+    super(DataFormat.JSON, "");
   }
 }

@@ -16,11 +16,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -29,23 +24,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * The session on the real engine, over both tunnels: Docker's {@code POST /session} upgrade and
  * the {@code Control/Session} byte stream (which dockerd serves on /grpc too).
  */
-@Tag("e2e")
-@Timeout(value = 3, unit = TimeUnit.MINUTES)
-class SessionE2ETest {
-  static BuildkitConnection engine;
-
-  @BeforeAll
-  static void connect() {
-    engine = Engines.connect();
-  }
-
-  @AfterAll
-  static void close() {
-    if (engine != null) {
-      engine.close();
-    }
-  }
-
+class SessionE2ETest extends ConnectedE2E {
   @ParameterizedTest
   @EnumSource(Session.Builder.Transport.class)
   void theEngineFindsTheSessionAndKeepsItThroughHealthChecks(Session.Builder.Transport transport)

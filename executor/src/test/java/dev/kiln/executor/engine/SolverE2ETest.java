@@ -23,29 +23,9 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
-@Tag("e2e")
-@Timeout(value = 3, unit = TimeUnit.MINUTES)
-class SolverE2ETest {
-  static BuildkitConnection engine;
-
-  @BeforeAll
-  static void connect() {
-    engine = Engines.connect();
-  }
-
-  @AfterAll
-  static void close() {
-    if (engine != null) {
-      engine.close();
-    }
-  }
-
+class SolverE2ETest extends ConnectedE2E {
   static LlbState busybox() {
     return Sources.image(ImageRef.parse("busybox:latest"), Platform.LINUX_AMD64);
   }
