@@ -77,6 +77,12 @@ class DistributionIT {
     assertThat(here.exit()).as(here.err()).isZero();
     assertThat(here.out()).isEqualTo("pipeline.pkl: ok (1 task)\n");
 
+    // A real run on the engine, through the distribution's own class path: a jar missing from it
+    // (a dependency only tests declared) shows here and nowhere else.
+    Outcome run = kiln(Map.of(), project, "run", "--progress", "plain");
+    assertThat(run.exit()).as(run.out() + run.err()).isZero();
+    assertThat(project.resolve("build/hello.txt")).hasContent("hello, world");
+
     // errors reach stderr through the launcher, with Kiln's exit code
     Files.writeString(project.resolve("broken.pkl"), "amends \".kiln/schema/Pipeline.pkl\"\ntasks { [\"x\"] { dependsOn { \"y\" } } }\n");
     Outcome broken = kiln(Map.of(), elsewhere, "validate", project.resolve("broken.pkl").toString());
