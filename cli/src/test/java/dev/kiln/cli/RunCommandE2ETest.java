@@ -39,6 +39,28 @@ class RunCommandE2ETest extends KilnInProcess {
   }
 
   @Test
+  void helpersWorkInsideATaskBodyAsAtTheTop() throws Exception {
+    Path p = dir.resolve("inside/pipeline.pkl");
+    Files.createDirectories(p.resolveSibling("src"));
+    Files.writeString(p.resolveSibling("src/in.txt"), "from the host\n");
+    Files.writeString(p, """
+        amends ".kiln/schema/Pipeline.pkl"
+        tasks {
+          ["a"] {
+            run = container.from("busybox:latest")
+              .withMountedCache("/c", cacheVolume("inside-body"))
+              .withMountedDirectory("/src", host.directory("src"))
+              .withDirectory("/empty", emptyDirectory())
+              .withExec(List("sh", "-c", "mkdir -p /out && cat /src/in.txt > /out/copy.txt"))
+            exports { ["/out/copy.txt"] = "build/copy.txt" }
+          }
+        }
+        """);
+    assertThat(kiln("run", "-f", p.toString())).as(err.toString()).isZero();
+    assertThat(p.resolveSibling("build/copy.txt")).hasContent("from the host");
+  }
+
+  @Test
   void fanOutJoinsWhatParallelTasksMade() throws Exception {
     Path p = example("fan-out");
     assertThat(kiln("run", "-f", p.toString())).as(err.toString()).isZero();
