@@ -84,6 +84,15 @@ final class PklErrors implements StackFrameTransformer {
         .replace(Path.of("").toAbsolutePath().toUri().toString(), "")
         .replace("\nIOException: ", "\n");
     String hint = hint(msg, text.hint());
+    String pklText = msg;
+    if (!seen.isEmpty() && inSchema(seen.get(0))) {
+      StackFrame refused = seen.get(0);
+      var worded = SchemaWords.of(msg, refused.getSourceLines().get(0), refused.getMemberName());
+      if (worded.isPresent()) {
+        msg = worded.get().message();
+        hint = worded.get().hint();
+      }
+    }
     if (seen.stream().anyMatch(f -> f.getModuleUri().startsWith("repl:"))) {
       // Frames of the module Kiln writes for --param overrides: the value given is at fault.
       msg = "invalid parameter value: " + msg;
@@ -94,7 +103,7 @@ final class PklErrors implements StackFrameTransformer {
     if (at != null) {
       return new PipelineException(msg, at, hint, e);
     }
-    return unlocated(msg, hint, seen, pipeline, e);
+    return unlocated(msg, pklText, hint, seen, pipeline, e);
   }
 
   /** Kiln's hint for errors it knows better, else Pkl's. */
@@ -121,10 +130,11 @@ final class PklErrors implements StackFrameTransformer {
   /**
    * An error with no frame in the user's files, e.g. a value checked inside the schema: the user's
    * object that lacks a required property, else the value's literal in the pipeline, else the file.
+   * {@code pklText} is Pkl's own message, which names the value.
    */
-  private PipelineException unlocated(String msg, String hint, List<StackFrame> seen, Path pipeline,
-      PklException e) {
-    if (UNDEFINED.matcher(msg).find() && !seen.isEmpty()) {
+  private PipelineException unlocated(String msg, String pklText, String hint, List<StackFrame> seen,
+      Path pipeline, PklException e) {
+    if (UNDEFINED.matcher(pklText).find() && !seen.isEmpty()) {
       // Pkl points at the schema's declaration only; find the user's object that lacks the property.
       String member = seen.get(0).getMemberName(); // e.g. kiln.Pipeline#Secret.name
       int hash = member == null ? -1 : member.indexOf('#');
@@ -139,11 +149,11 @@ final class PklErrors implements StackFrameTransformer {
         }
       }
     }
-    if (!seen.isEmpty() && seen.get(0).getMemberName() != null) {
+    if (!seen.isEmpty() && seen.get(0).getMemberName() != null && msg.equals(pklText)) {
       msg = msg + " (in " + seen.get(0).getMemberName() + ")";
     }
-    var value = VALUE.matcher(msg);
-    if (value.find() || (value = MODULE.matcher(msg)).find()) {
+    var value = VALUE.matcher(pklText);
+    if (value.find() || (value = MODULE.matcher(pklText)).find()) {
       SourceLocation loc = new SourceIndex(pipeline).literal(value.group(1));
       if (loc.line() > 0) {
         return new PipelineException(msg, loc, hint, e);
@@ -160,6 +170,11 @@ final class PklErrors implements StackFrameTransformer {
   private boolean isUserFrame(StackFrame f) {
     Path p = filePath(f);
     return p != null && !p.startsWith(schemaDir); // the schema and function stubs, served by Kiln
+  }
+
+  private boolean inSchema(StackFrame f) {
+    Path p = filePath(f);
+    return p != null && p.startsWith(schemaDir) && !p.startsWith(stubDir);
   }
 
   private boolean inStub(StackFrame f) {

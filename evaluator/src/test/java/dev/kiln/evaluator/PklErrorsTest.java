@@ -117,8 +117,9 @@ class PklErrorsTest {
 
     KilnException e = evaluate(file);
 
-    // Pkl's frame for an argument is the call that passes it
-    assertError(e, "Type constraint `startsWith(\"/\")` violated.\nValue: \"work\"", "pipeline.pkl", 6, 17);
+    // Pkl's frame for an argument is the call that passes it; the schema's rule is said in Kiln's words
+    assertError(e, "`work` is not an absolute path", "pipeline.pkl", 6, 17);
+    assertThat(e.hint()).contains("paths in the container start with '/': try \"/work\"");
   }
 
   @Test
