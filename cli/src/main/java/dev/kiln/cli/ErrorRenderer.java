@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.executor.SolveException;
 import dev.kiln.model.KilnException;
+import dev.kiln.model.PipelineException;
 import dev.kiln.model.SourceLocation;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -51,6 +52,15 @@ final class ErrorRenderer {
   }
 
   static String render(KilnException e) {
+    if (e instanceof PipelineException p && p.problems().size() > 1) {
+      StringBuilder out = new StringBuilder();
+      p.problems().forEach(problem -> out.append(one(problem)));
+      return out.append("kiln: ").append(p.problems().size()).append(" errors\n").toString();
+    }
+    return one(e);
+  }
+
+  private static String one(KilnException e) {
     StringBuilder out = new StringBuilder();
     e.location().ifPresentOrElse(
         loc -> out.append(loc).append(": error: "), () -> out.append("kiln: error: "));

@@ -93,6 +93,8 @@ final class ValidateCommand implements Callable<Integer> {
         result.put("tasks", r.pipeline().tasks().size());
       } else {
         result.set("error", ErrorRenderer.json(r.error()));
+        ArrayNode errors = result.putArray("errors");
+        r.error().problems().forEach(p -> errors.add(ErrorRenderer.json(p)));
       }
     }
     return mapper.writeValueAsString(report);

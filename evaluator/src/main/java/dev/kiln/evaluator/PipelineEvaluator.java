@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
@@ -161,7 +162,12 @@ public final class PipelineEvaluator {
       Map<String, ParamOverrides.Declared> declared = ParamOverrides.declared(paramsClass);
       String overrides = new ParamOverrides(declared).moduleText(file, params, paramsFile);
       ModuleSource main = overrides == null ? user : ModuleSource.text(overrides);
-      PModule module = pkl.evaluate(main);
+      PModule module;
+      try {
+        module = pkl.evaluate(main);
+      } catch (PklException e) {
+        throw problems(e, pkl, main, declared.keySet(), file, errors, reader);
+      }
       PObject defaults = overrides == null
           ? (PObject) module.getProperty("params")
           : (PObject) pkl.evaluateExpression(user, "params");
@@ -188,6 +194,37 @@ public final class PipelineEvaluator {
     } catch (RuntimeException e) {
       throw KilnBugException.at("evaluating the pipeline failed unexpectedly", e, SourceLocation.of(PklErrors.display(file)));
     }
+  }
+
+  /**
+   * {@code first}, the error that ended the evaluation, with the errors of the pipeline's other
+   * parts: each task, each parameter and the other settings are evaluated on their own, so that an
+   * error in one does not hide the others. Pkl keeps what it evaluated, so the rest costs little.
+   */
+  private static PipelineException problems(PklException first, Evaluator pkl, ModuleSource main,
+      Set<String> params, Path file, PklErrors errors, FunctionReader reader) {
+    List<PipelineException> found = new ArrayList<>();
+    found.add(errors.convert(first, file, reader.failure()));
+    List<String> parts = new ArrayList<>();
+    try {
+      errors.forget();
+      for (String task : ModelReader.strings(pkl.evaluateExpression(main, "tasks.keys.toList()"))) {
+        parts.add("tasks[" + PklLiteral.string(task) + "]");
+      }
+    } catch (PklException e) {
+      return found.get(0); // the tasks cannot even be listed: that error hides the rest
+    }
+    params.forEach(name -> parts.add("params.`" + name + "`"));
+    parts.addAll(List.of("defaultTasks", "cache", "hostEnv"));
+    for (String part : parts) {
+      errors.forget();
+      try {
+        pkl.evaluateExpression(main, part);
+      } catch (PklException e) {
+        found.add(errors.convert(e, file, reader.failure(), part));
+      }
+    }
+    return PipelineException.of(found);
   }
 
   private static void requireSchema(PClass moduleClass, Path file) {

@@ -56,12 +56,27 @@ final class PklErrors implements StackFrameTransformer {
     return new StackFrame(external.getModuleUri(), marker, List.of(marker), line, 1, line, 1);
   }
 
+  /** Forgets the frames of errors converted so far, before the next part is evaluated on its own. */
+  void forget() {
+    synchronized (frames) {
+      frames.clear();
+    }
+  }
+
   /**
    * The error {@code e} that ended the evaluation of {@code pipeline}, as a Kiln error.
    *
    * @param failure the function call that failed last, if no call succeeded after it, or null
    */
   PipelineException convert(PklException e, Path pipeline, FunctionReader.Failure failure) {
+    return convert(e, pipeline, failure, null);
+  }
+
+  /**
+   * Like {@link #convert(PklException, Path, FunctionReader.Failure)}, for the error of evaluating
+   * {@code expression} on its own (whose frame is Kiln's, not the user's nor an override's).
+   */
+  PipelineException convert(PklException e, Path pipeline, FunctionReader.Failure failure, String expression) {
     List<StackFrame> seen;
     synchronized (frames) {
       seen = List.copyOf(frames);
@@ -93,7 +108,8 @@ final class PklErrors implements StackFrameTransformer {
         hint = worded.get().hint();
       }
     }
-    if (seen.stream().anyMatch(f -> f.getModuleUri().startsWith("repl:"))) {
+    if (seen.stream().anyMatch(f -> f.getModuleUri().startsWith("repl:")
+        && (expression == null || !f.getSourceLines().equals(List.of(expression))))) {
       // Frames of the module Kiln writes for --param overrides: the value given is at fault.
       msg = "invalid parameter value: " + msg;
       if (hint == null) {

@@ -52,6 +52,11 @@ class InvalidPipelinesTest {
 
   /** The error as the golden files hold it: file name only, so they do not depend on the checkout. */
   static String render(KilnException e) {
+    if (e instanceof PipelineException p && p.problems().size() > 1) {
+      StringBuilder all = new StringBuilder();
+      p.problems().forEach(problem -> all.append(render(problem)));
+      return all.append(p.problems().size()).append(" errors\n").toString();
+    }
     StringBuilder out = new StringBuilder();
     e.location().ifPresentOrElse(
         loc -> out.append(new SourceLocation(loc.file().getFileName(), loc.line(), loc.column())),
