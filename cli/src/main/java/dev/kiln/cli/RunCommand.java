@@ -12,7 +12,9 @@ import dev.kiln.executor.SecretMasker;
 import dev.kiln.executor.TaskOutcome;
 import dev.kiln.executor.TtyProgress;
 import dev.kiln.executor.secrets.SecretStore;
+import dev.kiln.model.Pipeline;
 import dev.kiln.model.PipelineException;
+import dev.kiln.model.ProjectRoot;
 import dev.kiln.model.RemoteCache;
 import dev.kiln.model.SecretSource;
 import dev.kiln.model.SourceLocation;
@@ -51,7 +53,7 @@ final class RunCommand implements Callable<Integer> {
 
   @Mixin EngineOptions engineOptions;
 
-  @picocli.CommandLine.Mixin PipelineOptions pipelineOptions;
+  @Mixin PipelineOptions pipelineOptions;
 
   @Parameters(paramLabel = "TASK", description = "Tasks to run (with what they depend on).")
   List<String> tasks = new ArrayList<>();
@@ -103,6 +105,7 @@ final class RunCommand implements Callable<Integer> {
     ExecutorBuilder builder = engineOptions.executor().setProjectRoot(project).setParallel(parallel)
         .setKeepGoing(keepGoing).setFunctions(pipelineOptions::functions).setPhaseListener(timings::mark)
         .setWarningListener(warnings);
+    checkLocalCaches(pipeline, project, file);
     caches(pipeline.cacheImports(), project, cacheFrom).forEach(builder::addCacheImport);
     caches(pipeline.cacheExports(), project, cacheTo).forEach(builder::addCacheExport);
     try (Executor executor = builder.build()) {
@@ -153,6 +156,26 @@ final class RunCommand implements Callable<Integer> {
   }
 
   /** The pipeline's own cache block first (its local directories are relative to the project), then the flags'. */
+  /** The pipeline's local caches stay in the project unless the user trusts it (see {@link Trust#checkOutside}). */
+  private void checkLocalCaches(Pipeline pipeline, Path project, Path file) {
+    List<RemoteCache> declared = new ArrayList<>(pipeline.cacheImports());
+    declared.addAll(pipeline.cacheExports());
+    for (RemoteCache c : declared) {
+      if (c instanceof RemoteCache.Local local) {
+        ProjectRoot root;
+        try {
+          root = ProjectRoot.of(project);
+        } catch (IOException e) {
+          throw new PipelineException("the project directory " + project + " cannot be read: " + e.getMessage(),
+              SourceLocation.of(file), "check that it exists and is readable");
+        }
+        SourceLocation where = local.location() != null ? local.location() : SourceLocation.of(file);
+        pipelineOptions.plugins.trust(project).checkOutside(root.resolve(local.dir().toString()),
+            "local cache directory `" + local.dir() + "`", where);
+      }
+    }
+  }
+
   private static List<RemoteCache> caches(List<RemoteCache> pipeline, Path project, List<RemoteCache> flags) {
     List<RemoteCache> out = new ArrayList<>();
     pipeline.forEach(c -> out.add(c.resolve(project)));

@@ -2,6 +2,7 @@ package dev.kiln.cli;
 
 import dev.kiln.model.PipelineException;
 import dev.kiln.model.PluginTrust;
+import dev.kiln.model.ProjectRoot;
 import dev.kiln.model.SourceLocation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -60,6 +61,21 @@ final class Trust {
     if (!everything && !remembered().commands().contains(command)) {
       throw new PipelineException("secret `" + name + "` runs the command `" + command + "` on this machine, which is"
           + " not trusted", SourceLocation.of(pipeline), HINT);
+    }
+  }
+
+  /**
+   * Returns when the pipeline's local cache {@code dir} may be read or written though it leads out
+   * of the project (a directory CI runners share): only with {@code --trust} or {@code KILN_TRUST=1},
+   * since a project's files may come from anyone; a directory given on the command line needs nothing.
+   *
+   * @throws PipelineException when it may not, at {@code where}
+   */
+  void checkOutside(ProjectRoot.Resolution dir, String subject, SourceLocation where) {
+    if (!everything && !dir.inside()) {
+      throw new PipelineException(dir.problem(subject), where, "a pipeline reads and writes only inside its project:"
+          + " give a shared directory on the command line (--cache-from type=local,src=DIR, --cache-to"
+          + " type=local,dest=DIR), or pass --trust or set " + ENV + "=1 if you trust this project");
     }
   }
 

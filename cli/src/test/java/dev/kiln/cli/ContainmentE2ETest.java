@@ -63,6 +63,22 @@ class ContainmentE2ETest extends KilnInProcess {
   }
 
   @Test
+  void aLocalCacheOutsideTheProjectNeedsTheUsersTrust() throws Exception {
+    Files.writeString(pipeline, """
+        amends ".kiln/schema/Pipeline.pkl"
+        tasks { ["a"] { run = container.from("busybox:latest").withExec(List("true")) } }
+        cache { imports { new LocalCache { dir = "../outside/cache" } } }
+        """);
+    assertThat(run()).as(err.toString()).isEqualTo(ExitCodes.INVALID);
+    assertThat(err.toString()).contains("pipeline.pkl:3:").contains("local cache directory `../outside/cache`")
+        .contains("--cache-from type=local,src=DIR");
+    assertThat(names(outside)).isEmpty();
+
+    assertThat(kiln("run", "-f", pipeline.toString(), "--trust")).as(err.toString()).isZero();
+    assertThat(err.toString()).contains("warning: no local cache tagged 'latest' in " + outside.resolve("cache"));
+  }
+
+  @Test
   void anExportThroughALinkedBuildDirectoryIsRefusedAndWritesNothingOutside() throws Exception {
     Files.createSymbolicLink(project.resolve("build"), Path.of("../outside"));
     write("""
