@@ -205,13 +205,16 @@ public final class PipelineEvaluator {
       Set<String> params, Path file, PklErrors errors, FunctionReader reader) {
     List<PipelineException> found = new ArrayList<>();
     found.add(errors.convert(first, file, reader.failure()));
+    if (String.valueOf(first.getMessage()).contains("timed out")) {
+      return found.get(0); // the evaluation is out of time: looking further would only time out again
+    }
     List<String> parts = new ArrayList<>();
     try {
       errors.forget();
       for (String task : ModelReader.strings(pkl.evaluateExpression(main, "tasks.keys.toList()"))) {
         parts.add("tasks[" + PklLiteral.string(task) + "]");
       }
-    } catch (PklException e) {
+    } catch (RuntimeException e) { // a PklException, or Pkl's context cancelled by its timeout
       return found.get(0); // the tasks cannot even be listed: that error hides the rest
     }
     params.forEach(name -> parts.add("params.`" + name + "`"));
@@ -222,6 +225,8 @@ public final class PipelineEvaluator {
         pkl.evaluateExpression(main, part);
       } catch (PklException e) {
         found.add(errors.convert(e, file, reader.failure(), part));
+      } catch (RuntimeException e) {
+        break; // Pkl's context is gone (cancelled by its timeout): what was found stands
       }
     }
     return PipelineException.of(found);
