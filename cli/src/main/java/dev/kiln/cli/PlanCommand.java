@@ -1,5 +1,6 @@
 package dev.kiln.cli;
 
+import dev.kiln.evaluator.Evaluation;
 import dev.kiln.executor.Executor;
 import dev.kiln.executor.IgnoreFiles;
 import dev.kiln.model.Pipeline;
@@ -10,10 +11,13 @@ import dev.kiln.planner.PlannerBuilder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -63,7 +67,9 @@ final class PlanCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @picocli.CommandLine.Mixin PipelineOptions pipelineOptions;
+  @Mixin PipelineOptions pipelineOptions;
+
+  @Mixin AffectedOption affected;
 
   @Parameters(paramLabel = "TASK", description = "Tasks to plan (with what they depend on).")
   List<String> tasks = new ArrayList<>();
@@ -81,7 +87,7 @@ final class PlanCommand implements Callable<Integer> {
       + " successful run on this machine (plans on the engine, to resolve images as a run does).")
   boolean explain;
 
-  @picocli.CommandLine.Mixin EngineOptions engineOptions;
+  @Mixin EngineOptions engineOptions;
 
   /** Tests replace this; by default the evaluator with this command's --param/--params-file. */
   PipelineLoader loader;
@@ -89,11 +95,26 @@ final class PlanCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Path file = pipelineOptions.file();
-    Pipeline pipeline = (loader != null ? loader : (PipelineLoader) f -> pipelineOptions.evaluator(f).evaluate(f)).load(file);
+    Set<Path> inputs = new HashSet<>(Set.of(file.toAbsolutePath()));
+    Pipeline pipeline;
+    if (loader != null) {
+      pipeline = loader.load(file);
+    } else {
+      Evaluation evaluation = pipelineOptions.evaluator(file).evaluation(file);
+      pipeline = evaluation.pipeline();
+      inputs.addAll(evaluation.inputs());
+    }
     Path project = file.toAbsolutePath().getParent();
+    List<String> requested = affected.select(pipeline, pipeline.requested(tasks), project, inputs, explain,
+        spec.commandLine().getOut());
+    if (affected.ref != null && requested.isEmpty()) {
+      spec.commandLine().getErr().println("kiln: no task is affected by what changed since " + affected.ref);
+      spec.commandLine().getOut().flush();
+      return ExitCodes.OK;
+    }
     if (explain) {
       try (Executor executor = engineOptions.executor().setProjectRoot(project).build()) {
-        RunHistory.explain(project, executor.plan(pipeline, pipeline.requested(tasks)), spec.commandLine().getOut(),
+        RunHistory.explain(project, executor.plan(pipeline, requested), spec.commandLine().getOut(),
             w -> spec.commandLine().getErr().println("warning: " + w));
       } catch (IOException e) {
         throw new PlanException("cannot explain: " + e.getMessage(), "check the engine and the project's .kiln/");
@@ -103,7 +124,7 @@ final class PlanCommand implements Callable<Integer> {
     PlannerBuilder builder = PlannerBuilder.preconfigured().setEngineCapabilities(
         engine == AssumedEngine.LATEST ? EngineCapabilities.latest() : EngineCapabilities.dockerV20_10());
     IgnoreFiles.of(pipeline, project).forEach(builder::addIgnoreFile);
-    Plan plan = builder.build().plan(pipeline, pipeline.requested(tasks));
+    Plan plan = builder.build().plan(pipeline, requested);
     spec.commandLine().getOut().print(format.render(plan));
     spec.commandLine().getOut().flush();
     return ExitCodes.OK;

@@ -1,5 +1,6 @@
 package dev.kiln.cli;
 
+import dev.kiln.evaluator.Evaluation;
 import dev.kiln.executor.Executor;
 import dev.kiln.executor.ExecutorBuilder;
 import dev.kiln.executor.GithubActionsProgress;
@@ -23,6 +24,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -46,7 +48,9 @@ import picocli.CommandLine.Spec;
       "  # one task and what it depends on, of another pipeline, with a parameter",
       "  kiln run -f ci/pipeline.pkl -p version=1.2.0 publish",
       "  # 8 tasks at once, not stopping at a failure, with a JUnit report",
-      "  kiln run -j 8 --keep-going --junit build/kiln-tasks.xml"
+      "  kiln run -j 8 --keep-going --junit build/kiln-tasks.xml",
+      "  # only what a branch's changes affect, saying why each task runs or not",
+      "  kiln run --affected origin/main --explain"
     })
 final class RunCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -54,6 +58,8 @@ final class RunCommand implements Callable<Integer> {
   @Mixin EngineOptions engineOptions;
 
   @Mixin PipelineOptions pipelineOptions;
+
+  @Mixin AffectedOption affected;
 
   @Parameters(paramLabel = "TASK", description = "Tasks to run (with what they depend on).")
   List<String> tasks = new ArrayList<>();
@@ -96,7 +102,15 @@ final class RunCommand implements Callable<Integer> {
     }
     Path file = pipelineOptions.file();
     Timings timings = Timings.fromEnvironment();
-    var pipeline = (loader != null ? loader : (PipelineLoader) f -> pipelineOptions.evaluator(f).evaluate(f)).load(file);
+    Set<Path> inputs = new HashSet<>(Set.of(file.toAbsolutePath()));
+    Pipeline pipeline;
+    if (loader != null) {
+      pipeline = loader.load(file);
+    } else {
+      Evaluation evaluation = pipelineOptions.evaluator(file).evaluation(file);
+      pipeline = evaluation.pipeline();
+      inputs.addAll(evaluation.inputs());
+    }
     timings.mark("evaluate");
     Path project = file.toAbsolutePath().getParent();
     PrintWriter out = spec.commandLine().getOut();
@@ -106,10 +120,16 @@ final class RunCommand implements Callable<Integer> {
         .setKeepGoing(keepGoing).setFunctions(pipelineOptions::functions).setPhaseListener(timings::mark)
         .setWarningListener(warnings);
     checkLocalCaches(pipeline, project, file);
+    List<String> requested = affected.select(pipeline, pipeline.requested(tasks), project, inputs, explain, out);
+    if (affected.ref != null && requested.isEmpty()) {
+      spec.commandLine().getErr().println("kiln: no task is affected by what changed since " + affected.ref);
+      out.flush();
+      return ExitCodes.OK;
+    }
     caches(pipeline.cacheImports(), project, cacheFrom).forEach(builder::addCacheImport);
     caches(pipeline.cacheExports(), project, cacheTo).forEach(builder::addCacheExport);
     try (Executor executor = builder.build()) {
-      Plan plan = executor.plan(pipeline, pipeline.requested(tasks));
+      Plan plan = executor.plan(pipeline, requested);
       if (explain) {
         RunHistory.explain(project, plan, out, warnings);
       }

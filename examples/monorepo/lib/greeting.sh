@@ -1,0 +1,2 @@
+# The library every service uses.
+greet() { echo "hello from $1"; }

@@ -1,0 +1,2 @@
+# The api service.
+main() { greet api; }

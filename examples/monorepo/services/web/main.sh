@@ -1,0 +1,2 @@
+# The web service.
+main() { greet web; }

@@ -1,0 +1,2 @@
+# The worker service.
+main() { greet worker; }
