@@ -30,7 +30,7 @@ final class DockerAsBuildkitd implements AutoCloseable {
       while (listener.isOpen()) {
         try {
           SocketChannel client = listener.accept();
-          Dialer.Conn engine = Dialer.hijack(docker, "/grpc", List.of());
+          Dialer.Conn engine = Dialer.hijack(docker, "/grpc", List.of(), CallPolicy.DEFAULT.answer());
           open.add(client);
           open.add(engine);
           // Not Channels.newInputStream: its reads hold a lock that would block the writer.
