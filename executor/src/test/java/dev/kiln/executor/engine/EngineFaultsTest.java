@@ -141,7 +141,7 @@ class EngineFaultsTest {
           .hasMessageContaining("no BuildKit engine answered")
           .hasMessageContaining("tried " + address)
           .hasMessageContaining(": accepted the connection but sent nothing within 300 ms (stopped or hung?)");
-      assertThat(millisSince(start)).as(address).isLessThan(5_000);
+      assertThat(millisSince(start)).as(address).isLessThan(10_000);
     }
   }
 
@@ -156,7 +156,7 @@ class EngineFaultsTest {
               .contains("tried tcp://127.0.0.1:"))
           .satisfies(e -> assertThat(((EngineUnavailableException) e).hint().orElseThrow()).contains("stopped (SIGSTOP)"));
       // silence + probe, and the watch's own period
-      assertThat(millisSince(start)).isBetween(450L, 5_000L);
+      assertThat(millisSince(start)).isBetween(450L, 15_000L);
       assertThatThrownBy(() -> Session.builder().start(c)).as("nothing new starts on a stalled engine")
           .isInstanceOf(EngineUnavailableException.class);
     }
