@@ -13,12 +13,18 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A Unix socket relayed byte for byte to an engine's socket, which a test can freeze or cut: a
- * real engine behind a real fault, without stopping a daemon others use. Frozen, it behaves as a
- * stopped (SIGSTOP) engine does: connections are still taken (by the kernel's backlog), nothing
- * moves either way. Cut, every relayed connection closes, as when the engine is killed.
+ * A Unix socket relayed byte for byte to an engine, which a test can freeze or cut: a real engine
+ * behind a real fault, without stopping a daemon others use. Frozen, it behaves as a stopped
+ * (SIGSTOP) engine does: connections are still taken (by the kernel's backlog), nothing moves
+ * either way. Cut, every relayed connection closes, as when the engine is killed.
  */
 final class FaultyRelay implements AutoCloseable {
+  /** Opens the engine's side of one relayed connection. */
+  @FunctionalInterface
+  interface Upstream {
+    Dialer.Conn open() throws IOException;
+  }
+
   private final ServerSocketChannel listener;
   private final Path socket;
   private final List<AutoCloseable> open = new CopyOnWriteArrayList<>();
@@ -27,6 +33,20 @@ final class FaultyRelay implements AutoCloseable {
 
   /** Relays {@code socket} to {@code upstream}'s socket (a Docker socket is relayed as it is, not upgraded). */
   FaultyRelay(Path socket, EngineAddress upstream) throws IOException {
+    this(socket, () -> Dialer.connect(upstream, Duration.ofSeconds(30)));
+  }
+
+  /**
+   * Makes the Docker daemon's embedded BuildKit look like a standalone buildkitd on {@code socket}
+   * ({@link #address address(UNIX)}): each connection is relayed to a {@code POST /grpc} upgrade on
+   * the Docker socket. This lets the end-to-end tests drive Kiln's {@code unix://} path (plain
+   * HTTP/2, sessions over {@code Control/Session}) against a real engine on hosts that run only Docker.
+   */
+  static FaultyRelay dockerAsBuildkitd(Path socket, EngineAddress docker) throws IOException {
+    return new FaultyRelay(socket, () -> Dialer.hijack(docker, "/grpc", List.of(), CallPolicy.DEFAULT.answer()));
+  }
+
+  FaultyRelay(Path socket, Upstream upstream) throws IOException {
     this.socket = socket;
     listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     listener.bind(UnixDomainSocketAddress.of(socket));
@@ -35,7 +55,13 @@ final class FaultyRelay implements AutoCloseable {
         try {
           SocketChannel client = listener.accept();
           awaitThawed();
-          Dialer.Conn engine = Dialer.connect(upstream, Duration.ofSeconds(30));
+          Dialer.Conn engine;
+          try {
+            engine = upstream.open();
+          } catch (IOException e) {
+            client.close(); // as the engine would: this connection fails, the next may not
+            continue;
+          }
           open.add(client);
           open.add(engine);
           copy(Dialer.input(client), engine.out(), client, engine);
