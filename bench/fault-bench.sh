@@ -84,15 +84,15 @@ run_all() {
   done
 }
 
-# Waits until every run's step has printed its first line (at most 120 s).
+# Waits until every run's step has printed its first line (at most 300 s).
 await_steps() {
-  for _ in $(seq 1200); do
+  for _ in $(seq 3000); do
     local all=1
     for i in $(seq "$n"); do grep -q "step-started" "$logs/$1-$i.out" 2>/dev/null || all=0; done
     [ $all = 1 ] && return 0
     sleep 0.1
   done
-  echo "$1: not every step started within 120 s" >&2
+  echo "$1: not every step started within 300 s" >&2
   return 1
 }
 
