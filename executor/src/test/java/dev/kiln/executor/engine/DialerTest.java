@@ -71,7 +71,8 @@ class DialerTest {
   void anythingButSwitchingProtocolsIsAnError() throws Exception {
     Path sock = dir.resolve("e.sock");
     fakeDocker(sock, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
-    assertThatThrownBy(() -> Dialer.hijack(new EngineAddress(EngineAddress.Kind.DOCKER, sock, null, 0), "/grpc", List.of(), CallPolicy.DEFAULT.answer()))
+    assertThatThrownBy(() -> Dialer.hijack(new EngineAddress(EngineAddress.Kind.DOCKER, sock, null, 0), "/grpc",
+            List.of(), CallPolicy.DEFAULT.answer()))
         .isInstanceOf(IOException.class)
         .hasMessageContaining("404")
         .hasMessageContaining("POST /grpc");
