@@ -12,6 +12,9 @@
 # daemon: SIGKILL of the relay cuts every connection as a killed dockerd does, SIGSTOP freezes them as
 # a stopped one does (the kernel still takes new connections). Each run has a project of its own,
 # whose build/x.txt an earlier successful run wrote: after a fault it must still hold that content.
+# Measured (10 runs, load 13-16 on 2 cores, Docker 20.10): ok 10x0; killed 10x3 in 0.1-0.8 s;
+# stopped 10x3 in 29.5-30.9 s; SIGINT 10x130 in 0.2-1.0 s; 10/10 exports intact, no staging left
+# and no stderr line but Kiln's in every scenario.
 # Usage: bench/fault-bench.sh [N] [SCENARIO...]     (default: N=4, all scenarios)
 #        env: BENCH_LOG_DIR=DIR (per-run stdout/stderr; default a new /tmp directory)
 set -euo pipefail
