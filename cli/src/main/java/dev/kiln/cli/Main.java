@@ -1,18 +1,11 @@
 package dev.kiln.cli;
 
-import java.util.logging.Level;
-import java.util.logging.Logger;
-
 /** Entry point of the {@code kiln} command. */
 public final class Main {
-  // Held: java.util.logging keeps loggers weakly, and a collected logger loses its level.
-  private static final Logger NETTY_BOOTSTRAP = Logger.getLogger("io.netty.bootstrap");
-
   private Main() {}
 
   public static void main(String[] args) {
-    // grpc-java sets TCP options on the in-JVM channels that carry its HTTP/2; Netty logs each.
-    NETTY_BOOTSTRAP.setLevel(Level.SEVERE);
+    LibraryLogs.silence();
     Thread.setDefaultUncaughtExceptionHandler(Main::uncaught);
     int code;
     try {

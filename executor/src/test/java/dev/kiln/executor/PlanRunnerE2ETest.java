@@ -60,13 +60,13 @@ class PlanRunnerE2ETest {
             }
           }).run(plan(c, p));
       assertThat(report.succeeded()).isTrue();
-      // a and b overlap: each started before the other finished
+      // a and b overlap: each started before the other finished (run one after the other, the
+      // second would start after the first finished). Ordering, not a wall-clock bound: the run's
+      // time on a loaded engine says nothing about whether the two ran together.
       assertThat(started.get("a")).isLessThan(finished.get("b"));
       assertThat(started.get("b")).isLessThan(finished.get("a"));
       // c waited for both
       assertThat(started.get("c")).isGreaterThanOrEqualTo(Math.max(finished.get("a"), finished.get("b")));
-      // wall time is near the critical path (2 s), not the sum (4 s)
-      assertThat(finished.get("c") / 1_000_000).isLessThan(3_900);
     }
   }
 

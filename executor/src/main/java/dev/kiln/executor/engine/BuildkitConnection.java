@@ -1,5 +1,7 @@
 package dev.kiln.executor.engine;
 
+import io.grpc.ConnectivityState;
+import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import io.netty.bootstrap.ServerBootstrap;
@@ -11,9 +13,14 @@ import io.netty.channel.local.LocalAddress;
 import io.netty.channel.local.LocalChannel;
 import io.netty.channel.local.LocalServerChannel;
 import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -22,8 +29,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * One gRPC connection to a BuildKit engine; owns the channel, its event loop and the bridge that
- * carries grpc-java's HTTP/2 over the engine's socket. Close it when done.
+ * One gRPC connection to a BuildKit engine; owns the channel, its event loop, the bridge that
+ * carries grpc-java's HTTP/2 over the engine's socket, and the {@link StallWatch} over its solves.
+ * Close it when done.
  */
 public final class BuildkitConnection implements AutoCloseable {
   /** Inbound messages can be large (ReadFile results, status bursts); grpc-java's default is 4 MiB. */
@@ -34,13 +42,16 @@ public final class BuildkitConnection implements AutoCloseable {
   private final ExecutorService dialer;
   private final Channel bridge;
   private final ManagedChannel channel;
-  private final AtomicReference<String> dialFailure;
+  private final AtomicReference<IOException> dialFailure;
   private final String pingedDockerVersion;
   private final CallPolicy policy;
+  /** The sockets to the engine that are open: what a stall cuts. */
+  private final Set<Dialer.Conn> sockets;
+  private final StallWatch watch;
 
   private BuildkitConnection(EngineAddress address, EventLoopGroup group, ExecutorService dialer,
-      Channel bridge, ManagedChannel channel, AtomicReference<String> dialFailure, String pingedDockerVersion,
-      CallPolicy policy) {
+      Channel bridge, ManagedChannel channel, AtomicReference<IOException> dialFailure, String pingedDockerVersion,
+      CallPolicy policy, Set<Dialer.Conn> sockets, StallWatch watch) {
     this.address = address;
     this.policy = policy;
     this.pingedDockerVersion = pingedDockerVersion;
@@ -49,6 +60,8 @@ public final class BuildkitConnection implements AutoCloseable {
     this.dialer = dialer;
     this.bridge = bridge;
     this.channel = channel;
+    this.sockets = sockets;
+    this.watch = watch;
   }
 
   /**
@@ -63,11 +76,16 @@ public final class BuildkitConnection implements AutoCloseable {
 
   /** Like {@link #open(EngineAddress)}; the engine's calls get {@code policy}'s deadlines. */
   public static BuildkitConnection open(EngineAddress address, CallPolicy policy) throws IOException {
-    String pinged = probe(address);
+    String pinged = probe(address, policy.answer());
     EventLoopGroup group = new DefaultEventLoopGroup(2, daemonThreads("kiln-grpc"));
     ExecutorService dialer = Executors.newCachedThreadPool(daemonThreads("kiln-dial"));
     LocalAddress local = new LocalAddress("kiln-engine-" + UUID.randomUUID());
-    AtomicReference<String> dialFailure = new AtomicReference<>();
+    AtomicReference<IOException> dialFailure = new AtomicReference<>();
+    Set<Dialer.Conn> sockets = ConcurrentHashMap.newKeySet();
+    AtomicReference<ManagedChannel> grpc = new AtomicReference<>(); // set below, before any solve can run
+    // The health question must not inherit a caller's cancelled context.
+    StallWatch watch = new StallWatch(policy.liveness(),
+        () -> Context.ROOT.run(() -> new ControlClient(grpc.get(), policy).probe()), () -> cut(sockets, grpc.get()));
     Channel bridge;
     try {
       bridge = new ServerBootstrap()
@@ -77,7 +95,7 @@ public final class BuildkitConnection implements AutoCloseable {
             @Override
             protected void initChannel(LocalChannel ch) {
               ch.config().setAutoRead(false);
-              dialer.execute(() -> join(address, ch, dialFailure));
+              dialer.execute(() -> join(address, policy.answer(), ch, dialFailure, sockets, watch));
             }
           })
           .bind(local).sync().channel();
@@ -85,6 +103,7 @@ public final class BuildkitConnection implements AutoCloseable {
       Thread.currentThread().interrupt();
       group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
       dialer.shutdownNow();
+      watch.close();
       throw new IOException("interrupted while connecting", e);
     }
     ManagedChannel channel = NettyChannelBuilder.forAddress(local)
@@ -93,19 +112,61 @@ public final class BuildkitConnection implements AutoCloseable {
         .usePlaintext()
         .maxInboundMessageSize(MAX_INBOUND_MESSAGE)
         .build();
-    return new BuildkitConnection(address, group, dialer, bridge, channel, dialFailure, pinged, policy);
+    grpc.set(channel);
+    BuildkitConnection connection = new BuildkitConnection(address, group, dialer, bridge, channel, dialFailure,
+        pinged, policy, sockets, watch);
+    // Docker has answered GET /_ping within the same bound, and its /grpc upgrade's answer is
+    // bounded by the dial; a buildkitd's first answer is its side of the HTTP/2 handshake.
+    if (address.kind() != EngineAddress.Kind.DOCKER) {
+      try {
+        connection.awaitHandshake();
+      } catch (IOException e) {
+        connection.close();
+        throw e;
+      }
+    }
+    return connection;
+  }
+
+  /**
+   * Waits for the engine's side of the HTTP/2 handshake, at most {@link CallPolicy#answer}: an
+   * engine that takes connections but says nothing is unreachable now, not at the first call's
+   * deadline. A connection that failed otherwise is left to the first call, which says why.
+   */
+  private void awaitHandshake() throws IOException {
+    long end = System.nanoTime() + policy.answer().toNanos() + Duration.ofMillis(500).toNanos();
+    ConnectivityState state = channel.getState(true);
+    while (state != ConnectivityState.READY && state != ConnectivityState.TRANSIENT_FAILURE) {
+      long left = end - System.nanoTime();
+      if (left <= 0) {
+        throw new Dialer.NoAnswerException("accepted the connection but did not answer HTTP/2 within "
+            + Dialer.seconds(policy.answer()) + " (stopped or hung?)");
+      }
+      CountDownLatch changed = new CountDownLatch(1);
+      channel.notifyWhenStateChanged(state, changed::countDown);
+      try {
+        changed.await(left, TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while connecting", e);
+      }
+      state = channel.getState(false);
+    }
+    if (dialFailure.get() instanceof Dialer.NoAnswerException silent) {
+      throw silent;
+    }
   }
 
   /** Checks the engine answers; for Docker, returns the version its ping announced, if any. */
-  private static String probe(EngineAddress address) throws IOException {
+  private static String probe(EngineAddress address, Duration answer) throws IOException {
     if (address.kind() == EngineAddress.Kind.DOCKER) {
-      DockerApi.Response r = DockerApi.request(address, "GET", "/_ping", null);
+      DockerApi.Response r = DockerApi.request(address, answer, "GET", "/_ping", null);
       if (r.status() != 200) {
         throw new IOException("Docker answered GET /_ping with HTTP " + r.status());
       }
       return versionFromServerHeader(r.header("Server"));
     }
-    Dialer.connect(address).close();
+    Dialer.connect(address, answer).close();
     return null;
   }
 
@@ -122,24 +183,31 @@ public final class BuildkitConnection implements AutoCloseable {
     return v.isEmpty() || !Character.isDigit(v.charAt(0)) ? null : v;
   }
 
-  private static void join(EngineAddress address, LocalChannel ch, AtomicReference<String> dialFailure) {
+  private static void join(EngineAddress address, Duration answer, LocalChannel ch,
+      AtomicReference<IOException> dialFailure, Set<Dialer.Conn> sockets, StallWatch watch) {
     Dialer.Conn conn;
     try {
       conn = address.kind() == EngineAddress.Kind.DOCKER
-          ? Dialer.hijack(address, "/grpc", List.of())
-          : Dialer.connect(address);
+          ? Dialer.hijack(address, "/grpc", List.of(), answer)
+          : Dialer.connect(address, answer);
     } catch (IOException | RuntimeException e) {
       // gRPC only sees a closed connection; keep the reason for the error the user gets.
-      dialFailure.set(e.getMessage() == null ? e.toString() : e.getMessage());
+      dialFailure.set(e instanceof IOException io ? io : new IOException(e.toString(), e));
       ch.close();
       return;
     }
+    sockets.add(conn);
+    ch.closeFuture().addListener(f -> sockets.remove(conn));
     // The pipe must be in place before the first read: a handler added from another thread is
     // skipped until the event loop has run its handlerAdded, and the bytes read meanwhile (grpc's
     // HTTP/2 preface) would be dropped. So add it, and start reading, on the channel's own loop.
     ch.eventLoop().execute(() -> {
       ch.pipeline().addLast(new Pipe(Pipe.sink(conn.out(), conn)));
-      Pipe.pump(conn.in(), ch, "kiln-engine-read", e -> { });
+      Pipe.pump(watch.listening(conn.in()), ch, "kiln-engine-read", e -> {
+        if (e instanceof Dialer.NoAnswerException) {
+          dialFailure.set(e); // the engine took the connection but never spoke HTTP/2
+        }
+      });
       ch.config().setAutoRead(true);
       ch.read();
     });
@@ -147,7 +215,45 @@ public final class BuildkitConnection implements AutoCloseable {
 
   /** Why the last attempt to reach the engine's gRPC endpoint failed, or null. */
   String dialFailure() {
-    return dialFailure.get();
+    IOException e = dialFailure.get();
+    return e == null ? null : e.getMessage() == null ? e.toString() : e.getMessage();
+  }
+
+  /** The time limits of this connection's calls. */
+  CallPolicy policy() {
+    return policy;
+  }
+
+  /** Why the engine was found stalled and cut off ({@link StallWatch}), or null. */
+  String stalled() {
+    return watch.stalled();
+  }
+
+  /** Tells the stall watch a solve runs until the handle is closed. */
+  StallWatch.Solving solving() {
+    return watch.solving();
+  }
+
+  /** A socket to the engine that this connection's sessions opened: counted as life, cut on a stall. */
+  InputStream tracked(Dialer.Conn conn, Channel carrying) {
+    sockets.add(conn);
+    carrying.closeFuture().addListener(f -> sockets.remove(conn));
+    return watch.listening(conn.in());
+  }
+
+  /**
+   * Cuts every socket to a stalled engine: what blocked on one (a call waiting for an answer, a
+   * write into a full socket buffer on an event loop) ends at once, and nothing new starts.
+   */
+  private static void cut(Set<Dialer.Conn> sockets, ManagedChannel channel) {
+    for (Dialer.Conn c : sockets) {
+      try {
+        c.close();
+      } catch (IOException e) {
+        // closing is all that is wanted
+      }
+    }
+    channel.shutdownNow();
   }
 
   static ThreadFactory daemonThreads(String prefix) {
@@ -194,7 +300,7 @@ public final class BuildkitConnection implements AutoCloseable {
 
   /** Docker's {@code GET /version} answer. */
   Map<String, Object> dockerVersionDetails() throws IOException {
-    DockerApi.Response r = DockerApi.request(address, "GET", "/version", null);
+    DockerApi.Response r = DockerApi.request(address, policy.answer(), "GET", "/version", null);
     if (r.status() != 200) {
       throw new IOException("Docker answered GET /version with HTTP " + r.status());
     }
@@ -209,6 +315,7 @@ public final class BuildkitConnection implements AutoCloseable {
 
   @Override
   public void close() {
+    watch.close();
     channel.shutdown();
     try {
       if (!channel.awaitTermination(2, TimeUnit.SECONDS)) {

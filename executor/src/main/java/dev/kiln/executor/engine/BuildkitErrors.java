@@ -32,6 +32,8 @@ final class BuildkitErrors {
       Pattern.DOTALL);
   private static final String UNREACHABLE_HINT = "check that the engine is running and serves BuildKit"
       + " (`kiln engine info`)";
+  private static final String STALLED_HINT = "the engine's process may be stopped (SIGSTOP), deadlocked or out of"
+      + " memory: check it with `kiln engine info` and its logs";
 
   private BuildkitErrors() {}
 
@@ -49,7 +51,25 @@ final class BuildkitErrors {
     try {
       return rpc.get();
     } catch (StatusRuntimeException e) {
+      checkNotStalled(connection, e);
       throw fromCall(e, what, hint, connection.address(), connection.dialFailure());
+    }
+  }
+
+  /**
+   * Every call that fails once the {@link StallWatch} has cut off a stalled engine fails for that
+   * reason, whatever gRPC says (the cut closes the connection under the calls).
+   *
+   * @throws EngineUnavailableException when {@code connection}'s engine was found stalled
+   */
+  static void checkNotStalled(BuildkitConnection connection) {
+    checkNotStalled(connection, null);
+  }
+
+  private static void checkNotStalled(BuildkitConnection connection, Throwable cause) {
+    String stalled = connection.stalled();
+    if (stalled != null) {
+      throw new EngineUnavailableException(stalled, List.of(connection.address().toString()), STALLED_HINT, cause);
     }
   }
 
@@ -62,6 +82,7 @@ final class BuildkitErrors {
 
   /** Translates the error that ended a solve; {@code vertices} is its merged progress. */
   static KilnException fromSolve(StatusRuntimeException e, VertexLog vertices, BuildkitConnection connection) {
+    checkNotStalled(connection, e);
     return fromSolve(e, vertices, connection.address(), connection.dialFailure());
   }
 

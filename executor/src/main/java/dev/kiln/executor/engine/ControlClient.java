@@ -41,6 +41,15 @@ final class ControlClient {
         .listWorkers(ListWorkersRequest.getDefaultInstance()));
   }
 
+  /**
+   * The {@link StallWatch}'s health question: ListWorkers, which the engine answers from memory,
+   * once, within the liveness probe's time.
+   */
+  void probe() {
+    within(policy.liveness().probe(), ControlGrpc.newBlockingStub(channel))
+        .listWorkers(ListWorkersRequest.getDefaultInstance());
+  }
+
   /** BuildKit's version; {@code UNIMPLEMENTED} before v0.11. */
   InfoResponse info() {
     return policy.retrying(() -> within(policy.query(), ControlGrpc.newBlockingStub(channel))

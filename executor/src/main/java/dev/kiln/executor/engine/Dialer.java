@@ -9,9 +9,15 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Opens raw byte connections to an engine. For Docker, each connection is upgraded with
@@ -19,7 +25,18 @@ import java.util.Map;
  * socket carries HTTP/2. Unix sockets use the JDK's own support, so no native transport is needed.
  */
 final class Dialer {
+  /** Closes connections whose engine is late with its first answer: a blocked connect or read then ends. */
+  private static final ScheduledExecutorService TIMERS = Executors.newSingleThreadScheduledExecutor(
+      BuildkitConnection.daemonThreads("kiln-answer-deadline"));
+
   private Dialer() {}
+
+  /** The engine took a connection (or did not) but sent nothing within the time it had. */
+  static final class NoAnswerException extends IOException {
+    NoAnswerException(String message) {
+      super(message);
+    }
+  }
 
   /** A connected byte stream: what a {@link Pipe} joins to a Netty channel. */
   record Conn(SocketChannel channel, InputStream in, OutputStream out) implements AutoCloseable {
@@ -29,28 +46,76 @@ final class Dialer {
     }
   }
 
-  /** Connects to the engine's socket without any upgrade. */
-  static Conn connect(EngineAddress address) throws IOException {
-    SocketChannel ch;
-    if (address.kind() == EngineAddress.Kind.TCP) {
-      ch = SocketChannel.open(new InetSocketAddress(address.host(), address.port()));
-      ch.socket().setTcpNoDelay(true);
-    } else {
-      ch = SocketChannel.open(StandardProtocolFamily.UNIX);
-      try {
-        ch.connect(UnixDomainSocketAddress.of(address.socket()));
-      } catch (IOException e) {
-        ch.close();
-        throw e;
+  /**
+   * Connects to the engine's socket without any upgrade. The connect and the engine's first byte
+   * must come within {@code answer}; else the connection is closed, and what blocked on it (the
+   * connect, a read, a write) fails with a {@link NoAnswerException}: a stopped engine's kernel
+   * still accepts connections, and nothing else would ever end the wait.
+   */
+  static Conn connect(EngineAddress address, Duration answer) throws IOException {
+    SocketChannel ch = address.kind() == EngineAddress.Kind.TCP
+        ? SocketChannel.open() : SocketChannel.open(StandardProtocolFamily.UNIX);
+    // null while the first answer is awaited, "" once it came, else why the connection was closed
+    AtomicReference<String> outcome = new AtomicReference<>();
+    ScheduledFuture<?> timer = TIMERS.schedule(() -> {
+      String why = (ch.isConnected() ? "accepted the connection but sent nothing within "
+          : "did not accept the connection within ") + seconds(answer) + " (stopped or hung?)";
+      if (outcome.compareAndSet(null, why)) {
+        closeQuietly(ch);
       }
+    }, answer.toMillis(), TimeUnit.MILLISECONDS);
+    Late late = () -> {
+      String o = outcome.get();
+      return o == null || o.isEmpty() ? null : new NoAnswerException(o);
+    };
+    try {
+      if (address.kind() == EngineAddress.Kind.TCP) {
+        ch.connect(new InetSocketAddress(address.host(), address.port()));
+        ch.socket().setTcpNoDelay(true);
+      } else {
+        ch.connect(UnixDomainSocketAddress.of(address.socket()));
+      }
+    } catch (IOException e) {
+      timer.cancel(false);
+      ch.close();
+      IOException silent = late.exception();
+      throw silent != null ? silent : e;
     }
-    return new Conn(ch, input(ch), output(ch));
+    Runnable answered = () -> {
+      if (outcome.compareAndSet(null, "")) {
+        timer.cancel(false);
+      }
+    };
+    return new Conn(ch, input(ch, answered, late), output(ch, late));
+  }
+
+  /** The failure to report when the engine was late, else null. */
+  @FunctionalInterface
+  private interface Late {
+    IOException exception();
+  }
+
+  /** {@code d} for people: {@code 10 s}, {@code 300 ms}. */
+  static String seconds(Duration d) {
+    return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+  }
+
+  private static void closeQuietly(SocketChannel ch) {
+    try {
+      ch.close();
+    } catch (IOException e) {
+      // closing is all that was wanted
+    }
   }
 
   // Channels.newInputStream/newOutputStream lock the channel's blockingLock for every call, so a
   // thread blocked reading would stall every write: these call read/write directly, which a
   // SocketChannel allows from one reader and one writer at a time.
   static InputStream input(SocketChannel ch) {
+    return input(ch, () -> { }, () -> null);
+  }
+
+  private static InputStream input(SocketChannel ch, Runnable answered, Late late) {
     return new InputStream() {
       @Override
       public int read() throws IOException {
@@ -64,7 +129,16 @@ final class Dialer {
         if (len == 0) {
           return 0;
         }
-        int n = ch.read(ByteBuffer.wrap(b, off, len));
+        int n;
+        try {
+          n = ch.read(ByteBuffer.wrap(b, off, len));
+        } catch (IOException e) {
+          IOException silent = late.exception();
+          throw silent != null ? silent : e;
+        }
+        if (n > 0) {
+          answered.run();
+        }
         return n;
       }
 
@@ -76,6 +150,10 @@ final class Dialer {
   }
 
   static OutputStream output(SocketChannel ch) {
+    return output(ch, () -> null);
+  }
+
+  private static OutputStream output(SocketChannel ch, Late late) {
     return new OutputStream() {
       @Override
       public void write(int b) throws IOException {
@@ -85,8 +163,13 @@ final class Dialer {
       @Override
       public void write(byte[] b, int off, int len) throws IOException {
         ByteBuffer buf = ByteBuffer.wrap(b, off, len);
-        while (buf.hasRemaining()) {
-          ch.write(buf);
+        try {
+          while (buf.hasRemaining()) {
+            ch.write(buf);
+          }
+        } catch (IOException e) {
+          IOException silent = late.exception();
+          throw silent != null ? silent : e;
         }
       }
 
@@ -99,11 +182,12 @@ final class Dialer {
 
   /**
    * Connects to the Docker socket and switches it to HTTP/2 through {@code POST path} with
-   * {@code Upgrade: h2c}. Extra headers are sent in order, repeated names as separate lines.
+   * {@code Upgrade: h2c}. Extra headers are sent in order, repeated names as separate lines. Docker
+   * must start its answer within {@code answer} (see {@link #connect}).
    */
-  static Conn hijack(EngineAddress address, String path, List<Map.Entry<String, String>> headers)
-      throws IOException {
-    Conn conn = connect(address);
+  static Conn hijack(EngineAddress address, String path, List<Map.Entry<String, String>> headers,
+      Duration answer) throws IOException {
+    Conn conn = connect(address, answer);
     try {
       upgrade(conn.in(), conn.out(), path, headers);
       return conn;

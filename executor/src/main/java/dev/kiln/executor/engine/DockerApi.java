@@ -3,6 +3,7 @@ package dev.kiln.executor.engine;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Locale;
@@ -24,9 +25,10 @@ final class DockerApi {
     }
   }
 
-  static Response request(EngineAddress docker, String method, String path, String extraHeaders)
+  /** One request; Docker must start its answer within {@code answer} (see {@link Dialer#connect}). */
+  static Response request(EngineAddress docker, Duration answer, String method, String path, String extraHeaders)
       throws IOException {
-    try (Dialer.Conn conn = Dialer.connect(docker)) {
+    try (Dialer.Conn conn = Dialer.connect(docker, answer)) {
       String req = method + " " + path + " HTTP/1.1\r\nHost: docker\r\nConnection: close\r\n"
           + (extraHeaders == null ? "" : extraHeaders)
           + (method.equals("POST") ? "Content-Length: 0\r\n" : "") + "\r\n";

@@ -50,6 +50,12 @@ public final class EngineConnector {
               : "correct " + invalid + ": docker://[/path/docker.sock], unix:///path/buildkitd.sock or tcp://host:port",
           last);
     }
+    if (last instanceof Dialer.NoAnswerException) {
+      throw new EngineUnavailableException("no BuildKit engine answered", attempts,
+          "an engine takes connections there but does not answer: its process may be stopped (SIGSTOP) or hung;"
+              + " check it, or restart it",
+          last);
+    }
     throw new EngineUnavailableException("no BuildKit engine answered", attempts,
         "start one with `sudo scripts/engine-up.sh` (Docker with its embedded BuildKit) or run `dockerd` "
             + "or `buildkitd`, then pass --engine ADDR or set BUILDKIT_HOST",

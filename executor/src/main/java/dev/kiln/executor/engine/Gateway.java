@@ -100,7 +100,9 @@ public final class Gateway implements AutoCloseable {
       resp = bridge.solve(req.build());
     } catch (StatusRuntimeException e) {
       if (!EnumSet.of(Code.UNAVAILABLE, Code.DEADLINE_EXCEEDED, Code.CANCELLED).contains(e.getStatus().getCode())) {
-        // The build's status stream goes on after this call and may not yet have said which step failed.
+        // The build's status stream goes on after this call and may not yet have said which step
+        // failed, nor sent its last lines: ending the build now lets it be read to its end.
+        close();
         vertices.awaitFailure(Duration.ofSeconds(2));
       }
       throw BuildkitErrors.fromSolve(e, vertices, connection);

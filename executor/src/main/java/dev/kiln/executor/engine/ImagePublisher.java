@@ -121,7 +121,7 @@ public final class ImagePublisher {
     String auth = Base64.getUrlEncoder().encodeToString("{}".getBytes(StandardCharsets.UTF_8));
     DockerApi.Response r;
     try {
-      r = DockerApi.request(connection.address(), "POST",
+      r = DockerApi.request(connection.address(), connection.policy().answer(), "POST",
           "/images/" + name + "/push?tag=" + URLEncoder.encode(tag, StandardCharsets.UTF_8),
           "X-Registry-Auth: " + auth + "\r\n");
     } catch (IOException e) {

@@ -135,8 +135,13 @@ public final class Session implements AutoCloseable {
       return all;
     }
 
-    /** Starts the in-process server and opens the tunnel on {@code connection}. */
+    /**
+     * Starts the in-process server and opens the tunnel on {@code connection}.
+     *
+     * @throws dev.kiln.executor.EngineUnavailableException when the connection's engine was found stalled
+     */
     public Session start(BuildkitConnection connection) throws IOException {
+      BuildkitErrors.checkNotStalled(connection);
       String id = UUID.randomUUID().toString().replace("-", "").substring(0, 25);
       LocalAddress local = new LocalAddress("kiln-session-" + id);
       NettyServerBuilder sb = NettyServerBuilder.forAddress(local)
@@ -171,9 +176,9 @@ public final class Session implements AutoCloseable {
 
     private Channel dockerTunnel(BuildkitConnection connection, LocalAddress local, String id)
         throws IOException {
-      Dialer.Conn conn = Dialer.hijack(connection.address(), "/session", headers(id));
+      Dialer.Conn conn = Dialer.hijack(connection.address(), "/session", headers(id), connection.policy().answer());
       Channel ch = connect(connection, local, new Pipe(Pipe.sink(conn.out(), conn)));
-      Pipe.pump(conn.in(), ch, "kiln-session-read", e -> { });
+      Pipe.pump(connection.tracked(conn, ch), ch, "kiln-session-read", e -> { });
       return ch;
     }
 

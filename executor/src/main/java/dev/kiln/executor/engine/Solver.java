@@ -14,11 +14,13 @@ import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,6 +30,9 @@ import java.util.regex.Pattern;
  * cancelling the calling thread's gRPC {@link Context} cancels it on the engine.
  */
 public final class Solver {
+  /** How long a solve's status stream may be silent after the solve before it is given up. */
+  static final Duration DRAIN_QUIET = Duration.ofSeconds(5);
+
   private final BuildkitConnection connection;
 
   public Solver(BuildkitConnection connection) {
@@ -81,48 +86,62 @@ public final class Solver {
     return run(req, progress, new VertexLog());
   }
 
-  /** Runs the solve while following its status, merged into {@code vertices}. */
+  /**
+   * Runs the solve while following its status, merged into {@code vertices}, and tells the
+   * connection's {@link StallWatch} a solve runs until its status has been read to the end.
+   */
   Map<String, String> run(SolveRequest.Builder req, Consumer<StatusResponse> progress, VertexLog vertices) {
     CountDownLatch statusDone = new CountDownLatch(1);
+    AtomicLong lastUpdate = new AtomicLong(System.nanoTime());
     Context.CancellableContext statusContext = Context.current().withCancellation();
-    statusContext.run(() -> connection.control().status(
-        StatusRequest.newBuilder().setRef(req.getRef()).build(),
-        new StreamObserver<>() {
-          @Override
-          public void onNext(StatusResponse r) {
-            vertices.accept(r);
-            progress.accept(r);
-          }
+    try (StallWatch.Solving solving = connection.solving()) {
+      statusContext.run(() -> connection.control().status(
+          StatusRequest.newBuilder().setRef(req.getRef()).build(),
+          new StreamObserver<>() {
+            @Override
+            public void onNext(StatusResponse r) {
+              lastUpdate.set(System.nanoTime());
+              vertices.accept(r);
+              progress.accept(r);
+            }
 
-          @Override
-          public void onError(Throwable t) {
-            statusDone.countDown();
-          }
+            @Override
+            public void onError(Throwable t) {
+              statusDone.countDown();
+            }
 
-          @Override
-          public void onCompleted() {
-            statusDone.countDown();
-          }
-        }));
-    try {
-      SolveResponse resp = connection.control().solve(req.build());
-      return resp.getExporterResponseMap();
-    } catch (StatusRuntimeException e) {
-      awaitQuietly(statusDone);
-      throw BuildkitErrors.fromSolve(e, vertices, connection);
-    } finally {
-      awaitQuietly(statusDone);
-      statusContext.cancel(null);
+            @Override
+            public void onCompleted() {
+              statusDone.countDown();
+            }
+          }));
+      try {
+        SolveResponse resp = connection.control().solve(req.build());
+        drain(statusDone, lastUpdate);
+        return resp.getExporterResponseMap();
+      } catch (StatusRuntimeException e) {
+        drain(statusDone, lastUpdate); // the failed step's last lines may still be on their way
+        throw BuildkitErrors.fromSolve(e, vertices, connection);
+      } finally {
+        statusContext.cancel(null);
+      }
     }
   }
 
-  private static void awaitQuietly(CountDownLatch latch) {
+  /**
+   * Waits for the status stream to end: the engine ends it once it has sent everything, which can
+   * be long after the solve returned when a step printed a lot. It gives up only when the stream
+   * has been quiet for {@link #DRAIN_QUIET}: an engine that stopped is the {@link StallWatch}'s.
+   */
+  private static void drain(CountDownLatch statusDone, AtomicLong lastUpdate) {
     try {
-      // The status stream ends shortly after the solve; logs that arrive late still count.
-      latch.await(5, TimeUnit.SECONDS);
+      while (!statusDone.await(DRAIN_QUIET.toMillis(), TimeUnit.MILLISECONDS)) {
+        if (System.nanoTime() - lastUpdate.get() >= DRAIN_QUIET.toNanos()) {
+          return;
+        }
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
   }
-
 }

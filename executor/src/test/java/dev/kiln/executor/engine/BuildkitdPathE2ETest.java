@@ -28,21 +28,21 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Kiln's standalone-buildkitd path ({@code unix://}, sessions over {@code Control/Session}) on the
- * real engine, reached through {@link DockerAsBuildkitd}.
+ * real engine, reached through {@link FaultyRelay#dockerAsBuildkitd}.
  */
 @Tag("e2e")
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class BuildkitdPathE2ETest {
   @TempDir static Path dir;
-  static DockerAsBuildkitd relay;
+  static FaultyRelay relay;
   static BuildkitConnection engine;
 
   @BeforeAll
   static void connect() throws Exception {
     try (BuildkitConnection docker = Engines.connect()) {
-      relay = new DockerAsBuildkitd(dir.resolve("buildkitd.sock"), docker.address());
+      relay = FaultyRelay.dockerAsBuildkitd(dir.resolve("buildkitd.sock"), docker.address());
     }
-    engine = EngineConnector.connect(relay.address().toString(), Map.of());
+    engine = EngineConnector.connect(relay.address(EngineAddress.Kind.UNIX).toString(), Map.of());
   }
 
   @AfterAll
@@ -59,7 +59,7 @@ class BuildkitdPathE2ETest {
   void probesAsBuildkitd() throws Exception {
     EngineInfo info = EngineProbe.probe(engine);
     assertThat(info.kind()).isEqualTo("buildkitd");
-    assertThat(info.address()).isEqualTo(relay.address().toString());
+    assertThat(info.address()).isEqualTo(relay.address(EngineAddress.Kind.UNIX).toString());
     assertThat(info.llbCaps()).contains("exec.meta.base", "source.local");
     assertThat(info.workers()).isNotEmpty();
   }

@@ -56,7 +56,7 @@ class DialerTest {
         new AbstractMap.SimpleEntry<>("X-Docker-Expose-Session-Grpc-Method", "/a.B/C"),
         new AbstractMap.SimpleEntry<>("X-Docker-Expose-Session-Grpc-Method", "/a.B/D"));
     try (Dialer.Conn conn = Dialer.hijack(
-        new EngineAddress(EngineAddress.Kind.DOCKER, sock, null, 0), "/session", headers)) {
+        new EngineAddress(EngineAddress.Kind.DOCKER, sock, null, 0), "/session", headers, CallPolicy.DEFAULT.answer())) {
       byte[] rest = conn.in().readNBytes("PRI * HTTP/2.0".length());
       assertThat(new String(rest, StandardCharsets.ISO_8859_1)).isEqualTo("PRI * HTTP/2.0");
     }
@@ -71,7 +71,8 @@ class DialerTest {
   void anythingButSwitchingProtocolsIsAnError() throws Exception {
     Path sock = dir.resolve("e.sock");
     fakeDocker(sock, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
-    assertThatThrownBy(() -> Dialer.hijack(new EngineAddress(EngineAddress.Kind.DOCKER, sock, null, 0), "/grpc", List.of()))
+    assertThatThrownBy(() -> Dialer.hijack(new EngineAddress(EngineAddress.Kind.DOCKER, sock, null, 0), "/grpc",
+            List.of(), CallPolicy.DEFAULT.answer()))
         .isInstanceOf(IOException.class)
         .hasMessageContaining("404")
         .hasMessageContaining("POST /grpc");

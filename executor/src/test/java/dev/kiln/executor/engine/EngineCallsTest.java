@@ -39,7 +39,8 @@ import org.junit.jupiter.api.Test;
 class EngineCallsTest {
   /** Short deadlines and no back-off, so that the tests are quick. */
   private static final CallPolicy FAST = new CallPolicy(Duration.ofMillis(300), Duration.ofMillis(300),
-      Duration.ofMillis(300), Duration.ofMillis(300), Duration.ofMillis(300), 3, Duration.ZERO);
+      Duration.ofMillis(300), Duration.ofMillis(300), Duration.ofMillis(300), 3, Duration.ZERO, Duration.ofMillis(300),
+      new CallPolicy.Liveness(Duration.ofMillis(300), Duration.ofMillis(300)));
 
   private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
   private Server server;
@@ -160,7 +161,7 @@ class EngineCallsTest {
   @Test
   void anInterruptDuringTheBackOffCancelsAndKeepsTheFlag() {
     CallPolicy slow = new CallPolicy(FAST.query(), FAST.read(), FAST.diskUsage(), FAST.prune(), FAST.solve(), 3,
-        Duration.ofMinutes(1));
+        Duration.ofMinutes(1), FAST.answer(), FAST.liveness());
     AtomicInteger tries = new AtomicInteger();
     Thread.currentThread().interrupt();
     try {

@@ -34,10 +34,10 @@ class EngineLostE2ETest {
     var plan = PlannerBuilder.preconfigured().setEngineCapabilities(EngineCapabilities.dockerV20_10()).build()
         .plan(p, List.of());
     ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-    try (DockerAsBuildkitd relay = new DockerAsBuildkitd(dir.resolve("bk.sock"),
+    try (FaultyRelay relay = FaultyRelay.dockerAsBuildkitd(dir.resolve("bk.sock"),
             EngineAddress.parse("docker:///var/run/docker.sock"));
-        BuildkitConnection c = BuildkitConnection.open(relay.address())) {
-      timer.schedule(relay::dropConnections, 3, TimeUnit.SECONDS);
+        BuildkitConnection c = BuildkitConnection.open(relay.address(EngineAddress.Kind.UNIX))) {
+      timer.schedule(relay::cut, 3, TimeUnit.SECONDS);
       long start = System.nanoTime();
       assertThatThrownBy(() -> new PlanRunner(c, d -> List.of(),
               new PlanRunner.Options(1, false, dir, "t"), new PlanRunner.Listener() { }).run(plan))
