@@ -1,0 +1,33 @@
+package dev.kiln.model;
+
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * A Dockerfile build that a {@link Container} starts from: the engine's Dockerfile frontend builds
+ * {@code dockerfile} of {@code context}.
+ *
+ * @param context the build context (its {@code .dockerignore} applies when it is a host directory)
+ * @param dockerfile the Dockerfile's path inside {@code context}
+ * @param target the stage to build, or empty for the last one
+ * @param buildArgs {@code ARG} values by name, sorted (their order never changes the build)
+ * @param secrets secrets {@code RUN --mount=type=secret,id=<name>} may read, by their names
+ */
+public record DockerBuild(Directory context, String dockerfile, String target, SortedMap<String, String> buildArgs,
+    List<Secret> secrets) {
+  public DockerBuild {
+    Objects.requireNonNull(context, "context");
+    Objects.requireNonNull(dockerfile, "dockerfile");
+    Objects.requireNonNull(target, "target");
+    buildArgs = Collections.unmodifiableSortedMap(new TreeMap<>(buildArgs));
+    secrets = List.copyOf(secrets);
+  }
+
+  /** {@code container.dockerfile(context, dockerfile)}: the last stage, no build arguments or secrets. */
+  public static DockerBuild of(Directory context, String dockerfile) {
+    return new DockerBuild(context, dockerfile, "", new TreeMap<>(), List.of());
+  }
+}
