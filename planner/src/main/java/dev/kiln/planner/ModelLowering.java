@@ -36,6 +36,7 @@ final class ModelLowering {
   private final Set<String> notes;
   private final LocalSources locals;
   private final DirectoryLayering layering;
+  private final DockerfileLowering dockerfiles;
   private final Map<String, ContainerState> bases = new HashMap<>();
   private final IdentityHashMap<ContainerState, Map<Object, ContainerState>> steps = new IdentityHashMap<>();
   private final IdentityHashMap<Directory, DirRef> directories = new IdentityHashMap<>();
@@ -46,6 +47,12 @@ final class ModelLowering {
     this.notes = notes;
     this.locals = new LocalSources(settings.ignoreFiles());
     this.layering = new DirectoryLayering(settings.engine(), notes);
+    this.dockerfiles = new DockerfileLowering(settings.dockerfiles(), notes);
+  }
+
+  /** Where the steps of the Dockerfiles lowered so far are, by op digest. */
+  Map<String, dev.kiln.model.SourceLocation> dockerfileLocations() {
+    return dockerfiles.locations();
   }
 
   LoweredTask task(Task t) {
@@ -83,7 +90,7 @@ final class ModelLowering {
   }
 
   ContainerState container(Container c) {
-    ContainerState state = bases.computeIfAbsent(c.image() + "\n" + c.platform(), k -> base(c));
+    ContainerState state = c.build() != null ? built(c) : bases.computeIfAbsent(c.image() + "\n" + c.platform(), k -> base(c));
     for (ContainerOp op : c.ops()) {
       ContainerState before = state;
       var next = steps.computeIfAbsent(before, k -> new HashMap<>());
@@ -131,6 +138,13 @@ final class ModelLowering {
     }
   }
 
+  private ContainerState built(Container c) {
+    Platform platform = c.platform().isEmpty() ? settings.platform() : parsePlatform(c.platform());
+    Directory context = c.build().context();
+    String hostDir = context.ops().isEmpty() && context.base() instanceof Directory.Host h ? h.path() : null;
+    return dockerfiles.container(c.build(), directory(context), hostDir, platform);
+  }
+
   private ContainerState base(Container c) {
     Platform platform = c.platform().isEmpty() ? settings.platform() : parsePlatform(c.platform());
     if (c.image().isEmpty()) {
@@ -150,20 +164,7 @@ final class ModelLowering {
     }
     ImageConfig ic = config.orElse(ImageConfig.EMPTY);
     ImageRef pinned = ref.digest().isEmpty() && !ic.digest().isEmpty() ? ref.withDigest(ic.digest()) : ref;
-    LlbState fs = Sources.image(pinned, platform);
-    for (String kv : ic.env()) {
-      int eq = kv.indexOf('=');
-      if (eq > 0) {
-        fs = fs.withEnv(kv.substring(0, eq), kv.substring(eq + 1));
-      }
-    }
-    if (!ic.workingDir().isEmpty()) {
-      fs = fs.withCwd(ic.workingDir());
-    }
-    if (!ic.user().isEmpty()) {
-      fs = fs.withUser(ic.user());
-    }
-    return ContainerState.of(fs).withEntrypoint(ic.entrypoint()).withCmd(ic.cmd());
+    return ContainerState.of(Sources.image(pinned, platform), ic);
   }
 
   private ContainerState step(ContainerState s, ContainerOp op) {

@@ -5,7 +5,7 @@ import java.util.Map;
 
 /** What a {@link PlannerBuilder} configured; read by the planner's parts. */
 record PlannerSettings(
-    EngineCapabilities engine, ImageConfigs imageConfigs, Platform platform,
+    EngineCapabilities engine, ImageConfigs imageConfigs, DockerfileFrontend dockerfiles, Platform platform,
     Map<String, IgnoreFile> ignoreFiles) {
   PlannerSettings {
     ignoreFiles = Map.copyOf(ignoreFiles);
