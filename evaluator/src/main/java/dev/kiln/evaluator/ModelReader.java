@@ -158,8 +158,8 @@ final class ModelReader {
     for (Object s : list(b.getProperty("secrets"))) {
       secrets.add(secret(obj(s)));
     }
-    return new DockerBuild(directory(obj(b.getProperty("context"))), str(b, "dockerfile"), str(b, "target"), args,
-        secrets);
+    return new DockerBuild(directory(obj(b.getProperty("context"))), file(obj(b.getProperty("dockerfile"))),
+        str(b, "target"), args, secrets);
   }
 
   private ContainerOp containerOp(PObject op) {

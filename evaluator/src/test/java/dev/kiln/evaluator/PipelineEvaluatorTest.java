@@ -132,8 +132,10 @@ class PipelineEvaluatorTest {
           }
         }
         local plain = container.dockerfile(host.directory("."), "Dockerfile")
+        local elsewhere = container.dockerfile(host.directory("."), host.directory("docker").file("app.Dockerfile"))
         tasks {
           ["plain"] { run = plain.withExec(List("true")) }
+          ["elsewhere"] { run = elsewhere }
           ["app"] { run = app.withEnvVariable("X", "1") }
         }
         """);
@@ -141,11 +143,13 @@ class PipelineEvaluatorTest {
 
     Container plain = p.tasks().get("plain").run();
     assertThat(plain).isEqualTo(Container.build(DockerBuild.of(Directory.host("."), "Dockerfile")).withExec("true"));
+    assertThat(p.tasks().get("elsewhere").run().build().dockerfile())
+        .isEqualTo(Directory.host("docker").file("app.Dockerfile"));
     Container app = p.tasks().get("app").run();
     assertThat(app.image()).isEmpty();
     assertThat(app.platform()).isEqualTo("linux/arm64");
-    assertThat(app.build()).isEqualTo(new DockerBuild(Directory.host("app", List.of(), List.of("tmp")),
-        "docker/Dockerfile", "runtime", new java.util.TreeMap<>(Map.of("A", "x", "VERSION", "1.2.0")),
+    Directory context = Directory.host("app", List.of(), List.of("tmp"));
+    assertThat(app.build()).isEqualTo(new DockerBuild(context, context.file("docker/Dockerfile"), "runtime", new java.util.TreeMap<>(Map.of("A", "x", "VERSION", "1.2.0")),
         List.of(new Secret("npm", new SecretSource.Environment("NPM_TOKEN")))));
     assertThat(app.ops()).containsExactly(new ContainerOp.WithEnv("X", "1"));
   }

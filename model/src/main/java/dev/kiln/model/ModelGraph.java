@@ -59,6 +59,7 @@ public final class ModelGraph {
     if (node instanceof Container c) {
       if (c.build() != null) {
         parts.add(c.build().context());
+        parts.add(c.build().dockerfile().directory());
         parts.addAll(c.build().secrets());
       }
       for (ContainerOp op : c.ops()) {

@@ -27,8 +27,8 @@ import java.util.SortedMap;
  * kept by digest ({@link #locations}), so a failing step can be reported at its Dockerfile line.
  */
 final class DockerfileLowering {
-  private record Key(DirRef context, String dockerfile, String target, SortedMap<String, String> buildArgs,
-      Platform platform) {}
+  private record Key(DirRef context, DirRef dockerfileDirectory, String dockerfile, String target,
+      SortedMap<String, String> buildArgs, Platform platform) {}
 
   private final DockerfileFrontend frontend;
   private final Set<String> notes;
@@ -50,27 +50,31 @@ final class DockerfileLowering {
    * The container {@code build} starts, on {@code platform}.
    *
    * @param context the lowered build context
-   * @param hostDir the context's host directory (project-relative) when it is one, else null
+   * @param dockerfileDirectory the lowered directory holding the Dockerfile
+   * @param file the Dockerfile for errors: its project-relative path when it is a host file
    */
-  ContainerState container(DockerBuild build, DirRef context, String hostDir, Platform platform) {
-    Key key = new Key(context, build.dockerfile(), build.target(), build.buildArgs(), platform);
+  ContainerState container(DockerBuild build, DirRef context, DirRef dockerfileDirectory, Path file,
+      Platform platform) {
+    Key key = new Key(context, dockerfileDirectory, build.dockerfile().path(), build.target(), build.buildArgs(),
+        platform);
     ContainerState state = built.get(key);
     if (state == null) {
-      state = lower(key, hostDir);
+      state = lower(key, file);
       built.put(key, state);
     }
     return state.withSecrets(build.secrets().stream().map(Secret::name).toList());
   }
 
-  private ContainerState lower(Key key, String hostDir) {
-    Path file = hostDir == null ? Path.of(key.dockerfile()) : Path.of(hostDir).resolve(key.dockerfile()).normalize();
+  private ContainerState lower(Key key, Path file) {
     LlbState context = atRoot(key.context());
-    if (context.isScratch()) {
-      throw new PlanException("the build context of " + file + " is empty",
+    LlbState dockerfileDirectory = key.dockerfileDirectory().equals(key.context())
+        ? context : atRoot(key.dockerfileDirectory());
+    if (context.isScratch() || dockerfileDirectory.isScratch()) {
+      throw new PlanException("the build context of " + file + " or the directory holding it is empty",
           "pass the directory holding the Dockerfile and the files it copies", SourceLocation.of(file));
     }
-    var request = new DockerfileRequest(marshaller.marshal(context), key.dockerfile(), key.target(),
-        key.buildArgs(), key.platform(), SourceLocation.of(file));
+    var request = new DockerfileRequest(marshaller.marshal(context), marshaller.marshal(dockerfileDirectory),
+        key.dockerfile(), key.target(), key.buildArgs(), key.platform(), SourceLocation.of(file));
     Optional<DockerfileResult> result = frontend.build(request);
     if (result.isEmpty()) {
       notes.add("Dockerfile " + file + " was not built: its steps are not in this plan (run with an engine"

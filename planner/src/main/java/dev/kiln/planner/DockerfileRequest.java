@@ -13,17 +13,20 @@ import java.util.TreeMap;
  * a local directory, so the context's own filters and {@code .dockerignore} apply), and the options.
  *
  * @param context the build context, its files at the root; unstamped like every planned definition
- * @param dockerfile the Dockerfile's path inside {@code context}
+ * @param dockerfileDirectory the directory holding the Dockerfile, likewise; equal to {@code context}
+ *     when the Dockerfile is in it
+ * @param dockerfile the Dockerfile's path inside {@code dockerfileDirectory}
  * @param target the stage to build, or empty for the last
  * @param buildArgs {@code ARG} values by name
  * @param platform the platform to build for
  * @param location where the Dockerfile is, for errors: the host file when the context is a host
  *     directory, else the path in the context; its line is filled in from the frontend's answer
  */
-public record DockerfileRequest(Definition context, String dockerfile, String target,
+public record DockerfileRequest(Definition context, Definition dockerfileDirectory, String dockerfile, String target,
     SortedMap<String, String> buildArgs, Platform platform, SourceLocation location) {
   public DockerfileRequest {
     Objects.requireNonNull(context, "context");
+    Objects.requireNonNull(dockerfileDirectory, "dockerfileDirectory");
     Objects.requireNonNull(dockerfile, "dockerfile");
     Objects.requireNonNull(target, "target");
     buildArgs = Collections.unmodifiableSortedMap(new TreeMap<>(buildArgs));

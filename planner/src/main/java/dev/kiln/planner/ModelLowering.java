@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import dev.kiln.model.Container;
 import dev.kiln.model.ContainerOp;
 import dev.kiln.model.Directory;
+import dev.kiln.model.DockerBuild;
 import dev.kiln.model.File;
 import dev.kiln.model.ModelGraph;
 import dev.kiln.model.Secret;
@@ -16,6 +17,7 @@ import dev.kiln.planner.llb.Mount;
 import dev.kiln.planner.llb.Owner;
 import dev.kiln.planner.llb.Platform;
 import dev.kiln.planner.llb.Sources;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -140,9 +142,16 @@ final class ModelLowering {
 
   private ContainerState built(Container c) {
     Platform platform = c.platform().isEmpty() ? settings.platform() : parsePlatform(c.platform());
-    Directory context = c.build().context();
-    String hostDir = context.ops().isEmpty() && context.base() instanceof Directory.Host h ? h.path() : null;
-    return dockerfiles.container(c.build(), directory(context), hostDir, platform);
+    DockerBuild b = c.build();
+    String dockerfile = HostDirectories.hostPath(b.dockerfile());
+    IgnoreFile ignore = dockerfile == null ? null : settings.dockerfileIgnoreFiles().get(dockerfile);
+    DirRef context = ignore != null && b.context().base() instanceof Directory.Host h && b.context().ops().isEmpty()
+        ? locals.directory(h.path(), h.include(), h.exclude(), "", ignore)
+        : directory(b.context());
+    DirRef dockerfileDirectory = b.dockerfile().directory().equals(b.context())
+        ? context : directory(b.dockerfile().directory());
+    Path location = Path.of(dockerfile != null ? dockerfile : b.dockerfile().path());
+    return dockerfiles.container(b, context, dockerfileDirectory, location, platform);
   }
 
   private ContainerState base(Container c) {

@@ -16,6 +16,7 @@ public final class PlannerBuilder {
   private DockerfileFrontend dockerfiles = DockerfileFrontend.none();
   private Platform platform = Platform.LINUX_AMD64;
   private final Map<String, IgnoreFile> ignoreFiles = new HashMap<>();
+  private final Map<String, IgnoreFile> dockerfileIgnoreFiles = new HashMap<>();
 
   private PlannerBuilder() {}
 
@@ -57,8 +58,19 @@ public final class PlannerBuilder {
     return this;
   }
 
+  /**
+   * Adds the ignore patterns of the host Dockerfile {@code dockerfile} (its
+   * {@code <Dockerfile>.dockerignore}, then its context's {@code .kilnignore}), which replace its
+   * build context's own when the context is a host directory, as BuildKit does.
+   */
+  public PlannerBuilder addDockerfileIgnoreFile(String dockerfile, IgnoreFile patterns) {
+    dockerfileIgnoreFiles.put(LocalSources.name(dockerfile), Objects.requireNonNull(patterns, "patterns"));
+    return this;
+  }
+
   /** A planner with the current settings; later changes to this builder do not affect it. */
   public Planner build() {
-    return new PlannerImpl(new PlannerSettings(engine, imageConfigs, dockerfiles, platform, ignoreFiles));
+    return new PlannerImpl(new PlannerSettings(engine, imageConfigs, dockerfiles, platform, ignoreFiles,
+        dockerfileIgnoreFiles));
   }
 }

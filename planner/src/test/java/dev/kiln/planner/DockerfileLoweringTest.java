@@ -60,7 +60,8 @@ class DockerfileLoweringTest {
   private static Container app() {
     var args = new TreeMap<String, String>(Map.of("VERSION", "1.2.0"));
     Secret npm = new Secret("npm", new SecretSource.Environment("NPM_TOKEN"));
-    return Container.build(new DockerBuild(Directory.host("app"), "docker/Dockerfile", "runtime", args, List.of(npm)));
+    Directory context = Directory.host("app");
+    return Container.build(new DockerBuild(context, context.file("docker/Dockerfile"), "runtime", args, List.of(npm)));
   }
 
   @Test
@@ -78,6 +79,27 @@ class DockerfileLoweringTest {
     assertThat(local.getSource().getIdentifier()).isEqualTo("local://app");
     assertThat(local.getSource().getAttrsMap()).containsEntry("local.excludepatterns", "[\"target\"]")
         .doesNotContainKey("local.session");
+    assertThat(r.dockerfileDirectory()).isEqualTo(r.context());
+  }
+
+  @Test
+  void aDockerfileElsewhereIsItsOwnInputAndItsDockerignoreReplacesTheContexts() {
+    Planner planner = PlannerBuilder.preconfigured()
+        .addIgnoreFile("app", IgnoreFile.parse("target\n"))
+        .addDockerfileIgnoreFile("docker/app.Dockerfile", IgnoreFile.parse("*.log\n"))
+        .setDockerfileFrontend(r -> {
+          requests.add(r);
+          return Optional.of(frontendAnswer(r));
+        }).build();
+    var build = new DockerBuild(Directory.host("app"), Directory.host("docker").file("app.Dockerfile"), "",
+        new TreeMap<>(), List.of());
+    planner.plan(Pipeline.of(Task.run("t", Container.build(build).withExec("true"))), List.of());
+
+    DockerfileRequest r = requests.get(0);
+    assertThat(r.context().op(0).getSource().getAttrsMap()).containsEntry("local.excludepatterns", "[\"*.log\"]");
+    assertThat(r.dockerfileDirectory().op(0).getSource().getIdentifier()).isEqualTo("local://docker");
+    assertThat(r.dockerfile()).isEqualTo("app.Dockerfile");
+    assertThat(r.location()).isEqualTo(SourceLocation.of(Path.of("docker/app.Dockerfile")));
   }
 
   @Test
@@ -132,6 +154,6 @@ class DockerfileLoweringTest {
     Container c = Container.build(DockerBuild.of(Directory.empty(), "Dockerfile"));
     assertThatThrownBy(() -> planner().plan(Pipeline.of(Task.run("t", c.withExec("true"))), List.of()))
         .isInstanceOf(PlanException.class)
-        .hasMessage("the build context of Dockerfile is empty");
+        .hasMessage("the build context of Dockerfile or the directory holding it is empty");
   }
 }

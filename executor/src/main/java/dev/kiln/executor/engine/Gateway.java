@@ -113,6 +113,30 @@ public final class Gateway implements AutoCloseable {
   }
 
   /**
+   * Solves through one of the engine's frontends (for example {@code dockerfile.v0}) with
+   * {@code options} (its FrontendOpt) and {@code inputs} in place of its local sources. The result
+   * is lazy: its ref carries the frontend's LLB, which later definitions may build on.
+   *
+   * @throws SolveException if the frontend fails (a Dockerfile that does not parse, a failed step)
+   */
+  public Result solveFrontend(String frontend, Map<String, String> options, Map<String, Definition> inputs) {
+    var req = dev.kiln.executor.proto.gateway.SolveRequest.newBuilder()
+        .setFrontend(frontend)
+        .putAllFrontendOpt(options)
+        .putAllFrontendInputs(inputs)
+        .setAllowResultReturn(true)
+        .setAllowResultArrayRef(true);
+    try {
+      return bridge.solve(req.build()).getResult();
+    } catch (StatusRuntimeException e) {
+      if (!EnumSet.of(Code.UNAVAILABLE, Code.DEADLINE_EXCEEDED, Code.CANCELLED).contains(e.getStatus().getCode())) {
+        vertices.awaitFailure(Duration.ofSeconds(2));
+      }
+      throw BuildkitErrors.fromSolve(e, vertices, connection);
+    }
+  }
+
+  /**
    * Reads a whole file from a solved result, in pieces that stay under every gRPC message limit.
    *
    * @throws SolveException if the file cannot be read (missing, a directory, ...)
