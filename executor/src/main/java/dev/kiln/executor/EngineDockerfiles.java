@@ -78,7 +78,7 @@ final class EngineDockerfiles implements DockerfileFrontend {
       return Optional.of(new DockerfileResult(result.getRef().getDef(),
           config.isEmpty() ? ImageConfig.EMPTY : ImageConfig.fromOciJson(config.toByteArray(), "")));
     } catch (SolveException e) {
-      throw dockerfileError(request, e);
+      throw dockerfileError(request, e, root.real());
     } catch (IOException e) {
       throw SolveException.failed("could not open a session with the engine to build " + request.location()
           + ": " + e.getMessage(), "check that the engine is running (`kiln engine info`)", e);
@@ -101,7 +101,7 @@ final class EngineDockerfiles implements DockerfileFrontend {
    * A Dockerfile the frontend could not turn into LLB, at its line when the frontend names one; a
    * cancelled solve stays what it is.
    */
-  static RuntimeException dockerfileError(DockerfileRequest request, SolveException e) {
+  static RuntimeException dockerfileError(DockerfileRequest request, SolveException e, Path project) {
     if (e.cancelled()) {
       return e;
     }
@@ -109,10 +109,10 @@ final class EngineDockerfiles implements DockerfileFrontend {
         ? e.getMessage().substring(FRONTEND_PREFIX.length()) : e.getMessage();
     Matcher parse = PARSE_ERROR.matcher(message);
     if (parse.find()) {
-      SourceLocation at = new SourceLocation(request.location().file(), Integer.parseInt(parse.group(1)), 0);
+      SourceLocation at = new SourceLocation(request.location().file(), Integer.parseInt(parse.group(1)), 0).in(project);
       return new PlanException(parse.group(2).strip(), "fix the Dockerfile's syntax at this line", at);
     }
     return new PlanException("the Dockerfile " + request.location() + " could not be built: " + message,
-        "check the Dockerfile, its target stage and build arguments", request.location());
+        "check the Dockerfile, its target stage and build arguments", request.location().in(project));
   }
 }

@@ -126,7 +126,8 @@ final class TargetSolver {
 
   /** {@code e} at the Dockerfile line of its failing step, when a Dockerfile wrote that step. */
   private SolveException located(SolveException e, Definition def) {
-    return e.vertexDigest().flatMap(d -> stepLocations.apply(def.plannedDigest(d))).map(e::at).orElse(e);
+    return e.vertexDigest().flatMap(d -> stepLocations.apply(def.plannedDigest(d)))
+        .map(at -> e.at(at.in(root.real()))).orElse(e);
   }
 
   /**
