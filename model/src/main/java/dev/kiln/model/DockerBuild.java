@@ -2,8 +2,8 @@ package dev.kiln.model;
 
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
@@ -17,13 +17,13 @@ import java.util.TreeMap;
  * @param buildArgs {@code ARG} values by name, sorted (their order never changes the build)
  * @param secrets secrets {@code RUN --mount=type=secret,id=<name>} may read, by their names
  */
-public record DockerBuild(Directory context, File dockerfile, String target, SortedMap<String, String> buildArgs,
+public record DockerBuild(Directory context, File dockerfile, String target, Map<String, String> buildArgs,
     List<Secret> secrets) {
   public DockerBuild {
     Objects.requireNonNull(context, "context");
     Objects.requireNonNull(dockerfile, "dockerfile");
     Objects.requireNonNull(target, "target");
-    buildArgs = Collections.unmodifiableSortedMap(new TreeMap<>(buildArgs));
+    buildArgs = Collections.unmodifiableMap(new TreeMap<>(buildArgs));
     secrets = List.copyOf(secrets);
   }
 

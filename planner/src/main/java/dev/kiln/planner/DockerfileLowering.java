@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.SortedMap;
 
 /**
  * Lowers the Dockerfile builds containers start from: the context is planned like any directory
@@ -28,7 +27,7 @@ import java.util.SortedMap;
  */
 final class DockerfileLowering {
   private record Key(DirRef context, DirRef dockerfileDirectory, String dockerfile, String target,
-      SortedMap<String, String> buildArgs, Platform platform) {}
+      Map<String, String> buildArgs, Platform platform) {}
 
   private final DockerfileFrontend frontend;
   private final Set<String> notes;

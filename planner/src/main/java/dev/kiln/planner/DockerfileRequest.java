@@ -5,7 +5,7 @@ import dev.kiln.planner.llb.Definition;
 import dev.kiln.planner.llb.Platform;
 import java.util.Collections;
 import java.util.Objects;
-import java.util.SortedMap;
+import java.util.Map;
 import java.util.TreeMap;
 
 /**
@@ -17,19 +17,19 @@ import java.util.TreeMap;
  *     when the Dockerfile is in it
  * @param dockerfile the Dockerfile's path inside {@code dockerfileDirectory}
  * @param target the stage to build, or empty for the last
- * @param buildArgs {@code ARG} values by name
+ * @param buildArgs {@code ARG} values, sorted by name
  * @param platform the platform to build for
  * @param location where the Dockerfile is, for errors: the host file when the context is a host
  *     directory, else the path in the context; its line is filled in from the frontend's answer
  */
 public record DockerfileRequest(Definition context, Definition dockerfileDirectory, String dockerfile, String target,
-    SortedMap<String, String> buildArgs, Platform platform, SourceLocation location) {
+    Map<String, String> buildArgs, Platform platform, SourceLocation location) {
   public DockerfileRequest {
     Objects.requireNonNull(context, "context");
     Objects.requireNonNull(dockerfileDirectory, "dockerfileDirectory");
     Objects.requireNonNull(dockerfile, "dockerfile");
     Objects.requireNonNull(target, "target");
-    buildArgs = Collections.unmodifiableSortedMap(new TreeMap<>(buildArgs));
+    buildArgs = Collections.unmodifiableMap(new TreeMap<>(buildArgs));
     Objects.requireNonNull(platform, "platform");
     Objects.requireNonNull(location, "location");
   }
