@@ -97,10 +97,11 @@ class DockerfileE2ETest {
     assertThat(kiln("run", "-f", p.toString(), "--progress", "plain", "-p", "greeting=" + greeting,
         "-p", "imageRef=" + ref, "test", "package", "image")).as(out + "\n" + err).isZero();
 
-    assertThat(Files.readString(project.resolve("build/out/greeting.txt"))).isEqualTo(greeting + " from a Dockerfile\n");
+    assertThat(Files.readString(project.resolve("build/out/greeting.txt")))
+        .isEqualTo(greeting + " from a Dockerfile\n");
     List<String> context = Files.readAllLines(project.resolve("build/out/files.txt"));
-    assertThat(context).contains("Dockerfile", "app", "pipeline.pkl")
-        .doesNotContain("token.example", "build", ".kiln"); // left out by .dockerignore
+    assertThat(context).contains(".dockerignore", "app", "pipeline.pkl")
+        .doesNotContain("token.example", "build", ".kiln", "Dockerfile"); // left out by .dockerignore
     // the published runtime stage keeps the Dockerfile's ENTRYPOINT, ENV and WORKDIR
     assertThat(host("docker", "run", "--rm", ref)).isEqualTo(greeting + " from a Dockerfile\n");
     host("docker", "rmi", ref);

@@ -92,7 +92,8 @@ final class ModelLowering {
   }
 
   ContainerState container(Container c) {
-    ContainerState state = c.build() != null ? built(c) : bases.computeIfAbsent(c.image() + "\n" + c.platform(), k -> base(c));
+    ContainerState state = c.build() != null
+        ? built(c) : bases.computeIfAbsent(c.image() + "\n" + c.platform(), k -> base(c));
     for (ContainerOp op : c.ops()) {
       ContainerState before = state;
       var next = steps.computeIfAbsent(before, k -> new HashMap<>());
@@ -148,8 +149,16 @@ final class ModelLowering {
     DirRef context = ignore != null && b.context().base() instanceof Directory.Host h && b.context().ops().isEmpty()
         ? locals.directory(h.path(), h.include(), h.exclude(), "", ignore)
         : directory(b.context());
-    DirRef dockerfileDirectory = b.dockerfile().directory().equals(b.context())
-        ? context : directory(b.dockerfile().directory());
+    DirRef dockerfileDirectory;
+    if (b.dockerfile().directory().base() instanceof Directory.Host fh && b.dockerfile().directory().ops().isEmpty()) {
+      // Only the Dockerfile is sent for the frontend to parse, and never filtered: Docker sends it even when
+      // the .dockerignore names it (COPY then leaves it out).
+      dockerfileDirectory = new DirRef(
+          locals.directory(fh.path(), List.of(), List.of(), b.dockerfile().path(), IgnoreFile.EMPTY).fs(), "/");
+    } else {
+      dockerfileDirectory = b.dockerfile().directory().equals(b.context())
+          ? context : directory(b.dockerfile().directory());
+    }
     Path location = Path.of(dockerfile != null ? dockerfile : b.dockerfile().path());
     return dockerfiles.container(b, context, dockerfileDirectory, location, platform);
   }

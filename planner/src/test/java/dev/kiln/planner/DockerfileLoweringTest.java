@@ -79,7 +79,11 @@ class DockerfileLoweringTest {
     assertThat(local.getSource().getIdentifier()).isEqualTo("local://app");
     assertThat(local.getSource().getAttrsMap()).containsEntry("local.excludepatterns", "[\"target\"]")
         .doesNotContainKey("local.session");
-    assertThat(r.dockerfileDirectory()).isEqualTo(r.context());
+    // the frontend reads the Dockerfile from an input of its own: that file only, whatever the ignore files say
+    Op dockerfile = r.dockerfileDirectory().op(0);
+    assertThat(dockerfile.getSource().getIdentifier()).isEqualTo("local://app");
+    assertThat(dockerfile.getSource().getAttrsMap()).containsEntry("local.includepattern", "[\"docker/Dockerfile\"]")
+        .doesNotContainKey("local.excludepatterns");
   }
 
   @Test
@@ -98,6 +102,8 @@ class DockerfileLoweringTest {
     DockerfileRequest r = requests.get(0);
     assertThat(r.context().op(0).getSource().getAttrsMap()).containsEntry("local.excludepatterns", "[\"*.log\"]");
     assertThat(r.dockerfileDirectory().op(0).getSource().getIdentifier()).isEqualTo("local://docker");
+    assertThat(r.dockerfileDirectory().op(0).getSource().getAttrsMap())
+        .containsEntry("local.includepattern", "[\"app.Dockerfile\"]");
     assertThat(r.dockerfile()).isEqualTo("app.Dockerfile");
     assertThat(r.location()).isEqualTo(SourceLocation.of(Path.of("docker/app.Dockerfile")));
   }
