@@ -76,7 +76,7 @@ final class DockerfileLowering {
         key.dockerfile(), key.target(), key.buildArgs(), key.platform(), SourceLocation.of(file));
     Optional<DockerfileResult> result = frontend.build(request);
     if (result.isEmpty()) {
-      notes.add("Dockerfile " + file + " was not built: its steps are not in this plan (run with an engine"
+      notes.add("Dockerfile `" + file + "` was not built: its steps are not in this plan (run with an engine"
           + " to build it)");
       return ContainerState.of(Sources.scratch().withPlatform(key.platform()));
     }

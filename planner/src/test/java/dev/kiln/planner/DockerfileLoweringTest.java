@@ -152,7 +152,7 @@ class DockerfileLoweringTest {
   void withoutAFrontendThePlanSaysTheDockerfileWasNotBuilt() {
     Plan plan = PlannerBuilder.preconfigured().build().plan(Pipeline.of(Task.run("t", app().withExec("true"))),
         List.of());
-    assertThat(plan.notes()).anyMatch(n -> n.startsWith("Dockerfile app/docker/Dockerfile was not built"));
+    assertThat(plan.notes()).anyMatch(n -> n.startsWith("Dockerfile `app/docker/Dockerfile` was not built"));
   }
 
   @Test
