@@ -95,16 +95,7 @@ public final class Gateway implements AutoCloseable {
     for (SolveOptions.CacheEntry c : cacheImports) {
       req.addCacheImports(CacheOptionsEntry.newBuilder().setType(c.type()).putAllAttrs(c.attrs()));
     }
-    dev.kiln.executor.proto.gateway.SolveResponse resp;
-    try {
-      resp = bridge.solve(req.build());
-    } catch (StatusRuntimeException e) {
-      if (!EnumSet.of(Code.UNAVAILABLE, Code.DEADLINE_EXCEEDED, Code.CANCELLED).contains(e.getStatus().getCode())) {
-        // The build's status stream goes on after this call and may not yet have said which step failed.
-        vertices.awaitFailure(Duration.ofSeconds(2));
-      }
-      throw BuildkitErrors.fromSolve(e, vertices, connection);
-    }
+    dev.kiln.executor.proto.gateway.SolveResponse resp = solve(req.build());
     // Engines answer in the newest form the request allows; older ones use the string forms.
     if (resp.getResult().hasRef()) {
       return resp.getResult().getRef().getId();
@@ -126,10 +117,15 @@ public final class Gateway implements AutoCloseable {
         .putAllFrontendInputs(inputs)
         .setAllowResultReturn(true)
         .setAllowResultArrayRef(true);
+    return solve(req.build()).getResult();
+  }
+
+  private dev.kiln.executor.proto.gateway.SolveResponse solve(dev.kiln.executor.proto.gateway.SolveRequest req) {
     try {
-      return bridge.solve(req.build()).getResult();
+      return bridge.solve(req);
     } catch (StatusRuntimeException e) {
       if (!EnumSet.of(Code.UNAVAILABLE, Code.DEADLINE_EXCEEDED, Code.CANCELLED).contains(e.getStatus().getCode())) {
+        // The build's status stream goes on after this call and may not yet have said which step failed.
         vertices.awaitFailure(Duration.ofSeconds(2));
       }
       throw BuildkitErrors.fromSolve(e, vertices, connection);
