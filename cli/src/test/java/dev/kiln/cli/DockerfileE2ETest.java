@@ -3,41 +3,27 @@ package dev.kiln.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Dockerfiles on the real engine, built by its own Dockerfile frontend: one of the repository's,
- * the Dockerfile example end to end (build argument, secret, {@code .dockerignore}, later steps,
- * an export and a published image that runs), a Dockerfile outside its context with its own
- * {@code Dockerfile.dockerignore}, and errors at the Dockerfile's line.
+ * Dockerfiles on the real engine, built by its own Dockerfile frontend: one of the repository's
+ * with a step on top, a Dockerfile outside its context with its own {@code Dockerfile.dockerignore},
+ * a build argument and a secret, and errors at the Dockerfile's line ({@code examples/dockerfile}
+ * is built, exported and published by {@link ExamplesE2ETest}).
  */
 @Tag("e2e")
-class DockerfileE2ETest {
+class DockerfileE2ETest extends KilnInProcess {
   @TempDir Path project;
-  private StringWriter out = new StringWriter();
-  private StringWriter err = new StringWriter();
 
   @BeforeAll
   static void engineIsThere() {
     DockerEngine.require();
-  }
-
-  private int kiln(String... args) {
-    out = new StringWriter();
-    err = new StringWriter();
-    return Kiln.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
   }
 
   private Path pipeline(String body) throws IOException {
@@ -74,40 +60,6 @@ class DockerfileE2ETest {
   }
 
   @Test
-  void theDockerfileExampleBuildsExtendsExportsAndPublishes() throws Exception {
-    Path src = Path.of("../examples/dockerfile");
-    try (Stream<Path> files = Files.walk(src)) {
-      for (Path f : (Iterable<Path>) files::iterator) {
-        Path rel = src.relativize(f);
-        if (rel.startsWith("build") || rel.startsWith(".kiln")) {
-          continue;
-        }
-        Path to = project.resolve(rel.toString());
-        if (Files.isDirectory(f)) {
-          Files.createDirectories(to);
-        } else {
-          Files.copy(f, to);
-        }
-      }
-    }
-    Path p = project.resolve("pipeline.pkl");
-    String greeting = "hi-" + UUID.randomUUID().toString().substring(0, 8);
-    String ref = "127.0.0.1:5000/kiln-e2e/dockerfile:" + greeting;
-
-    assertThat(kiln("run", "-f", p.toString(), "--progress", "plain", "-p", "greeting=" + greeting,
-        "-p", "imageRef=" + ref, "test", "package", "image")).as(out + "\n" + err).isZero();
-
-    assertThat(Files.readString(project.resolve("build/out/greeting.txt")))
-        .isEqualTo(greeting + " from a Dockerfile\n");
-    List<String> context = Files.readAllLines(project.resolve("build/out/files.txt"));
-    assertThat(context).contains(".dockerignore", "app", "pipeline.pkl")
-        .doesNotContain("token.example", "build", ".kiln", "Dockerfile"); // left out by .dockerignore
-    // the published runtime stage keeps the Dockerfile's ENTRYPOINT, ENV and WORKDIR
-    assertThat(host("docker", "run", "--rm", ref)).isEqualTo(greeting + " from a Dockerfile\n");
-    host("docker", "rmi", ref);
-  }
-
-  @Test
   void aDockerfileOutsideItsContextUsesItsOwnDockerignore() throws IOException {
     write("src/keep.txt", "kept\n");
     write("src/skip.log", "left out by the context's own .dockerignore\n");
@@ -125,7 +77,7 @@ class DockerfileE2ETest {
         local built = (container.dockerfile(host.directory("src"), host.directory("docker").file("app.Dockerfile"))) {
           build {
             buildArgs { ["NOTE"] = "%s" }
-            secrets { fileSecret("note", "note.txt") }
+            secrets { module.fileSecret("note", "note.txt") }
           }
         }
         tasks {
@@ -134,7 +86,7 @@ class DockerfileE2ETest {
             exports { ["/out"] = "build/out" }
           }
         }
-        """.formatted(UUID.randomUUID()).replace("fileSecret(", "module.fileSecret("));
+        """.formatted(UUID.randomUUID()));
 
     assertThat(kiln("run", "-f", p.toString(), "--progress", "plain")).as(out + "\n" + err).isZero();
     // BuildKit's rule: the Dockerfile's own ignore file replaces the context's .dockerignore
@@ -169,14 +121,5 @@ class DockerfileE2ETest {
 
     assertThat(kiln("run", "-f", p.toString(), "--progress", "plain")).as(out + "\n" + err).isEqualTo(1);
     assertThat(out + "\n" + err).contains("exit code 7").containsPattern("  at: \\S*/app/Dockerfile:3\\n");
-  }
-
-  private static String host(String... command) throws Exception {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    p.getOutputStream().close();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(2, TimeUnit.MINUTES)).as("%s timed out", List.of(command)).isTrue();
-    assertThat(p.exitValue()).as("%s: %s", List.of(command), output).isZero();
-    return output;
   }
 }
