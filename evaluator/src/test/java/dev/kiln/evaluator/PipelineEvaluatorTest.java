@@ -162,7 +162,7 @@ class PipelineEvaluatorTest {
         """);
     assertThatThrownBy(() -> PipelineEvaluator.builder().build().evaluate(file))
         .isInstanceOf(PipelineException.class)
-        .hasMessageContaining("image.isEmpty");
+        .hasMessage("a container starts from an image or from a Dockerfile build, not both");
   }
 
   @Test
