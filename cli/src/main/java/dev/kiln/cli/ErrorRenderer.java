@@ -43,6 +43,7 @@ final class ErrorRenderer {
     StringBuilder out = new StringBuilder("\n");
     out.append(mask.apply("task " + task + " failed: " + e.getMessage())).append('\n');
     e.step().ifPresent(s -> out.append(mask.apply("  step: " + s)).append('\n'));
+    e.location().ifPresent(loc -> out.append(mask.apply("  at: " + loc)).append('\n'));
     e.hint().ifPresent(h -> out.append(mask.apply("  hint: " + h)).append('\n'));
     if (!e.logTail().isEmpty()) {
       out.append("  last ").append(e.logTail().size()).append(" lines of its output:\n");

@@ -124,6 +124,7 @@ final class PlanCommand implements Callable<Integer> {
     PlannerBuilder builder = PlannerBuilder.preconfigured().setEngineCapabilities(
         engine == AssumedEngine.LATEST ? EngineCapabilities.latest() : EngineCapabilities.dockerV20_10());
     IgnoreFiles.of(pipeline, project).forEach(builder::addIgnoreFile);
+    IgnoreFiles.ofDockerfiles(pipeline, project).forEach(builder::addDockerfileIgnoreFile);
     Plan plan = builder.build().plan(pipeline, requested);
     spec.commandLine().getOut().print(format.render(plan));
     spec.commandLine().getOut().flush();

@@ -16,7 +16,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The language examples ({@code examples/java-maven}, {@code examples/go}) built on the real engine. */
+/**
+ * The examples ({@code examples/java-maven}, {@code examples/go}, {@code examples/dockerfile}) built
+ * on the real engine.
+ */
 @Tag("e2e")
 class ExamplesE2ETest extends KilnInProcess {
   /** Build outputs a developer may have left in an example; never part of the copy. */
@@ -124,5 +127,24 @@ class ExamplesE2ETest extends KilnInProcess {
 
     assertThat(kiln("run", "-f", p.toString(), "--progress", "plain", "build")).as(err.toString()).isZero();
     assertThat(out.toString()).contains("CACHED sh -c mkdir -p /out && go build");
+  }
+
+  @Test
+  void dockerfileBuildsExtendsExportsAndPublishesTheDockerfilesStages() throws Exception {
+    Path p = example("dockerfile");
+    String greeting = "hi-" + UUID.randomUUID().toString().substring(0, 8);
+    String ref = "127.0.0.1:5000/kiln-e2e/dockerfile:" + greeting;
+
+    assertThat(kiln("run", "-f", p.toString(), "--progress", "plain", "-p", "greeting=" + greeting,
+        "-p", "imageRef=" + ref, "test", "package", "image")).as(out + "\n" + err).isZero();
+
+    assertThat(Files.readString(p.resolveSibling("build/out/greeting.txt")))
+        .isEqualTo(greeting + " from a Dockerfile\n");
+    assertThat(Files.readAllLines(p.resolveSibling("build/out/files.txt")))
+        .contains(".dockerignore", "app", "pipeline.pkl")
+        .doesNotContain("token.example", "build", ".kiln", "Dockerfile"); // left out by .dockerignore
+    // the published runtime stage keeps the Dockerfile's ENTRYPOINT, ENV and WORKDIR
+    assertThat(host(List.of("docker", "run", "--rm", ref))).isEqualTo(greeting + " from a Dockerfile\n");
+    host(List.of("docker", "rmi", ref));
   }
 }

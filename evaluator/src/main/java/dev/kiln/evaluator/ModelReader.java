@@ -3,6 +3,7 @@ package dev.kiln.evaluator;
 import dev.kiln.model.CacheVolume;
 import dev.kiln.model.Container;
 import dev.kiln.model.ContainerOp;
+import dev.kiln.model.DockerBuild;
 import dev.kiln.model.Directory;
 import dev.kiln.model.File;
 import dev.kiln.model.FunctionCall;
@@ -20,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import org.pkl.core.PNull;
 import org.pkl.core.PObject;
 
@@ -142,9 +144,22 @@ final class ModelReader {
     for (Object op : list(c.getProperty("ops"))) {
       ops.add(containerOp(obj(op)));
     }
-    Container result = new Container(str(c, "image"), str(c, "platform"), ops);
+    Object build = nullable(c.getProperty("build"));
+    Container result = new Container(str(c, "image"), str(c, "platform"), ops,
+        build == null ? null : dockerBuild(obj(build)));
     containers.put(c, result);
     return result;
+  }
+
+  private DockerBuild dockerBuild(PObject b) {
+    var args = new TreeMap<String, String>();
+    map(b.getProperty("buildArgs")).forEach((k, v) -> args.put((String) k, (String) v));
+    var secrets = new ArrayList<Secret>();
+    for (Object s : list(b.getProperty("secrets"))) {
+      secrets.add(secret(obj(s)));
+    }
+    return new DockerBuild(directory(obj(b.getProperty("context"))), file(obj(b.getProperty("dockerfile"))),
+        str(b, "target"), args, secrets);
   }
 
   private ContainerOp containerOp(PObject op) {

@@ -82,6 +82,9 @@ final class SchemaWords {
       case "call this == null || (run == null && publish == null)" -> new Worded(
           "a task that calls a function cannot also `run` or `publish`",
           "split it in two tasks: one calls the function, the other runs or publishes; `dependsOn` orders them");
+      case "image isEmpty || build == null" -> new Worded(
+          "a container starts from an image or from a Dockerfile build, not both",
+          "remove `image` to build the Dockerfile, or start from the image with container.from(...)");
       case "withExec !isEmpty" -> new Worded("`withExec` needs a command",
           "give the program and its arguments, e.g. withExec(List(\"make\", \"test\"))");
       case "include isEmpty || base is HostDirectory", "exclude isEmpty || base is HostDirectory" -> new Worded(

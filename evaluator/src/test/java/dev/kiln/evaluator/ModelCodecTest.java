@@ -7,6 +7,7 @@ import dev.kiln.model.CacheVolume;
 import dev.kiln.model.Container;
 import dev.kiln.model.ContainerOp;
 import dev.kiln.model.Directory;
+import dev.kiln.model.DockerBuild;
 import dev.kiln.model.File;
 import dev.kiln.model.FunctionCall;
 import dev.kiln.model.Param;
@@ -75,7 +76,9 @@ class ModelCodecTest {
     args.put("token", token);
     args.put("list", List.of(1L, 2.5, true, "s"));
     args.put("map", Map.of("k", List.of()));
-    Task build = new Task("build", "Builds", List.of(), run, List.of(new Task.Export("/out", "build/out")), run,
+    Container built = Container.build(new DockerBuild(src, new File(Directory.host("docker"), "app.Dockerfile"),
+        "runtime", Map.of("B", "2", "A", "1"), List.of(token))).withExec("true");
+    Task build = new Task("build", "Builds", List.of(), run, List.of(new Task.Export("/out", "build/out")), built,
         "127.0.0.1:5000/app:1", new SourceLocation(Path.of("pipeline.pkl"), 3, 5), List.of("version"), null);
     Task notify = new Task("notify", "", List.of("build"), null, List.of(), null, "",
         SourceLocation.of(Path.of("pipeline.pkl")), List.of(), FunctionCall.of("http.post", args));

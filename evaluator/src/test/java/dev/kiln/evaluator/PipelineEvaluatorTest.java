@@ -7,6 +7,7 @@ import dev.kiln.model.CacheVolume;
 import dev.kiln.model.Container;
 import dev.kiln.model.ContainerOp;
 import dev.kiln.model.Directory;
+import dev.kiln.model.DockerBuild;
 import dev.kiln.model.File;
 import dev.kiln.model.Param;
 import dev.kiln.model.Pipeline;
@@ -116,6 +117,52 @@ class PipelineEvaluatorTest {
         new ContainerOp.WithSecretVariable("TOKEN", new Secret("npm", new SecretSource.HostFile(Path.of("npm.token")))));
     assertThat(all.publish().ops()).last().isEqualTo(new ContainerOp.WithDefaultArgs(List.of("serve")));
     assertThat(all.ref()).isEqualTo("127.0.0.1:5000/kiln/all:latest");
+  }
+
+  @Test
+  void aDockerfileBuildIsTheBaseOfAContainer() throws IOException {
+    Path file = write("""
+        local npm = envSecret("npm", "NPM_TOKEN")
+        local app = (container.dockerfile(host.directory("app").excluding(List("tmp")), "docker/Dockerfile")) {
+          platform = "linux/arm64"
+          build {
+            target = "runtime"
+            buildArgs { ["VERSION"] = "1.2.0"; ["A"] = "x" }
+            secrets { npm }
+          }
+        }
+        local plain = container.dockerfile(host.directory("."), "Dockerfile")
+        local elsewhere = container.dockerfile(host.directory("."), host.directory("docker").file("app.Dockerfile"))
+        tasks {
+          ["plain"] { run = plain.withExec(List("true")) }
+          ["elsewhere"] { run = elsewhere }
+          ["app"] { run = app.withEnvVariable("X", "1") }
+        }
+        """);
+    Pipeline p = PipelineEvaluator.builder().build().evaluate(file);
+
+    Container plain = p.tasks().get("plain").run();
+    assertThat(plain).isEqualTo(Container.build(DockerBuild.of(Directory.host("."), "Dockerfile")).withExec("true"));
+    assertThat(p.tasks().get("elsewhere").run().build().dockerfile())
+        .isEqualTo(Directory.host("docker").file("app.Dockerfile"));
+    Container app = p.tasks().get("app").run();
+    assertThat(app.image()).isEmpty();
+    assertThat(app.platform()).isEqualTo("linux/arm64");
+    Directory context = Directory.host("app", List.of(), List.of("tmp"));
+    assertThat(app.build()).isEqualTo(new DockerBuild(context, context.file("docker/Dockerfile"), "runtime", new java.util.TreeMap<>(Map.of("A", "x", "VERSION", "1.2.0")),
+        List.of(new Secret("npm", new SecretSource.Environment("NPM_TOKEN")))));
+    assertThat(app.ops()).containsExactly(new ContainerOp.WithEnv("X", "1"));
+  }
+
+  @Test
+  void aContainerHasAnImageOrADockerfileBuildNotBoth() throws IOException {
+    Path file = write("""
+        local both = (container.dockerfile(host.directory("."), "Dockerfile")) { image = "busybox" }
+        tasks { ["t"] { run = both } }
+        """);
+    assertThatThrownBy(() -> PipelineEvaluator.builder().build().evaluate(file))
+        .isInstanceOf(PipelineException.class)
+        .hasMessage("a container starts from an image or from a Dockerfile build, not both");
   }
 
   @Test

@@ -45,7 +45,7 @@ class PlainPklTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"hello", "fan-out", "go", "java-maven"})
+  @ValueSource(strings = {"hello", "fan-out", "go", "java-maven", "dockerfile"})
   void anExampleEvaluatesInPlainPklToKilnsTasks(String example) throws IOException {
     Path file = copy(Path.of("..", "examples", example, "pipeline.pkl"));
     PModule module;

@@ -75,12 +75,20 @@ final class ExecutorImpl implements Executor {
     EngineInfo engine = engine();
     try (EngineImageConfigs images = new EngineImageConfigs(connection())) {
       PlannerBuilder builder = PlannerBuilder.preconfigured().setEngineCapabilities(engine.capabilities())
-          .setImageConfigs(images);
+          .setImageConfigs(images).setDockerfileFrontend(dockerfiles());
       IgnoreFiles.of(pipeline, settings.projectRoot()).forEach(builder::addIgnoreFile);
+      IgnoreFiles.ofDockerfiles(pipeline, settings.projectRoot()).forEach(builder::addDockerfileIgnoreFile);
       Plan plan = builder.build().plan(pipeline, tasks);
       settings.phases().accept("plan");
       return plan;
     }
+  }
+
+  /** The engine's Dockerfile frontend, serving the project's directories. */
+  private EngineDockerfiles dockerfiles() {
+    return new EngineDockerfiles(connection(), PlanRunner.projectRoot(settings.projectRoot()),
+        DockerCredentials.load(settings.environment()),
+        sharedKey(settings.projectRoot()));
   }
 
   @Override

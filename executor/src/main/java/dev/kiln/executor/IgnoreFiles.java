@@ -32,6 +32,24 @@ public final class IgnoreFiles {
     return out;
   }
 
+  /**
+   * Host Dockerfile, by project-relative path, -> the patterns that replace its build context's
+   * {@code .dockerignore}: its {@code <Dockerfile>.dockerignore} (BuildKit's rule), followed by the
+   * context's {@code .kilnignore}; only Dockerfiles that have one.
+   *
+   * @throws PlanException when an ignore file exists but cannot be read
+   */
+  public static Map<String, IgnoreFile> ofDockerfiles(Pipeline pipeline, Path project) {
+    Map<String, IgnoreFile> out = new TreeMap<>();
+    for (HostDirectories.HostDockerfile f : HostDirectories.dockerfiles(pipeline)) {
+      Path own = project.resolve(f.path() + ".dockerignore");
+      if (f.context() != null && Files.isRegularFile(own)) {
+        out.put(f.path(), read(own).then(read(project.resolve(f.context()).resolve(".kilnignore"))));
+      }
+    }
+    return out;
+  }
+
   private static IgnoreFile read(Path file) {
     if (!Files.isRegularFile(file)) {
       return IgnoreFile.EMPTY;

@@ -143,10 +143,11 @@ public final class PlanRunner {
       throw new IllegalStateException("a PlanRunner runs one plan; make a new one for another run");
     }
     try {
-      ProjectRoot root = projectRoot();
+      ProjectRoot root = projectRoot(options.projectRoot());
       StaleStaging.clean(root, plan); // what killed runs left beside this plan's destinations
       SolveCaches caches = new SolveCaches(options.cacheFrom(), options.cacheTo(), options.registryShares(), plan);
-      TargetSolver solver = new TargetSolver(connection, services, caches, root, options.sharedKey(), listener);
+      TargetSolver solver = new TargetSolver(connection, services, caches, root, options.sharedKey(), listener,
+          plan::stepLocation);
       EngineTaskExecution tasks = new EngineTaskExecution(solver, new ResultStore(), calls, root,
           options.masker(), listener, scheduler::cancelled);
       RunReport report = scheduler.run(plan.tasks(), tasks);
@@ -157,11 +158,12 @@ public final class PlanRunner {
     }
   }
 
-  private ProjectRoot projectRoot() {
+  /** The project at {@code path}, whose paths sources and exports are resolved in. */
+  static ProjectRoot projectRoot(Path path) {
     try {
-      return ProjectRoot.of(options.projectRoot());
+      return ProjectRoot.of(path);
     } catch (IOException e) {
-      throw new IllegalArgumentException("project root " + options.projectRoot() + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException("project root " + path + ": " + e.getMessage(), e);
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.kiln.executor;
 
 import dev.kiln.model.KilnException;
+import dev.kiln.model.SourceLocation;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -19,6 +20,7 @@ public final class SolveException extends KilnException {
   private final Integer exitCode;
   private final List<String> logTail;
   private final boolean cancelled;
+  private final SourceLocation location;
 
   private SolveException(Builder b) {
     super(b.message, b.hint, b.cause);
@@ -28,6 +30,7 @@ public final class SolveException extends KilnException {
     this.exitCode = b.exitCode;
     this.logTail = List.copyOf(b.logTail);
     this.cancelled = b.cancelled;
+    this.location = b.location;
   }
 
   /** A failure that is not about one step: {@code hint} and {@code cause} may be null. */
@@ -52,13 +55,33 @@ public final class SolveException extends KilnException {
    * output, hint). The cause is left out: its message may hold what was masked.
    */
   public SolveException masked(UnaryOperator<String> mask) {
+    return copy(toBuilder(mask));
+  }
+
+  /** This failure located at {@code at} (the Dockerfile line of the failing step); the cause is kept. */
+  public SolveException at(SourceLocation at) {
+    return copy(toBuilder(text -> text).setCause(getCause()).setLocation(at));
+  }
+
+  private Builder toBuilder(UnaryOperator<String> mask) {
     Builder b = builder(mask.apply(getMessage())).setStep(step == null ? null : mask.apply(step))
         .setVertexDigest(vertexDigest).setCommand(command == null ? null : mask.apply(command)).setExitCode(exitCode)
-        .setLogTail(logTail.stream().map(mask).toList()).setHint(hint().map(mask).orElse(null));
+        .setLogTail(logTail.stream().map(mask).toList()).setHint(hint().map(mask).orElse(null))
+        .setLocation(location);
     b.cancelled = cancelled;
+    return b;
+  }
+
+  private SolveException copy(Builder b) {
     SolveException copy = b.build();
     copy.setStackTrace(getStackTrace());
     return copy;
+  }
+
+  /** Where the failing step is written, when a Dockerfile wrote it. */
+  @Override
+  public Optional<SourceLocation> location() {
+    return Optional.ofNullable(location);
   }
 
   /** The name of the failing step (vertex), when the engine reported one. */
@@ -102,6 +125,7 @@ public final class SolveException extends KilnException {
     private boolean cancelled;
     private String hint;
     private Throwable cause;
+    private SourceLocation location;
 
     private Builder(String message) {
       this.message = Objects.requireNonNull(message, "message");
@@ -146,6 +170,12 @@ public final class SolveException extends KilnException {
     /** Sets the underlying error, or null. */
     public Builder setCause(Throwable cause) {
       this.cause = cause;
+      return this;
+    }
+
+    /** Sets where the failing step is written, or null. */
+    public Builder setLocation(SourceLocation location) {
+      this.location = location;
       return this;
     }
 

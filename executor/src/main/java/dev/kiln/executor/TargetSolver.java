@@ -9,18 +9,20 @@ import dev.kiln.executor.engine.Solver;
 import dev.kiln.executor.filesync.FileSendService;
 import dev.kiln.executor.proto.control.StatusResponse;
 import dev.kiln.model.ProjectRoot;
+import dev.kiln.model.SourceLocation;
 import dev.kiln.planner.PlannedTarget;
 import dev.kiln.planner.PlannedTask;
 import dev.kiln.planner.llb.Definition;
-import dev.kiln.planner.llb.pb.Op;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Solves one target of a task on the engine, in a session of its own that serves the target's local
@@ -36,15 +38,19 @@ final class TargetSolver {
   private final ProjectRoot root;
   private final String sharedKey;
   private final PlanRunner.Listener listener;
+  private final Function<String, Optional<SourceLocation>> stepLocations;
 
+  /** @param stepLocations where the step with a planned digest is written, when a Dockerfile wrote it */
   TargetSolver(BuildkitConnection connection, PlanRunner.SessionServices services, SolveCaches caches,
-      ProjectRoot root, String sharedKey, PlanRunner.Listener listener) {
+      ProjectRoot root, String sharedKey, PlanRunner.Listener listener,
+      Function<String, Optional<SourceLocation>> stepLocations) {
     this.connection = connection;
     this.services = services;
     this.caches = caches;
     this.root = root;
     this.sharedKey = sharedKey;
     this.listener = listener;
+    this.stepLocations = stepLocations;
   }
 
   /** The targets of {@code task} that are solved, in order (an input is solved by the call that reads it). */
@@ -77,7 +83,7 @@ final class TargetSolver {
    */
   Map<String, String> solve(PlannedTask task, PlannedTarget target, CacheWatch cache, FileSendService receiver)
       throws IOException {
-    Map<String, Path> localDirs = localDirs(target.definition());
+    Map<String, Path> localDirs = LocalDirs.of(target.definition(), root);
     Session.Builder sb = Session.builder().name("kiln " + task.name()).sharedKey(sharedKey);
     services.create(localDirs).forEach(sb::addService);
     if (receiver != null) {
@@ -93,18 +99,35 @@ final class TargetSolver {
         listener.status(task.name(), def, r);
       };
       SolveOptions options = SolveOptions.none().withSession(session.id());
-      Map<String, String> response = switch (target.kind()) {
-        case RUN -> task.results().isEmpty()
-            ? new Solver(connection).solve(def.toPb(), caches.withCache(options, solveName), progress)
-            : readResults(task, def, caches.exportsOnly(options, solveName), progress, results);
-        case EXPORT, INPUT -> new Solver(connection).solve(def.toPb(), caches.withCache(options, solveName)
-            .withExporter(new SolveOptions.Exporter("local", Map.of())), progress);
-        case PUBLISH -> new ImagePublisher(connection).publish(def.toPb(), target.image(), target.destination(),
-            session.id(), caches.imports(), caches.exports(true, solveName), progress);
-      };
+      Map<String, String> response;
+      try {
+        response = solve(task, target, def, options, progress, results);
+      } catch (SolveException e) {
+        throw located(e, def);
+      }
       caches.exported(solveName, response);
     }
     return results;
+  }
+
+  private Map<String, String> solve(PlannedTask task, PlannedTarget target, Definition def, SolveOptions options,
+      Consumer<StatusResponse> progress, Map<String, String> results) {
+    String solveName = solveName(task, target);
+    return switch (target.kind()) {
+      case RUN -> task.results().isEmpty()
+          ? new Solver(connection).solve(def.toPb(), caches.withCache(options, solveName), progress)
+          : readResults(task, def, caches.exportsOnly(options, solveName), progress, results);
+      case EXPORT, INPUT -> new Solver(connection).solve(def.toPb(), caches.withCache(options, solveName)
+          .withExporter(new SolveOptions.Exporter("local", Map.of())), progress);
+      case PUBLISH -> new ImagePublisher(connection).publish(def.toPb(), target.image(), target.destination(),
+          options.sessionId(), caches.imports(), caches.exports(true, solveName), progress);
+    };
+  }
+
+  /** {@code e} at the Dockerfile line of its failing step, when a Dockerfile wrote that step. */
+  private SolveException located(SolveException e, Definition def) {
+    return e.vertexDigest().flatMap(d -> stepLocations.apply(def.plannedDigest(d)))
+        .map(at -> e.at(at.in(root.real()))).orElse(e);
   }
 
   /**
@@ -137,26 +160,5 @@ final class TargetSolver {
       out.putAll(values);
       return response;
     }
-  }
-
-  /**
-   * The local sources a definition reads, by name: their real paths, refused when a link leads
-   * out of the project (checked when the pipeline was evaluated, and again now).
-   */
-  Map<String, Path> localDirs(Definition def) {
-    Map<String, Path> dirs = new TreeMap<>();
-    for (int i = 0; i < def.size(); i++) {
-      Op op = def.op(i);
-      if (op.hasSource() && op.getSource().getIdentifier().startsWith("local://")) {
-        String name = op.getSource().getIdentifier().substring("local://".length());
-        ProjectRoot.Resolution dir = root.resolve(name);
-        if (!(dir instanceof ProjectRoot.Resolution.Inside in)) {
-          throw SolveException.failed(dir.problem("host directory `" + name + "`") + "; it is not sent to the engine",
-              "use a directory of the project, not a link to elsewhere", null);
-        }
-        dirs.put(name, in.real());
-      }
-    }
-    return dirs;
   }
 }

@@ -1,7 +1,9 @@
 /**
  * Runs plans on a BuildKit engine. {@link dev.kiln.executor.Executor}, built by {@link
  * dev.kiln.executor.ExecutorBuilder}, is the one entry: it connects, probes the engine, plans on it
- * and runs plans; the client itself is in {@code engine/}.
+ * and runs plans; the client itself is in {@code engine/}. Planning on the engine asks it for image
+ * configurations ({@code engine.EngineImageConfigs}) and for the LLB of Dockerfile builds, which its
+ * own Dockerfile frontend makes ({@code EngineDockerfiles}).
  *
  * <p>A run is a {@link dev.kiln.executor.PlanRunner}, which wires:
  *

@@ -9,13 +9,26 @@ import java.util.Objects;
  *
  * @param image the base image reference, or empty for scratch
  * @param platform {@code os/arch[/variant]}, or empty for the planner's default
+ * @param build the Dockerfile build the container starts from instead of {@code image}, or null
  */
-public record Container(String image, String platform, List<ContainerOp> ops)
-    {
+public record Container(String image, String platform, List<ContainerOp> ops, DockerBuild build) {
   public Container {
     Objects.requireNonNull(image, "image");
     Objects.requireNonNull(platform, "platform");
     ops = List.copyOf(ops);
+    if (build != null && !image.isEmpty()) {
+      throw new IllegalArgumentException("a container starts from an image or a Dockerfile build, not both");
+    }
+  }
+
+  /** A container from an image (empty for scratch). */
+  public Container(String image, String platform, List<ContainerOp> ops) {
+    this(image, platform, ops, null);
+  }
+
+  /** {@code container.dockerfile(context, dockerfile)} amended to {@code build}. */
+  public static Container build(DockerBuild build) {
+    return new Container("", "", List.of(), Objects.requireNonNull(build, "build"));
   }
 
   /** {@code container.from(image)}. */
@@ -27,7 +40,7 @@ public record Container(String image, String platform, List<ContainerOp> ops)
   public Container with(ContainerOp op) {
     var all = new ArrayList<>(ops);
     all.add(op);
-    return new Container(image, platform, all);
+    return new Container(image, platform, all, build);
   }
 
   /** {@code withExec(args)}. */

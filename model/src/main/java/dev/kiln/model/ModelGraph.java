@@ -57,6 +57,11 @@ public final class ModelGraph {
   public static List<Object> parts(Object node) {
     List<Object> parts = new ArrayList<>();
     if (node instanceof Container c) {
+      if (c.build() != null) {
+        parts.add(c.build().context());
+        parts.add(c.build().dockerfile().directory());
+        parts.addAll(c.build().secrets());
+      }
       for (ContainerOp op : c.ops()) {
         if (op instanceof ContainerOp.WithDirectory d) {
           parts.add(d.source());

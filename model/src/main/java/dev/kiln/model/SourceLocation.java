@@ -23,6 +23,16 @@ public record SourceLocation(Path file, int line, int column) {
     return new SourceLocation(file, 0, 0);
   }
 
+  /**
+   * This location, whose file is relative to {@code dir}, as a person at the working directory
+   * reads it: relative to the working directory when the file is below it, else absolute.
+   */
+  public SourceLocation in(Path dir) {
+    Path abs = dir.resolve(file).toAbsolutePath().normalize();
+    Path cwd = Path.of("").toAbsolutePath();
+    return new SourceLocation(abs.startsWith(cwd) ? cwd.relativize(abs) : abs, line, column);
+  }
+
   @Override
   public String toString() {
     if (line == 0) {

@@ -42,6 +42,30 @@ record ContainerState(
         new TreeSet<>(), new TreeSet<>());
   }
 
+  /** A container on {@code fs} with an image's configuration applied (what BuildKit leaves to clients). */
+  static ContainerState of(LlbState fs, ImageConfig config) {
+    for (String kv : config.env()) {
+      int eq = kv.indexOf('=');
+      if (eq > 0) {
+        fs = fs.withEnv(kv.substring(0, eq), kv.substring(eq + 1));
+      }
+    }
+    if (!config.workingDir().isEmpty()) {
+      fs = fs.withCwd(config.workingDir());
+    }
+    if (!config.user().isEmpty()) {
+      fs = fs.withUser(config.user());
+    }
+    return of(fs).withEntrypoint(config.entrypoint()).withCmd(config.cmd());
+  }
+
+  /** This state with {@code names} among the secrets its steps read (a Dockerfile's secret mounts). */
+  ContainerState withSecrets(java.util.Collection<String> names) {
+    var secrets = new TreeSet<>(this.secrets);
+    secrets.addAll(names);
+    return new ContainerState(fs, pending, mounts, secretEnv, entrypoint, cmd, caches, secrets);
+  }
+
   ContainerState withFs(LlbState next) {
     return new ContainerState(next, pending, mounts, secretEnv, entrypoint, cmd, caches, secrets);
   }

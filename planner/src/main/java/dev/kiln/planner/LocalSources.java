@@ -35,13 +35,18 @@ final class LocalSources {
    * include patterns when the directory has none of its own.
    */
   DirRef directory(String hostPath, List<String> include, List<String> exclude, String select) {
+    return directory(hostPath, include, exclude, select, ignoreFiles.getOrDefault(name(hostPath), IgnoreFile.EMPTY));
+  }
+
+  /** Like {@link #directory(String, List, List, String)}, with {@code ignore} instead of the directory's ignore files. */
+  DirRef directory(String hostPath, List<String> include, List<String> exclude, String select, IgnoreFile ignore) {
     String name = name(hostPath);
     String sub = clean(select);
     List<String> in = include;
     if (!sub.isEmpty() && include.isEmpty()) {
       in = List.of(sub);
     }
-    var ex = new ArrayList<>(ignoreFiles.getOrDefault(name, IgnoreFile.EMPTY).patterns());
+    var ex = new ArrayList<>(ignore.patterns());
     ex.addAll(exclude);
     Key key = new Key(name, List.copyOf(in), List.copyOf(ex));
     LlbState fs = sources.computeIfAbsent(key, k -> Sources.local(k.name(),

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import dev.kiln.model.Container;
 import dev.kiln.model.ContainerOp;
 import dev.kiln.model.Directory;
+import dev.kiln.model.DockerBuild;
 import dev.kiln.model.File;
 import dev.kiln.model.ModelGraph;
 import dev.kiln.model.Secret;
@@ -16,6 +17,7 @@ import dev.kiln.planner.llb.Mount;
 import dev.kiln.planner.llb.Owner;
 import dev.kiln.planner.llb.Platform;
 import dev.kiln.planner.llb.Sources;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -36,6 +38,7 @@ final class ModelLowering {
   private final Set<String> notes;
   private final LocalSources locals;
   private final DirectoryLayering layering;
+  private final DockerfileLowering dockerfiles;
   private final Map<String, ContainerState> bases = new HashMap<>();
   private final IdentityHashMap<ContainerState, Map<Object, ContainerState>> steps = new IdentityHashMap<>();
   private final IdentityHashMap<Directory, DirRef> directories = new IdentityHashMap<>();
@@ -46,6 +49,12 @@ final class ModelLowering {
     this.notes = notes;
     this.locals = new LocalSources(settings.ignoreFiles());
     this.layering = new DirectoryLayering(settings.engine(), notes);
+    this.dockerfiles = new DockerfileLowering(settings.dockerfiles(), notes);
+  }
+
+  /** Where the steps of the Dockerfiles lowered so far are, by op digest. */
+  Map<String, dev.kiln.model.SourceLocation> dockerfileLocations() {
+    return dockerfiles.locations();
   }
 
   LoweredTask task(Task t) {
@@ -83,7 +92,8 @@ final class ModelLowering {
   }
 
   ContainerState container(Container c) {
-    ContainerState state = bases.computeIfAbsent(c.image() + "\n" + c.platform(), k -> base(c));
+    ContainerState state = c.build() != null
+        ? built(c) : bases.computeIfAbsent(c.image() + "\n" + c.platform(), k -> base(c));
     for (ContainerOp op : c.ops()) {
       ContainerState before = state;
       var next = steps.computeIfAbsent(before, k -> new HashMap<>());
@@ -131,6 +141,28 @@ final class ModelLowering {
     }
   }
 
+  private ContainerState built(Container c) {
+    Platform platform = c.platform().isEmpty() ? settings.platform() : parsePlatform(c.platform());
+    DockerBuild b = c.build();
+    String dockerfile = HostDirectories.hostPath(b.dockerfile());
+    IgnoreFile ignore = dockerfile == null ? null : settings.dockerfileIgnoreFiles().get(dockerfile);
+    DirRef context = ignore != null && b.context().base() instanceof Directory.Host h && b.context().ops().isEmpty()
+        ? locals.directory(h.path(), h.include(), h.exclude(), "", ignore)
+        : directory(b.context());
+    DirRef dockerfileDirectory;
+    if (b.dockerfile().directory().base() instanceof Directory.Host fh && b.dockerfile().directory().ops().isEmpty()) {
+      // Only the Dockerfile is sent for the frontend to parse, and never filtered: Docker sends it even when
+      // the .dockerignore names it (COPY then leaves it out).
+      dockerfileDirectory = new DirRef(
+          locals.directory(fh.path(), List.of(), List.of(), b.dockerfile().path(), IgnoreFile.EMPTY).fs(), "/");
+    } else {
+      dockerfileDirectory = b.dockerfile().directory().equals(b.context())
+          ? context : directory(b.dockerfile().directory());
+    }
+    Path location = Path.of(dockerfile != null ? dockerfile : b.dockerfile().path());
+    return dockerfiles.container(b, context, dockerfileDirectory, location, platform);
+  }
+
   private ContainerState base(Container c) {
     Platform platform = c.platform().isEmpty() ? settings.platform() : parsePlatform(c.platform());
     if (c.image().isEmpty()) {
@@ -150,20 +182,7 @@ final class ModelLowering {
     }
     ImageConfig ic = config.orElse(ImageConfig.EMPTY);
     ImageRef pinned = ref.digest().isEmpty() && !ic.digest().isEmpty() ? ref.withDigest(ic.digest()) : ref;
-    LlbState fs = Sources.image(pinned, platform);
-    for (String kv : ic.env()) {
-      int eq = kv.indexOf('=');
-      if (eq > 0) {
-        fs = fs.withEnv(kv.substring(0, eq), kv.substring(eq + 1));
-      }
-    }
-    if (!ic.workingDir().isEmpty()) {
-      fs = fs.withCwd(ic.workingDir());
-    }
-    if (!ic.user().isEmpty()) {
-      fs = fs.withUser(ic.user());
-    }
-    return ContainerState.of(fs).withEntrypoint(ic.entrypoint()).withCmd(ic.cmd());
+    return ContainerState.of(Sources.image(pinned, platform), ic);
   }
 
   private ContainerState step(ContainerState s, ContainerOp op) {

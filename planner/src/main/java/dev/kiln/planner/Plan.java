@@ -1,5 +1,6 @@
 package dev.kiln.planner;
 
+import dev.kiln.model.SourceLocation;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -17,11 +18,24 @@ import java.util.TreeSet;
  * @param engine the engine capabilities the plan was made for
  * @param notes things a person should know (an image config that was not resolved, a feature
  *     lowered for an older engine), in a stable order
+ * @param stepLocations the Dockerfile line of each op a Dockerfile frontend made, by op digest
  */
-public record Plan(List<PlannedTask> tasks, EngineCapabilities engine, List<String> notes) {
+public record Plan(List<PlannedTask> tasks, EngineCapabilities engine, List<String> notes,
+    Map<String, SourceLocation> stepLocations) {
   public Plan {
     tasks = List.copyOf(tasks);
     notes = List.copyOf(notes);
+    stepLocations = Map.copyOf(stepLocations);
+  }
+
+  /** A plan whose steps come from no Dockerfile. */
+  public Plan(List<PlannedTask> tasks, EngineCapabilities engine, List<String> notes) {
+    this(tasks, engine, notes, Map.of());
+  }
+
+  /** Where the step with planned digest {@code digest} is written, when a Dockerfile wrote it. */
+  public Optional<SourceLocation> stepLocation(String digest) {
+    return Optional.ofNullable(stepLocations.get(digest));
   }
 
   /** The task named {@code name}. */

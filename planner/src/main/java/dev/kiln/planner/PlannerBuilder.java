@@ -7,14 +7,16 @@ import java.util.Objects;
 
 /**
  * Configures a {@link Planner}. {@link #preconfigured()} plans for Docker 20.10 (BuildKit v0.8,
- * see {@link EngineCapabilities#dockerV20_10()}), on {@code linux/amd64}, with no image configs
- * and no ignore files; {@code set*} replaces a setting, {@code add*} adds to one.
+ * see {@link EngineCapabilities#dockerV20_10()}), on {@code linux/amd64}, with no image configs,
+ * no Dockerfile frontend and no ignore files; {@code set*} replaces a setting, {@code add*} adds to one.
  */
 public final class PlannerBuilder {
   private EngineCapabilities engine = EngineCapabilities.dockerV20_10();
   private ImageConfigs imageConfigs = ImageConfigs.none();
+  private DockerfileFrontend dockerfiles = DockerfileFrontend.none();
   private Platform platform = Platform.LINUX_AMD64;
   private final Map<String, IgnoreFile> ignoreFiles = new HashMap<>();
+  private final Map<String, IgnoreFile> dockerfileIgnoreFiles = new HashMap<>();
 
   private PlannerBuilder() {}
 
@@ -35,6 +37,12 @@ public final class PlannerBuilder {
     return this;
   }
 
+  /** Replaces what builds Dockerfiles (the executor passes the engine's Dockerfile frontend). */
+  public PlannerBuilder setDockerfileFrontend(DockerfileFrontend dockerfiles) {
+    this.dockerfiles = Objects.requireNonNull(dockerfiles, "dockerfiles");
+    return this;
+  }
+
   /** Replaces the default platform of containers that do not name one. */
   public PlannerBuilder setPlatform(Platform platform) {
     this.platform = Objects.requireNonNull(platform, "platform");
@@ -50,8 +58,19 @@ public final class PlannerBuilder {
     return this;
   }
 
+  /**
+   * Adds the ignore patterns of the host Dockerfile {@code dockerfile} (its
+   * {@code <Dockerfile>.dockerignore}, then its context's {@code .kilnignore}), which replace its
+   * build context's own when the context is a host directory, as BuildKit does.
+   */
+  public PlannerBuilder addDockerfileIgnoreFile(String dockerfile, IgnoreFile patterns) {
+    dockerfileIgnoreFiles.put(LocalSources.name(dockerfile), Objects.requireNonNull(patterns, "patterns"));
+    return this;
+  }
+
   /** A planner with the current settings; later changes to this builder do not affect it. */
   public Planner build() {
-    return new PlannerImpl(new PlannerSettings(engine, imageConfigs, platform, ignoreFiles));
+    return new PlannerImpl(new PlannerSettings(engine, imageConfigs, dockerfiles, platform, ignoreFiles,
+        dockerfileIgnoreFiles));
   }
 }

@@ -43,7 +43,7 @@ final class PlannerImpl implements Planner {
         throw KilnBugException.at("planning task '" + name + "' failed unexpectedly", e, task.location());
       }
     }
-    return new Plan(planned, settings.engine(), List.copyOf(notes));
+    return new Plan(planned, settings.engine(), List.copyOf(notes), lowering.dockerfileLocations());
   }
 
   private static LoweredTask lower(ModelLowering lowering, Task task) {

@@ -95,9 +95,34 @@ public final class Gateway implements AutoCloseable {
     for (SolveOptions.CacheEntry c : cacheImports) {
       req.addCacheImports(CacheOptionsEntry.newBuilder().setType(c.type()).putAllAttrs(c.attrs()));
     }
-    dev.kiln.executor.proto.gateway.SolveResponse resp;
+    dev.kiln.executor.proto.gateway.SolveResponse resp = solve(req.build());
+    // Engines answer in the newest form the request allows; older ones use the string forms.
+    if (resp.getResult().hasRef()) {
+      return resp.getResult().getRef().getId();
+    }
+    return resp.getResult().getRefDeprecated().isEmpty() ? resp.getRef() : resp.getResult().getRefDeprecated();
+  }
+
+  /**
+   * Solves through one of the engine's frontends (for example {@code dockerfile.v0}) with
+   * {@code options} (its FrontendOpt) and {@code inputs} in place of its local sources. The result
+   * is lazy: its ref carries the frontend's LLB, which later definitions may build on.
+   *
+   * @throws SolveException if the frontend fails (a Dockerfile that does not parse, a failed step)
+   */
+  public Result solveFrontend(String frontend, Map<String, String> options, Map<String, Definition> inputs) {
+    var req = dev.kiln.executor.proto.gateway.SolveRequest.newBuilder()
+        .setFrontend(frontend)
+        .putAllFrontendOpt(options)
+        .putAllFrontendInputs(inputs)
+        .setAllowResultReturn(true)
+        .setAllowResultArrayRef(true);
+    return solve(req.build()).getResult();
+  }
+
+  private dev.kiln.executor.proto.gateway.SolveResponse solve(dev.kiln.executor.proto.gateway.SolveRequest req) {
     try {
-      resp = bridge.solve(req.build());
+      return bridge.solve(req);
     } catch (StatusRuntimeException e) {
       if (!EnumSet.of(Code.UNAVAILABLE, Code.DEADLINE_EXCEEDED, Code.CANCELLED).contains(e.getStatus().getCode())) {
         // The build's status stream goes on after this call and may not yet have said which step
@@ -107,11 +132,6 @@ public final class Gateway implements AutoCloseable {
       }
       throw BuildkitErrors.fromSolve(e, vertices, connection);
     }
-    // Engines answer in the newest form the request allows; older ones use the string forms.
-    if (resp.getResult().hasRef()) {
-      return resp.getResult().getRef().getId();
-    }
-    return resp.getResult().getRefDeprecated().isEmpty() ? resp.getRef() : resp.getResult().getRefDeprecated();
   }
 
   /**

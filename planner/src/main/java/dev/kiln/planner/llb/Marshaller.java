@@ -110,6 +110,10 @@ public final class Marshaller {
         wire.add(Input.newBuilder().setDigest(dep.digest()).setIndex(in.index()).build());
         deps.add(dep);
       }
+      if (v instanceof ForeignOp f) { // the engine's bytes and metadata, so that its digest stays
+        done.put(v, new Marshalled(Digests.sha256(f.bytes()), f.bytes(), f.metadata(), List.copyOf(deps)));
+        continue;
+      }
       ByteString bytes = Digests.deterministicBytes(v.toPb(wire));
       var md = OpMetadata.newBuilder();
       for (String cap : v.caps()) {

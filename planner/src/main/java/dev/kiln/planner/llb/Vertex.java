@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.SortedSet;
 
 /** One LLB op with links to the outputs it reads; marshalled by {@link Marshaller}. */
-public sealed interface Vertex permits SourceOp, ExecOp, FileOp, MergeOp {
+public sealed interface Vertex permits SourceOp, ExecOp, FileOp, MergeOp, ForeignOp {
   /** The outputs this op reads, without duplicates, in {@code Op.inputs} order. */
   List<Output> inputs();
 

@@ -1,0 +1,2 @@
+#!/bin/sh
+cat "$APP_HOME/greeting.txt"
