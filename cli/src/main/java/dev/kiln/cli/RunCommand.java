@@ -8,6 +8,7 @@ import dev.kiln.executor.JUnitReport;
 import dev.kiln.executor.JsonProgress;
 import dev.kiln.executor.PlainProgress;
 import dev.kiln.executor.PlanRunner;
+import dev.kiln.executor.PublishedImage;
 import dev.kiln.executor.RunReport;
 import dev.kiln.executor.SecretMasker;
 import dev.kiln.executor.TaskOutcome;
@@ -128,6 +129,9 @@ final class RunCommand implements Callable<Integer> {
     caches(pipeline.cacheExports(), project, cacheTo).forEach(builder::addCacheExport);
     try (Executor executor = builder.build()) {
       Plan plan = executor.plan(pipeline, requested);
+      // Every registry the run talks to, looked up now: a broken credential setup stops the run
+      // before anything runs (exit 2), and the masker knows every registry secret.
+      List<byte[]> registrySecrets = executor.registrySecrets(plan);
       if (explain) {
         RunHistory.explain(project, plan, out, warnings);
       }
@@ -145,7 +149,9 @@ final class RunCommand implements Callable<Integer> {
       SecretStore secrets = new SecretStore(sources, System.getenv(), project);
       SecretMasker masker;
       try {
-        masker = SecretMasker.of(secrets.resolveAll()); // known before any output is shown
+        List<byte[]> all = new ArrayList<>(secrets.resolveAll());
+        all.addAll(registrySecrets);
+        masker = SecretMasker.of(all); // known before any output is shown
         for (String name : sources.keySet()) {
           if (SecretMasker.tooShort(secrets.get(name).orElseThrow())) {
             spec.commandLine().getErr().println("warning: secret `" + name + "` is shorter than "
@@ -225,6 +231,9 @@ final class RunCommand implements Callable<Integer> {
   private static void printSummary(RunReport report, PrintWriter err, SecretMasker mask) {
     for (TaskOutcome failed : report.failures()) {
       err.print(ErrorRenderer.taskFailure(failed.task(), failed.error(), mask));
+    }
+    for (PublishedImage image : report.published()) {
+      err.println(mask.apply("kiln: published " + image.pinned()));
     }
     long skipped = report.tasks().stream().filter(t -> t.status() == TaskOutcome.Status.SKIPPED).count();
     long cancelled = report.tasks().stream().filter(t -> t.status() == TaskOutcome.Status.CANCELLED).count();

@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -83,7 +84,7 @@ final class CredentialHelper {
       String text = new String(out, StandardCharsets.UTF_8).strip();
       if (p.exitValue() != 0) {
         String said = text.isEmpty() ? new String(err.join(), StandardCharsets.UTF_8).strip() : text;
-        if (said.toLowerCase(java.util.Locale.ROOT).contains(NOT_FOUND)) {
+        if (said.toLowerCase(Locale.ROOT).contains(NOT_FOUND)) {
           return Optional.empty();
         }
         throw failed(registry, "failed (exit code " + p.exitValue() + ")" + (said.isEmpty() ? "" : ": " + firstLine(said)),

@@ -1,5 +1,6 @@
 package dev.kiln.executor.auth;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +11,7 @@ final class DockerConfigs {
   private DockerConfigs() {}
 
   /** Writes {@code json} as {@code dir/config.json}. */
-  static Path write(Path dir, String json) throws java.io.IOException {
+  static Path write(Path dir, String json) throws IOException {
     return Files.writeString(dir.resolve("config.json"), json);
   }
 
