@@ -24,6 +24,7 @@ class FunctionCallsTest {
 
   @Test
   void aCallMapsToTheModelWithTheFunctionsResults() throws IOException {
+    Files.createDirectories(dir.resolve("src"));
     Path file = write("""
         local made = container.from("busybox:latest").withExec(List("sh", "-c", "echo hi > /out.txt"))
         local token = envSecret("token", "TOKEN")
