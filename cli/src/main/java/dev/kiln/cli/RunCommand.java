@@ -1,6 +1,5 @@
 package dev.kiln.cli;
 
-import dev.kiln.evaluator.Evaluation;
 import dev.kiln.executor.Executor;
 import dev.kiln.executor.ExecutorBuilder;
 import dev.kiln.executor.GithubActionsProgress;
@@ -25,7 +24,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -101,23 +99,18 @@ final class RunCommand implements Callable<Integer> {
     }
     Path file = pipelineOptions.file();
     Timings timings = Timings.fromEnvironment();
-    Set<Path> inputs = new HashSet<>(Set.of(file.toAbsolutePath()));
-    Pipeline pipeline;
-    if (loader != null) {
-      pipeline = loader.load(file);
-    } else {
-      Evaluation evaluation = pipelineOptions.evaluator(file).evaluation(file);
-      pipeline = evaluation.pipeline();
-      inputs.addAll(evaluation.inputs());
-    }
+    PipelineOptions.Loaded loaded = pipelineOptions.load(file, loader);
+    Pipeline pipeline = loaded.pipeline();
+    Set<Path> inputs = loaded.inputs();
+    Set<Path> kilnFiles = loaded.kilnFiles();
     timings.mark("evaluate");
     Path project = file.toAbsolutePath().getParent();
     PrintWriter out = spec.commandLine().getOut();
     Consumer<String> warnings = w -> spec.commandLine().getErr().println("warning: " + w);
     StateDirectory.warning(project).ifPresent(warnings);
-    ExecutorBuilder builder = engineOptions.executor().setProjectRoot(project).setParallel(parallel)
-        .setKeepGoing(keepGoing).setFunctions(pipelineOptions::functions).setPhaseListener(timings::mark)
-        .setWarningListener(warnings);
+    ExecutorBuilder builder = engineOptions.executor().setProjectRoot(project).setKilnFiles(kilnFiles)
+        .setParallel(parallel).setKeepGoing(keepGoing).setFunctions(pipelineOptions::functions)
+        .setPhaseListener(timings::mark).setWarningListener(warnings);
     checkLocalCaches(pipeline, project, file);
     List<String> requested = affected.select(pipeline, pipeline.requested(tasks), project, inputs, explain, out);
     if (affected.ref != null && requested.isEmpty()) {

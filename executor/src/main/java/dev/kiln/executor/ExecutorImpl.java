@@ -81,7 +81,7 @@ final class ExecutorImpl implements Executor {
     try (EngineImageConfigs images = new EngineImageConfigs(connection(), credentials)) {
       PlannerBuilder builder = PlannerBuilder.preconfigured().setEngineCapabilities(engine.capabilities())
           .setImageConfigs(images).setDockerfileFrontend(dockerfiles());
-      IgnoreFiles.of(pipeline, settings.projectRoot()).forEach(builder::addIgnoreFile);
+      IgnoreFiles.of(pipeline, settings.projectRoot(), settings.kilnFiles()).forEach(builder::addIgnoreFile);
       IgnoreFiles.ofDockerfiles(pipeline, settings.projectRoot()).forEach(builder::addDockerfileIgnoreFile);
       Plan plan = builder.build().plan(pipeline, tasks);
       settings.phases().accept("plan");
