@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Provisions a real BuildKit engine for Kiln on a Debian 12/13 machine, as root, idempotently:
-#   - installs Debian's docker.io, busybox-static, debootstrap and docker-registry when missing;
+#   - installs Debian's docker.io, busybox-static, debootstrap, docker-registry and apache2-utils
+#     (htpasswd, for the end-to-end tests' authenticated registry) when missing;
 #   - starts a registry on 127.0.0.1:5000 (no auth, loopback only) when none answers;
 #   - starts dockerd with that registry as its mirror when no daemon answers;
 #   - builds base images locally (busybox, debian:bookworm minbase trusting the host's extra CAs)
@@ -26,6 +27,7 @@ dpkg -s busybox-static >/dev/null 2>&1 || need+=(busybox-static)
 command -v debootstrap >/dev/null || need+=(debootstrap)
 command -v docker-registry >/dev/null || need+=(docker-registry)
 command -v curl >/dev/null || need+=(curl)
+command -v htpasswd >/dev/null || need+=(apache2-utils)
 if [ ${#need[@]} -gt 0 ]; then
   say "installing ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -4,6 +4,7 @@ import dev.kiln.executor.CancelledException;
 import dev.kiln.executor.EngineException;
 import dev.kiln.executor.EngineUnavailableException;
 import dev.kiln.executor.SolveException;
+import dev.kiln.executor.auth.RegistryCredentialsException;
 import dev.kiln.executor.cache.UnsupportedCacheException;
 import dev.kiln.model.PipelineException;
 import dev.kiln.planner.PlanException;
@@ -28,7 +29,7 @@ public final class ExitCodes {
   /** The exit code for an error that ended a command: its type decides, anything unknown is a bug. */
   static int of(Throwable error) {
     if (error instanceof PipelineException || error instanceof PlanException
-        || error instanceof UnsupportedCacheException) {
+        || error instanceof UnsupportedCacheException || error instanceof RegistryCredentialsException) {
       return INVALID;
     }
     if (error instanceof EngineUnavailableException) {

@@ -1,15 +1,20 @@
 package dev.kiln.cli;
 
+import dev.kiln.evaluator.Evaluation;
 import dev.kiln.evaluator.PipelineEvaluator;
 import dev.kiln.model.FunctionRegistry;
+import dev.kiln.model.Pipeline;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -53,6 +58,32 @@ final class PipelineOptions {
       throw new ParameterException(mixee.commandLine(), "option '--file' (FILE) should be specified only once");
     }
     return files.isEmpty() ? DEFAULT_FILE : files.get(0);
+  }
+
+  /**
+   * A pipeline and the files it came from.
+   *
+   * @param inputs the pipeline file and every file its evaluation read
+   * @param kilnFiles the pipeline file and the {@code .pkl} modules it imported: Kiln's own files,
+   *     never sent in a host directory
+   */
+  record Loaded(Pipeline pipeline, Set<Path> inputs, Set<Path> kilnFiles) {}
+
+  /** The pipeline in {@code file}, read by {@code override} (tests) or else evaluated. */
+  Loaded load(Path file, PipelineLoader override) {
+    Set<Path> inputs = new HashSet<>(Set.of(file.toAbsolutePath()));
+    Set<Path> kilnFiles = new TreeSet<>(Set.of(file.toAbsolutePath().normalize()));
+    if (override != null) {
+      return new Loaded(override.load(file), inputs, kilnFiles);
+    }
+    Evaluation evaluation = evaluator(file).evaluation(file);
+    inputs.addAll(evaluation.inputs());
+    for (Path input : evaluation.inputs()) {
+      if (input.getFileName().toString().endsWith(".pkl") && !evaluation.functionInputs().contains(input)) {
+        kilnFiles.add(input.toAbsolutePath().normalize());
+      }
+    }
+    return new Loaded(evaluation.pipeline(), inputs, kilnFiles);
   }
 
   /**

@@ -1,6 +1,5 @@
 package dev.kiln.cli;
 
-import dev.kiln.evaluator.Evaluation;
 import dev.kiln.executor.Executor;
 import dev.kiln.executor.IgnoreFiles;
 import dev.kiln.model.Pipeline;
@@ -11,7 +10,6 @@ import dev.kiln.planner.PlannerBuilder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -95,15 +93,10 @@ final class PlanCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Path file = pipelineOptions.file();
-    Set<Path> inputs = new HashSet<>(Set.of(file.toAbsolutePath()));
-    Pipeline pipeline;
-    if (loader != null) {
-      pipeline = loader.load(file);
-    } else {
-      Evaluation evaluation = pipelineOptions.evaluator(file).evaluation(file);
-      pipeline = evaluation.pipeline();
-      inputs.addAll(evaluation.inputs());
-    }
+    PipelineOptions.Loaded loaded = pipelineOptions.load(file, loader);
+    Pipeline pipeline = loaded.pipeline();
+    Set<Path> inputs = loaded.inputs();
+    Set<Path> kilnFiles = loaded.kilnFiles();
     Path project = file.toAbsolutePath().getParent();
     List<String> requested = affected.select(pipeline, pipeline.requested(tasks), project, inputs, explain,
         spec.commandLine().getOut());
@@ -113,7 +106,7 @@ final class PlanCommand implements Callable<Integer> {
       return ExitCodes.OK;
     }
     if (explain) {
-      try (Executor executor = engineOptions.executor().setProjectRoot(project).build()) {
+      try (Executor executor = engineOptions.executor().setProjectRoot(project).setKilnFiles(kilnFiles).build()) {
         RunHistory.explain(project, executor.plan(pipeline, requested), spec.commandLine().getOut(),
             w -> spec.commandLine().getErr().println("warning: " + w));
       } catch (IOException e) {
@@ -123,7 +116,7 @@ final class PlanCommand implements Callable<Integer> {
     }
     PlannerBuilder builder = PlannerBuilder.preconfigured().setEngineCapabilities(
         engine == AssumedEngine.LATEST ? EngineCapabilities.latest() : EngineCapabilities.dockerV20_10());
-    IgnoreFiles.of(pipeline, project).forEach(builder::addIgnoreFile);
+    IgnoreFiles.of(pipeline, project, kilnFiles).forEach(builder::addIgnoreFile);
     IgnoreFiles.ofDockerfiles(pipeline, project).forEach(builder::addDockerfileIgnoreFile);
     Plan plan = builder.build().plan(pipeline, requested);
     spec.commandLine().getOut().print(format.render(plan));

@@ -1,6 +1,5 @@
 package dev.kiln.cli;
 
-import dev.kiln.evaluator.Evaluation;
 import dev.kiln.executor.Executor;
 import dev.kiln.executor.ExecutorBuilder;
 import dev.kiln.executor.GithubActionsProgress;
@@ -8,6 +7,7 @@ import dev.kiln.executor.JUnitReport;
 import dev.kiln.executor.JsonProgress;
 import dev.kiln.executor.PlainProgress;
 import dev.kiln.executor.PlanRunner;
+import dev.kiln.executor.PublishedImage;
 import dev.kiln.executor.RunReport;
 import dev.kiln.executor.SecretMasker;
 import dev.kiln.executor.TaskOutcome;
@@ -24,7 +24,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -100,23 +99,18 @@ final class RunCommand implements Callable<Integer> {
     }
     Path file = pipelineOptions.file();
     Timings timings = Timings.fromEnvironment();
-    Set<Path> inputs = new HashSet<>(Set.of(file.toAbsolutePath()));
-    Pipeline pipeline;
-    if (loader != null) {
-      pipeline = loader.load(file);
-    } else {
-      Evaluation evaluation = pipelineOptions.evaluator(file).evaluation(file);
-      pipeline = evaluation.pipeline();
-      inputs.addAll(evaluation.inputs());
-    }
+    PipelineOptions.Loaded loaded = pipelineOptions.load(file, loader);
+    Pipeline pipeline = loaded.pipeline();
+    Set<Path> inputs = loaded.inputs();
+    Set<Path> kilnFiles = loaded.kilnFiles();
     timings.mark("evaluate");
     Path project = file.toAbsolutePath().getParent();
     PrintWriter out = spec.commandLine().getOut();
     Consumer<String> warnings = w -> spec.commandLine().getErr().println("warning: " + w);
     StateDirectory.warning(project).ifPresent(warnings);
-    ExecutorBuilder builder = engineOptions.executor().setProjectRoot(project).setParallel(parallel)
-        .setKeepGoing(keepGoing).setFunctions(pipelineOptions::functions).setPhaseListener(timings::mark)
-        .setWarningListener(warnings);
+    ExecutorBuilder builder = engineOptions.executor().setProjectRoot(project).setKilnFiles(kilnFiles)
+        .setParallel(parallel).setKeepGoing(keepGoing).setFunctions(pipelineOptions::functions)
+        .setPhaseListener(timings::mark).setWarningListener(warnings);
     checkLocalCaches(pipeline, project, file);
     List<String> requested = affected.select(pipeline, pipeline.requested(tasks), project, inputs, explain, out);
     if (affected.ref != null && requested.isEmpty()) {
@@ -128,6 +122,9 @@ final class RunCommand implements Callable<Integer> {
     caches(pipeline.cacheExports(), project, cacheTo).forEach(builder::addCacheExport);
     try (Executor executor = builder.build()) {
       Plan plan = executor.plan(pipeline, requested);
+      // Every registry the run talks to, looked up now: a broken credential setup stops the run
+      // before anything runs (exit 2), and the masker knows every registry secret.
+      List<byte[]> registrySecrets = executor.registrySecrets(plan);
       if (explain) {
         RunHistory.explain(project, plan, out, warnings);
       }
@@ -145,7 +142,9 @@ final class RunCommand implements Callable<Integer> {
       SecretStore secrets = new SecretStore(sources, System.getenv(), project);
       SecretMasker masker;
       try {
-        masker = SecretMasker.of(secrets.resolveAll()); // known before any output is shown
+        List<byte[]> all = new ArrayList<>(secrets.resolveAll());
+        all.addAll(registrySecrets);
+        masker = SecretMasker.of(all); // known before any output is shown
         for (String name : sources.keySet()) {
           if (SecretMasker.tooShort(secrets.get(name).orElseThrow())) {
             spec.commandLine().getErr().println("warning: secret `" + name + "` is shorter than "
@@ -225,6 +224,9 @@ final class RunCommand implements Callable<Integer> {
   private static void printSummary(RunReport report, PrintWriter err, SecretMasker mask) {
     for (TaskOutcome failed : report.failures()) {
       err.print(ErrorRenderer.taskFailure(failed.task(), failed.error(), mask));
+    }
+    for (PublishedImage image : report.published()) {
+      err.println(mask.apply("kiln: published " + image.pinned()));
     }
     long skipped = report.tasks().stream().filter(t -> t.status() == TaskOutcome.Status.SKIPPED).count();
     long cancelled = report.tasks().stream().filter(t -> t.status() == TaskOutcome.Status.CANCELLED).count();

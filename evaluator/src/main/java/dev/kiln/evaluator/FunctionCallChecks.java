@@ -211,7 +211,7 @@ final class FunctionCallChecks {
               + (tasks.containsKey(from) ? "task `" + from + "`, which it does not depend on" : "unknown task `" + from + "`"),
               source.literal(task.name(), m.group()), hint);
         }
-        List<String> declared = tasks.get(from).results();
+        List<String> declared = tasks.get(from).givenResults();
         if (!declared.contains(result)) {
           String hint = Suggestions.closest(result, declared).map(b -> "did you mean `" + b + "`?")
               .orElse(declared.isEmpty() ? "task `" + from + "` declares no results; list them in its `results`"

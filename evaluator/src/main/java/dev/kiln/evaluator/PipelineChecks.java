@@ -12,7 +12,10 @@ import dev.kiln.model.Suggestions;
 import dev.kiln.model.Task;
 import dev.kiln.model.TaskDependencies;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -78,6 +81,7 @@ final class PipelineChecks {
   void paths(Pipeline pipeline) {
     Map<String, Task> tasks = pipeline.tasks();
     new ExportDestinations(source, root).check(tasks);
+    List<String> made = madeByRuns(tasks);
     for (Task task : tasks.values()) {
       // Everything the task is built from, once each, in the order a recursive walk takes.
       for (Object node : ModelGraph.outerFirst(ModelGraph.roots(task))) {
@@ -89,6 +93,7 @@ final class PipelineChecks {
           }
         } else if (node instanceof Directory d && d.base() instanceof Directory.Host h) {
           insideRoot(task, h.path());
+          exists(task, h.path(), made);
         }
       }
     }
@@ -117,6 +122,43 @@ final class PipelineChecks {
               ? "use a directory of the project, not a link to elsewhere (links inside it are sent as links)"
               : "use a path inside the project, without `..` above its root");
     }
+  }
+
+  /**
+   * Refuses a host directory that is not there (the engine would fail to list it, naming neither
+   * task nor line), unless a run makes it: a task's results or an export lands in or below it.
+   */
+  private void exists(Task task, String hostPath, List<String> made) {
+    if (!(root.resolve(hostPath) instanceof ProjectRoot.Resolution.Inside in) || Files.isDirectory(in.real())) {
+      return;
+    }
+    String path = clean(hostPath);
+    for (String m : made) {
+      if (m.equals(path) || m.startsWith(path + "/") || path.startsWith(m + "/")) {
+        return;
+      }
+    }
+    boolean file = Files.exists(in.real());
+    throw new PipelineException("host directory `" + hostPath + "` of task `" + task.name() + "` "
+        + (file ? "is a file, not a directory" : "does not exist"),
+        source.literal(task.name(), hostPath), file
+            ? "take the file with `host.directory(\"<its directory>\").file(\"<name>\")`"
+            : "check the path: host paths are relative to the project root, the pipeline file's directory");
+  }
+
+  /** The project paths runs write (cleaned): each task's results directory and export destinations. */
+  private static List<String> madeByRuns(Map<String, Task> tasks) {
+    List<String> made = new ArrayList<>();
+    for (Task task : tasks.values()) {
+      made.add(".kiln/results/" + task.name());
+      task.exports().forEach(e -> made.add(clean(e.hostPath())));
+    }
+    return made;
+  }
+
+  private static String clean(String path) {
+    String c = Path.of(path).normalize().toString();
+    return c.isEmpty() ? "." : c;
   }
 
   static String suggestion(String name, Set<String> known) {

@@ -6,6 +6,7 @@ import dev.kiln.model.Container;
 import dev.kiln.model.Directory;
 import dev.kiln.model.FunctionCall;
 import dev.kiln.model.Pipeline;
+import dev.kiln.model.PipelineException;
 import dev.kiln.model.Secret;
 import dev.kiln.model.SecretSource;
 import dev.kiln.model.Task;
@@ -23,6 +24,7 @@ class FunctionCallsTest {
 
   @Test
   void aCallMapsToTheModelWithTheFunctionsResults() throws IOException {
+    Files.createDirectories(dir.resolve("src"));
     Path file = write("""
         local made = container.from("busybox:latest").withExec(List("sh", "-c", "echo hi > /out.txt"))
         local token = envSecret("token", "TOKEN")
@@ -107,6 +109,37 @@ class FunctionCallsTest {
         """);
     assertThat(PipelineEvaluator.builder().build().evaluate(file).tasks().get("second").results())
         .containsExactly("count", "label");
+  }
+
+  @Test
+  void aPublishingTaskGivesItsDigestAndPinnedRefAsResultsOfItsOwn() throws IOException {
+    Path file = write("""
+        local image = container.from("busybox:latest").withExec(List("true"))
+        local notes = module.host.directory(".").file("notes.txt")
+        tasks {
+          ["image"] { publish = image; ref = "127.0.0.1:5000/app:1.0" }
+          ["deploy"] {
+            dependsOn { "image" }
+            call = new FunctionCall {
+              name = "testfn.count"
+              args { ["file"] = notes; ["label"] = "\\(module.resultOf("image", "ref")) \\(module.resultOf("image", "digest"))" }
+            }
+          }
+        }
+        """);
+    Pipeline p = PipelineEvaluator.builder().build().evaluate(file);
+    assertThat(p.tasks().get("image").givenResults()).containsExactly("digest", "ref");
+    assertThat(p.tasks().get("image").results()).isEmpty(); // nothing the run writes
+    assertThat(p.tasks().get("deploy").call().args().get("label")).isEqualTo("@{result:image/ref} @{result:image/digest}");
+
+    Path clash = write("""
+        local image = container.from("busybox:latest")
+        tasks {
+          ["image"] { run = image; results { "digest" }; publish = image; ref = "127.0.0.1:5000/app:1.0" }
+        }
+        """);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> PipelineEvaluator.builder().build().evaluate(clash))
+        .isInstanceOf(PipelineException.class).hasMessageContaining("Type constraint");
   }
 
   private Path write(String body) throws IOException {

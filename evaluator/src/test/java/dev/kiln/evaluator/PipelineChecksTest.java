@@ -8,6 +8,7 @@ import dev.kiln.model.Directory;
 import dev.kiln.model.Pipeline;
 import dev.kiln.model.PipelineException;
 import dev.kiln.model.Task;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,5 +58,26 @@ class PipelineChecksTest {
     Pipeline p = Pipeline.of(Task.run("t", base.withDirectory("/y", d)));
     assertThatThrownBy(() -> check(p)).isInstanceOf(PipelineException.class)
         .hasMessage("host directory `../outside` of task `t` is outside the project");
+  }
+
+  @Test
+  void aMissingHostDirectoryIsRefusedUnlessARunMakesIt() throws Exception {
+    Container base = Container.from("busybox:latest");
+    Pipeline missing = Pipeline.of(Task.run("t", base.withDirectory("/src", Directory.host("src"))));
+    assertThatThrownBy(() -> check(missing)).isInstanceOf(PipelineException.class)
+        .hasMessage("host directory `src` of task `t` does not exist");
+    Files.createDirectories(root.resolve("src"));
+    assertThatCode(() -> check(missing)).doesNotThrowAnyException();
+    Files.writeString(root.resolve("notes"), "a file");
+    assertThatThrownBy(() -> check(Pipeline.of(Task.run("t", base.withDirectory("/n", Directory.host("notes"))))))
+        .hasMessage("host directory `notes` of task `t` is a file, not a directory");
+
+    // A task's results and exports are made by runs: reading them is no error before the first.
+    Task make = Task.run("make", base.withExec("true")).withExport("/out", "build/out");
+    Pipeline made = Pipeline.of(make,
+        Task.run("a", base.withDirectory("/r", Directory.host(".kiln/results/make"))).withDependsOn("make"),
+        Task.run("b", base.withDirectory("/b", Directory.host("build"))).withDependsOn("make"),
+        Task.run("c", base.withDirectory("/o", Directory.host("build/out/sub"))).withDependsOn("make"));
+    assertThatCode(() -> check(made)).doesNotThrowAnyException();
   }
 }

@@ -66,6 +66,7 @@ class PipelineEvaluatorTest {
 
   @Test
   void mapsEveryContainerOperation() throws IOException {
+    Files.createDirectories(dir.resolve("src"));
     Path file = write("""
         hostEnv { "TOKEN_NAME" }
         local src = host.directory("src").excluding(List("build")).including(List("**/*.java"))

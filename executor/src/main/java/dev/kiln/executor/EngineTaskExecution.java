@@ -53,6 +53,7 @@ final class EngineTaskExecution implements TaskScheduler.TaskExecution {
     listener.taskStarted(task.name());
     CacheWatch cache = new CacheWatch();
     Map<String, String> results = new TreeMap<>();
+    List<PublishedImage> published = new ArrayList<>();
     try (ExportSet outputs = new ExportSet(root)) {
       if (task.call() != null) {
         results.putAll(call(task, cache));
@@ -61,7 +62,9 @@ final class EngineTaskExecution implements TaskScheduler.TaskExecution {
         if (target.kind() == PlannedTarget.Kind.EXPORT) {
           export(task, target, cache, outputs);
         } else {
-          results.putAll(solver.solve(task, target, cache, null));
+          TargetSolver.Solved solved = solver.solve(task, target, cache, null);
+          results.putAll(solved.results());
+          solved.published().ifPresent(published::add);
         }
       }
       if (!results.isEmpty()) {
@@ -71,7 +74,8 @@ final class EngineTaskExecution implements TaskScheduler.TaskExecution {
       outputs.commit(); // the task's exports and results land together, or none does
       // A function runs on every run, whether or not its inputs came from the cache.
       boolean cached = task.call() == null && cache.allCached();
-      return new TaskOutcome(task.name(), TaskOutcome.Status.SUCCEEDED, since(start), cached, null, results);
+      return new TaskOutcome(task.name(), TaskOutcome.Status.SUCCEEDED, since(start), cached, null, results,
+          published);
     } catch (SolveException e) {
       boolean cancelled = runCancelled.getAsBoolean() || Thread.currentThread().isInterrupted() || e.cancelled();
       return new TaskOutcome(task.name(), cancelled ? TaskOutcome.Status.CANCELLED : TaskOutcome.Status.FAILED,

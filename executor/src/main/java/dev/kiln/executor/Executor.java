@@ -35,6 +35,16 @@ public interface Executor extends AutoCloseable {
   Plan plan(Pipeline pipeline, Collection<String> tasks);
 
   /**
+   * Looks up the credentials of every registry {@code plan} and the caches talk to (base images,
+   * published images, registry caches), before anything runs.
+   *
+   * @return the credentials' secrets, for the run's masker
+   * @throws dev.kiln.executor.auth.RegistryCredentialsException when Docker's configuration cannot
+   *     answer for one of them (an invalid file, a missing or failing credential helper)
+   */
+  List<byte[]> registrySecrets(Plan plan);
+
+  /**
    * Runs {@code plan}'s tasks and returns when every one has ended. {@link #cancel} (and Ctrl-C,
    * when the builder says so) stops it. Secret values are masked in everything the listener hears,
    * in the report and in the results tasks keep.

@@ -7,6 +7,7 @@ import dev.kiln.model.RemoteCache;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -36,6 +37,7 @@ public final class ExecutorBuilder {
   private Consumer<String> warnings = w -> { };
   private Consumer<String> phases = p -> { };
   private boolean cancelOnShutdown;
+  private List<Path> kilnFiles = List.of();
 
   private ExecutorBuilder() {}
 
@@ -134,6 +136,15 @@ public final class ExecutorBuilder {
     return this;
   }
 
+  /**
+   * Replaces Kiln's own files of the project, never sent to the engine in a host directory: the
+   * pipeline file and the modules it imports (see {@link IgnoreFiles}).
+   */
+  public ExecutorBuilder setKilnFiles(Collection<Path> kilnFiles) {
+    this.kilnFiles = List.copyOf(kilnFiles);
+    return this;
+  }
+
   /** Replaces whether the JVM's shutdown (Ctrl-C) cancels a run and waits briefly for the engine to stop it. */
   public ExecutorBuilder setCancelOnShutdown(boolean cancelOnShutdown) {
     this.cancelOnShutdown = cancelOnShutdown;
@@ -144,6 +155,6 @@ public final class ExecutorBuilder {
   public Executor build() {
     // the settings copy every collection, shielding the executor from later changes here
     return new ExecutorImpl(new ExecutorSettings(engine, environment, capsCache, calls, projectRoot, parallel,
-        keepGoing, cacheImports, cacheExports, functions, callTimeout, warnings, phases, cancelOnShutdown));
+        keepGoing, cacheImports, cacheExports, functions, callTimeout, warnings, phases, cancelOnShutdown, kilnFiles));
   }
 }

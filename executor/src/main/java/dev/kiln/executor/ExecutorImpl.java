@@ -1,6 +1,7 @@
 package dev.kiln.executor;
 
 import dev.kiln.executor.auth.DockerCredentials;
+import dev.kiln.executor.auth.RegistryHosts;
 import dev.kiln.executor.cache.LocalCaches;
 import dev.kiln.executor.cache.RemoteCaches;
 import dev.kiln.executor.engine.BuildkitConnection;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
@@ -32,6 +34,8 @@ final class ExecutorImpl implements Executor {
 
   private final ExecutorSettings settings;
   private final Set<PlanRunner> runs = ConcurrentHashMap.newKeySet();
+  /** Docker's registry credentials, read once: planning, the up-front check and runs use the same. */
+  private final DockerCredentials credentials;
   // guarded by this
   private BuildkitConnection connection;
   private EngineInfo info;
@@ -40,6 +44,7 @@ final class ExecutorImpl implements Executor {
 
   ExecutorImpl(ExecutorSettings settings) {
     this.settings = settings;
+    this.credentials = DockerCredentials.load(settings.environment());
   }
 
   ExecutorSettings settings() {
@@ -73,10 +78,10 @@ final class ExecutorImpl implements Executor {
   @Override
   public Plan plan(Pipeline pipeline, Collection<String> tasks) {
     EngineInfo engine = engine();
-    try (EngineImageConfigs images = new EngineImageConfigs(connection())) {
+    try (EngineImageConfigs images = new EngineImageConfigs(connection(), credentials)) {
       PlannerBuilder builder = PlannerBuilder.preconfigured().setEngineCapabilities(engine.capabilities())
           .setImageConfigs(images).setDockerfileFrontend(dockerfiles());
-      IgnoreFiles.of(pipeline, settings.projectRoot()).forEach(builder::addIgnoreFile);
+      IgnoreFiles.of(pipeline, settings.projectRoot(), settings.kilnFiles()).forEach(builder::addIgnoreFile);
       IgnoreFiles.ofDockerfiles(pipeline, settings.projectRoot()).forEach(builder::addDockerfileIgnoreFile);
       Plan plan = builder.build().plan(pipeline, tasks);
       settings.phases().accept("plan");
@@ -92,6 +97,13 @@ final class ExecutorImpl implements Executor {
   }
 
   @Override
+  public List<byte[]> registrySecrets(Plan plan) {
+    List<RemoteCache> caches = new ArrayList<>(settings.cacheImports());
+    caches.addAll(settings.cacheExports());
+    return credentials.lookupAll(RegistryHosts.of(plan, caches));
+  }
+
+  @Override
   public RunReport run(Plan plan, SecretStore secrets, SecretMasker masker, PlanRunner.Listener listener) {
     EngineInfo engine = engine();
     List<RemoteCache> resolvedImports;
@@ -100,9 +112,8 @@ final class ExecutorImpl implements Executor {
     }
     PlanRunner.Options options = new PlanRunner.Options(settings.parallel(), settings.keepGoing(),
         settings.projectRoot(), sharedKey(settings.projectRoot()), resolvedImports, settings.cacheExports(),
-        engine.cacheExports().contains("registry"), masker);
-    PlanRunner runner = new PlanRunner(connection(),
-        new ProjectSessionServices(DockerCredentials.load(settings.environment()), secrets), options,
+        engine.cacheExports().contains("registry"), masker, credentials);
+    PlanRunner runner = new PlanRunner(connection(), new ProjectSessionServices(credentials, secrets), options,
         new MaskingListener(masker, listener), callSettings(plan, secrets));
     runs.add(runner);
     Thread hook = settings.cancelOnShutdown() ? cancelOnShutdown(runner) : null;

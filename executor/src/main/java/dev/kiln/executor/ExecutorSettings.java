@@ -15,9 +15,10 @@ import java.util.function.Supplier;
 record ExecutorSettings(String engine, Map<String, String> environment, CapsCache capsCache, CallPolicy calls,
     Path projectRoot, int parallel, boolean keepGoing, List<RemoteCache> cacheImports, List<RemoteCache> cacheExports,
     Supplier<FunctionRegistry> functions, Duration callTimeout, Consumer<String> warnings, Consumer<String> phases,
-    boolean cancelOnShutdown) {
+    boolean cancelOnShutdown, List<Path> kilnFiles) {
 
   ExecutorSettings {
+    kilnFiles = List.copyOf(kilnFiles);
     environment = Map.copyOf(environment);
     cacheImports = List.copyOf(cacheImports);
     cacheExports = List.copyOf(cacheExports);

@@ -51,6 +51,11 @@ public final class GithubActionsProgress implements PlanRunner.Listener {
   }
 
   @Override
+  public void published(String task, PublishedImage image) {
+    printer(task).published(task, image);
+  }
+
+  @Override
   public synchronized void taskFinished(TaskOutcome o) {
     printer(o.task()).taskFinished(o);
     String how = switch (o.status()) {
@@ -61,6 +66,8 @@ public final class GithubActionsProgress implements PlanRunner.Listener {
         o.duration().toMillis() / 1000.0)));
     out.print(buffers.get(o.task()).toString());
     out.println("::endgroup::");
+    o.published().forEach(image -> out.println("::notice title=" + escapeProperty("Task " + o.task() + " published")
+        + "::" + escapeData(image.pinned())));
     o.failure().ifPresent(f -> out.println("::error title=" + escapeProperty("Task " + o.task() + " failed") + "::"
         + escapeData(f.getMessage() + (f.logTail().isEmpty() ? "" : "\n" + String.join("\n", f.logTail())))));
     out.flush();

@@ -7,13 +7,20 @@ import dev.kiln.planner.PlanException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The ignore files of a pipeline's host directories, read for the planner (which reads no files):
- * each directory's {@code .dockerignore} followed by its {@code .kilnignore}, which may re-include
- * with {@code !}.
+ * The ignore patterns of a pipeline's host directories, read for the planner (which reads no
+ * files), in the order they apply (a later {@code !} re-includes): what is Kiln's or git's own
+ * ({@code .git}, {@code .kiln}, the pipeline file and the modules it imports), then the {@code
+ * .gitignore} files from the repository's top down to the directory and {@code .git/info/exclude},
+ * then the directory's {@code .dockerignore}, then its {@code .kilnignore}. So a commit, an edited
+ * pipeline or a git-ignored build output changes nothing a step reads; a {@code .kilnignore} line
+ * such as {@code !build/generated} or {@code !.git} sends it anyway.
  */
 public final class IgnoreFiles {
   private IgnoreFiles() {}
@@ -21,13 +28,17 @@ public final class IgnoreFiles {
   /**
    * Host directory, as the pipeline names it, -> its patterns.
    *
+   * @param kilnFiles the pipeline file and the modules it imports (absolute), never sent
    * @throws PlanException when an ignore file exists but cannot be read
    */
-  public static Map<String, IgnoreFile> of(Pipeline pipeline, Path project) {
+  public static Map<String, IgnoreFile> of(Pipeline pipeline, Path project, Collection<Path> kilnFiles) {
+    Path root = project.toAbsolutePath().normalize();
+    Path gitTop = gitTop(root);
     Map<String, IgnoreFile> out = new TreeMap<>();
     for (String dir : HostDirectories.of(pipeline)) {
-      Path d = project.resolve(dir);
-      out.put(dir, read(d.resolve(".dockerignore")).then(read(d.resolve(".kilnignore"))));
+      Path d = root.resolve(dir).normalize();
+      out.put(dir, own(d, root, kilnFiles).then(gitignores(d, root, gitTop))
+          .then(read(d.resolve(".dockerignore"))).then(read(d.resolve(".kilnignore"))));
     }
     return out;
   }
@@ -50,12 +61,58 @@ public final class IgnoreFiles {
     return out;
   }
 
+  /** {@code .git}, {@code .kiln} and Kiln's files, where they are inside {@code dir}. */
+  private static IgnoreFile own(Path dir, Path root, Collection<Path> kilnFiles) {
+    List<Path> own = new ArrayList<>(List.of(root.resolve(".git"), root.resolve(".kiln")));
+    kilnFiles.forEach(f -> own.add(f.toAbsolutePath().normalize()));
+    List<String> patterns = new ArrayList<>();
+    for (Path p : own) {
+      if (p.startsWith(dir) && !p.equals(dir)) {
+        patterns.add(dir.relativize(p).toString().replace('\\', '/'));
+      }
+    }
+    return new IgnoreFile(patterns);
+  }
+
+  /**
+   * The {@code .gitignore} files that apply to {@code dir}, from the repository's top (or the
+   * project, outside a repository) down to {@code dir}, and the repository's {@code
+   * .git/info/exclude}; those below {@code dir} are not read.
+   */
+  private static IgnoreFile gitignores(Path dir, Path root, Path gitTop) {
+    Path top = gitTop != null ? gitTop : root;
+    IgnoreFile all = gitTop == null ? IgnoreFile.EMPTY
+        : IgnoreFile.gitignore(text(gitTop.resolve(".git/info/exclude")), gitTop.relativize(dir).toString());
+    List<Path> chain = new ArrayList<>();
+    for (Path p = dir; p != null && p.startsWith(top); p = p.getParent()) {
+      chain.add(0, p);
+    }
+    for (Path p : chain) {
+      all = all.then(IgnoreFile.gitignore(text(p.resolve(".gitignore")), p.relativize(dir).toString()));
+    }
+    return all;
+  }
+
+  /** The nearest directory at or above {@code root} with a {@code .git}, or null. */
+  private static Path gitTop(Path root) {
+    for (Path p = root; p != null; p = p.getParent()) {
+      if (Files.exists(p.resolve(".git"))) {
+        return p;
+      }
+    }
+    return null;
+  }
+
   private static IgnoreFile read(Path file) {
+    return IgnoreFile.parse(text(file));
+  }
+
+  private static String text(Path file) {
     if (!Files.isRegularFile(file)) {
-      return IgnoreFile.EMPTY;
+      return "";
     }
     try {
-      return IgnoreFile.parse(Files.readString(file));
+      return Files.readString(file);
     } catch (IOException e) {
       throw new PlanException("cannot read " + file + ": " + e.getMessage(),
           "check the file's permissions, or remove it");

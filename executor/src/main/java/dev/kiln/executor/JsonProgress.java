@@ -13,8 +13,9 @@ import java.util.Locale;
 
 /**
  * Progress as JSON lines for tools: {@code task-started}, {@code step} (digest as planned, name,
- * state), {@code log}, {@code warning} and {@code task-finished} events, one object per line. It
- * encodes text as it gets it: wrap it in a {@link MaskingListener}, which masks the raw text first.
+ * state), {@code log}, {@code warning}, {@code publish} (reference, digest, pinned reference) and
+ * {@code task-finished} events, one object per line. It encodes text as it gets it: wrap it in a
+ * {@link MaskingListener}, which masks the raw text first.
  */
 public final class JsonProgress implements PlanRunner.Listener {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -68,6 +69,15 @@ public final class JsonProgress implements PlanRunner.Listener {
   public void warning(String task, String message) {
     ObjectNode e = event("warning", task);
     e.put("message", message);
+    emit(e);
+  }
+
+  @Override
+  public void published(String task, PublishedImage image) {
+    ObjectNode e = event("publish", task);
+    e.put("ref", image.ref());
+    e.put("digest", image.digest());
+    e.put("pinned", image.pinned());
     emit(e);
   }
 

@@ -103,6 +103,11 @@ public final class MaskingListener implements PlanRunner.Listener {
   }
 
   @Override
+  public void published(String task, PublishedImage image) {
+    delegate.published(task, new PublishedImage(masker.apply(image.ref()), image.digest()));
+  }
+
+  @Override
   public void taskFinished(TaskOutcome outcome) {
     StatusResponse rest = null;
     Definition definition;

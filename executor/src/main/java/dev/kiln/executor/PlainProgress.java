@@ -89,6 +89,11 @@ public final class PlainProgress implements PlanRunner.Listener {
   }
 
   @Override
+  public synchronized void published(String task, PublishedImage image) {
+    print("[" + task + "] published " + image.pinned());
+  }
+
+  @Override
   public synchronized void taskFinished(TaskOutcome outcome) {
     String how = switch (outcome.status()) {
       case SUCCEEDED -> (outcome.cached() ? "CACHED" : "DONE") + String.format(Locale.ROOT, " %.1fs",

@@ -1,5 +1,6 @@
 package dev.kiln.executor;
 
+import dev.kiln.executor.auth.DockerCredentials;
 import dev.kiln.executor.cache.RemoteCaches;
 import dev.kiln.executor.engine.BuildkitConnection;
 import dev.kiln.executor.exports.StaleStaging;
@@ -53,6 +54,9 @@ public final class PlanRunner {
     /** Something the user should know about a task that does not fail it. */
     default void warning(String task, String message) {}
 
+    /** A task pushed an image (reported as soon as the registry has it, before the task ends). */
+    default void published(String task, PublishedImage image) {}
+
     /** The run is over; nothing more will be reported. */
     default void runFinished(RunReport report) {}
   }
@@ -69,13 +73,22 @@ public final class PlanRunner {
    * @param registryShares whether the engine can export registry caches, so that each solve's share
    *     of a registry cache may exist and is imported too (see {@link RemoteCaches#share})
    * @param masker the run's secrets, masked in results before they are kept or shown
+   * @param credentials the registry credentials pushes use (and failures are explained with)
    */
   public record Options(int parallel, boolean keepGoing, Path projectRoot, String sharedKey,
-      List<RemoteCache> cacheFrom, List<RemoteCache> cacheTo, boolean registryShares, SecretMasker masker) {
+      List<RemoteCache> cacheFrom, List<RemoteCache> cacheTo, boolean registryShares, SecretMasker masker,
+      DockerCredentials credentials) {
 
     /** Options without remote cache or secrets. */
     public Options(int parallel, boolean keepGoing, Path projectRoot, String sharedKey) {
       this(parallel, keepGoing, projectRoot, sharedKey, List.of(), List.of(), false, SecretMasker.none());
+    }
+
+    /** Options without registry credentials. */
+    public Options(int parallel, boolean keepGoing, Path projectRoot, String sharedKey,
+        List<RemoteCache> cacheFrom, List<RemoteCache> cacheTo, boolean registryShares, SecretMasker masker) {
+      this(parallel, keepGoing, projectRoot, sharedKey, cacheFrom, cacheTo, registryShares, masker,
+          DockerCredentials.none());
     }
 
     public Options {
@@ -87,6 +100,7 @@ public final class PlanRunner {
       Objects.requireNonNull(projectRoot, "projectRoot");
       Objects.requireNonNull(sharedKey, "sharedKey");
       Objects.requireNonNull(masker, "masker");
+      Objects.requireNonNull(credentials, "credentials");
     }
   }
 
@@ -146,8 +160,8 @@ public final class PlanRunner {
       ProjectRoot root = projectRoot(options.projectRoot());
       StaleStaging.clean(root, plan); // what killed runs left beside this plan's destinations
       SolveCaches caches = new SolveCaches(options.cacheFrom(), options.cacheTo(), options.registryShares(), plan);
-      TargetSolver solver = new TargetSolver(connection, services, caches, root, options.sharedKey(), listener,
-          plan::stepLocation);
+      TargetSolver solver = new TargetSolver(connection, services, caches, root, options.sharedKey(),
+          options.credentials(), listener, plan::stepLocation);
       EngineTaskExecution tasks = new EngineTaskExecution(solver, new ResultStore(), calls, root,
           options.masker(), listener, scheduler::cancelled);
       RunReport report = scheduler.run(plan.tasks(), tasks);

@@ -19,6 +19,11 @@ public record RunReport(List<TaskOutcome> tasks, boolean interrupted) {
     return new RunReport(tasks.stream().map(t -> t.masked(mask)).toList(), interrupted);
   }
 
+  /** The images the run's tasks pushed, in plan order. */
+  public List<PublishedImage> published() {
+    return tasks.stream().flatMap(t -> t.published().stream()).toList();
+  }
+
   /** The tasks that failed. */
   public List<TaskOutcome> failures() {
     return tasks.stream().filter(t -> t.status() == TaskOutcome.Status.FAILED).toList();

@@ -1,5 +1,6 @@
 package dev.kiln.executor;
 
+import dev.kiln.executor.auth.DockerCredentials;
 import dev.kiln.executor.engine.BuildkitConnection;
 import dev.kiln.executor.engine.Gateway;
 import dev.kiln.executor.engine.ImagePublisher;
@@ -37,20 +38,37 @@ final class TargetSolver {
   private final SolveCaches caches;
   private final ProjectRoot root;
   private final String sharedKey;
+  private final DockerCredentials credentials;
   private final PlanRunner.Listener listener;
   private final Function<String, Optional<SourceLocation>> stepLocations;
 
-  /** @param stepLocations where the step with a planned digest is written, when a Dockerfile wrote it */
+  /**
+   * @param credentials the registry credentials the solves' sessions serve and Docker's pushes are given
+   * @param stepLocations where the step with a planned digest is written, when a Dockerfile wrote it
+   */
   TargetSolver(BuildkitConnection connection, PlanRunner.SessionServices services, SolveCaches caches,
-      ProjectRoot root, String sharedKey, PlanRunner.Listener listener,
+      ProjectRoot root, String sharedKey, DockerCredentials credentials, PlanRunner.Listener listener,
       Function<String, Optional<SourceLocation>> stepLocations) {
     this.connection = connection;
     this.services = services;
     this.caches = caches;
     this.root = root;
     this.sharedKey = sharedKey;
+    this.credentials = credentials;
     this.listener = listener;
     this.stepLocations = stepLocations;
+  }
+
+  /**
+   * What a solve gave the task.
+   *
+   * @param results the results its run wrote, or for a publish the image's digest and pinned ref
+   * @param published the image a publish pushed
+   */
+  record Solved(Map<String, String> results, Optional<PublishedImage> published) {
+    Solved {
+      results = Map.copyOf(results);
+    }
   }
 
   /** The targets of {@code task} that are solved, in order (an input is solved by the call that reads it). */
@@ -79,9 +97,9 @@ final class TargetSolver {
    *
    * @param cache hears the solve's progress, to tell whether the task came from the cache
    * @param receiver receives what the {@code local} exporter sends (exports and inputs), else null
-   * @return the results the task's run wrote, for a run with results; else empty
+   * @return the results the task's run wrote (for a run with results) or the image it published
    */
-  Map<String, String> solve(PlannedTask task, PlannedTarget target, CacheWatch cache, FileSendService receiver)
+  Solved solve(PlannedTask task, PlannedTarget target, CacheWatch cache, FileSendService receiver)
       throws IOException {
     Map<String, Path> localDirs = LocalDirs.of(target.definition(), root);
     Session.Builder sb = Session.builder().name("kiln " + task.name()).sharedKey(sharedKey);
@@ -92,6 +110,7 @@ final class TargetSolver {
     caches.contentStore().ifPresent(sb::addService);
     String solveName = solveName(task, target);
     Map<String, String> results = new TreeMap<>();
+    List<PublishedImage> published = new ArrayList<>();
     try (Session session = sb.start(connection)) {
       Definition def = localDirs.isEmpty() ? target.definition() : target.definition().withLocalSession(session.id());
       Consumer<StatusResponse> progress = r -> {
@@ -101,26 +120,33 @@ final class TargetSolver {
       SolveOptions options = SolveOptions.none().withSession(session.id());
       Map<String, String> response;
       try {
-        response = solve(task, target, def, options, progress, results);
+        response = solve(task, target, def, options, progress, results, published);
       } catch (SolveException e) {
         throw located(e, def);
       }
       caches.exported(solveName, response);
     }
-    return results;
+    return new Solved(results, published.stream().findFirst());
   }
 
+  /** Solves {@code def} as {@code target}'s kind says; a publish adds the pushed image to {@code published}. */
   private Map<String, String> solve(PlannedTask task, PlannedTarget target, Definition def, SolveOptions options,
-      Consumer<StatusResponse> progress, Map<String, String> results) {
+      Consumer<StatusResponse> progress, Map<String, String> results, List<PublishedImage> published) {
     String solveName = solveName(task, target);
     return switch (target.kind()) {
       case RUN -> task.results().isEmpty()
-          ? new Solver(connection).solve(def.toPb(), caches.withCache(options, solveName), progress)
+          ? new Solver(connection, credentials).solve(def.toPb(), caches.withCache(options, solveName), progress)
           : readResults(task, def, caches.exportsOnly(options, solveName), progress, results);
-      case EXPORT, INPUT -> new Solver(connection).solve(def.toPb(), caches.withCache(options, solveName)
+      case EXPORT, INPUT -> new Solver(connection, credentials).solve(def.toPb(), caches.withCache(options, solveName)
           .withExporter(new SolveOptions.Exporter("local", Map.of())), progress);
-      case PUBLISH -> new ImagePublisher(connection).publish(def.toPb(), target.image(), target.destination(),
-          options.sessionId(), caches.imports(), caches.exports(true, solveName), progress);
+      case PUBLISH -> {
+        ImagePublisher.Publication p = new ImagePublisher(connection, credentials).publish(def.toPb(), target.image(),
+            target.destination(), options.sessionId(), caches.imports(), caches.exports(true, solveName), progress);
+        published.add(p.image());
+        results.putAll(p.image().results());
+        listener.published(task.name(), p.image());
+        yield p.exporterResponse();
+      }
     };
   }
 
@@ -138,7 +164,7 @@ final class TargetSolver {
   private Map<String, String> readResults(PlannedTask task, Definition def, SolveOptions options,
       Consumer<StatusResponse> progress, Map<String, String> out) {
     Map<String, String> values = new TreeMap<>();
-    try (Gateway gw = Gateway.open(connection, options, progress)) {
+    try (Gateway gw = Gateway.open(connection, options, progress, credentials)) {
       String ref = gw.solve(def.toPb(), caches.imports());
       for (String name : task.results()) {
         String path = PlannedTask.RESULTS_DIR + "/" + name;

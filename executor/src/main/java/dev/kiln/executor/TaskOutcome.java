@@ -2,6 +2,7 @@ package dev.kiln.executor;
 
 import java.time.Duration;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -15,18 +16,27 @@ import java.util.function.UnaryOperator;
  * @param duration wall time from start to end (zero when it never started)
  * @param cached true when every step came from the cache
  * @param error the failure, for {@code FAILED}
- * @param results the values the task's run wrote under {@code /kiln/results/}, by name
+ * @param results the values the task's run wrote under {@code /kiln/results/}, by name (for a
+ *     publishing task also the image's {@code digest} and pinned {@code ref})
+ * @param published the images the task pushed
  */
 public record TaskOutcome(String task, Status status, Duration duration, boolean cached, SolveException error,
-    Map<String, String> results) {
+    Map<String, String> results, List<PublishedImage> published) {
 
   /** An outcome without results. */
   public TaskOutcome(String task, Status status, Duration duration, boolean cached, SolveException error) {
     this(task, status, duration, cached, error, Map.of());
   }
 
+  /** An outcome that published nothing. */
+  public TaskOutcome(String task, Status status, Duration duration, boolean cached, SolveException error,
+      Map<String, String> results) {
+    this(task, status, duration, cached, error, results, List.of());
+  }
+
   public TaskOutcome {
     results = Collections.unmodifiableMap(new TreeMap<>(results));
+    published = List.copyOf(published);
   }
 
   /** How a task ended. */
@@ -39,11 +49,12 @@ public record TaskOutcome(String task, Status status, Duration duration, boolean
     SKIPPED
   }
 
-  /** This outcome with {@code mask} applied to every text in it: results and the failure. */
+  /** This outcome with {@code mask} applied to every text in it: results, the failure, what it published. */
   public TaskOutcome masked(UnaryOperator<String> mask) {
     Map<String, String> masked = new TreeMap<>();
     results.forEach((name, value) -> masked.put(name, mask.apply(value)));
-    return new TaskOutcome(task, status, duration, cached, error == null ? null : error.masked(mask), masked);
+    return new TaskOutcome(task, status, duration, cached, error == null ? null : error.masked(mask), masked,
+        published.stream().map(i -> new PublishedImage(mask.apply(i.ref()), i.digest())).toList());
   }
 
   /** The failure, for {@code FAILED}. */

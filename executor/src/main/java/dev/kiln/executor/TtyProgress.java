@@ -97,6 +97,7 @@ public final class TtyProgress implements PlanRunner.Listener {
     redraw();
     StringBuilder sb = new StringBuilder();
     for (TaskOutcome o : report.tasks()) {
+      o.published().forEach(image -> sb.append(o.task()).append(": published ").append(image.pinned()).append('\n'));
       o.results().forEach((name, value) -> sb.append(o.task()).append(": ").append(name).append(" = ")
           .append(value.strip().replace("\n", "\\n")).append('\n'));
     }

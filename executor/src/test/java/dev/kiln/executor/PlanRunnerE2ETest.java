@@ -2,6 +2,7 @@ package dev.kiln.executor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kiln.executor.auth.DockerCredentials;
 import dev.kiln.executor.engine.BuildkitConnection;
 import dev.kiln.executor.engine.EngineImageConfigs;
 import dev.kiln.executor.engine.Engines;
@@ -26,7 +27,7 @@ class PlanRunnerE2ETest {
   @TempDir Path project;
 
   private Plan plan(BuildkitConnection c, Pipeline pipeline) {
-    try (EngineImageConfigs images = new EngineImageConfigs(c)) {
+    try (EngineImageConfigs images = new EngineImageConfigs(c, DockerCredentials.none())) {
       return PlannerBuilder.preconfigured().setEngineCapabilities(EngineCapabilities.dockerV20_10())
           .setImageConfigs(images).build().plan(pipeline, List.of());
     }

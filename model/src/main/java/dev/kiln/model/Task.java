@@ -33,6 +33,11 @@ public record Task(
     this(name, description, dependsOn, run, exports, publish, ref, location, results, null);
   }
 
+  /** The result of a publishing task holding the pushed manifest's digest ({@code sha256:...}). */
+  public static final String DIGEST_RESULT = "digest";
+  /** The result of a publishing task holding the pushed reference pinned to its digest ({@code ref@sha256:...}). */
+  public static final String REF_RESULT = "ref";
+
   /** {@code path} of the run container written to {@code hostPath}. */
   public record Export(String path, String hostPath) {}
 
@@ -43,6 +48,20 @@ public record Task(
     dependsOn = List.copyOf(dependsOn);
     exports = List.copyOf(exports);
     Objects.requireNonNull(ref, "ref");
+  }
+
+  /**
+   * Every result the task gives, the names later tasks and calls may use: its own {@link #results},
+   * and for a publishing task {@link #DIGEST_RESULT} and {@link #REF_RESULT}.
+   */
+  public List<String> givenResults() {
+    if (publish == null) {
+      return results;
+    }
+    var all = new ArrayList<>(results);
+    all.add(DIGEST_RESULT);
+    all.add(REF_RESULT);
+    return List.copyOf(all);
   }
 
   /** A task that runs {@code container}. */

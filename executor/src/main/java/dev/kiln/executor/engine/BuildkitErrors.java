@@ -4,7 +4,10 @@ import dev.kiln.executor.CancelledException;
 import dev.kiln.executor.EngineException;
 import dev.kiln.executor.EngineUnavailableException;
 import dev.kiln.executor.SolveException;
+import dev.kiln.executor.auth.DockerCredentials;
+import dev.kiln.executor.auth.RegistryAuthFailure;
 import dev.kiln.model.KilnException;
+import dev.kiln.planner.llb.ImageRef;
 import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -21,7 +24,10 @@ import java.util.regex.Pattern;
  * and for a failed command its command line and exit code, or for calls outside a solve an {@link
  * EngineException}. What the failure was is read from the status details ({@link
  * EngineErrorDetails}) where the engine sends them, else from the solve's progress ({@link
- * VertexLog}) and, last, the message text, which is all Docker 20.10 sends.
+ * VertexLog}) and, last, the message text, which is all Docker 20.10 sends. A registry that turned
+ * the engine down for its credentials (a pull, an image resolution, a registry cache, a push) is
+ * said as a {@link RegistryAuthFailure}: which registry, and whether its credential was refused or
+ * there was none.
  */
 final class BuildkitErrors {
   private static final Pattern EXIT_CODE = Pattern.compile("exit code: (\\d+)\\s*$");
@@ -80,18 +86,60 @@ final class BuildkitErrors {
     return lost != null ? lost : new EngineException(what + " failed: " + description(e), hint, e);
   }
 
-  /** Translates the error that ended a solve; {@code vertices} is its merged progress. */
-  static KilnException fromSolve(StatusRuntimeException e, VertexLog vertices, BuildkitConnection connection) {
+  /**
+   * Runs {@code rpc}, which resolves {@code imageRef}, and translates its gRPC error: Docker's
+   * configuration that could not answer for the image's registry, a registry that turned the engine
+   * down for its credentials ({@code registries} say which way), or anything else the engine said.
+   */
+  static <T> T resolving(BuildkitConnection connection, String imageRef, DockerCredentials registries,
+      Supplier<T> rpc) {
+    try {
+      return rpc.get();
+    } catch (StatusRuntimeException e) {
+      checkNotStalled(connection, e);
+      throw fromResolve(e, imageRef, registries, connection.address(), connection.dialFailure());
+    }
+  }
+
+  /** The error of resolving {@code imageRef}; {@code dialFailure} may be null. */
+  static KilnException fromResolve(StatusRuntimeException e, String imageRef, DockerCredentials registries,
+      EngineAddress address, String dialFailure) {
+    String what = "resolving image " + imageRef;
+    KilnException lost = lostOrCancelled(e, what, address, dialFailure, false);
+    if (lost != null) {
+      return lost;
+    }
+    String registry = ImageRef.parse(imageRef).domain();
+    if (registries.answered(registry).orElse(null) instanceof DockerCredentials.Lookup.Failed f) {
+      return f.error(); // the engine asked, and Docker's configuration could not answer
+    }
+    return RegistryAuthFailure.in(description(e), registry, registries)
+        .<KilnException>map(a -> new EngineException(what + " failed: " + a.message(), a.hint(), e))
+        .orElseGet(() -> new EngineException(what + " failed: " + description(e),
+            "check the image name and tag, and that the engine can reach its registry", e));
+  }
+
+  /**
+   * Translates the error that ended a solve; {@code vertices} is its merged progress, {@code
+   * registries} the credentials the solve's session served.
+   */
+  static KilnException fromSolve(StatusRuntimeException e, VertexLog vertices, BuildkitConnection connection,
+      DockerCredentials registries) {
     checkNotStalled(connection, e);
-    return fromSolve(e, vertices, connection.address(), connection.dialFailure());
+    return fromSolve(e, vertices, connection.address(), connection.dialFailure(), registries);
   }
 
   static KilnException fromSolve(StatusRuntimeException e, VertexLog vertices, EngineAddress address) {
-    return fromSolve(e, vertices, address, null);
+    return fromSolve(e, vertices, address, DockerCredentials.none());
+  }
+
+  static KilnException fromSolve(StatusRuntimeException e, VertexLog vertices, EngineAddress address,
+      DockerCredentials registries) {
+    return fromSolve(e, vertices, address, null, registries);
   }
 
   private static KilnException fromSolve(StatusRuntimeException e, VertexLog vertices, EngineAddress address,
-      String dialFailure) {
+      String dialFailure, DockerCredentials registries) {
     KilnException lost = lostOrCancelled(e, "the solve", address, dialFailure, true);
     if (lost != null) {
       return lost;
@@ -121,7 +169,15 @@ final class BuildkitErrors {
     String message = exitCode != null
         ? "command failed with exit code " + exitCode + (shown == null ? "" : ": " + shown)
         : step == null ? description : step + ": " + description;
-    return SolveException.builder(message).setStep(step).setVertexDigest(failed).setCommand(command)
+    SolveException.Builder failure = SolveException.builder(message);
+    if (exitCode == null) {
+      // The registry is named by the engine's words (a pull, a cache, a push: "host H", a URL, the image).
+      var auth = RegistryAuthFailure.in(reason, null, registries);
+      if (auth.isPresent()) {
+        failure = SolveException.builder(auth.get().message()).setHint(auth.get().hint());
+      }
+    }
+    return failure.setStep(step).setVertexDigest(failed).setCommand(command)
         .setExitCode(exitCode).setLogTail(tail).setCause(e).build();
   }
 

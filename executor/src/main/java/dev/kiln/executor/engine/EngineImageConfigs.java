@@ -1,9 +1,14 @@
 package dev.kiln.executor.engine;
 
+import dev.kiln.executor.EngineUnavailableException;
 import dev.kiln.planner.ImageConfig;
 import dev.kiln.planner.ImageConfigs;
 import dev.kiln.planner.llb.ImageRef;
 import dev.kiln.planner.llb.Platform;
+import dev.kiln.executor.auth.AuthService;
+import dev.kiln.executor.auth.DockerCredentials;
+import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,14 +16,25 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Image configurations as the engine resolves them (through its registry mirror and auth), asked
  * once per reference and platform while planning. BuildKit does not apply ENV, WORKDIR or USER
- * itself, so the planner needs them.
+ * itself, so the planner needs them. The build that resolves them has a session of its own: the
+ * engine asks it for registry credentials, and without one a private registry's challenge fails
+ * with "no active sessions".
  */
 public final class EngineImageConfigs implements ImageConfigs, AutoCloseable {
+  private final Session session;
   private final Gateway gateway;
   private final Map<String, Optional<ImageConfig>> cache = new ConcurrentHashMap<>();
 
-  public EngineImageConfigs(BuildkitConnection connection) {
-    this.gateway = Gateway.open(connection, SolveOptions.none(), r -> { });
+  /** Opens the build; the engine gets registry credentials from {@code credentials}. */
+  public EngineImageConfigs(BuildkitConnection connection, DockerCredentials credentials) {
+    try {
+      this.session = Session.builder().name("kiln resolve").addService(new AuthService(credentials)).start(connection);
+    } catch (IOException e) {
+      throw new EngineUnavailableException("cannot open a session to resolve images",
+          List.of(connection.address() + ": " + e.getMessage()),
+          "check that the engine is running and serves BuildKit (`kiln engine info`)", e);
+    }
+    this.gateway = Gateway.open(connection, SolveOptions.none().withSession(session.id()), r -> { }, credentials);
   }
 
   @Override
@@ -33,6 +49,10 @@ public final class EngineImageConfigs implements ImageConfigs, AutoCloseable {
 
   @Override
   public void close() {
-    gateway.close();
+    try {
+      gateway.close();
+    } finally {
+      session.close();
+    }
   }
 }

@@ -3,6 +3,7 @@ package dev.kiln.executor.engine;
 import com.google.rpc.Status;
 import dev.kiln.executor.EngineUnavailableException;
 import dev.kiln.executor.SolveException;
+import dev.kiln.executor.auth.DockerCredentials;
 import dev.kiln.executor.proto.control.CacheOptionsEntry;
 import dev.kiln.executor.proto.control.SolveRequest;
 import dev.kiln.executor.proto.control.StatusResponse;
@@ -45,21 +46,32 @@ public final class Gateway implements AutoCloseable {
   private final BridgeClient bridge;
   private final CompletableFuture<Map<String, String>> build;
   private final VertexLog vertices;
+  private final DockerCredentials registries;
   private boolean returned;
 
   private Gateway(BuildkitConnection connection, String ref, CompletableFuture<Map<String, String>> build,
-      VertexLog vertices) {
+      VertexLog vertices, DockerCredentials registries) {
     this.connection = connection;
     this.bridge = connection.bridge(ref);
     this.build = build;
     this.vertices = vertices;
+    this.registries = registries;
   }
 
-  /** Opens a gateway build; {@code options} say what happens to the result at {@link #finish}. */
+  /** Opens a gateway build whose session serves no registry credentials. */
   public static Gateway open(BuildkitConnection connection, SolveOptions options,
       Consumer<StatusResponse> progress) {
+    return open(connection, options, progress, DockerCredentials.none());
+  }
+
+  /**
+   * Opens a gateway build; {@code options} say what happens to the result at {@link #finish}, and
+   * {@code registries} are the credentials its session serves (a registry's refusal is explained by them).
+   */
+  public static Gateway open(BuildkitConnection connection, SolveOptions options,
+      Consumer<StatusResponse> progress, DockerCredentials registries) {
     SolveRequest.Builder req = Solver.request(options); // no Definition, no Frontend: gateway mode
-    Solver solver = new Solver(connection);
+    Solver solver = new Solver(connection, registries);
     CompletableFuture<Map<String, String>> build = new CompletableFuture<>();
     VertexLog vertices = new VertexLog();
     // The build runs in the opener's gRPC context, so cancelling that context ends it too.
@@ -73,7 +85,7 @@ public final class Gateway implements AutoCloseable {
     }), "kiln-gateway-" + req.getRef());
     t.setDaemon(true);
     t.start();
-    return new Gateway(connection, req.getRef(), build, vertices);
+    return new Gateway(connection, req.getRef(), build, vertices, registries);
   }
 
   /** The LLB and frontend capabilities of the engine. */
@@ -130,7 +142,7 @@ public final class Gateway implements AutoCloseable {
         close();
         vertices.awaitFailure(Duration.ofSeconds(2));
       }
-      throw BuildkitErrors.fromSolve(e, vertices, connection);
+      throw BuildkitErrors.fromSolve(e, vertices, connection, registries);
     }
   }
 
@@ -160,7 +172,7 @@ public final class Gateway implements AutoCloseable {
               .setRange(FileRange.newBuilder().setOffset(offset).setLength(length)).build())
           .getData().toByteArray();
     } catch (StatusRuntimeException e) {
-      throw BuildkitErrors.fromSolve(e, vertices, connection);
+      throw BuildkitErrors.fromSolve(e, vertices, connection, registries);
     }
   }
 
@@ -174,7 +186,7 @@ public final class Gateway implements AutoCloseable {
               .setIncludePattern(includePattern).build())
           .getEntriesList();
     } catch (StatusRuntimeException e) {
-      throw BuildkitErrors.fromSolve(e, vertices, connection);
+      throw BuildkitErrors.fromSolve(e, vertices, connection, registries);
     }
   }
 
@@ -184,14 +196,13 @@ public final class Gateway implements AutoCloseable {
       return bridge.statFile(StatFileRequest.newBuilder().setRef(resultRef).setPath(path).build())
           .getStat();
     } catch (StatusRuntimeException e) {
-      throw BuildkitErrors.fromSolve(e, vertices, connection);
+      throw BuildkitErrors.fromSolve(e, vertices, connection, registries);
     }
   }
 
   /** Resolves an image reference to its digest and OCI config JSON. */
   public ResolveImageConfigResponse resolveImageConfig(String imageRef, Platform platform) {
-    return BuildkitErrors.call(connection, "resolving image " + imageRef,
-        "check the image name and tag, and that the engine can reach its registry",
+    return BuildkitErrors.resolving(connection, imageRef, registries,
         () -> bridge.resolveImageConfig(ResolveImageConfigRequest.newBuilder()
             .setRef(imageRef).setPlatform(platform).setResolveMode("default").build()));
   }
@@ -218,7 +229,7 @@ public final class Gateway implements AutoCloseable {
     try {
       bridge.return_(ReturnRequest.newBuilder().setResult(result).build());
     } catch (StatusRuntimeException e) {
-      throw BuildkitErrors.fromSolve(e, vertices, connection);
+      throw BuildkitErrors.fromSolve(e, vertices, connection, registries);
     }
     try {
       // The engine exports now; the build's Solve call is bounded by the solve deadline.

@@ -2,6 +2,7 @@ package dev.kiln.executor.engine;
 
 import dev.kiln.executor.EngineUnavailableException;
 import dev.kiln.executor.SolveException;
+import dev.kiln.executor.auth.DockerCredentials;
 import dev.kiln.executor.proto.control.CacheOptions;
 import dev.kiln.executor.proto.control.CacheOptionsEntry;
 import dev.kiln.executor.proto.control.Exporter;
@@ -34,9 +35,20 @@ public final class Solver {
   static final Duration DRAIN_QUIET = Duration.ofSeconds(5);
 
   private final BuildkitConnection connection;
+  private final DockerCredentials registries;
 
+  /** A solver for solves that serve no registry credentials. */
   public Solver(BuildkitConnection connection) {
+    this(connection, DockerCredentials.none());
+  }
+
+  /**
+   * A solver whose failures say, when a registry turned the engine down, whether {@code registries}
+   * (the credentials the solve's session serves) had a credential for it.
+   */
+  public Solver(BuildkitConnection connection, DockerCredentials registries) {
     this.connection = connection;
+    this.registries = registries;
   }
 
   /**
@@ -121,7 +133,7 @@ public final class Solver {
         return resp.getExporterResponseMap();
       } catch (StatusRuntimeException e) {
         drain(statusDone, lastUpdate); // the failed step's last lines may still be on their way
-        throw BuildkitErrors.fromSolve(e, vertices, connection);
+        throw BuildkitErrors.fromSolve(e, vertices, connection, registries);
       } finally {
         statusContext.cancel(null);
       }

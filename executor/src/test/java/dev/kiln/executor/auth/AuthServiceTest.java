@@ -1,6 +1,7 @@
 package dev.kiln.executor.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.kiln.executor.proto.auth.AuthGrpc;
@@ -8,13 +9,13 @@ import dev.kiln.executor.proto.auth.CredentialsRequest;
 import dev.kiln.executor.proto.auth.FetchTokenRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
+import io.grpc.StatusRuntimeException;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -41,20 +42,18 @@ class AuthServiceTest {
   }
 
   private Path config(String json) throws Exception {
-    Path f = dir.resolve("config.json");
-    Files.writeString(f, json);
-    return f;
+    return DockerConfigs.write(dir, json);
   }
 
   private static String b64(String s) {
-    return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+    return DockerConfigs.b64(s);
   }
 
   @Test
   void answersCredentialsFromConfigAndAnonymousOtherwise() throws Exception {
     var stub = serve(DockerCredentials.from(config("{\"auths\":{"
         + "\"registry.example.com\":{\"auth\":\"" + b64("ci:s3cret:with:colons") + "\"},"
-        + "\"https://index.docker.io/v1/\":{\"auth\":\"" + b64("hubuser:hubpass") + "\"}}}")));
+        + "\"https://index.docker.io/v1/\":{\"auth\":\"" + b64("hubuser:hubpass") + "\"}}}"), null));
     var r = stub.credentials(CredentialsRequest.newBuilder().setHost("registry.example.com").build());
     assertThat(r.getUsername()).isEqualTo("ci");
     assertThat(r.getSecret()).isEqualTo("s3cret:with:colons");
@@ -79,7 +78,6 @@ class AuthServiceTest {
     // the helper wins over an inline entry, and was given the server on stdin
     assertThat(r.getUsername()).isEqualTo("u-reg.example");
     assertThat(r.getSecret()).isEqualTo("pw");
-    assertThat(DockerCredentials.from(dir.resolve("config.json"), "/nonexistent").lookup("reg.example")).isEmpty();
   }
 
   @Test
@@ -99,7 +97,7 @@ class AuthServiceTest {
     realm.start();
     try {
       var stub = serve(DockerCredentials.from(config(
-          "{\"auths\":{\"reg.example\":{\"auth\":\"" + b64("ci:pw") + "\"}}}")));
+          "{\"auths\":{\"reg.example\":{\"auth\":\"" + b64("ci:pw") + "\"}}}"), null));
       var r = stub.fetchToken(FetchTokenRequest.newBuilder().setHost("reg.example")
           .setRealm("http://127.0.0.1:" + realm.getAddress().getPort() + "/token")
           .setService("reg.example").addScopes("repository:team/app:pull,push").build());
@@ -114,7 +112,61 @@ class AuthServiceTest {
   }
 
   @Test
+  void anIdentityTokenIsASecretWithoutUserAndIsRefreshedByOAuth() throws Exception {
+    AtomicReference<String> seenBody = new AtomicReference<>();
+    HttpServer realm = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    realm.createContext("/oauth", ex -> {
+      seenBody.set(ex.getRequestMethod() + " " + new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+      byte[] body = "{\"access_token\":\"acc-1\",\"expires_in\":60}".getBytes(StandardCharsets.UTF_8);
+      ex.sendResponseHeaders(200, body.length);
+      ex.getResponseBody().write(body);
+      ex.close();
+    });
+    realm.start();
+    try {
+      var stub = serve(DockerCredentials.from(config("{\"auths\":{\"reg.example\":{\"identitytoken\":\"refresh-9\"}}}"),
+          null));
+      var creds = stub.credentials(CredentialsRequest.newBuilder().setHost("reg.example").build());
+      assertThat(creds.getUsername()).isEmpty();
+      assertThat(creds.getSecret()).isEqualTo("refresh-9");
+      var r = stub.fetchToken(FetchTokenRequest.newBuilder().setHost("reg.example")
+          .setRealm("http://127.0.0.1:" + realm.getAddress().getPort() + "/oauth")
+          .setService("reg.example").addScopes("repository:app:pull").build());
+      assertThat(r.getToken()).isEqualTo("acc-1");
+      assertThat(seenBody.get()).startsWith("POST grant_type=refresh_token&refresh_token=refresh-9&service=reg.example")
+          .contains("&scope=repository%3Aapp%3Apull");
+    } finally {
+      realm.stop(0);
+    }
+  }
+
+  @Test
+  void aRefusedTokenRequestAndABrokenHelperAreErrorsNamingTheRegistry() throws Exception {
+    HttpServer realm = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    realm.createContext("/token", ex -> {
+      ex.sendResponseHeaders(401, -1);
+      ex.close();
+    });
+    realm.start();
+    try {
+      var stub = serve(DockerCredentials.from(config("{\"auths\":{\"reg.example\":{\"auth\":\"" + b64("ci:pw") + "\"}},"
+          + "\"credHelpers\":{\"helped.example\":\"absent\"}}"), "/nonexistent"));
+      assertThatThrownBy(() -> stub.fetchToken(FetchTokenRequest.newBuilder().setHost("reg.example")
+          .setRealm("http://127.0.0.1:" + realm.getAddress().getPort() + "/token").setService("reg.example").build()))
+          .isInstanceOf(StatusRuntimeException.class)
+          .hasMessageContaining("PERMISSION_DENIED: registry reg.example refused user `ci`")
+          .hasMessageNotContaining("pw");
+      assertThatThrownBy(() -> stub.credentials(CredentialsRequest.newBuilder().setHost("helped.example").build()))
+          .hasMessageContaining("FAILED_PRECONDITION: the credential helper docker-credential-absent for registry"
+              + " helped.example");
+    } finally {
+      realm.stop(0);
+    }
+  }
+
+  @Test
   void credentialsNeverPrintTheSecret() {
-    assertThat(new DockerCredentials.Credential("u", "hunter2").toString()).doesNotContain("hunter2");
+    assertThat(new RegistryCredential.Password("u", "hunter2", "test").toString()).doesNotContain("hunter2");
+    assertThat(new RegistryCredential.IdentityToken("hunter2", "test").toString()).doesNotContain("hunter2");
   }
 }

@@ -8,6 +8,8 @@ import dev.kiln.executor.CancelledException;
 import dev.kiln.executor.EngineException;
 import dev.kiln.executor.EngineUnavailableException;
 import dev.kiln.executor.SolveException;
+import dev.kiln.executor.auth.DockerCredentials;
+import dev.kiln.executor.auth.RegistryCredentialsException;
 import dev.kiln.executor.proto.control.ControlGrpc;
 import dev.kiln.executor.proto.control.SolveRequest;
 import dev.kiln.executor.proto.control.SolveResponse;
@@ -21,10 +23,14 @@ import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.StreamObserver;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class BuildkitErrorsTest {
   private static final EngineAddress DOCKER =
@@ -200,6 +206,63 @@ class BuildkitErrorsTest {
     VertexLog quiet = new VertexLog();
     quiet.awaitFailure(Duration.ofMillis(50));
     assertThat(quiet.failed()).isNull();
+  }
+
+  @Test
+  void aRegistryThatTurnedTheEngineDownIsSaidWithTheStepAndWhatToDo(@TempDir Path dir) throws Exception {
+    DockerCredentials credentials = credentials(dir, "{\"auths\":{\"127.0.0.1:5001\":{\"auth\":\""
+        + Base64.getEncoder().encodeToString("kiln:hunter2".getBytes(StandardCharsets.UTF_8)) + "\"}}}");
+    VertexLog log = new VertexLog();
+    String pull = "docker-image://127.0.0.1:5001/app:1";
+    log.accept(StatusResponse.newBuilder()
+        .addVertexes(Vertex.newBuilder().setDigest("sha256:p").setName(pull))
+        .addLogs(dev.kiln.executor.proto.control.VertexLog.newBuilder().setVertex("sha256:p")
+            .setMsg(ByteString.copyFromUtf8("resolving")))
+        .addVertexes(Vertex.newBuilder().setDigest("sha256:p").setError("failed to authorize: failed to fetch"
+            + " anonymous token: unexpected status: 401 Unauthorized from https://127.0.0.1:5001/token"))
+        .build());
+    var e = BuildkitErrors.fromSolve(Status.UNKNOWN.withDescription("failed to solve: " + pull
+        + ": failed to authorize: 401 Unauthorized").asRuntimeException(), log, DOCKER, credentials);
+    assertThat(e).isInstanceOfSatisfying(SolveException.class, s -> {
+      assertThat(s.getMessage()).startsWith("registry 127.0.0.1:5001 refused the credentials of user `kiln`")
+          .doesNotContain("hunter2");
+      assertThat(s.hint()).hasValueSatisfying(h -> assertThat(h).contains("docker login 127.0.0.1:5001"));
+      assertThat(s.step()).hasValue(pull);
+      assertThat(s.logTail()).containsExactly("resolving");
+    });
+    // A failed command that prints "401" is still the command's failure.
+    var command = BuildkitErrors.fromSolve(Status.UNKNOWN.withDescription(
+        "executor failed running [sh -c curl https://127.0.0.1:5001/ 401]: exit code: 22").asRuntimeException(),
+        new VertexLog(), DOCKER, credentials);
+    assertThat(command).hasMessage("command failed with exit code 22: sh -c curl https://127.0.0.1:5001/ 401");
+  }
+
+  @Test
+  void resolvingAnImageSaysWhichRegistryAndWhyWhenItTurnedTheEngineDown(@TempDir Path dir) throws Exception {
+    var unauthorized = Status.UNKNOWN.withDescription("pulling from host 127.0.0.1:5002 failed with status code"
+        + " [manifests 1]: 401 Unauthorized").asRuntimeException();
+    DockerCredentials none = credentials(dir, "{}");
+    assertThat(BuildkitErrors.fromResolve(unauthorized, "127.0.0.1:5002/base:1", none, DOCKER, null))
+        .isInstanceOfSatisfying(EngineException.class, x -> {
+          assertThat(x.getMessage()).startsWith("resolving image 127.0.0.1:5002/base:1 failed: registry 127.0.0.1:5002"
+              + " asks for credentials, and none are configured for it");
+          assertThat(x.hint()).hasValueSatisfying(h -> assertThat(h).contains("docker login 127.0.0.1:5002")
+              .doesNotContain("image name"));
+        });
+    // Docker's configuration that could not answer for the registry is that error, not the engine's words.
+    DockerCredentials broken = credentials(dir, "{\"credHelpers\":{\"127.0.0.1:5002\":\"kilnabsent\"}}");
+    broken.answer("127.0.0.1:5002");
+    assertThat(BuildkitErrors.fromResolve(unauthorized, "127.0.0.1:5002/base:1", broken, DOCKER, null))
+        .isInstanceOf(RegistryCredentialsException.class).hasMessageContaining("docker-credential-kilnabsent");
+    assertThat(BuildkitErrors.fromResolve(Status.UNKNOWN.withDescription("docker.io/library/nope:1: not found")
+        .asRuntimeException(), "nope:1", none, DOCKER, null))
+        .isInstanceOfSatisfying(EngineException.class, x -> assertThat(x.hint()).hasValueSatisfying(
+            h -> assertThat(h).contains("check the image name")));
+  }
+
+  private static DockerCredentials credentials(Path dir, String json) throws Exception {
+    Path file = Files.writeString(dir.resolve("config-" + json.hashCode() + ".json"), json);
+    return DockerCredentials.from(file, dir.resolve("bin").toString());
   }
 
   private static Any detail(String name, String json) {

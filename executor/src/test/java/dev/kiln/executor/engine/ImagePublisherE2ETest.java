@@ -2,7 +2,10 @@ package dev.kiln.executor.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kiln.executor.PublishedImage;
+import dev.kiln.executor.auth.DockerCredentials;
 import dev.kiln.planner.ImageConfig;
+import dev.kiln.testsupport.AuthRegistry;
 import dev.kiln.planner.llb.Exec;
 import dev.kiln.planner.llb.ImageRef;
 import dev.kiln.planner.llb.Marshaller;
@@ -16,7 +19,10 @@ import java.util.UUID;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-/** Publishes to the local registry (127.0.0.1:5000), then pulls the image back and runs it. */
+/**
+ * Publishes to the local registry (127.0.0.1:5000), checks the reported digest is the manifest the
+ * registry serves for the tag, then pulls the image back and runs it.
+ */
 @Tag("e2e")
 class ImagePublisherE2ETest {
   @Test
@@ -27,9 +33,15 @@ class ImagePublisherE2ETest {
         .run(Exec.of("sh", "-c", "echo " + marker + " > /marker")).root();
     var config = new ImageConfig(List.of("PATH=/usr/sbin:/usr/bin:/sbin:/bin", "GREETING=hi"), "/", "",
         List.of("sh", "-c"), List.of("cat /marker; echo $GREETING"), "");
+    PublishedImage image;
     try (BuildkitConnection c = Engines.connect()) {
-      new ImagePublisher(c).publish(new Marshaller().marshal(state).toPb(), config, ref, null, r -> { });
+      image = new ImagePublisher(c, DockerCredentials.none())
+          .publish(new Marshaller().marshal(state).toPb(), config, ref, null, r -> { });
     }
+    assertThat(image.digest()).matches("sha256:[0-9a-f]{64}");
+    assertThat(image.pinned()).isEqualTo(ref + "@" + image.digest());
+    assertThat(AuthRegistry.manifestDigest("127.0.0.1:5000", "kiln-e2e/hello", marker.substring(0, 8), null, null))
+        .isEqualTo(image.digest());
     // Remove the daemon's copy so that `run` must pull from the registry.
     docker("rmi", "-f", ref);
     String out = docker("run", "--rm", ref);

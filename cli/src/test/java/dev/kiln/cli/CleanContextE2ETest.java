@@ -1,0 +1,110 @@
+package dev.kiln.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code host.directory(".")} on Docker's engine sends the project's sources only: not {@code
+ * .git}, {@code .kiln}, the pipeline and its imports, nor what {@code .gitignore} leaves out
+ * (unless {@code .kilnignore} re-includes it), so a commit, an edited description or a rebuilt
+ * ignored output re-runs nothing.
+ */
+@Tag("e2e")
+class CleanContextE2ETest extends KilnInProcess {
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void engineIsThere() {
+    DockerEngine.require();
+  }
+
+  @Test
+  void ignoredFilesNeverReachAStepAndChangingThemRerunsNothing() throws Exception {
+    String marker = UUID.randomUUID().toString();
+    Path project = dir.resolve("p");
+    Files.createDirectories(project.resolve("src"));
+    Files.createDirectories(project.resolve("build"));
+    Files.writeString(project.resolve("src/main.txt"), "main " + marker);
+    Files.writeString(project.resolve("build/out.bin"), "built 1");
+    Files.writeString(project.resolve("build/keep.txt"), "kept");
+    Files.writeString(project.resolve("debug.log"), "log 1");
+    Files.writeString(project.resolve(".gitignore"), "build/\n*.log\n");
+    Files.writeString(project.resolve(".kilnignore"), "!build/keep.txt\n");
+    Files.writeString(project.resolve("lib.pkl"), "description = \"lists the context\"\n");
+    Path pipeline = project.resolve("pipeline.pkl");
+    Files.writeString(pipeline, pipelineText("lists the context", marker));
+    git(project, "init", "-q");
+    git(project, "add", "-A");
+    git(project, "commit", "-q", "-m", "first");
+
+    assertThat(kiln("run", "-f", pipeline.toString(), "--progress=plain")).as(err.toString()).isZero();
+    // The step's output lines (not the command line the progress also prints).
+    List<String> sent = out.toString().lines().filter(l -> l.matches(".*sent=\\./.*"))
+        .map(l -> l.replaceAll(".*sent=", "")).sorted().toList();
+    assertThat(sent).containsExactly("./.gitignore", "./.kilnignore", "./build/keep.txt", "./src/main.txt");
+    assertThat(cached(pipeline)).isTrue();
+
+    // A commit, edits of the pipeline and its import, and changes of git-ignored files.
+    Files.writeString(project.resolve("debug.log"), "log 2");
+    Files.writeString(project.resolve("build/out.bin"), "built 2");
+    Files.writeString(project.resolve("lib.pkl"), "// a comment\ndescription = \"lists the context\"\n");
+    Files.writeString(pipeline, pipelineText("lists what the engine was sent", marker));
+    git(project, "add", "-A");
+    git(project, "commit", "-q", "-m", "second");
+    assertThat(cached(pipeline)).as("nothing a step reads changed").isTrue();
+
+    Files.writeString(project.resolve("src/main.txt"), "main changed " + marker);
+    assertThat(cached(pipeline)).as("a source changed").isFalse();
+  }
+
+  private static String pipelineText(String description, String marker) {
+    return """
+        amends ".kiln/schema/Pipeline.pkl"
+        import "lib.pkl"
+        local base = container.from("busybox:latest")
+        local context = host.directory(".")
+        tasks {
+          ["list"] {
+            description = "%s (\\(lib.description))"
+            run = base.withDirectory("/ctx", context)
+              .withWorkdir("/ctx")
+              .withExec(List("sh", "-c", "find . -type f | sed 's/^/sent=/'; echo %s"))
+          }
+        }
+        """.formatted(description, marker);
+  }
+
+  /** Runs the pipeline again; whether its task came from the cache. */
+  private boolean cached(Path pipeline) throws Exception {
+    assertThat(kiln("run", "-f", pipeline.toString(), "--progress=json")).as(err.toString()).isZero();
+    ObjectMapper json = new ObjectMapper();
+    for (String line : out.toString().split("\n")) {
+      JsonNode e = json.readTree(line);
+      if (e.path("event").asText().equals("task-finished")) {
+        return e.get("cached").asBoolean();
+      }
+    }
+    throw new AssertionError("no task-finished event in " + out);
+  }
+
+  private static void git(Path project, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("git", "-c", "user.name=kiln", "-c",
+        "user.email=kiln@example.invalid", "-c", "commit.gpgsign=false"));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).directory(project.toFile()).redirectErrorStream(true).start();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(new String(p.getInputStream().readAllBytes())).isZero();
+  }
+}

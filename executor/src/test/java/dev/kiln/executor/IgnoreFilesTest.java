@@ -1,0 +1,51 @@
+package dev.kiln.executor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kiln.model.Container;
+import dev.kiln.model.Directory;
+import dev.kiln.model.Pipeline;
+import dev.kiln.model.Task;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class IgnoreFilesTest {
+  @TempDir Path repo;
+
+  @Test
+  void kilnAndGitFilesThenGitignoresThenDockerignoreThenKilnignore() throws Exception {
+    // The project is a subdirectory of a git repository, as in a monorepo.
+    Path project = repo.resolve("app");
+    Files.createDirectories(repo.resolve(".git/info"));
+    Files.createDirectories(project.resolve("src"));
+    Files.createDirectories(project.resolve(".kiln"));
+    Files.writeString(repo.resolve(".git/info/exclude"), "*.swp\n");
+    Files.writeString(repo.resolve(".gitignore"), "*.log\n/app/out/\napp/src/gen\n");
+    Files.writeString(project.resolve(".gitignore"), "target/\n");
+    Files.writeString(project.resolve("src/.gitignore"), "/tmp\n");
+    Files.writeString(project.resolve(".dockerignore"), "docs\n");
+    Files.writeString(project.resolve(".kilnignore"), "!target/keep\n");
+    Path pipelineFile = project.resolve("pipeline.pkl");
+    Container c = Container.from("busybox:latest");
+    Pipeline p = Pipeline.of(Task.run("t", c.withDirectory("/a", Directory.host("."))
+        .withDirectory("/b", Directory.host("src"))));
+
+    var files = IgnoreFiles.of(p, project, List.of(pipelineFile, project.resolve("lib/common.pkl")));
+
+    assertThat(files.get(".").patterns()).containsExactly(
+        ".git", ".kiln", "pipeline.pkl", "lib/common.pkl", "**/*.swp", "**/*.log", "out", "src/gen", "**/target", "docs",
+        "!target/keep");
+    // Below the project root: the anchored patterns that reach into src, and src's own .gitignore.
+    assertThat(files.get("src").patterns()).containsExactly("**/*.swp", "**/*.log", "gen", "**/target", "tmp");
+  }
+
+  @Test
+  void theProjectsOwnGitDirectoryIsLeftOut() throws Exception {
+    Files.createDirectories(repo.resolve(".git"));
+    Pipeline p = Pipeline.of(Task.run("t", Container.from("busybox:latest").withDirectory("/a", Directory.host("."))));
+    assertThat(IgnoreFiles.of(p, repo, List.of()).get(".").patterns()).containsExactly(".git", ".kiln");
+  }
+}
