@@ -6,14 +6,16 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
-/** Small tmpfs mounts for tests of what a file system refuses (a full disk, a busy mount point); root only. */
+/** Small tmpfs mounts for tests of what a file system refuses (a full disk, a busy mount point); skipped where mounting is not allowed. */
 final class Mounts {
   private Mounts() {}
 
   static void tmpfs(Path dir, String... options) throws Exception {
     assumeTrue("root".equals(System.getProperty("user.name")), "mounting needs root");
     String opts = options.length == 0 ? "size=1m" : String.join(",", options);
-    assertThat(run("mount", "-t", "tmpfs", "-o", opts, "tmpfs", dir.toString())).as("mount tmpfs on %s", dir).isZero();
+    // Root in an unprivileged container (Kiln's own pipeline runs these tests in one) may not mount.
+    assumeTrue(run("mount", "-t", "tmpfs", "-o", opts, "tmpfs", dir.toString()) == 0,
+        "mounting a tmpfs needs root with CAP_SYS_ADMIN, which this process lacks");
   }
 
   static void unmount(Path dir) throws Exception {
