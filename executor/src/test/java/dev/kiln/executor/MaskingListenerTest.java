@@ -109,7 +109,7 @@ class MaskingListenerTest {
 
   @Test
   void githubGroupsAndAnnotationsShowNoLineOfTheSecret() {
-    var gh = new MaskingListener(MASKER, new GithubActionsProgress(new PrintWriter(out)));
+    var gh = new MaskingListener(MASKER, new CiProgress(CiSystem.GITHUB_ACTIONS, new PrintWriter(out)));
     gh.taskStarted("t");
     for (StatusResponse u : output(PEM, 5)) {
       gh.status("t", DEF, u);

@@ -44,20 +44,111 @@ class ReportersTest {
 
   @Test
   void githubCommandsAreEscaped() {
-    assertThat(GithubActionsProgress.escapeData("50% done\r\nnext")).isEqualTo("50%25 done%0D%0Anext");
-    assertThat(GithubActionsProgress.escapeProperty("a:b,c")).isEqualTo("a%3Ab%2Cc");
+    assertThat(CiSystem.escapeData("50% done\r\nnext")).isEqualTo("50%25 done%0D%0Anext");
+    assertThat(CiSystem.escapeProperty("a:b,c")).isEqualTo("a%3Ab%2Cc");
   }
 
   @Test
-  void githubGroupsEachTaskAndAnnotatesFailures() {
+  void githubGroupsALoneTaskLiveAndAnnotatesItsFailure() {
     StringWriter out = new StringWriter();
-    var gh = new MaskingListener(MASK, new GithubActionsProgress(new PrintWriter(out)));
+    var gh = new MaskingListener(MASK, new CiProgress(CiSystem.GITHUB_ACTIONS, new PrintWriter(out)));
     gh.taskStarted("build");
+    assertThat(out.toString()).isEqualTo("::group::build\n[build] started\n"); // live, before the task ends
+    gh.functionLog("build", "::error::from a step s3cret");
     gh.taskFinished(REPORT.tasks().get(0));
-    assertThat(out.toString()).startsWith("::group::build (FAILED 1.5s)\n")
-        .contains("[build] started\n").contains("::endgroup::\n")
-        .contains("::error title=Task build failed::command failed with exit code 2: make <all> & ***%0Aline one")
-        .doesNotContain("s3cret");
+    assertThat(out.toString()).isEqualTo("::group::build\n[build] started\n[build] :\u200b:error::from a step ***\n"
+        + "[build] FAILED\n::endgroup::\n"
+        + "::error title=Task build failed::command failed with exit code 2: make <all> & ***%0Aline one%0Atoken=***"
+        + "%0A]]> tricky\n");
+  }
+
+  @Test
+  void groupsEndWhenAnotherTaskInterleaves() {
+    StringWriter out = new StringWriter();
+    var gh = new CiProgress(CiSystem.GITHUB_ACTIONS, new PrintWriter(out));
+    gh.taskStarted("a");
+    gh.functionLog("a", "one");
+    gh.taskStarted("b");
+    gh.functionLog("a", "two");
+    gh.taskFinished(new TaskOutcome("a", TaskOutcome.Status.SUCCEEDED, Duration.ofSeconds(1), false, null));
+    gh.taskFinished(new TaskOutcome("b", TaskOutcome.Status.SUCCEEDED, Duration.ofSeconds(1), false, null));
+    gh.taskStarted("c");
+    gh.taskFinished(new TaskOutcome("c", TaskOutcome.Status.SUCCEEDED, Duration.ofSeconds(1), true, null));
+    assertThat(out.toString()).isEqualTo("""
+        ::group::a
+        [a] started
+        [a] one
+        ::endgroup::
+        [b] started
+        [a] two
+        [a] DONE 1.0s
+        [b] DONE 1.0s
+        ::group::c
+        [c] started
+        [c] CACHED 1.0s
+        ::endgroup::
+        """);
+  }
+
+  @Test
+  void gitlabSectionsAreCollapsibleAndNamedSafely() {
+    StringWriter out = new StringWriter();
+    var clock = java.time.Clock.fixed(java.time.Instant.ofEpochSecond(1700000000), java.time.ZoneOffset.UTC);
+    var gl = new CiProgress(CiSystem.GITLAB_CI, new PrintWriter(out), clock);
+    gl.taskStarted("Build:Linux");
+    gl.taskFinished(new TaskOutcome("Build:Linux", TaskOutcome.Status.SUCCEEDED, Duration.ofSeconds(2), false, null));
+    assertThat(out.toString()).isEqualTo(
+        "\033[0Ksection_start:1700000000:kiln_build_linux\r\033[0Ktask Build:Linux\n"
+        + "[Build:Linux] started\n[Build:Linux] DONE 2.0s\n"
+        + "\033[0Ksection_end:1700000000:kiln_build_linux\r\033[0K\n");
+    assertThat(CiSystem.of(java.util.Map.of("GITLAB_CI", "true"))).contains(CiSystem.GITLAB_CI);
+    assertThat(CiSystem.of(java.util.Map.of("GITHUB_ACTIONS", "true"))).contains(CiSystem.GITHUB_ACTIONS);
+    assertThat(CiSystem.of(java.util.Map.of("CI", "true"))).isEmpty();
+  }
+
+  @Test
+  void stepSummaryIsMarkdownWithTasksResultsFailuresAndTheExplanation() {
+    var summary = new StepSummary("kiln run in app", "build: step 2 runs again: src/a.go changed\n");
+    var masked = new MaskingListener(MASK, summary);
+    masked.status("lint", null, dev.kiln.executor.proto.control.StatusResponse.newBuilder()
+        .addVertexes(dev.kiln.executor.proto.control.Vertex.newBuilder().setDigest("sha256:1").setCached(true))
+        .addVertexes(dev.kiln.executor.proto.control.Vertex.newBuilder().setDigest("sha256:2")
+            .setCompleted(com.google.protobuf.Timestamp.getDefaultInstance())).build());
+    masked.runFinished(new RunReport(List.of(REPORT.tasks().get(0),
+        new TaskOutcome("lint", TaskOutcome.Status.SUCCEEDED, Duration.ofMillis(250), false, null,
+            java.util.Map.of("digest", "sha256:abc|`x`")), REPORT.tasks().get(2)), false));
+    assertThat(summary.markdown()).isEqualTo("""
+        ### Kiln: kiln run in app FAILED
+
+        | Task | Result | Time | Steps |
+        | --- | --- | ---: | ---: |
+        | build | **failed** | 1.5 s |  |
+        | lint | done | 0.3 s | 2 (1 cached) |
+        | deploy | skipped |  |  |
+
+        #### Results
+
+        - lint: `digest` = `` sha256:abc|`x` ``
+
+        <details><summary>Task build failed: command failed with exit code 2: make &lt;all&gt; &amp; ***</summary>
+
+        ```
+        line one
+        token=***
+        ]]> tricky
+        ```
+
+        </details>
+
+        <details><summary>Why steps ran again (--explain)</summary>
+
+        ```
+        build: step 2 runs again: src/a.go changed
+        ```
+
+        </details>
+
+        """);
   }
 
   @Test
