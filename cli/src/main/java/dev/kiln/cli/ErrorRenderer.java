@@ -2,6 +2,7 @@ package dev.kiln.cli;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.executor.CiSystem;
 import dev.kiln.executor.SolveException;
 import dev.kiln.model.KilnException;
 import dev.kiln.model.PipelineException;
@@ -10,7 +11,10 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
@@ -49,6 +53,38 @@ final class ErrorRenderer {
       e.logTail().forEach(l -> out.append(mask.apply("    " + l)).append('\n'));
     }
     return out.toString();
+  }
+
+  /**
+   * {@code e} as a GitHub Actions error annotation, when the environment says the run is on GitHub
+   * Actions: {@code ::error file=…,line=…,col=…::message}, the file relative to the workspace so that
+   * GitHub shows it on the line of the pipeline.
+   */
+  static Optional<String> annotation(KilnException e, Map<String, String> environment) {
+    if (CiSystem.of(environment).orElse(null) != CiSystem.GITHUB_ACTIONS) {
+      return Optional.empty();
+    }
+    StringBuilder props = new StringBuilder();
+    e.location().ifPresent(loc -> {
+      Path file = loc.file();
+      String workspace = environment.get("GITHUB_WORKSPACE");
+      Path absolute = file.toAbsolutePath().normalize();
+      if (workspace != null && absolute.startsWith(Path.of(workspace).toAbsolutePath())) {
+        file = Path.of(workspace).toAbsolutePath().relativize(absolute);
+      }
+      props.append("file=").append(CiSystem.escapeProperty(file.toString()));
+      if (loc.line() > 0) {
+        props.append(",line=").append(loc.line());
+        if (loc.column() > 0) {
+          props.append(",col=").append(loc.column());
+        }
+      }
+      props.append(',');
+    });
+    props.append("title=").append(CiSystem.escapeProperty(
+        e instanceof dev.kiln.model.PipelineException ? "Kiln: invalid pipeline" : "Kiln"));
+    String message = e.getMessage() + e.hint().map(h -> "\nhint: " + h).orElse("");
+    return Optional.of("::error " + props + "::" + CiSystem.escapeData(message));
   }
 
   static String render(KilnException e) {

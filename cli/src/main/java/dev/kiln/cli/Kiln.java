@@ -44,6 +44,14 @@ public final class Kiln implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  /** The environment commands read (CI systems, terminal): the process's, or a test's. */
+  java.util.Map<String, String> environment = System.getenv();
+
+  /** The environment of the command line {@code spec} belongs to. */
+  static java.util.Map<String, String> environment(CommandLine.Model.CommandSpec spec) {
+    return spec.root().userObject() instanceof Kiln k ? k.environment : System.getenv();
+  }
+
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getOut());
@@ -90,7 +98,14 @@ public final class Kiln implements Runnable {
    * is given, which costs a fresh process ~15 ms per run; errors and help read the same.
    */
   public static CommandLine commandLine(PrintWriter out, PrintWriter err, String[] args) {
-    CommandLine cmd = new CommandLine(new Kiln());
+    return commandLine(out, err, args, System.getenv());
+  }
+
+  /** The configured command line, reading {@code environment} instead of the process's (tests set CI variables). */
+  static CommandLine commandLine(PrintWriter out, PrintWriter err, String[] args, java.util.Map<String, String> environment) {
+    Kiln root = new Kiln();
+    root.environment = java.util.Map.copyOf(environment);
+    CommandLine cmd = new CommandLine(root);
     if (args.length > 0 && SUBCOMMANDS.contains(args[0]) && !args[0].equals("help")) {
       cmd.addSubcommand(args[0], subcommand(args[0]));
     } else {
@@ -125,6 +140,9 @@ public final class Kiln implements Runnable {
           Throwable failure = ex instanceof CommandLine.ExecutionException && ex.getCause() instanceof Error
               ? ex.getCause() : ex;
           e.print(ErrorRenderer.render(failure, trace));
+          if (failure instanceof dev.kiln.model.KilnException ke) {
+            ErrorRenderer.annotation(ke, root.environment).ifPresent(e::println);
+          }
           e.flush();
           return ExitCodes.of(failure);
         });

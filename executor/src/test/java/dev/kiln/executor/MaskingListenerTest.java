@@ -128,7 +128,7 @@ class MaskingListenerTest {
         .setLogTail(List.of(PEM.split("\n"))).build();
     RunReport report = new RunReport(List.of(new TaskOutcome("t", TaskOutcome.Status.FAILED, Duration.ZERO, false,
         failure)), false);
-    String xml = JUnitReport.render(report, "suite", MASKER);
+    String xml = JUnitReport.render(report, "suite", java.time.Instant.EPOCH, Duration.ZERO, "host", MASKER);
     assertNoSecret(xml);
     var doc = DocumentBuilderFactory.newInstance().newDocumentBuilder()
         .parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));

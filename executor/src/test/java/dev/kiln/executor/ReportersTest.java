@@ -30,16 +30,49 @@ class ReportersTest {
   @Test
   void junitReportParsesBackWithFailuresSkipsAndMaskedText() throws Exception {
     Path file = dir.resolve("reports/kiln.xml");
-    JUnitReport.write(REPORT, "pipeline", file, MASK);
+    JUnitReport.write(REPORT, "pipeline", java.time.Instant.now().minusSeconds(2), file, MASK);
+    String xml = java.nio.file.Files.readString(file);
+    dev.kiln.testsupport.JUnitSchema.validate(xml);
     Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(file.toFile());
-    Element suite = doc.getDocumentElement();
+    Element suite = (Element) doc.getElementsByTagName("testsuite").item(0);
+    assertThat(doc.getDocumentElement().getTagName()).isEqualTo("testsuites");
     assertThat(suite.getAttribute("tests")).isEqualTo("3");
     assertThat(suite.getAttribute("failures")).isEqualTo("1");
+    assertThat(suite.getAttribute("errors")).isEqualTo("0");
     assertThat(suite.getAttribute("skipped")).isEqualTo("1");
+    assertThat(Double.parseDouble(suite.getAttribute("time"))).isBetween(2.0, 60.0);
+    assertThat(suite.getAttribute("hostname")).isNotBlank();
+    assertThat(suite.getAttribute("timestamp")).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d");
     Element failure = (Element) doc.getElementsByTagName("failure").item(0);
     assertThat(failure.getAttribute("message")).isEqualTo("command failed with exit code 2: make <all> & ***");
+    assertThat(failure.getAttribute("type")).isEqualTo("exit code 2");
     assertThat(failure.getTextContent()).contains("token=***").contains("]]> tricky").doesNotContain("s3cret");
     assertThat(Files.list(file.getParent())).hasSize(1); // no temp file left
+  }
+
+  @Test
+  void junitReportOfEscapesAndEngineErrorsIsValid() throws Exception {
+    SolveException engine = SolveException.builder("exporting to client: \033]0;t\007No space left on device")
+        .setLogTail(List.of("\033[31mred\033[0m and \033[2J", "nul\u0000 bell\u0007 \ud800 lone", "\u009b2J c1"))
+        .build();
+    RunReport report = new RunReport(List.of(
+        new TaskOutcome("export\u001b", TaskOutcome.Status.FAILED, Duration.ofMillis(10), false, engine),
+        new TaskOutcome("stopped", TaskOutcome.Status.CANCELLED, Duration.ZERO, false, null)), true);
+    String xml = JUnitReport.render(report, "suite <&>", java.time.Instant.EPOCH, Duration.ofMillis(1234), "ci-host",
+        OutputText.of(MASK));
+    dev.kiln.testsupport.JUnitSchema.validate(xml);
+    Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+        .parse(new java.io.ByteArrayInputStream(xml.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    Element suite = (Element) doc.getElementsByTagName("testsuite").item(0);
+    assertThat(suite.getAttribute("errors")).isEqualTo("1");
+    assertThat(suite.getAttribute("failures")).isEqualTo("0");
+    assertThat(suite.getAttribute("timestamp")).isEqualTo("1970-01-01T00:00:00");
+    assertThat(suite.getAttribute("hostname")).isEqualTo("ci-host");
+    assertThat(suite.getAttribute("time")).isEqualTo("1.234");
+    Element error = (Element) doc.getElementsByTagName("error").item(0);
+    assertThat(error.getAttribute("message")).isEqualTo("exporting to client: No space left on device");
+    assertThat(error.getTextContent()).isEqualTo("red and \nnul bell \ufffd lone\n c1");
+    assertThat(xml).doesNotContain("\u001b").doesNotContain("[31m");
   }
 
   @Test

@@ -252,8 +252,8 @@ class SecretMaskingPropertyTest {
     Map<String, String> shownBy = new LinkedHashMap<>();
     outs.forEach((mode, w) -> shownBy.put(mode, w.toString()));
     shownBy.put("summary", summary.markdown());
-    shownBy.put("junit", JUnitReport.render(report, "suite", masker));
-    shownBy.put("junit-masked-report", JUnitReport.render(report.masked(masker), "suite", s -> s));
+    shownBy.put("junit", JUnitReport.render(report, "suite", java.time.Instant.EPOCH, Duration.ZERO, "host", masker));
+    shownBy.put("junit-masked-report", JUnitReport.render(report.masked(masker), "suite", java.time.Instant.EPOCH, Duration.ZERO, "host", s -> s));
     return shownBy;
   }
 
