@@ -50,7 +50,8 @@ final class ErrorRenderer {
     e.hint().ifPresent(h -> out.append(mask.apply("  hint: " + h)).append('\n'));
     if (!e.logTail().isEmpty()) {
       out.append("  last ").append(e.logTail().size()).append(" lines of its output:\n");
-      e.logTail().forEach(l -> out.append(mask.apply("    " + l)).append('\n'));
+      // a line the mask breaks in two (a carriage return ends a line) keeps its indent
+      e.logTail().forEach(l -> mask.apply(l).lines().forEach(part -> out.append("    ").append(part).append('\n')));
     }
     return out.toString();
   }
