@@ -58,6 +58,12 @@ public final class CiProgress implements PlanRunner.Listener {
   }
 
   @Override
+  public synchronized void exported(String task, String destination) {
+    from(task);
+    lines.exported(task, destination);
+  }
+
+  @Override
   public synchronized void warning(String task, String message) {
     from(task);
     lines.warning(task, message);

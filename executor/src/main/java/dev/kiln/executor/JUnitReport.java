@@ -86,7 +86,8 @@ public final class JUnitReport {
           }
           case SKIPPED, CANCELLED -> {
             w.writeEmptyElement("skipped");
-            w.writeAttribute("message", t.status().name().toLowerCase(Locale.ROOT));
+            w.writeAttribute("message", text(t.status().name().toLowerCase(Locale.ROOT)
+                + (t.reason().isEmpty() ? "" : ": " + t.reason()), mask));
           }
           case SUCCEEDED -> { }
         }

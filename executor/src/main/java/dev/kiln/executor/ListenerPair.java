@@ -1,10 +1,23 @@
 package dev.kiln.executor;
 
 import dev.kiln.executor.proto.control.StatusResponse;
+import dev.kiln.planner.Plan;
 import dev.kiln.planner.llb.Definition;
 
 /** Two listeners that both hear a run, {@code first} first (an output mode and a report). */
 public record ListenerPair(PlanRunner.Listener first, PlanRunner.Listener second) implements PlanRunner.Listener {
+  @Override
+  public void runStarted(Plan plan) {
+    first.runStarted(plan);
+    second.runStarted(plan);
+  }
+
+  @Override
+  public void exported(String task, String destination) {
+    first.exported(task, destination);
+    second.exported(task, destination);
+  }
+
   @Override
   public void taskStarted(String task) {
     first.taskStarted(task);

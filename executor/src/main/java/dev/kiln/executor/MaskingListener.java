@@ -36,8 +36,18 @@ public final class MaskingListener implements PlanRunner.Listener {
   }
 
   @Override
+  public void runStarted(dev.kiln.planner.Plan plan) {
+    delegate.runStarted(plan);
+  }
+
+  @Override
   public void taskStarted(String task) {
     delegate.taskStarted(task);
+  }
+
+  @Override
+  public void exported(String task, String destination) {
+    delegate.exported(task, text.apply(destination));
   }
 
   @Override

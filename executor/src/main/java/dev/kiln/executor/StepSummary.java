@@ -104,7 +104,7 @@ public final class StepSummary implements PlanRunner.Listener {
       case FAILED -> "**failed**";
       case CANCELLED -> "cancelled";
       case SKIPPED -> "skipped";
-    };
+    } + (o.reason().isEmpty() ? "" : ": " + cell(o.reason()));
   }
 
   /** Text for a table cell or a line: no colours, no HTML, no cell break, one line. */

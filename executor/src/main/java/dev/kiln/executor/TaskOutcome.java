@@ -3,6 +3,7 @@ package dev.kiln.executor;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
@@ -16,9 +17,17 @@ import java.util.function.UnaryOperator;
  * @param cached true when every step came from the cache
  * @param error the failure, for {@code FAILED}
  * @param results the values the task's run wrote under {@code /kiln/results/}, by name
+ * @param reason why a task was skipped or cancelled (which dependency did not succeed, what stopped
+ *     the run), else empty
  */
 public record TaskOutcome(String task, Status status, Duration duration, boolean cached, SolveException error,
-    Map<String, String> results) {
+    Map<String, String> results, String reason) {
+
+  /** An outcome without a reason. */
+  public TaskOutcome(String task, Status status, Duration duration, boolean cached, SolveException error,
+      Map<String, String> results) {
+    this(task, status, duration, cached, error, results, "");
+  }
 
   /** An outcome without results. */
   public TaskOutcome(String task, Status status, Duration duration, boolean cached, SolveException error) {
@@ -27,6 +36,12 @@ public record TaskOutcome(String task, Status status, Duration duration, boolean
 
   public TaskOutcome {
     results = Collections.unmodifiableMap(new TreeMap<>(results));
+    Objects.requireNonNull(reason, "reason");
+  }
+
+  /** This outcome with {@code why} as its reason. */
+  public TaskOutcome because(String why) {
+    return new TaskOutcome(task, status, duration, cached, error, results, why);
   }
 
   /** How a task ended. */
@@ -43,7 +58,8 @@ public record TaskOutcome(String task, Status status, Duration duration, boolean
   public TaskOutcome masked(UnaryOperator<String> mask) {
     Map<String, String> masked = new TreeMap<>();
     results.forEach((name, value) -> masked.put(name, mask.apply(value)));
-    return new TaskOutcome(task, status, duration, cached, error == null ? null : error.masked(mask), masked);
+    return new TaskOutcome(task, status, duration, cached, error == null ? null : error.masked(mask), masked,
+        mask.apply(reason));
   }
 
   /** The failure, for {@code FAILED}. */

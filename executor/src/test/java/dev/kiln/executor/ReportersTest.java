@@ -185,6 +185,43 @@ class ReportersTest {
   }
 
   @Test
+  void jsonProgressFramesTheRunWithItsVersionAndSaysWhyATaskWasSkipped() throws Exception {
+    StringWriter out = new StringWriter();
+    var json = new MaskingListener(MASK, new JsonProgress(new PrintWriter(out)));
+    var plan = new dev.kiln.planner.Plan(List.of(
+        new dev.kiln.planner.PlannedTask("build", "", List.of(), true, List.of(), new java.util.TreeSet<>(),
+            new java.util.TreeSet<>()),
+        new dev.kiln.planner.PlannedTask("deploy", "", List.of("build"), true, List.of(), new java.util.TreeSet<>(),
+            new java.util.TreeSet<>())), dev.kiln.planner.EngineCapabilities.dockerV20_10(), List.of());
+    json.runStarted(plan);
+    json.exported("build", "build/s3cret.txt");
+    var skipped = new TaskOutcome("deploy", TaskOutcome.Status.SKIPPED, Duration.ZERO, false, null)
+        .because("needs build (failed)");
+    json.taskFinished(skipped);
+    json.runFinished(new RunReport(List.of(REPORT.tasks().get(0), skipped), false));
+    ObjectMapper mapper = new ObjectMapper();
+    var events = out.toString().lines().map(l -> {
+      try {
+        return mapper.readTree(l);
+      } catch (Exception e) {
+        throw new AssertionError(l, e);
+      }
+    }).toList();
+    assertThat(events).extracting(e -> e.get("event").asText())
+        .containsExactly("run-started", "export", "task-finished", "run-finished");
+    assertThat(events.get(0).get("version").asInt()).isEqualTo(JsonProgress.VERSION);
+    assertThat(events.get(0).get("tasks").toString())
+        .isEqualTo("[{\"name\":\"build\",\"requested\":true,\"dependsOn\":[]},"
+            + "{\"name\":\"deploy\",\"requested\":true,\"dependsOn\":[\"build\"]}]");
+    assertThat(events.get(1).get("destination").asText()).isEqualTo("build/***.txt");
+    assertThat(events.get(2).get("reason").asText()).isEqualTo("needs build (failed)");
+    assertThat(events.get(3).get("status").asText()).isEqualTo("failed");
+    assertThat(events.get(3).get("tasks").toString())
+        .isEqualTo("{\"succeeded\":0,\"failed\":1,\"cancelled\":0,\"skipped\":1}");
+    assertThat(events.get(3).has("task")).isFalse();
+  }
+
+  @Test
   void jsonProgressIsOneObjectPerLine() throws Exception {
     StringWriter out = new StringWriter();
     var json = new MaskingListener(MASK, new JsonProgress(new PrintWriter(out)));
