@@ -4,6 +4,7 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
@@ -45,10 +46,10 @@ public final class Kiln implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   /** The environment commands read (CI systems, terminal): the process's, or a test's. */
-  java.util.Map<String, String> environment = System.getenv();
+  Map<String, String> environment = System.getenv();
 
   /** The environment of the command line {@code spec} belongs to. */
-  static java.util.Map<String, String> environment(CommandLine.Model.CommandSpec spec) {
+  static Map<String, String> environment(CommandLine.Model.CommandSpec spec) {
     return spec.root().userObject() instanceof Kiln k ? k.environment : System.getenv();
   }
 
@@ -59,7 +60,7 @@ public final class Kiln implements Runnable {
 
   /** The subcommands, in the order help lists them. */
   private static final List<String> SUBCOMMANDS =
-      List.of("run", "engine", "plan", "validate", "list", "init", "schema", "trust", "__train", "help");
+      List.of("run", "logs", "engine", "plan", "validate", "list", "init", "schema", "trust", "__train", "help");
 
   /** The configured command line for {@code args}, writing to the process's stdout and stderr. */
   public static CommandLine commandLine(String[] args) {
@@ -80,6 +81,7 @@ public final class Kiln implements Runnable {
   private static Object subcommand(String name) {
     return switch (name) {
       case "run" -> new RunCommand();
+      case "logs" -> new LogsCommand();
       case "engine" -> new EngineCommand();
       case "plan" -> new PlanCommand();
       case "validate" -> new ValidateCommand();
@@ -102,9 +104,9 @@ public final class Kiln implements Runnable {
   }
 
   /** The configured command line, reading {@code environment} instead of the process's (tests set CI variables). */
-  static CommandLine commandLine(PrintWriter out, PrintWriter err, String[] args, java.util.Map<String, String> environment) {
+  static CommandLine commandLine(PrintWriter out, PrintWriter err, String[] args, Map<String, String> environment) {
     Kiln root = new Kiln();
-    root.environment = java.util.Map.copyOf(environment);
+    root.environment = Map.copyOf(environment);
     CommandLine cmd = new CommandLine(root);
     if (args.length > 0 && SUBCOMMANDS.contains(args[0]) && !args[0].equals("help")) {
       cmd.addSubcommand(args[0], subcommand(args[0]));

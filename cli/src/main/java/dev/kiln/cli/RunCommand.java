@@ -14,6 +14,7 @@ import dev.kiln.executor.RunReport;
 import dev.kiln.executor.OutputText;
 import dev.kiln.executor.SecretMasker;
 import dev.kiln.executor.StepSummary;
+import dev.kiln.executor.TaskLogs;
 import dev.kiln.executor.TaskOutcome;
 import dev.kiln.executor.TtyProgress;
 import dev.kiln.executor.secrets.SecretStore;
@@ -170,9 +171,15 @@ final class RunCommand implements Callable<Integer> {
       String summaryFile = environment.get("GITHUB_STEP_SUMMARY");
       StepSummary summary = new StepSummary("kiln run in " + project.getFileName(), explanation.toString());
       PlanRunner.Listener listener = listener(out, environment);
+      // The full output of each task, for `kiln logs`; not when .kiln leads outside the project.
+      java.util.Optional<TaskLogs> logs = StateDirectory.path(project, LogsCommand.DIRECTORY).map(TaskLogs::new);
+      if (logs.isPresent()) {
+        listener = new ListenerPair(listener, logs.get());
+      }
       java.time.Instant started = java.time.Instant.now();
       RunReport report = executor.run(plan, secrets, masker,
           summaryFile == null ? listener : new ListenerPair(listener, summary));
+      logs.flatMap(TaskLogs::problem).ifPresent(warnings);
       if (summaryFile != null) {
         try {
           summary.appendTo(Path.of(summaryFile));
