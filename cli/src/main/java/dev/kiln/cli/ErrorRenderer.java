@@ -83,7 +83,7 @@ final class ErrorRenderer {
       props.append(',');
     });
     props.append("title=").append(CiSystem.escapeProperty(
-        e instanceof dev.kiln.model.PipelineException ? "Kiln: invalid pipeline" : "Kiln"));
+        e instanceof PipelineException ? "Kiln: invalid pipeline" : "Kiln"));
     String message = e.getMessage() + e.hint().map(h -> "\nhint: " + h).orElse("");
     return Optional.of("::error " + props + "::" + CiSystem.escapeData(message));
   }

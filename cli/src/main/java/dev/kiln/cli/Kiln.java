@@ -1,13 +1,14 @@
 package dev.kiln.cli;
 
+import dev.kiln.model.KilnException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /** The root {@code kiln} command; {@link #commandLine} wires error handling in one place. */
 @Command(
@@ -142,7 +143,7 @@ public final class Kiln implements Runnable {
           Throwable failure = ex instanceof CommandLine.ExecutionException && ex.getCause() instanceof Error
               ? ex.getCause() : ex;
           e.print(ErrorRenderer.render(failure, trace));
-          if (failure instanceof dev.kiln.model.KilnException ke) {
+          if (failure instanceof KilnException ke) {
             ErrorRenderer.annotation(ke, root.environment).ifPresent(e::println);
           }
           e.flush();

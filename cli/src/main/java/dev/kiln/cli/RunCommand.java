@@ -1,17 +1,17 @@
 package dev.kiln.cli;
 
 import dev.kiln.evaluator.Evaluation;
-import dev.kiln.executor.Executor;
-import dev.kiln.executor.ExecutorBuilder;
 import dev.kiln.executor.CiProgress;
 import dev.kiln.executor.CiSystem;
+import dev.kiln.executor.Executor;
+import dev.kiln.executor.ExecutorBuilder;
 import dev.kiln.executor.JUnitReport;
 import dev.kiln.executor.JsonProgress;
 import dev.kiln.executor.ListenerPair;
+import dev.kiln.executor.OutputText;
 import dev.kiln.executor.PlainProgress;
 import dev.kiln.executor.PlanRunner;
 import dev.kiln.executor.RunReport;
-import dev.kiln.executor.OutputText;
 import dev.kiln.executor.SecretMasker;
 import dev.kiln.executor.StepSummary;
 import dev.kiln.executor.TaskLogs;
@@ -29,10 +29,12 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -172,11 +174,11 @@ final class RunCommand implements Callable<Integer> {
       StepSummary summary = new StepSummary("kiln run in " + project.getFileName(), explanation.toString());
       PlanRunner.Listener listener = listener(out, environment);
       // The full output of each task, for `kiln logs`; not when .kiln leads outside the project.
-      java.util.Optional<TaskLogs> logs = StateDirectory.path(project, LogsCommand.DIRECTORY).map(TaskLogs::new);
+      Optional<TaskLogs> logs = StateDirectory.path(project, LogsCommand.DIRECTORY).map(TaskLogs::new);
       if (logs.isPresent()) {
         listener = new ListenerPair(listener, logs.get());
       }
-      java.time.Instant started = java.time.Instant.now();
+      Instant started = Instant.now();
       RunReport report = executor.run(plan, secrets, masker,
           summaryFile == null ? listener : new ListenerPair(listener, summary));
       logs.flatMap(TaskLogs::problem).ifPresent(warnings);
@@ -236,7 +238,7 @@ final class RunCommand implements Callable<Integer> {
     if (progress == ProgressMode.JSON) {
       return new JsonProgress(out);
     }
-    java.util.Optional<CiSystem> ci = CiSystem.of(environment);
+    Optional<CiSystem> ci = CiSystem.of(environment);
     if (progress == ProgressMode.AUTO && ci.isPresent()) {
       return new CiProgress(ci.get(), out);
     }

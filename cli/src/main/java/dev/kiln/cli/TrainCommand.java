@@ -6,6 +6,8 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -103,7 +105,7 @@ final class TrainCommand implements Callable<Integer> {
               {"run", "-f", file, "--progress", "plain", "write"},
               {"run", "-f", file, "--progress", "plain", "write"}};
       // A build on a CI runner trains too: its runs must not write to the job's step summary.
-      java.util.Map<String, String> quiet = new java.util.HashMap<>(System.getenv());
+      Map<String, String> quiet = new HashMap<>(System.getenv());
       quiet.remove("GITHUB_STEP_SUMMARY");
       for (String[] args : commands) {
         StringWriter sink = new StringWriter();

@@ -1,6 +1,7 @@
 package dev.kiln.executor;
 
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /** A CI system whose log folds output into groups: how {@link CiProgress} marks them and failures. */
@@ -52,7 +53,7 @@ public enum CiSystem {
   abstract Optional<String> failure(TaskOutcome o);
 
   /** The CI system the environment says this runs in, if any. */
-  public static Optional<CiSystem> of(java.util.Map<String, String> environment) {
+  public static Optional<CiSystem> of(Map<String, String> environment) {
     if ("true".equals(environment.get("GITHUB_ACTIONS"))) {
       return Optional.of(GITHUB_ACTIONS);
     }

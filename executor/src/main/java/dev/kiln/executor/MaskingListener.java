@@ -6,6 +6,7 @@ import dev.kiln.executor.proto.control.Vertex;
 import dev.kiln.executor.proto.control.VertexLog;
 import dev.kiln.executor.proto.control.VertexStatus;
 import dev.kiln.executor.proto.control.VertexWarning;
+import dev.kiln.planner.Plan;
 import dev.kiln.planner.llb.Definition;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -36,7 +37,7 @@ public final class MaskingListener implements PlanRunner.Listener {
   }
 
   @Override
-  public void runStarted(dev.kiln.planner.Plan plan) {
+  public void runStarted(Plan plan) {
     delegate.runStarted(plan);
   }
 

@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
@@ -191,7 +192,7 @@ final class TaskScheduler {
       if (o == null) {
         blocking.add(dependency + " (not in this run)");
       } else if (o.status() != TaskOutcome.Status.SUCCEEDED) {
-        blocking.add(dependency + " (" + o.status().name().toLowerCase(java.util.Locale.ROOT) + ")");
+        blocking.add(dependency + " (" + o.status().name().toLowerCase(Locale.ROOT) + ")");
       }
     }
     return "needs " + String.join(", ", blocking);

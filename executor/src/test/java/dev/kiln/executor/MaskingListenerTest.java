@@ -19,6 +19,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -128,7 +129,7 @@ class MaskingListenerTest {
         .setLogTail(List.of(PEM.split("\n"))).build();
     RunReport report = new RunReport(List.of(new TaskOutcome("t", TaskOutcome.Status.FAILED, Duration.ZERO, false,
         failure)), false);
-    String xml = JUnitReport.render(report, "suite", java.time.Instant.EPOCH, Duration.ZERO, "host", MASKER);
+    String xml = JUnitReport.render(report, "suite", Instant.EPOCH, Duration.ZERO, "host", MASKER);
     assertNoSecret(xml);
     var doc = DocumentBuilderFactory.newInstance().newDocumentBuilder()
         .parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));

@@ -3,12 +3,26 @@ package dev.kiln.executor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.Timestamp;
+import dev.kiln.executor.proto.control.StatusResponse;
+import dev.kiln.executor.proto.control.Vertex;
+import dev.kiln.planner.EngineCapabilities;
+import dev.kiln.planner.Plan;
+import dev.kiln.planner.PlannedTask;
+import dev.kiln.testsupport.JUnitSchema;
+import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,9 +44,9 @@ class ReportersTest {
   @Test
   void junitReportParsesBackWithFailuresSkipsAndMaskedText() throws Exception {
     Path file = dir.resolve("reports/kiln.xml");
-    JUnitReport.write(REPORT, "pipeline", java.time.Instant.now().minusSeconds(2), file, MASK);
-    String xml = java.nio.file.Files.readString(file);
-    dev.kiln.testsupport.JUnitSchema.validate(xml);
+    JUnitReport.write(REPORT, "pipeline", Instant.now().minusSeconds(2), file, MASK);
+    String xml = Files.readString(file);
+    JUnitSchema.validate(xml);
     Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(file.toFile());
     Element suite = (Element) doc.getElementsByTagName("testsuite").item(0);
     assertThat(doc.getDocumentElement().getTagName()).isEqualTo("testsuites");
@@ -58,11 +72,11 @@ class ReportersTest {
     RunReport report = new RunReport(List.of(
         new TaskOutcome("export\u001b", TaskOutcome.Status.FAILED, Duration.ofMillis(10), false, engine),
         new TaskOutcome("stopped", TaskOutcome.Status.CANCELLED, Duration.ZERO, false, null)), true);
-    String xml = JUnitReport.render(report, "suite <&>", java.time.Instant.EPOCH, Duration.ofMillis(1234), "ci-host",
+    String xml = JUnitReport.render(report, "suite <&>", Instant.EPOCH, Duration.ofMillis(1234), "ci-host",
         OutputText.of(MASK));
-    dev.kiln.testsupport.JUnitSchema.validate(xml);
+    JUnitSchema.validate(xml);
     Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder()
-        .parse(new java.io.ByteArrayInputStream(xml.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        .parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
     Element suite = (Element) doc.getElementsByTagName("testsuite").item(0);
     assertThat(suite.getAttribute("errors")).isEqualTo("1");
     assertThat(suite.getAttribute("failures")).isEqualTo("0");
@@ -126,7 +140,7 @@ class ReportersTest {
   @Test
   void gitlabSectionsAreCollapsibleAndNamedSafely() {
     StringWriter out = new StringWriter();
-    var clock = java.time.Clock.fixed(java.time.Instant.ofEpochSecond(1700000000), java.time.ZoneOffset.UTC);
+    var clock = Clock.fixed(Instant.ofEpochSecond(1700000000), ZoneOffset.UTC);
     var gl = new CiProgress(CiSystem.GITLAB_CI, new PrintWriter(out), clock);
     gl.taskStarted("Build:Linux");
     gl.taskFinished(new TaskOutcome("Build:Linux", TaskOutcome.Status.SUCCEEDED, Duration.ofSeconds(2), false, null));
@@ -134,22 +148,22 @@ class ReportersTest {
         "\033[0Ksection_start:1700000000:kiln_build_linux\r\033[0Ktask Build:Linux\n"
         + "[Build:Linux] started\n[Build:Linux] DONE 2.0s\n"
         + "\033[0Ksection_end:1700000000:kiln_build_linux\r\033[0K\n");
-    assertThat(CiSystem.of(java.util.Map.of("GITLAB_CI", "true"))).contains(CiSystem.GITLAB_CI);
-    assertThat(CiSystem.of(java.util.Map.of("GITHUB_ACTIONS", "true"))).contains(CiSystem.GITHUB_ACTIONS);
-    assertThat(CiSystem.of(java.util.Map.of("CI", "true"))).isEmpty();
+    assertThat(CiSystem.of(Map.of("GITLAB_CI", "true"))).contains(CiSystem.GITLAB_CI);
+    assertThat(CiSystem.of(Map.of("GITHUB_ACTIONS", "true"))).contains(CiSystem.GITHUB_ACTIONS);
+    assertThat(CiSystem.of(Map.of("CI", "true"))).isEmpty();
   }
 
   @Test
   void stepSummaryIsMarkdownWithTasksResultsFailuresAndTheExplanation() {
     var summary = new StepSummary("kiln run in app", "build: step 2 runs again: src/a.go changed\n");
     var masked = new MaskingListener(MASK, summary);
-    masked.status("lint", null, dev.kiln.executor.proto.control.StatusResponse.newBuilder()
-        .addVertexes(dev.kiln.executor.proto.control.Vertex.newBuilder().setDigest("sha256:1").setCached(true))
-        .addVertexes(dev.kiln.executor.proto.control.Vertex.newBuilder().setDigest("sha256:2")
-            .setCompleted(com.google.protobuf.Timestamp.getDefaultInstance())).build());
+    masked.status("lint", null, StatusResponse.newBuilder()
+        .addVertexes(Vertex.newBuilder().setDigest("sha256:1").setCached(true))
+        .addVertexes(Vertex.newBuilder().setDigest("sha256:2")
+            .setCompleted(Timestamp.getDefaultInstance())).build());
     masked.runFinished(new RunReport(List.of(REPORT.tasks().get(0),
         new TaskOutcome("lint", TaskOutcome.Status.SUCCEEDED, Duration.ofMillis(250), false, null,
-            java.util.Map.of("digest", "sha256:abc|`x`")), REPORT.tasks().get(2)), false));
+            Map.of("digest", "sha256:abc|`x`")), REPORT.tasks().get(2)), false));
     assertThat(summary.markdown()).isEqualTo("""
         ### Kiln: kiln run in app FAILED
 
@@ -188,11 +202,11 @@ class ReportersTest {
   void jsonProgressFramesTheRunWithItsVersionAndSaysWhyATaskWasSkipped() throws Exception {
     StringWriter out = new StringWriter();
     var json = new MaskingListener(MASK, new JsonProgress(new PrintWriter(out)));
-    var plan = new dev.kiln.planner.Plan(List.of(
-        new dev.kiln.planner.PlannedTask("build", "", List.of(), true, List.of(), new java.util.TreeSet<>(),
-            new java.util.TreeSet<>()),
-        new dev.kiln.planner.PlannedTask("deploy", "", List.of("build"), true, List.of(), new java.util.TreeSet<>(),
-            new java.util.TreeSet<>())), dev.kiln.planner.EngineCapabilities.dockerV20_10(), List.of());
+    var plan = new Plan(List.of(
+        new PlannedTask("build", "", List.of(), true, List.of(), new TreeSet<>(),
+            new TreeSet<>()),
+        new PlannedTask("deploy", "", List.of("build"), true, List.of(), new TreeSet<>(),
+            new TreeSet<>())), EngineCapabilities.dockerV20_10(), List.of());
     json.runStarted(plan);
     json.exported("build", "build/s3cret.txt");
     var skipped = new TaskOutcome("deploy", TaskOutcome.Status.SKIPPED, Duration.ZERO, false, null)

@@ -21,6 +21,7 @@ import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -252,8 +253,8 @@ class SecretMaskingPropertyTest {
     Map<String, String> shownBy = new LinkedHashMap<>();
     outs.forEach((mode, w) -> shownBy.put(mode, w.toString()));
     shownBy.put("summary", summary.markdown());
-    shownBy.put("junit", JUnitReport.render(report, "suite", java.time.Instant.EPOCH, Duration.ZERO, "host", masker));
-    shownBy.put("junit-masked-report", JUnitReport.render(report.masked(masker), "suite", java.time.Instant.EPOCH, Duration.ZERO, "host", s -> s));
+    shownBy.put("junit", JUnitReport.render(report, "suite", Instant.EPOCH, Duration.ZERO, "host", masker));
+    shownBy.put("junit-masked-report", JUnitReport.render(report.masked(masker), "suite", Instant.EPOCH, Duration.ZERO, "host", s -> s));
     return shownBy;
   }
 

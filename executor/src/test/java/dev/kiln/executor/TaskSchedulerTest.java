@@ -7,6 +7,7 @@ import dev.kiln.planner.PlannedTask;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -162,7 +163,7 @@ class TaskSchedulerTest {
         .containsEntry("queued", CANCELLED);
     assertThat(r.events).doesNotContain("start after", "start queued");
     assertThat(report.failures()).extracting(TaskOutcome::task).containsExactly("bad");
-    java.util.Map<String, TaskOutcome> byName = new java.util.HashMap<>();
+    Map<String, TaskOutcome> byName = new HashMap<>();
     report.tasks().forEach(t -> byName.put(t.task(), t));
     assertThat(byName.get("after").reason()).isEqualTo("needs bad (failed)");
     assertThat(byName.get("later").reason()).isEqualTo("needs after (skipped)");
