@@ -3,6 +3,7 @@ package dev.kiln.cli;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.executor.CiSystem;
+import dev.kiln.executor.OutputText;
 import dev.kiln.executor.SolveException;
 import dev.kiln.model.KilnException;
 import dev.kiln.model.PipelineException;
@@ -30,7 +31,9 @@ final class ErrorRenderer {
    * that is not a {@link KilnException} escaped every module's choke point: a bug ({@link #internal}).
    */
   static String render(Throwable error, boolean stacktrace) {
-    StringBuilder out = new StringBuilder(error instanceof KilnException ke ? render(ke) : internal(error) + "\n");
+    // An engine's or a registry's words, a path or a name from the pipeline: shown, never obeyed by the terminal.
+    StringBuilder out = new StringBuilder(OutputText.neutralise(
+        error instanceof KilnException ke ? render(ke) : internal(error) + "\n"));
     if (stacktrace) {
       StringWriter trace = new StringWriter();
       error.printStackTrace(new PrintWriter(trace));

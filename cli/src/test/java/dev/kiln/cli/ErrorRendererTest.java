@@ -92,4 +92,11 @@ class ErrorRendererTest {
     assertThat(ExitCodes.of(new EngineException("resolving image x failed: not found", null, null)))
         .isEqualTo(ExitCodes.TASK_FAILED);
   }
+
+  @Test
+  void anErrorsTextCannotControlTheTerminal() {
+    String shown = ErrorRenderer.render(new EngineException(
+        "registry said: \033]0;title\007\033[2Jdenied", null, null), false);
+    assertThat(shown).contains("registry said: denied").doesNotContain("\033");
+  }
 }
