@@ -171,7 +171,8 @@ final class RunCommand implements Callable<Integer> {
       }
       Map<String, String> environment = Kiln.environment(spec);
       String summaryFile = environment.get("GITHUB_STEP_SUMMARY");
-      StepSummary summary = new StepSummary("kiln run in " + project.getFileName(), explanation.toString());
+      StepSummary summary = new StepSummary("kiln run in " + project.getFileName(),
+          OutputText.of(masker).apply(explanation.toString()));
       PlanRunner.Listener listener = listener(out, environment);
       // The full output of each task, for `kiln logs`; not when .kiln leads outside the project.
       Optional<TaskLogs> logs = StateDirectory.path(project, LogsCommand.DIRECTORY).map(TaskLogs::new);
