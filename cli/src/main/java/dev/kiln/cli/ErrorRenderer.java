@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
@@ -60,18 +59,22 @@ final class ErrorRenderer {
   }
 
   /**
-   * {@code e} as a GitHub Actions error annotation, when the environment says the run is on GitHub
-   * Actions: {@code ::error file=…,line=…,col=…::message}, the file relative to the workspace so that
-   * GitHub shows it on the line of the pipeline.
+   * {@code e} as GitHub Actions error annotations, one per problem, when the environment says the
+   * run is on GitHub Actions (else none): {@code ::error file=…,line=…,col=…::message}, the file
+   * relative to the workspace so that GitHub shows it on the line of the pipeline.
    */
-  static Optional<String> annotation(KilnException e, Map<String, String> environment) {
+  static List<String> annotations(KilnException e, Map<String, String> environment) {
     if (CiSystem.of(environment).orElse(null) != CiSystem.GITHUB_ACTIONS) {
-      return Optional.empty();
+      return List.of();
     }
+    List<? extends KilnException> problems = e instanceof PipelineException p ? p.problems() : List.of(e);
+    return problems.stream().map(problem -> annotation(problem, environment.get("GITHUB_WORKSPACE"))).toList();
+  }
+
+  private static String annotation(KilnException e, String workspace) {
     StringBuilder props = new StringBuilder();
     e.location().ifPresent(loc -> {
       Path file = loc.file();
-      String workspace = environment.get("GITHUB_WORKSPACE");
       Path absolute = file.toAbsolutePath().normalize();
       if (workspace != null && absolute.startsWith(Path.of(workspace).toAbsolutePath())) {
         file = Path.of(workspace).toAbsolutePath().relativize(absolute);
@@ -88,7 +91,7 @@ final class ErrorRenderer {
     props.append("title=").append(CiSystem.escapeProperty(
         e instanceof PipelineException ? "Kiln: invalid pipeline" : "Kiln"));
     String message = e.getMessage() + e.hint().map(h -> "\nhint: " + h).orElse("");
-    return Optional.of("::error " + props + "::" + CiSystem.escapeData(message));
+    return "::error " + props + "::" + CiSystem.escapeData(OutputText.neutralise(message));
   }
 
   static String render(KilnException e) {

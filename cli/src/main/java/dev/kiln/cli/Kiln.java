@@ -144,7 +144,7 @@ public final class Kiln implements Runnable {
               ? ex.getCause() : ex;
           e.print(ErrorRenderer.render(failure, trace));
           if (failure instanceof KilnException ke) {
-            ErrorRenderer.annotation(ke, root.environment).ifPresent(e::println);
+            ErrorRenderer.annotations(ke, root.environment).forEach(e::println);
           }
           e.flush();
           return ExitCodes.of(failure);

@@ -66,7 +66,7 @@ final class ValidateCommand implements Callable<Integer> {
         results.add(new Result(file, null, e));
         if (!json) {
           err.print(ErrorRenderer.render(e));
-          ErrorRenderer.annotation(e, Kiln.environment(spec)).ifPresent(err::println);
+          ErrorRenderer.annotations(e, Kiln.environment(spec)).forEach(err::println);
         }
       }
     }
