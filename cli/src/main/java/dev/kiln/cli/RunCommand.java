@@ -55,8 +55,6 @@ import picocli.CommandLine.Spec;
       "  kiln run",
       "  # one task and what it depends on, of another pipeline, with a parameter",
       "  kiln run -f ci/pipeline.pkl -p version=1.2.0 publish",
-      "  # 8 tasks at once, not stopping at a failure, with a JUnit report",
-      "  kiln run -j 8 --keep-going --junit build/kiln-tasks.xml",
       "  # only what a branch's changes affect, saying why each task runs or not",
       "  kiln run --affected origin/main --explain"
     })
