@@ -2,6 +2,8 @@ package dev.kiln.cli;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.executor.CiSystem;
+import dev.kiln.executor.OutputText;
 import dev.kiln.executor.SolveException;
 import dev.kiln.model.KilnException;
 import dev.kiln.model.PipelineException;
@@ -10,7 +12,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
@@ -26,7 +30,9 @@ final class ErrorRenderer {
    * that is not a {@link KilnException} escaped every module's choke point: a bug ({@link #internal}).
    */
   static String render(Throwable error, boolean stacktrace) {
-    StringBuilder out = new StringBuilder(error instanceof KilnException ke ? render(ke) : internal(error) + "\n");
+    // An engine's or a registry's words, a path or a name from the pipeline: shown, never obeyed by the terminal.
+    StringBuilder out = new StringBuilder(OutputText.neutralise(
+        error instanceof KilnException ke ? render(ke) : internal(error) + "\n"));
     if (stacktrace) {
       StringWriter trace = new StringWriter();
       error.printStackTrace(new PrintWriter(trace));
@@ -47,9 +53,46 @@ final class ErrorRenderer {
     e.hint().ifPresent(h -> out.append(mask.apply("  hint: " + h)).append('\n'));
     if (!e.logTail().isEmpty()) {
       out.append("  last ").append(e.logTail().size()).append(" lines of its output:\n");
-      e.logTail().forEach(l -> out.append(mask.apply("    " + l)).append('\n'));
+      // a line the mask breaks in two (a carriage return ends a line) keeps its indent
+      e.logTail().forEach(l -> mask.apply(l).lines().forEach(part -> out.append("    ").append(part).append('\n')));
     }
     return out.toString();
+  }
+
+  /**
+   * {@code e} as GitHub Actions error annotations, one per problem, when the environment says the
+   * run is on GitHub Actions (else none): {@code ::error file=…,line=…,col=…::message}, the file
+   * relative to the workspace so that GitHub shows it on the line of the pipeline.
+   */
+  static List<String> annotations(KilnException e, Map<String, String> environment) {
+    if (CiSystem.of(environment).orElse(null) != CiSystem.GITHUB_ACTIONS) {
+      return List.of();
+    }
+    List<? extends KilnException> problems = e instanceof PipelineException p ? p.problems() : List.of(e);
+    return problems.stream().map(problem -> annotation(problem, environment.get("GITHUB_WORKSPACE"))).toList();
+  }
+
+  private static String annotation(KilnException e, String workspace) {
+    StringBuilder props = new StringBuilder();
+    e.location().ifPresent(loc -> {
+      Path file = loc.file();
+      Path absolute = file.toAbsolutePath().normalize();
+      if (workspace != null && absolute.startsWith(Path.of(workspace).toAbsolutePath())) {
+        file = Path.of(workspace).toAbsolutePath().relativize(absolute);
+      }
+      props.append("file=").append(CiSystem.escapeProperty(file.toString()));
+      if (loc.line() > 0) {
+        props.append(",line=").append(loc.line());
+        if (loc.column() > 0) {
+          props.append(",col=").append(loc.column());
+        }
+      }
+      props.append(',');
+    });
+    props.append("title=").append(CiSystem.escapeProperty(
+        e instanceof PipelineException ? "Kiln: invalid pipeline" : "Kiln"));
+    String message = e.getMessage() + e.hint().map(h -> "\nhint: " + h).orElse("");
+    return "::error " + props + "::" + CiSystem.escapeData(OutputText.neutralise(message));
   }
 
   static String render(KilnException e) {

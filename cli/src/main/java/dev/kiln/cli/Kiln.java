@@ -1,12 +1,14 @@
 package dev.kiln.cli;
 
+import dev.kiln.model.KilnException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /** The root {@code kiln} command; {@link #commandLine} wires error handling in one place. */
 @Command(
@@ -44,6 +46,14 @@ public final class Kiln implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  /** The environment commands read (CI systems, terminal): the process's, or a test's. */
+  Map<String, String> environment = System.getenv();
+
+  /** The environment of the command line {@code spec} belongs to. */
+  static Map<String, String> environment(CommandLine.Model.CommandSpec spec) {
+    return spec.root().userObject() instanceof Kiln k ? k.environment : System.getenv();
+  }
+
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getOut());
@@ -51,7 +61,7 @@ public final class Kiln implements Runnable {
 
   /** The subcommands, in the order help lists them. */
   private static final List<String> SUBCOMMANDS =
-      List.of("run", "engine", "plan", "validate", "list", "init", "schema", "trust", "__train", "help");
+      List.of("run", "logs", "engine", "plan", "validate", "list", "init", "schema", "trust", "__train", "help");
 
   /** The configured command line for {@code args}, writing to the process's stdout and stderr. */
   public static CommandLine commandLine(String[] args) {
@@ -72,6 +82,7 @@ public final class Kiln implements Runnable {
   private static Object subcommand(String name) {
     return switch (name) {
       case "run" -> new RunCommand();
+      case "logs" -> new LogsCommand();
       case "engine" -> new EngineCommand();
       case "plan" -> new PlanCommand();
       case "validate" -> new ValidateCommand();
@@ -90,7 +101,14 @@ public final class Kiln implements Runnable {
    * is given, which costs a fresh process ~15 ms per run; errors and help read the same.
    */
   public static CommandLine commandLine(PrintWriter out, PrintWriter err, String[] args) {
-    CommandLine cmd = new CommandLine(new Kiln());
+    return commandLine(out, err, args, System.getenv());
+  }
+
+  /** The configured command line, reading {@code environment} instead of the process's (tests set CI variables). */
+  static CommandLine commandLine(PrintWriter out, PrintWriter err, String[] args, Map<String, String> environment) {
+    Kiln root = new Kiln();
+    root.environment = Map.copyOf(environment);
+    CommandLine cmd = new CommandLine(root);
     if (args.length > 0 && SUBCOMMANDS.contains(args[0]) && !args[0].equals("help")) {
       cmd.addSubcommand(args[0], subcommand(args[0]));
     } else {
@@ -125,6 +143,9 @@ public final class Kiln implements Runnable {
           Throwable failure = ex instanceof CommandLine.ExecutionException && ex.getCause() instanceof Error
               ? ex.getCause() : ex;
           e.print(ErrorRenderer.render(failure, trace));
+          if (failure instanceof KilnException ke) {
+            ErrorRenderer.annotations(ke, root.environment).forEach(e::println);
+          }
           e.flush();
           return ExitCodes.of(failure);
         });

@@ -1,15 +1,21 @@
 package dev.kiln.cli;
 
+import dev.kiln.evaluator.Evaluation;
+import dev.kiln.executor.CiProgress;
+import dev.kiln.executor.CiSystem;
 import dev.kiln.executor.Executor;
 import dev.kiln.executor.ExecutorBuilder;
-import dev.kiln.executor.GithubActionsProgress;
 import dev.kiln.executor.JUnitReport;
 import dev.kiln.executor.JsonProgress;
+import dev.kiln.executor.ListenerPair;
+import dev.kiln.executor.OutputText;
 import dev.kiln.executor.PlainProgress;
 import dev.kiln.executor.PlanRunner;
 import dev.kiln.executor.PublishedImage;
 import dev.kiln.executor.RunReport;
 import dev.kiln.executor.SecretMasker;
+import dev.kiln.executor.StepSummary;
+import dev.kiln.executor.TaskLogs;
 import dev.kiln.executor.TaskOutcome;
 import dev.kiln.executor.TtyProgress;
 import dev.kiln.executor.secrets.SecretStore;
@@ -22,10 +28,13 @@ import dev.kiln.model.SourceLocation;
 import dev.kiln.planner.Plan;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -69,8 +78,8 @@ final class RunCommand implements Callable<Integer> {
   boolean keepGoing;
 
   @Option(names = "--progress", defaultValue = "auto", paramLabel = "MODE", converter = ProgressMode.Converter.class,
-      description = "tty, plain, json or auto (default: ${DEFAULT-VALUE}: GitHub Actions groups when"
-          + " GITHUB_ACTIONS=true, a live view on a terminal, else plain).")
+      description = "tty, plain, json or auto (default: ${DEFAULT-VALUE}: live lines in collapsible groups when"
+          + " GITHUB_ACTIONS=true or GITLAB_CI=true, a live view on a terminal, else plain).")
   ProgressMode progress;
 
   @Option(names = "--junit", paramLabel = "FILE", description = "Also write a JUnit XML report of the tasks.")
@@ -125,8 +134,11 @@ final class RunCommand implements Callable<Integer> {
       // Every registry the run talks to, looked up now: a broken credential setup stops the run
       // before anything runs (exit 2), and the masker knows every registry secret.
       List<byte[]> registrySecrets = executor.registrySecrets(plan);
+      StringWriter explanation = new StringWriter();
       if (explain) {
-        RunHistory.explain(project, plan, out, warnings);
+        RunHistory.explain(project, plan, new PrintWriter(explanation), warnings);
+        out.print(explanation);
+        out.flush();
       }
       // Only the secrets of the tasks that will run must be available.
       Set<String> used = new TreeSet<>();
@@ -155,13 +167,33 @@ final class RunCommand implements Callable<Integer> {
         throw new PipelineException(e.getMessage(), SourceLocation.of(file),
             "set the variable or create the file before running, or remove the secret from the pipeline");
       }
-      RunReport report = executor.run(plan, secrets, masker, listener(out));
+      Map<String, String> environment = Kiln.environment(spec);
+      String summaryFile = environment.get("GITHUB_STEP_SUMMARY");
+      StepSummary summary = new StepSummary("kiln run in " + project.getFileName(),
+          OutputText.of(masker).apply(explanation.toString()));
+      PlanRunner.Listener listener = listener(out, environment);
+      // The full output of each task, for `kiln logs`; not when .kiln leads outside the project.
+      Optional<TaskLogs> logs = StateDirectory.path(project, LogsCommand.DIRECTORY).map(TaskLogs::new);
+      if (logs.isPresent()) {
+        listener = new ListenerPair(listener, logs.get());
+      }
+      Instant started = Instant.now();
+      RunReport report = executor.run(plan, secrets, masker,
+          summaryFile == null ? listener : new ListenerPair(listener, summary));
+      logs.flatMap(TaskLogs::problem).ifPresent(warnings);
+      if (summaryFile != null) {
+        try {
+          summary.appendTo(Path.of(summaryFile));
+        } catch (IOException | RuntimeException e) {
+          warnings.accept("could not write the step summary to " + summaryFile + ": " + e.getMessage());
+        }
+      }
       if (report.succeeded()) {
         // What --explain compares the next run with; a .kiln that cannot be written only warns.
         RunHistory.record(project, plan, warnings);
       }
       if (junit != null) {
-        JUnitReport.write(report, "kiln " + project.getFileName(), junit, masker);
+        JUnitReport.write(report, "kiln " + project.getFileName(), started, junit, OutputText.of(masker));
       }
       timings.mark("record");
       printSummary(report, spec.commandLine().getErr(), masker);
@@ -201,18 +233,19 @@ final class RunCommand implements Callable<Integer> {
   }
 
   /** The output mode's listener; it gets text already masked. */
-  private PlanRunner.Listener listener(PrintWriter out) {
+  private PlanRunner.Listener listener(PrintWriter out, Map<String, String> environment) {
     if (progress == ProgressMode.JSON) {
       return new JsonProgress(out);
     }
-    if (progress == ProgressMode.AUTO && "true".equals(System.getenv("GITHUB_ACTIONS"))) {
-      return new GithubActionsProgress(out);
+    Optional<CiSystem> ci = CiSystem.of(environment);
+    if (progress == ProgressMode.AUTO && ci.isPresent()) {
+      return new CiProgress(ci.get(), out);
     }
     if (progress == ProgressMode.TTY || (progress == ProgressMode.AUTO && System.console() != null
-        && !"dumb".equals(System.getenv("TERM")) && System.getenv("CI") == null)) {
+        && !"dumb".equals(environment.get("TERM")) && environment.get("CI") == null)) {
       int columns = 100;
       try {
-        columns = Integer.parseInt(System.getenv().getOrDefault("COLUMNS", "100"));
+        columns = Integer.parseInt(environment.getOrDefault("COLUMNS", "100"));
       } catch (NumberFormatException e) {
         // keep the default width
       }
@@ -223,7 +256,7 @@ final class RunCommand implements Callable<Integer> {
 
   private static void printSummary(RunReport report, PrintWriter err, SecretMasker mask) {
     for (TaskOutcome failed : report.failures()) {
-      err.print(ErrorRenderer.taskFailure(failed.task(), failed.error(), mask));
+      err.print(ErrorRenderer.taskFailure(failed.task(), failed.error(), OutputText.of(mask)));
     }
     for (PublishedImage image : report.published()) {
       err.println(mask.apply("kiln: published " + image.pinned()));

@@ -66,6 +66,7 @@ final class ValidateCommand implements Callable<Integer> {
         results.add(new Result(file, null, e));
         if (!json) {
           err.print(ErrorRenderer.render(e));
+          ErrorRenderer.annotations(e, Kiln.environment(spec)).forEach(err::println);
         }
       }
     }

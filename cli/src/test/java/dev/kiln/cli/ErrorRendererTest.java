@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -91,5 +92,27 @@ class ErrorRendererTest {
     assertThat(ExitCodes.of(new CancelledException("pruning was cancelled", null))).isEqualTo(ExitCodes.INTERRUPTED);
     assertThat(ExitCodes.of(new EngineException("resolving image x failed: not found", null, null)))
         .isEqualTo(ExitCodes.TASK_FAILED);
+  }
+
+  @Test
+  void anErrorsTextCannotControlTheTerminal() {
+    String shown = ErrorRenderer.render(new EngineException(
+        "registry said: \033]0;title\007\033[2Jdenied", null, null), false);
+    assertThat(shown).contains("registry said: denied").doesNotContain("\033");
+  }
+
+  @Test
+  void onGitHubActionsEachProblemIsAnAnnotationOnItsLine() {
+    Path workspace = Path.of("/work/space");
+    PipelineException two = PipelineException.of(List.of(
+        new PipelineException("task `a`: unknown dependency `x`", new SourceLocation(workspace.resolve("ci/p.pkl"), 3, 7),
+            "declare it, or remove it"),
+        new PipelineException("bad, very: bad 100%", new SourceLocation(Path.of("/elsewhere/q.pkl"), 9, 0), null)));
+    assertThat(ErrorRenderer.annotations(two, Map.of("GITHUB_ACTIONS", "true", "GITHUB_WORKSPACE", "/work/space")))
+        .containsExactlyInAnyOrder(
+            "::error file=ci/p.pkl,line=3,col=7,title=Kiln%3A invalid pipeline::task `a`: unknown dependency `x`%0Ahint:"
+                + " declare it, or remove it",
+            "::error file=/elsewhere/q.pkl,line=9,title=Kiln%3A invalid pipeline::bad, very: bad 100%25");
+    assertThat(ErrorRenderer.annotations(two, Map.of("GITLAB_CI", "true"))).isEmpty();
   }
 }

@@ -72,6 +72,11 @@ final class EngineTaskExecution implements TaskScheduler.TaskExecution {
         outputs.stageResults(task.name(), results);
       }
       outputs.commit(); // the task's exports and results land together, or none does
+      for (PlannedTarget target : TargetSolver.solvedTargets(task)) {
+        if (target.kind() == PlannedTarget.Kind.EXPORT) {
+          listener.exported(task.name(), target.destination());
+        }
+      }
       // A function runs on every run, whether or not its inputs came from the cache.
       boolean cached = task.call() == null && cache.allCached();
       return new TaskOutcome(task.name(), TaskOutcome.Status.SUCCEEDED, since(start), cached, null, results,

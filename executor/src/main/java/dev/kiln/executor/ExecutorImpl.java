@@ -118,7 +118,7 @@ final class ExecutorImpl implements Executor {
     runs.add(runner);
     Thread hook = settings.cancelOnShutdown() ? cancelOnShutdown(runner) : null;
     try {
-      RunReport report = runner.run(plan).masked(masker);
+      RunReport report = runner.run(plan).masked(OutputText.of(masker));
       settings.phases().accept("run");
       return report;
     } finally {

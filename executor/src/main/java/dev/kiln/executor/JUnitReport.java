@@ -2,23 +2,40 @@ package dev.kiln.executor;
 
 import java.io.IOException;
 import java.io.StringWriter;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.function.UnaryOperator;
 import javax.xml.stream.XMLOutputFactory;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamWriter;
 
-/** Writes a run as JUnit XML (one test case per task) for CI systems that show test reports. */
+/**
+ * Writes a run as JUnit XML for CI systems that show test reports, in the shape every common reader
+ * accepts (Jenkins, GitLab, Surefire's and Ant's schema): {@code testsuites} with one {@code
+ * testsuite} (name, counts, time, timestamp, hostname), one {@code testcase} per task. A task whose
+ * command exited non-zero is a {@code failure}, one that failed otherwise (the engine, an export) an
+ * {@code error}, both with the task's last lines; skipped and cancelled tasks are {@code skipped}.
+ * Text is masked, made safe ({@link OutputText}), without colours, and without the characters XML
+ * 1.0 cannot hold.
+ */
 public final class JUnitReport {
+  private static final DateTimeFormatter TIMESTAMP =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss", Locale.ROOT).withZone(ZoneOffset.UTC);
+
   private JUnitReport() {}
 
-  /** Writes {@code report} to {@code file} atomically (written aside, then renamed). */
-  public static void write(RunReport report, String suite, Path file, UnaryOperator<String> mask) throws IOException {
-    String xml = render(report, suite, mask);
+  /** Writes {@code report} of a run that started at {@code started} to {@code file} atomically (written aside, then renamed). */
+  public static void write(RunReport report, String suite, Instant started, Path file, UnaryOperator<String> mask)
+      throws IOException {
+    String xml = render(report, suite, started, Duration.between(started, Instant.now()), hostname(), mask);
     Path target = file.toAbsolutePath();
     Files.createDirectories(target.getParent());
     Path tmp = Files.createTempFile(target.getParent(), ".kiln-junit-", ".xml");
@@ -30,40 +47,54 @@ public final class JUnitReport {
     }
   }
 
-  static String render(RunReport report, String suite, UnaryOperator<String> mask) {
+  static String render(RunReport report, String suite, Instant started, Duration took, String hostname,
+      UnaryOperator<String> mask) {
+    long failures = report.failures().stream().filter(t -> t.error().exitCode().isPresent()).count();
+    long errors = report.failures().size() - failures;
+    long skipped = report.tasks().stream()
+        .filter(t -> t.status() == TaskOutcome.Status.SKIPPED || t.status() == TaskOutcome.Status.CANCELLED).count();
+    String tests = Integer.toString(report.tasks().size());
+    String time = seconds(took.toMillis());
     StringWriter sw = new StringWriter();
     try {
       XMLStreamWriter w = XMLOutputFactory.newInstance().createXMLStreamWriter(sw);
       w.writeStartDocument("UTF-8", "1.0");
       w.writeCharacters("\n");
+      w.writeStartElement("testsuites");
+      counts(w, suite, tests, failures, errors, skipped, time);
+      w.writeCharacters("\n  ");
       w.writeStartElement("testsuite");
-      w.writeAttribute("name", suite);
-      w.writeAttribute("tests", Integer.toString(report.tasks().size()));
-      w.writeAttribute("failures", Long.toString(report.failures().size()));
-      w.writeAttribute("skipped", Long.toString(report.tasks().stream()
-          .filter(t -> t.status() == TaskOutcome.Status.SKIPPED || t.status() == TaskOutcome.Status.CANCELLED).count()));
-      w.writeAttribute("time", seconds(report.tasks().stream().mapToLong(t -> t.duration().toMillis()).sum()));
+      counts(w, suite, tests, failures, errors, skipped, time);
+      w.writeAttribute("timestamp", TIMESTAMP.format(started)); // no zone: what the readers' schema says
+      w.writeAttribute("hostname", hostname);
+      w.writeAttribute("id", "0");
+      w.writeAttribute("package", suite);
       for (TaskOutcome t : report.tasks()) {
-        w.writeCharacters("\n  ");
+        w.writeCharacters("\n    ");
         w.writeStartElement("testcase");
         w.writeAttribute("classname", suite);
-        w.writeAttribute("name", t.task());
+        w.writeAttribute("name", text(t.task(), mask));
         w.writeAttribute("time", seconds(t.duration().toMillis()));
         switch (t.status()) {
           case FAILED -> {
-            w.writeStartElement("failure");
-            w.writeAttribute("message", xml(mask.apply(t.error().getMessage())));
-            w.writeCharacters(xml(mask.apply(String.join("\n", t.error().logTail()))));
+            SolveException e = t.error();
+            w.writeStartElement(e.exitCode().isPresent() ? "failure" : "error");
+            w.writeAttribute("message", text(e.getMessage(), mask));
+            w.writeAttribute("type", e.exitCode().isPresent() ? "exit code " + e.exitCode().getAsInt() : "error");
+            w.writeCharacters(text(String.join("\n", e.logTail()), mask));
             w.writeEndElement();
           }
           case SKIPPED, CANCELLED -> {
             w.writeEmptyElement("skipped");
-            w.writeAttribute("message", t.status().name().toLowerCase(Locale.ROOT));
+            w.writeAttribute("message", text(t.status().name().toLowerCase(Locale.ROOT)
+                + (t.reason().isEmpty() ? "" : ": " + t.reason()), mask));
           }
           case SUCCEEDED -> { }
         }
         w.writeEndElement();
       }
+      w.writeCharacters("\n  ");
+      w.writeEndElement();
       w.writeCharacters("\n");
       w.writeEndElement();
       w.writeEndDocument();
@@ -74,9 +105,32 @@ public final class JUnitReport {
     return sw + "\n";
   }
 
+  private static void counts(XMLStreamWriter w, String suite, String tests, long failures, long errors, long skipped,
+      String time) throws XMLStreamException {
+    w.writeAttribute("name", suite);
+    w.writeAttribute("tests", tests);
+    w.writeAttribute("failures", Long.toString(failures));
+    w.writeAttribute("errors", Long.toString(errors));
+    w.writeAttribute("skipped", Long.toString(skipped));
+    w.writeAttribute("time", time);
+  }
+
+  private static String text(String raw, UnaryOperator<String> mask) {
+    return xml(OutputText.plain(mask.apply(raw)));
+  }
+
+  /** This machine's name, as a report says where it ran. */
+  private static String hostname() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (IOException | RuntimeException e) {
+      return "localhost";
+    }
+  }
+
   /**
-   * {@code text} without the characters XML 1.0 cannot hold (control characters a step printed,
-   * unpaired surrogates): each becomes U+FFFD, so the report still parses.
+   * {@code text} without the characters XML 1.0 cannot hold (control characters, unpaired
+   * surrogates, U+FFFE/U+FFFF): each becomes U+FFFD, so the report still parses.
    */
   static String xml(String text) {
     StringBuilder sb = null;

@@ -1,10 +1,13 @@
 package dev.kiln.executor;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.executor.proto.control.StatusResponse;
 import dev.kiln.executor.proto.control.Vertex;
 import dev.kiln.executor.proto.control.VertexLog;
+import dev.kiln.planner.Plan;
+import dev.kiln.planner.PlannedTask;
 import dev.kiln.planner.llb.Definition;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -12,18 +15,56 @@ import java.time.Instant;
 import java.util.Locale;
 
 /**
- * Progress as JSON lines for tools: {@code task-started}, {@code step} (digest as planned, name,
- * state), {@code log}, {@code warning}, {@code publish} (reference, digest, pinned reference) and
- * {@code task-finished} events, one object per line. It encodes text as it gets it: wrap it in a
+ * Progress as JSON lines for tools, one object per line: {@code run-started} (with the format's
+ * {@link #VERSION}), {@code task-started}, {@code step} (digest as planned, name, state), {@code
+ * log}, {@code warning}, {@code export}, {@code publish} (reference, digest, pinned reference),
+ * {@code task-finished} and {@code run-finished}; the README's
+ * "JSON progress" section documents every field. It encodes text as it gets it: wrap it in a
  * {@link MaskingListener}, which masks the raw text first.
  */
 public final class JsonProgress implements PlanRunner.Listener {
+  /** The version of the events' format: fields may be added within a version, never removed or changed. */
+  public static final int VERSION = 1;
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final PrintWriter out;
 
   public JsonProgress(PrintWriter out) {
     this.out = out;
+  }
+
+  @Override
+  public void runStarted(Plan plan) {
+    ObjectNode e = event("run-started", null);
+    e.put("version", VERSION);
+    ArrayNode tasks = e.putArray("tasks");
+    for (PlannedTask t : plan.tasks()) {
+      ObjectNode task = tasks.addObject();
+      task.put("name", t.name());
+      task.put("requested", t.requested());
+      t.dependsOn().forEach(task.putArray("dependsOn")::add);
+    }
+    emit(e);
+  }
+
+  @Override
+  public void exported(String task, String destination) {
+    ObjectNode e = event("export", task);
+    e.put("destination", destination);
+    emit(e);
+  }
+
+  @Override
+  public void runFinished(RunReport report) {
+    ObjectNode e = event("run-finished", null);
+    e.put("status", report.interrupted() ? "interrupted" : report.succeeded() ? "succeeded" : "failed");
+    ObjectNode counts = e.putObject("tasks");
+    for (TaskOutcome.Status status : TaskOutcome.Status.values()) {
+      counts.put(status.name().toLowerCase(Locale.ROOT),
+          report.tasks().stream().filter(t -> t.status() == status).count());
+    }
+    emit(e);
   }
 
   @Override
@@ -91,6 +132,9 @@ public final class JsonProgress implements PlanRunner.Listener {
       ObjectNode r = e.putObject("results");
       o.results().forEach(r::put);
     }
+    if (!o.reason().isEmpty()) {
+      e.put("reason", o.reason());
+    }
     o.failure().ifPresent(f -> {
       e.put("error", f.getMessage());
       f.exitCode().ifPresent(c -> e.put("exitCode", c));
@@ -101,7 +145,9 @@ public final class JsonProgress implements PlanRunner.Listener {
   private static ObjectNode event(String type, String task) {
     ObjectNode e = JSON.createObjectNode();
     e.put("event", type);
-    e.put("task", task);
+    if (task != null) {
+      e.put("task", task);
+    }
     e.put("time", Instant.now().toString());
     return e;
   }

@@ -6,6 +6,7 @@ import dev.kiln.executor.proto.control.Vertex;
 import dev.kiln.executor.proto.control.VertexLog;
 import dev.kiln.executor.proto.control.VertexStatus;
 import dev.kiln.executor.proto.control.VertexWarning;
+import dev.kiln.planner.Plan;
 import dev.kiln.planner.llb.Definition;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -13,14 +14,15 @@ import java.util.Iterator;
 import java.util.Map;
 
 /**
- * Masks secrets in everything a run reports, before the listener it wraps sees it: the one place
- * output is masked, so that every output mode gets raw text already masked and encodes it after
+ * Masks secrets in everything a run reports and neutralises terminal and CI control sequences
+ * ({@link OutputText}), before the listener it wraps sees it: the one place output is made safe, so that every output mode gets raw text already masked and encodes it after
  * (JSON, workflow commands, a terminal line clipped to its width). Step output is passed on as
  * whole lines ({@link LogLines}), the last unfinished one when its step ends; step names and
  * errors, function logs, results and failures (message, command, last lines) are masked too.
  */
 public final class MaskingListener implements PlanRunner.Listener {
   private final SecretMasker masker;
+  private final OutputText text;
   private final PlanRunner.Listener delegate;
   /** The unfinished line of each task's step and stream. */
   private final Map<Stream, LogLines> streams = new HashMap<>();
@@ -30,12 +32,23 @@ public final class MaskingListener implements PlanRunner.Listener {
 
   public MaskingListener(SecretMasker masker, PlanRunner.Listener delegate) {
     this.masker = masker;
+    this.text = OutputText.of(masker);
     this.delegate = delegate;
+  }
+
+  @Override
+  public void runStarted(Plan plan) {
+    delegate.runStarted(plan);
   }
 
   @Override
   public void taskStarted(String task) {
     delegate.taskStarted(task);
+  }
+
+  @Override
+  public void exported(String task, String destination) {
+    delegate.exported(task, text.apply(destination));
   }
 
   @Override
@@ -45,16 +58,16 @@ public final class MaskingListener implements PlanRunner.Listener {
       definitions.put(task, definition);
       StatusResponse.Builder b = StatusResponse.newBuilder();
       for (Vertex v : update.getVertexesList()) {
-        b.addVertexes(v.toBuilder().setName(masker.apply(v.getName())).setError(masker.apply(v.getError())));
+        b.addVertexes(v.toBuilder().setName(text.apply(v.getName())).setError(text.apply(v.getError())));
       }
       for (VertexStatus s : update.getStatusesList()) {
-        b.addStatuses(s.toBuilder().setID(masker.apply(s.getID())).setName(masker.apply(s.getName())));
+        b.addStatuses(s.toBuilder().setID(text.apply(s.getID())).setName(text.apply(s.getName())));
       }
       for (VertexLog log : update.getLogsList()) {
         LogLines lines = streams.computeIfAbsent(new Stream(task, log.getVertex(), log.getStream()),
             k -> new LogLines(masker));
-        for (String text : lines.add(log.getMsg().toByteArray())) {
-          b.addLogs(log.toBuilder().setMsg(ByteString.copyFrom(text, StandardCharsets.UTF_8)));
+        for (String line : lines.add(log.getMsg().toByteArray())) {
+          b.addLogs(log.toBuilder().setMsg(bytes(text.masked(line))));
         }
       }
       for (Vertex v : update.getVertexesList()) {
@@ -63,9 +76,9 @@ public final class MaskingListener implements PlanRunner.Listener {
         }
       }
       for (VertexWarning w : update.getWarningsList()) {
-        VertexWarning.Builder wb = w.toBuilder().setShort(bytes(masker.apply(w.getShort().toStringUtf8())))
+        VertexWarning.Builder wb = w.toBuilder().setShort(bytes(text.apply(w.getShort().toStringUtf8())))
             .clearDetail();
-        w.getDetailList().forEach(d -> wb.addDetail(bytes(masker.apply(d.toStringUtf8()))));
+        w.getDetailList().forEach(d -> wb.addDetail(bytes(text.apply(d.toStringUtf8()))));
         b.addWarnings(wb);
       }
       masked = b.build();
@@ -81,7 +94,8 @@ public final class MaskingListener implements PlanRunner.Listener {
       if (s.task().equals(task) && (vertex == null || s.vertex().equals(vertex))) {
         String rest = e.getValue().flush();
         if (rest != null) {
-          b.addLogs(VertexLog.newBuilder().setVertex(s.vertex()).setStream(s.stream()).setMsg(bytes(rest)));
+          b.addLogs(VertexLog.newBuilder().setVertex(s.vertex()).setStream(s.stream())
+              .setMsg(bytes(text.masked(rest))));
         }
         it.remove();
       }
@@ -94,12 +108,12 @@ public final class MaskingListener implements PlanRunner.Listener {
 
   @Override
   public void functionLog(String task, String line) {
-    delegate.functionLog(task, masker.apply(line));
+    delegate.functionLog(task, text.apply(line));
   }
 
   @Override
   public void warning(String task, String message) {
-    delegate.warning(task, masker.apply(message));
+    delegate.warning(task, text.apply(message));
   }
 
   @Override
@@ -122,11 +136,11 @@ public final class MaskingListener implements PlanRunner.Listener {
     if (rest != null) {
       delegate.status(outcome.task(), definition, rest);
     }
-    delegate.taskFinished(outcome.masked(masker));
+    delegate.taskFinished(outcome.masked(text));
   }
 
   @Override
   public void runFinished(RunReport report) {
-    delegate.runFinished(report.masked(masker));
+    delegate.runFinished(report.masked(text));
   }
 }

@@ -84,6 +84,11 @@ public final class PlainProgress implements PlanRunner.Listener {
   }
 
   @Override
+  public synchronized void exported(String task, String destination) {
+    print("[" + task + "] exported " + destination);
+  }
+
+  @Override
   public synchronized void warning(String task, String message) {
     print("[" + task + "] warning: " + message);
   }
@@ -99,9 +104,10 @@ public final class PlainProgress implements PlanRunner.Listener {
       case SUCCEEDED -> (outcome.cached() ? "CACHED" : "DONE") + String.format(Locale.ROOT, " %.1fs",
           outcome.duration().toMillis() / 1000.0);
       case FAILED -> "FAILED";
-      case CANCELLED -> "CANCELLED";
+      case CANCELLED -> "CANCELLED" + (outcome.duration().isZero() ? "" : String.format(Locale.ROOT,
+          " after %.1fs", outcome.duration().toMillis() / 1000.0));
       case SKIPPED -> "SKIPPED";
-    };
+    } + (outcome.reason().isEmpty() ? "" : " (" + outcome.reason() + ")");
     print("[" + outcome.task() + "] " + how);
     outcome.results().forEach((name, value) ->
         print("[" + outcome.task() + "] result " + name + " = " + value.strip().replace("\n", "\\n")));

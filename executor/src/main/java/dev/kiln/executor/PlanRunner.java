@@ -42,6 +42,9 @@ public final class PlanRunner {
 
   /** Hears about a run as it happens; called from several threads. */
   public interface Listener {
+    /** The run starts: {@code plan}'s tasks will be reported, each once it ends. */
+    default void runStarted(Plan plan) {}
+
     default void taskStarted(String task) {}
 
     default void status(String task, Definition definition, StatusResponse update) {}
@@ -50,6 +53,9 @@ public final class PlanRunner {
 
     /** A line a task's run-time function logged (not yet masked: listeners mask what they print). */
     default void functionLog(String task, String line) {}
+
+    /** One of {@code task}'s exports is in place at {@code destination} (relative to the project). */
+    default void exported(String task, String destination) {}
 
     /** Something the user should know about a task that does not fail it. */
     default void warning(String task, String message) {}
@@ -164,6 +170,7 @@ public final class PlanRunner {
           options.credentials(), listener, plan::stepLocation);
       EngineTaskExecution tasks = new EngineTaskExecution(solver, new ResultStore(), calls, root,
           options.masker(), listener, scheduler::cancelled);
+      listener.runStarted(plan);
       RunReport report = scheduler.run(plan.tasks(), tasks);
       listener.runFinished(report);
       return report;

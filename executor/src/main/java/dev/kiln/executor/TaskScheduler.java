@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
@@ -50,6 +51,8 @@ final class TaskScheduler {
   private final AtomicBoolean started = new AtomicBoolean();
   /** The running tasks, by future; guarded by itself, like {@link #cancelled}. */
   private final Map<Future<TaskOutcome>, Integer> running = new LinkedHashMap<>();
+  /** When each task started (System.nanoTime), so that a cancelled one says how long it ran; guarded by running. */
+  private final Map<Integer, Long> startedAt = new HashMap<>();
   private boolean cancelled;
 
   TaskScheduler(int parallel, boolean keepGoing) {
@@ -125,7 +128,10 @@ final class TaskScheduler {
         synchronized (running) {
           i = running.remove(f);
         }
-        TaskOutcome outcome = outcomeOf(f, tasks.get(i).name());
+        TaskOutcome outcome = outcomeOf(f, tasks.get(i).name(), i);
+        if (outcome.status() == TaskOutcome.Status.CANCELLED) {
+          outcome = outcome.because(stopReason(outcomes));
+        }
         outcomes[i] = outcome;
         execution.finished(outcome);
         if (outcome.status() == TaskOutcome.Status.SUCCEEDED) {
@@ -148,13 +154,48 @@ final class TaskScheduler {
     for (int i = 0; i < tasks.size(); i++) {
       if (outcomes[i] == null) {
         // Ready when the run stopped: cancelled before it started; else a dependency did not succeed.
-        TaskOutcome.Status status = notStarted.contains(i) ? TaskOutcome.Status.CANCELLED : TaskOutcome.Status.SKIPPED;
-        outcomes[i] = new TaskOutcome(tasks.get(i).name(), status, Duration.ZERO, false, null);
+        boolean cancelledBeforeStart = notStarted.contains(i);
+        outcomes[i] = new TaskOutcome(tasks.get(i).name(), cancelledBeforeStart ? TaskOutcome.Status.CANCELLED
+            : TaskOutcome.Status.SKIPPED, Duration.ZERO, false, null)
+            .because(cancelledBeforeStart ? stopReason(outcomes) : blockedBy(tasks, i, outcomes));
         execution.finished(outcomes[i]);
       }
       all.add(outcomes[i]);
     }
     return new RunReport(all, cancelled());
+  }
+
+  /** Why tasks were stopped: Ctrl-C, or the first failure (without --keep-going). */
+  private String stopReason(TaskOutcome[] outcomes) {
+    if (cancelled()) {
+      return "the run was interrupted";
+    }
+    for (TaskOutcome o : outcomes) {
+      if (o != null && o.status() == TaskOutcome.Status.FAILED) {
+        return "task " + o.task() + " failed";
+      }
+    }
+    return "the run was stopped";
+  }
+
+  /** Which of task {@code i}'s dependencies did not succeed, and how each ended. */
+  private static String blockedBy(List<PlannedTask> tasks, int i, TaskOutcome[] outcomes) {
+    Map<String, TaskOutcome> byName = new HashMap<>();
+    for (TaskOutcome o : outcomes) {
+      if (o != null) {
+        byName.put(o.task(), o);
+      }
+    }
+    List<String> blocking = new ArrayList<>();
+    for (String dependency : tasks.get(i).dependsOn()) {
+      TaskOutcome o = byName.get(dependency);
+      if (o == null) {
+        blocking.add(dependency + " (not in this run)");
+      } else if (o.status() != TaskOutcome.Status.SUCCEEDED) {
+        blocking.add(dependency + " (" + o.status().name().toLowerCase(Locale.ROOT) + ")");
+      }
+    }
+    return "needs " + String.join(", ", blocking);
   }
 
   private int runningCount() {
@@ -171,16 +212,22 @@ final class TaskScheduler {
         return false;
       }
       PlannedTask task = tasks.get(i);
+      startedAt.put(i, System.nanoTime());
       running.put(done.submit(() -> execution.execute(task)), i);
       return true;
     }
   }
 
-  private static TaskOutcome outcomeOf(Future<TaskOutcome> f, String name) {
+  private TaskOutcome outcomeOf(Future<TaskOutcome> f, String name, int i) {
     try {
       return f.get();
     } catch (CancellationException e) {
-      return new TaskOutcome(name, TaskOutcome.Status.CANCELLED, Duration.ZERO, false, null);
+      long started;
+      synchronized (running) {
+        started = startedAt.getOrDefault(i, System.nanoTime());
+      }
+      return new TaskOutcome(name, TaskOutcome.Status.CANCELLED, Duration.ofNanos(System.nanoTime() - started), false,
+          null);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof KilnException ke && !(ke instanceof SolveException)) {
         throw ke;

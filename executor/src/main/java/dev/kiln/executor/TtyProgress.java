@@ -2,8 +2,11 @@ package dev.kiln.executor;
 
 import dev.kiln.executor.proto.control.StatusResponse;
 import dev.kiln.executor.proto.control.Vertex;
+import dev.kiln.planner.Plan;
+import dev.kiln.planner.PlannedTask;
 import dev.kiln.planner.llb.Definition;
 import java.io.PrintWriter;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -17,12 +20,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A live view for terminals: one line per task, redrawn in place, with its state (running, CACHED,
- * DONE, ERROR...), its duration, and while it runs the step it is on. Step output is not shown here;
- * a failed task's last lines are printed in the summary. It clips text as it gets it: wrap it in a
- * {@link MaskingListener}, so that a secret is masked before it can be cut.
+ * DONE, ERROR...), its duration, and while it runs the step it is on and the last {@link #TAIL}
+ * lines it printed under it; then one line listing the tasks still queued. A failed task's last
+ * lines are printed in the summary, and {@code kiln logs} shows everything. It clips text as it
+ * gets it: wrap it in a {@link MaskingListener}, so that a secret is masked before it can be cut.
  */
 public final class TtyProgress implements PlanRunner.Listener {
   private static final String[] SPINNER = {"|", "/", "-", "\\"};
+  /** How many of a running task's last lines are shown under it. */
+  static final int TAIL = 3;
 
   private final PrintWriter out;
   private final int width;
@@ -41,13 +47,33 @@ public final class TtyProgress implements PlanRunner.Listener {
     String step = "";
     final Set<String> steps = new HashSet<>();
     final Set<String> cached = new HashSet<>();
+    final ArrayDeque<String> tail = new ArrayDeque<>();
     TaskOutcome outcome;
+
+    void printed(String text) {
+      for (String line : OutputText.plain(text).replace('\t', ' ').split("\n")) {
+        if (!line.isBlank()) {
+          tail.addLast(line);
+          if (tail.size() > TAIL) {
+            tail.removeFirst();
+          }
+        }
+      }
+    }
   }
+
+  /** The planned tasks, in plan order: those not started yet are listed as queued. */
+  private List<String> planned = List.of();
 
   public TtyProgress(PrintWriter out, int width) {
     this.out = out;
     this.width = Math.max(40, width);
     ticker.scheduleAtFixedRate(this::redraw, 100, 150, TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public synchronized void runStarted(Plan plan) {
+    planned = plan.tasks().stream().map(PlannedTask::name).toList();
   }
 
   @Override
@@ -71,6 +97,7 @@ public final class TtyProgress implements PlanRunner.Listener {
         l.step = v.getName();
       }
     }
+    update.getLogsList().forEach(log -> l.printed(log.getMsg().toStringUtf8()));
   }
 
   @Override
@@ -78,6 +105,7 @@ public final class TtyProgress implements PlanRunner.Listener {
     Line l = lines.get(task);
     if (l != null) {
       l.step = line; // the function's latest word is what it is doing
+      l.printed(line);
     }
   }
 
@@ -118,10 +146,28 @@ public final class TtyProgress implements PlanRunner.Listener {
     }
     frame++;
     int nameWidth = lines.keySet().stream().mapToInt(String::length).max().orElse(4);
+    int rows = 0;
     for (Map.Entry<String, Line> e : lines.entrySet()) {
       sb.append("\033[2K").append(clip(render(e.getKey(), e.getValue(), nameWidth))).append('\n');
+      rows++;
+      if (e.getValue().outcome == null) {
+        for (String line : e.getValue().tail) {
+          sb.append("\033[2K").append(clip("    > " + line)).append('\n');
+          rows++;
+        }
+      }
     }
-    drawn = lines.size();
+    List<String> queued = planned.stream().filter(t -> !lines.containsKey(t)).toList();
+    if (!queued.isEmpty()) {
+      sb.append("\033[2K").append(clip("  queued (" + queued.size() + "): " + String.join(", ", queued))).append('\n');
+      rows++;
+    }
+    // Rows drawn last time and not now (a tail that ended) are cleared.
+    for (int extra = rows; extra < drawn; extra++) {
+      sb.append("\033[2K\n");
+      rows++;
+    }
+    drawn = rows;
     out.print(sb);
     out.flush();
   }
@@ -138,8 +184,8 @@ public final class TtyProgress implements PlanRunner.Listener {
       case SUCCEEDED -> (o.cached() ? "= " + name + secs + "  CACHED" : "+ " + name + secs + "  DONE")
           + (l.steps.isEmpty() ? "" : "  (" + l.steps.size() + " steps, " + l.cached.size() + " cached)");
       case FAILED -> "x " + name + secs + "  ERROR  " + (o.error() == null ? "" : o.error().getMessage());
-      case CANCELLED -> "- " + name + secs + "  CANCELLED";
-      case SKIPPED -> "- " + name + "          SKIPPED";
+      case CANCELLED -> "- " + name + secs + "  CANCELLED" + (o.reason().isEmpty() ? "" : " (" + o.reason() + ")");
+      case SKIPPED -> "- " + name + "          SKIPPED" + (o.reason().isEmpty() ? "" : " (" + o.reason() + ")");
     };
   }
 

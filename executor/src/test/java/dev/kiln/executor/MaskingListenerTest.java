@@ -19,6 +19,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -109,7 +110,7 @@ class MaskingListenerTest {
 
   @Test
   void githubGroupsAndAnnotationsShowNoLineOfTheSecret() {
-    var gh = new MaskingListener(MASKER, new GithubActionsProgress(new PrintWriter(out)));
+    var gh = new MaskingListener(MASKER, new CiProgress(CiSystem.GITHUB_ACTIONS, new PrintWriter(out)));
     gh.taskStarted("t");
     for (StatusResponse u : output(PEM, 5)) {
       gh.status("t", DEF, u);
@@ -128,7 +129,7 @@ class MaskingListenerTest {
         .setLogTail(List.of(PEM.split("\n"))).build();
     RunReport report = new RunReport(List.of(new TaskOutcome("t", TaskOutcome.Status.FAILED, Duration.ZERO, false,
         failure)), false);
-    String xml = JUnitReport.render(report, "suite", MASKER);
+    String xml = JUnitReport.render(report, "suite", Instant.EPOCH, Duration.ZERO, "host", MASKER);
     assertNoSecret(xml);
     var doc = DocumentBuilderFactory.newInstance().newDocumentBuilder()
         .parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));

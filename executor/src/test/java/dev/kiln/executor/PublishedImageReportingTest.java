@@ -32,7 +32,7 @@ class PublishedImageReportingTest {
     assertThat(plain.toString()).isEqualTo("[image] published " + IMAGE.pinned() + "\n");
 
     StringWriter gh = new StringWriter();
-    var g = new GithubActionsProgress(new PrintWriter(gh));
+    var g = new CiProgress(CiSystem.GITHUB_ACTIONS, new PrintWriter(gh));
     g.taskStarted("image");
     g.published("image", IMAGE);
     g.taskFinished(OUTCOME);

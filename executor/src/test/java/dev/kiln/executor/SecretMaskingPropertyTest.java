@@ -21,6 +21,7 @@ import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -225,14 +226,17 @@ class SecretMaskingPropertyTest {
             Map.of("value", shown))), false);
     Map<String, StringWriter> outs = new LinkedHashMap<>();
     List<PlanRunner.Listener> sinks = new ArrayList<>();
-    for (String mode : List.of("plain", "json", "github", "tty")) {
+    StepSummary summary = new StepSummary("run", "");
+    for (String mode : List.of("plain", "json", "github", "gitlab", "summary", "tty")) {
       StringWriter w = new StringWriter();
       outs.put(mode, w);
       PrintWriter pw = new PrintWriter(w);
       sinks.add(new MaskingListener(masker, switch (mode) {
         case "plain" -> new PlainProgress(pw);
         case "json" -> new JsonProgress(pw);
-        case "github" -> new GithubActionsProgress(pw);
+        case "github" -> new CiProgress(CiSystem.GITHUB_ACTIONS, pw);
+        case "gitlab" -> new CiProgress(CiSystem.GITLAB_CI, pw);
+        case "summary" -> summary;
         default -> new TtyProgress(pw, 40 + r.nextInt(80));
       }));
     }
@@ -248,8 +252,9 @@ class SecretMaskingPropertyTest {
     }
     Map<String, String> shownBy = new LinkedHashMap<>();
     outs.forEach((mode, w) -> shownBy.put(mode, w.toString()));
-    shownBy.put("junit", JUnitReport.render(report, "suite", masker));
-    shownBy.put("junit-masked-report", JUnitReport.render(report.masked(masker), "suite", s -> s));
+    shownBy.put("summary", summary.markdown());
+    shownBy.put("junit", JUnitReport.render(report, "suite", Instant.EPOCH, Duration.ZERO, "host", masker));
+    shownBy.put("junit-masked-report", JUnitReport.render(report.masked(masker), "suite", Instant.EPOCH, Duration.ZERO, "host", s -> s));
     return shownBy;
   }
 
@@ -285,7 +290,9 @@ class SecretMaskingPropertyTest {
         }
       }
       case "github" -> texts.add(output.replace("%0A", "\n").replace("%0D", "\r").replace("%25", "%"));
-      case "tty" -> texts.add(output.replaceAll("\u001b\\[[0-9;]*[A-Za-z]", ""));
+      case "tty", "gitlab" -> texts.add(output.replaceAll("\u001b\\[[0-9;]*[A-Za-z]", ""));
+      case "summary" -> texts.add(output.replace("&lt;", "<").replace("&gt;", ">").replace("\\|", "|")
+          .replace("&amp;", "&"));
       case "junit", "junit-masked-report" -> texts.add(xmlText(output));
       default -> { }
     }

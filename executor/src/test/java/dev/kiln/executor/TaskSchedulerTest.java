@@ -7,6 +7,7 @@ import dev.kiln.planner.PlannedTask;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -162,6 +163,14 @@ class TaskSchedulerTest {
         .containsEntry("queued", CANCELLED);
     assertThat(r.events).doesNotContain("start after", "start queued");
     assertThat(report.failures()).extracting(TaskOutcome::task).containsExactly("bad");
+    Map<String, TaskOutcome> byName = new HashMap<>();
+    report.tasks().forEach(t -> byName.put(t.task(), t));
+    assertThat(byName.get("after").reason()).isEqualTo("needs bad (failed)");
+    assertThat(byName.get("later").reason()).isEqualTo("needs after (skipped)");
+    assertThat(byName.get("afterSlow").reason()).isEqualTo("needs slow (cancelled)");
+    assertThat(byName.get("queued").reason()).isEqualTo("task bad failed");
+    assertThat(byName.get("slow").reason()).isEqualTo("task bad failed");
+    assertThat(byName.get("slow").duration()).isPositive(); // how long it ran before it was stopped
     assertThat(report.interrupted()).isFalse();
   }
 
@@ -208,6 +217,8 @@ class TaskSchedulerTest {
     assertThat(report.interrupted()).isTrue();
     assertThat(r.finished).containsEntry("running", CANCELLED).containsEntry("waiting", CANCELLED)
         .containsEntry("dependent", SKIPPED);
+    assertThat(report.tasks()).extracting(TaskOutcome::reason)
+        .containsExactly("the run was interrupted", "the run was interrupted", "needs running (cancelled)");
     assertThat(r.events).filteredOn(e -> e.startsWith("start")).containsExactly("start running");
   }
 
