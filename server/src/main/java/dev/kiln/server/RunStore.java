@@ -19,7 +19,7 @@ import org.flywaydb.core.Flyway;
 
 /**
  * The run history in a database (SQLite by default): runs, their tasks and their masked output. The
- * schema is migrated by Flyway when the store opens ({@code db/migration/<vendor>/}). One connection,
+ * schema is migrated by Flyway when the store opens ({@code db/migration/sqlite/}). One connection,
  * used by one thread at a time: SQLite serialises writers anyway, and a statement takes milliseconds.
  */
 public final class RunStore implements AutoCloseable {
@@ -41,8 +41,9 @@ public final class RunStore implements AutoCloseable {
    */
   public static RunStore open(String jdbcUrl) {
     try {
-      Flyway.configure().dataSource(jdbcUrl, null, null).locations("classpath:db/migration/{vendor}")
-          .loggers("noop").load().migrate();
+      String vendor = jdbcUrl.startsWith("jdbc:postgresql:") ? "postgresql" : "sqlite";
+      Flyway.configure().dataSource(jdbcUrl, null, null).locations("classpath:db/migration/" + vendor)
+          .loggers("slf4j").load().migrate();
       Connection c = DriverManager.getConnection(jdbcUrl);
       if (jdbcUrl.startsWith("jdbc:sqlite:")) {
         try (Statement s = c.createStatement()) {

@@ -53,7 +53,7 @@ final class RunWorker {
     RunJournal journal = new RunJournal(id, store, live, clock);
     store.started(id, clock.instant());
     live.changed(id);
-    Path workspace = settings.dataDir().resolve("workspaces").resolve("run-" + id);
+    Path workspace = workspace(id);
     String commit = run.commit();
     try {
       journal.say("fetching " + settings.repository());
@@ -141,6 +141,10 @@ final class RunWorker {
     }
   }
 
+  private Path workspace(long run) {
+    return settings.dataDir().resolve("workspaces").resolve("run-" + run);
+  }
+
   private Pipeline evaluate(Path workspace, Path file, Map<String, String> params) {
     PipelineEvaluator.Builder evaluator = PipelineEvaluator.builder().projectRoot(workspace)
         .environment(settings.environment()).params(params);
@@ -165,6 +169,7 @@ final class RunWorker {
 
   private void finish(RunJournal journal, RunRecord run, String commit, RunStatus status, Integer exitCode,
       String message) {
+    deleteTree(workspace(run.id())); // before the history says it is over
     store.finished(run.id(), status, exitCode, message, clock.instant());
     live.forget(run.id());
     if (commit != null && status != RunStatus.SKIPPED) {
