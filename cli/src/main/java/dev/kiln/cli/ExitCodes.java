@@ -31,6 +31,9 @@ public final class ExitCodes {
         || error instanceof UnsupportedCacheException) {
       return INVALID;
     }
+    if (error instanceof dev.kiln.server.HistoryException) {
+      return INVALID;
+    }
     if (error instanceof EngineUnavailableException) {
       return ENGINE_UNREACHABLE;
     }

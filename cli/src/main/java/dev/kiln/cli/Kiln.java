@@ -50,8 +50,8 @@ public final class Kiln implements Runnable {
   }
 
   /** The subcommands, in the order help lists them. */
-  private static final List<String> SUBCOMMANDS =
-      List.of("run", "engine", "plan", "validate", "list", "init", "schema", "trust", "__train", "help");
+  private static final List<String> SUBCOMMANDS = List.of("run", "engine", "plan", "validate", "list", "init",
+      "schema", "trust", "serve", "runs", "logs", "__train", "help");
 
   /** The configured command line for {@code args}, writing to the process's stdout and stderr. */
   public static CommandLine commandLine(String[] args) {
@@ -79,6 +79,9 @@ public final class Kiln implements Runnable {
       case "init" -> new InitCommand();
       case "schema" -> new SchemaCommand();
       case "trust" -> new TrustCommand();
+      case "serve" -> new ServeCommand();
+      case "runs" -> new RunsCommand();
+      case "logs" -> new LogsCommand();
       case "__train" -> new TrainCommand();
       default -> new CommandLine.HelpCommand();
     };

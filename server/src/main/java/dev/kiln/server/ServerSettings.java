@@ -66,7 +66,7 @@ public record ServerSettings(String host, int port, Path dataDir, String databas
   }
 
   /** The secret of {@code source}'s endpoint, or null when it is off. */
-  WebhookSecret secret(WebhookSource source) {
+  public WebhookSecret secret(WebhookSource source) {
     return switch (source) {
       case GITHUB -> github;
       case GITLAB -> gitlab;

@@ -1,0 +1,60 @@
+package dev.kiln.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kiln.server.NewRun;
+import dev.kiln.server.RunStatus;
+import dev.kiln.server.RunStore;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** kiln runs and kiln logs read the history kiln serve writes. */
+class HistoryCommandsTest {
+  @TempDir Path dir;
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    return Kiln.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
+  }
+
+  @Test
+  void runsAndLogsReadTheServersHistory() {
+    Instant t = Instant.parse("2026-12-01T10:00:00Z");
+    try (RunStore store = RunStore.open("jdbc:sqlite:" + dir.resolve("history.db"))) {
+      long ok = store.accept(new NewRun("github", "d1", "push", "main", "c".repeat(40), null, null, null, List.of(),
+          Map.of()), t).runId();
+      store.started(ok, t);
+      store.log(ok, "", List.of("kiln: trigger: push to main"), t);
+      store.log(ok, "check", List.of("#1 DONE 0.3s sh -c true", "hello"), t);
+      store.finished(ok, RunStatus.SUCCEEDED, 0, "1 succeeded", t.plusMillis(2500));
+      store.accept(new NewRun("github", "d2", "push", "dev", "d".repeat(40), null, null, null, List.of(), Map.of()), t);
+    }
+    assertThat(run("runs", "--data", dir.toString())).as(err.toString()).isZero();
+    assertThat(out.toString()).containsPattern("(?m)^2 +queued +push +dev +dddddddddddd")
+        .containsPattern("(?m)^1 +succeeded +push +main +cccccccccccc +2026-12-01 10:00:00 2.5s$");
+    out.getBuffer().setLength(0);
+    assertThat(run("runs", "--data", dir.toString(), "--status", "succeeded", "--format", "json")).isZero();
+    assertThat(out.toString()).contains("\"id\" : 1").doesNotContain("\"id\" : 2");
+    out.getBuffer().setLength(0);
+    assertThat(run("logs", "--data", dir.toString(), "1")).isZero();
+    assertThat(out.toString()).isEqualTo("kiln: trigger: push to main\n[check] #1 DONE 0.3s sh -c true\n[check] hello\n");
+    assertThat(err.toString()).contains("run 1: succeeded (1 succeeded)");
+    out.getBuffer().setLength(0);
+    assertThat(run("logs", "--data", dir.toString(), "1", "check")).isZero();
+    assertThat(out.toString()).isEqualTo("#1 DONE 0.3s sh -c true\nhello\n");
+  }
+
+  @Test
+  void withoutAHistoryItIsAUsageError() {
+    assertThat(run("runs", "--data", dir.resolve("none").toString())).isEqualTo(ExitCodes.INVALID);
+    assertThat(err.toString()).contains("no run history in");
+    assertThat(run("runs", "--data", dir.toString(), "--status", "done")).isEqualTo(ExitCodes.INVALID);
+  }
+}
