@@ -10,26 +10,23 @@ import dev.kiln.planner.llb.Definition;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.util.Locale;
-import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Hears a run on the engine and tells {@link RunEvents}: the output lines are those of {@code kiln
- * run --progress plain} ({@code [task] #3 DONE 0.4s ...}), masked, each given to its task; steps
- * are counted by digest, cached or not.
+ * run --progress plain} ({@code [task] #3 DONE 0.4s ...}), each given to its task; steps are counted
+ * by digest, cached or not. The executor masks secrets in everything a listener hears.
  */
 final class EngineProgress implements PlanRunner.Listener {
   private static final Pattern TASK_LINE = Pattern.compile("\\[([a-z][a-z0-9-]*)] (.*)", Pattern.DOTALL);
 
   private final RunEvents events;
-  private final UnaryOperator<String> mask;
   private final PlainProgress lines;
 
-  EngineProgress(RunEvents events, UnaryOperator<String> mask) {
+  EngineProgress(RunEvents events) {
     this.events = events;
-    this.mask = mask;
-    this.lines = new PlainProgress(new PrintWriter(new LineWriter(), true), mask);
+    this.lines = new PlainProgress(new PrintWriter(new LineWriter(), true));
   }
 
   @Override
@@ -56,7 +53,7 @@ final class EngineProgress implements PlanRunner.Listener {
     lines.taskFinished(outcome);
     Integer exitCode = outcome.failure().flatMap(f -> f.exitCode().isPresent()
         ? java.util.Optional.of(f.exitCode().getAsInt()) : java.util.Optional.empty()).orElse(null);
-    String error = outcome.failure().map(f -> mask.apply(f.getMessage())).orElse(null);
+    String error = outcome.failure().map(Throwable::getMessage).orElse(null);
     events.taskFinished(outcome.task(), outcome.status().name().toLowerCase(Locale.ROOT),
         outcome.duration().toMillis(), exitCode, error);
   }

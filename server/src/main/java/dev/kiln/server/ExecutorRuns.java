@@ -9,8 +9,13 @@ import dev.kiln.executor.TaskOutcome;
 import dev.kiln.executor.secrets.SecretStore;
 import dev.kiln.model.FunctionRegistry;
 import dev.kiln.model.KilnException;
+import dev.kiln.model.SecretSource;
 import dev.kiln.planner.Plan;
 import java.io.IOException;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 
 /**
@@ -43,7 +48,16 @@ public final class ExecutorRuns implements EngineRuns {
     try (Executor executor = builder.build()) {
       cancellation.onCancel(executor::cancel);
       Plan plan = executor.plan(job.pipeline(), job.tasks());
-      SecretStore secrets = executor.secrets(job.pipeline(), plan);
+      // only the secrets of the tasks that run must be available
+      Set<String> used = new TreeSet<>();
+      plan.tasks().forEach(t -> used.addAll(t.secrets()));
+      Map<String, SecretSource> sources = new TreeMap<>();
+      job.pipeline().secrets().forEach((name, secret) -> {
+        if (used.contains(name)) {
+          sources.put(name, secret.source());
+        }
+      });
+      SecretStore secrets = new SecretStore(sources, job.environment(), job.workspace());
       SecretMasker masker;
       try {
         masker = SecretMasker.of(secrets.resolveAll());
@@ -53,7 +67,7 @@ public final class ExecutorRuns implements EngineRuns {
       if (cancellation.cancelled()) {
         return new RunOutcome(RunOutcome.CANCELLED, cancellation.reason());
       }
-      RunReport report = executor.run(plan, secrets, new EngineProgress(events, masker));
+      RunReport report = executor.run(plan, secrets, masker, new EngineProgress(events));
       long ok = report.tasks().stream().filter(t -> t.status() == TaskOutcome.Status.SUCCEEDED).count();
       String summary = ok + " succeeded, " + report.failures().size() + " failed";
       if (report.interrupted() || cancellation.cancelled()) {
