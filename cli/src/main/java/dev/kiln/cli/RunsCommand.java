@@ -1,5 +1,6 @@
 package dev.kiln.cli;
 
+import dev.kiln.server.RunJson;
 import dev.kiln.server.RunRecord;
 import dev.kiln.server.RunStatus;
 import dev.kiln.server.RunStore;
@@ -53,22 +54,7 @@ final class RunsCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     if (format == OutputFormat.JSON) {
-      var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
-      var array = mapper.createArrayNode();
-      for (RunRecord r : runs) {
-        var n = array.addObject();
-        n.put("id", r.id());
-        n.put("status", r.status().label());
-        n.put("event", r.event());
-        n.put("branch", r.branch());
-        n.put("commit", r.commit());
-        n.put("trigger", r.trigger());
-        n.put("exitCode", r.exitCode());
-        n.put("message", r.message());
-        n.put("queuedAt", r.queuedAt().toString());
-        r.duration().ifPresent(d -> n.put("durationMs", d.toMillis()));
-      }
-      out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(array));
+      out.println(RunJson.runs(runs).toPrettyString());
     } else {
       out.printf(Locale.ROOT, "%-6s %-11s %-12s %-20s %-12s %-19s %s%n", "RUN", "STATUS", "EVENT", "BRANCH", "COMMIT",
           "QUEUED (UTC)", "DURATION");

@@ -41,7 +41,7 @@ class HistoryCommandsTest {
         .containsPattern("(?m)^1 +succeeded +push +main +cccccccccccc +2026-12-01 10:00:00 2.5s$");
     out.getBuffer().setLength(0);
     assertThat(run("runs", "--data", dir.toString(), "--status", "succeeded", "--format", "json")).isZero();
-    assertThat(out.toString()).contains("\"id\" : 1").doesNotContain("\"id\" : 2");
+    assertThat(out.toString()).contains("\"id\" : 1").doesNotContain("\"id\" : 2").contains("\"status\" : \"succeeded\"");
     out.getBuffer().setLength(0);
     assertThat(run("logs", "--data", dir.toString(), "1")).isZero();
     assertThat(out.toString()).isEqualTo("kiln: trigger: push to main\n[check] #1 DONE 0.3s sh -c true\n[check] hello\n");

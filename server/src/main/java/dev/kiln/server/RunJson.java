@@ -6,13 +6,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.List;
 
-/** Runs, tasks and log lines as the API's JSON. */
-final class RunJson {
+/** Runs, tasks and log lines as the API's JSON (and {@code kiln runs --format json}). */
+public final class RunJson {
   static final ObjectMapper JSON = new ObjectMapper();
 
   private RunJson() {}
 
-  static ObjectNode run(RunRecord r) {
+  /** One run. */
+  public static ObjectNode run(RunRecord r) {
     ObjectNode n = JSON.createObjectNode();
     n.put("id", r.id());
     n.put("source", r.source());
@@ -35,7 +36,8 @@ final class RunJson {
     return n;
   }
 
-  static ArrayNode runs(List<RunRecord> runs) {
+  /** Runs, in the order given. */
+  public static ArrayNode runs(List<RunRecord> runs) {
     ArrayNode a = JSON.createArrayNode();
     runs.forEach(r -> a.add(run(r)));
     return a;
