@@ -89,6 +89,10 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--allow-command-secrets", description = "Let pipelines run commands on this machine for secrets (cmdSecret).")
   boolean allowCommandSecrets;
 
+  @Option(names = "--pull-request-secrets", description = "Let pull requests' runs read this server's environment"
+      + " (envSecret, hostEnv); off, a request from a fork sees none of it.")
+  boolean pullRequestSecrets;
+
   @Override
   public Integer call() throws Exception {
     Map<String, String> env = System.getenv();
@@ -108,7 +112,7 @@ final class ServeCommand implements Callable<Integer> {
         .setPublicUrl(publicUrl).setDatabaseUrl(history.database).setBranch(branch)
         .setRuns(concurrency, !keepSuperseded).setMaxBodyBytes(maxBody)
         .setStatuses(statusUrl, text(statusToken, "KILN_STATUS_TOKEN", env))
-        .setTrust(allowPlugins, allowCommandSecrets).setEnvironment(env);
+        .setTrust(allowPlugins, allowCommandSecrets).setEnvironment(env).setPullRequestEnvironment(pullRequestSecrets);
     secret(settings, WebhookSource.GITHUB, githubSecret, "KILN_GITHUB_SECRET", env);
     secret(settings, WebhookSource.GITLAB, gitlabToken, "KILN_GITLAB_TOKEN", env);
     secret(settings, WebhookSource.GENERIC, genericSecret, "KILN_WEBHOOK_SECRET", env);

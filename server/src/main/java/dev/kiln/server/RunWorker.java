@@ -68,7 +68,9 @@ final class RunWorker {
       deleteTree(workspace);
       repository.checkout(commit, workspace);
       Path file = workspace.resolve("pipeline.pkl");
-      Pipeline pipeline = evaluate(workspace, file, Map.of());
+      Map<String, String> environment = run.event().equals("pull_request") && !settings.pullRequestEnvironment()
+          ? Map.of() : settings.environment();
+      Pipeline pipeline = evaluate(workspace, file, Map.of(), environment);
       if (run.event().equals("push") && run.branch().equals(settings.branch())) {
         branchPipeline.accept(pipeline);
       }
@@ -89,7 +91,7 @@ final class RunWorker {
         journal.say("trigger: " + trigger.get().describe() + " (" + trigger.get().location() + ")");
       }
       if (!params.isEmpty()) {
-        pipeline = evaluate(workspace, file, params);
+        pipeline = evaluate(workspace, file, params, environment);
       }
       refuseCommandSecrets(pipeline);
       if (cancellation.cancelled()) {
@@ -98,7 +100,7 @@ final class RunWorker {
       }
       List<String> requested = pipeline.requested(tasks);
       journal.say("running " + (requested.isEmpty() ? "every task" : String.join(", ", requested)));
-      RunOutcome outcome = engine.run(new RunJob(workspace, pipeline, requested, settings.environment()), journal,
+      RunOutcome outcome = engine.run(new RunJob(workspace, pipeline, requested, environment), journal,
           cancellation);
       journal.say(outcome.status().label() + ": " + outcome.message());
       finish(journal, run, commit, outcome.status(), outcome.exitCode(), outcome.message());
@@ -135,7 +137,7 @@ final class RunWorker {
     deleteTree(workspace);
     try {
       repository.checkout(head.get(), workspace);
-      return Optional.of(evaluate(workspace, workspace.resolve("pipeline.pkl"), Map.of()));
+      return Optional.of(evaluate(workspace, workspace.resolve("pipeline.pkl"), Map.of(), settings.environment()));
     } finally {
       deleteTree(workspace);
     }
@@ -145,9 +147,9 @@ final class RunWorker {
     return settings.dataDir().resolve("workspaces").resolve("run-" + run);
   }
 
-  private Pipeline evaluate(Path workspace, Path file, Map<String, String> params) {
+  private Pipeline evaluate(Path workspace, Path file, Map<String, String> params, Map<String, String> environment) {
     PipelineEvaluator.Builder evaluator = PipelineEvaluator.builder().projectRoot(workspace)
-        .environment(settings.environment()).params(params);
+        .environment(environment).params(params);
     if (!settings.allowPlugins()) {
       evaluator.functions(FunctionRegistry.builtIn()); // Kiln's own functions, none of the commit's jars
     }

@@ -28,11 +28,14 @@ import java.util.Objects;
  * @param allowPlugins whether pipelines may load the functions of their {@code .kiln/plugins/} jars
  * @param allowCommandSecrets whether pipelines may run commands on the server for secrets ({@code cmdSecret})
  * @param environment the server's environment: what pipelines' {@code envSecret}s and {@code hostEnv} read
+ * @param pullRequestEnvironment whether pull requests' runs see {@code environment} too (off: they see
+ *     none of it, so a request from a fork cannot read the server's secrets)
  */
 public record ServerSettings(String host, int port, Path dataDir, String databaseUrl, String repository,
     String branch, WebhookSecret github, WebhookSecret gitlab, WebhookSecret generic, String accessToken,
     int concurrency, boolean cancelSuperseded, int maxBodyBytes, String statusUrl, String statusToken,
-    URI publicUrl, boolean allowPlugins, boolean allowCommandSecrets, Map<String, String> environment) {
+    URI publicUrl, boolean allowPlugins, boolean allowCommandSecrets, Map<String, String> environment,
+    boolean pullRequestEnvironment) {
 
   public ServerSettings {
     Objects.requireNonNull(host, "host");
@@ -95,6 +98,7 @@ public record ServerSettings(String host, int port, Path dataDir, String databas
     private boolean allowPlugins;
     private boolean allowCommandSecrets;
     private Map<String, String> environment = Map.of();
+    private boolean pullRequestEnvironment;
 
     private Builder(Path dataDir, String repository, String accessToken) {
       this.dataDir = dataDir;
@@ -160,6 +164,11 @@ public record ServerSettings(String host, int port, Path dataDir, String databas
       return this;
     }
 
+    public Builder setPullRequestEnvironment(boolean pullRequestEnvironment) {
+      this.pullRequestEnvironment = pullRequestEnvironment;
+      return this;
+    }
+
     /**
      * The settings.
      *
@@ -168,7 +177,7 @@ public record ServerSettings(String host, int port, Path dataDir, String databas
     public ServerSettings build() {
       return new ServerSettings(host, port, dataDir, databaseUrl, repository, branch, github, gitlab, generic,
           accessToken, concurrency, cancelSuperseded, maxBodyBytes, statusUrl, statusToken, publicUrl, allowPlugins,
-          allowCommandSecrets, environment);
+          allowCommandSecrets, environment, pullRequestEnvironment);
     }
   }
 }

@@ -40,6 +40,7 @@ class KilnServerTest {
       triggers {
         new Push { branches { "main"; "release/*" }; paths { "src/**"; "pipeline.pkl" } }
         new Push { branches { "slow/*" }; tasks { "slow" }; params { ["slow"] = true } }
+        new PullRequest { branches { "main" } }
       }
       """;
 
@@ -139,6 +140,23 @@ class KilnServerTest {
     assertThat(jobs).hasSize(2);
     assertThat(jobs.get(1).tasks()).containsExactly("slow");
     assertThat(jobs.get(1).pipeline().params().get(0).value()).isEqualTo(true);
+  }
+
+  @Test
+  void pullRequestsRunWithoutTheServersEnvironmentUnlessAllowed() throws Exception {
+    start(settings().setEnvironment(Map.of("DEPLOY_TOKEN", "server-secret")));
+    git.branch("feature");
+    String head = git.commit(Map.of("src/f.txt", "f\n"), "feature");
+    long pr = ServerClient.runId(client.pullRequest(5, "main", c1, head));
+    JsonNode run = client.awaitFinished(pr, WAIT);
+    assertThat(run.path("status").asText()).isEqualTo("succeeded");
+    assertThat(run.path("event").asText()).isEqualTo("pull_request");
+    assertThat(run.path("pullRequest").asLong()).isEqualTo(5);
+    assertThat(run.path("commit").asText()).isEqualTo(head);
+    long push = ServerClient.runId(client.push("main", c0, c1));
+    client.awaitFinished(push, WAIT);
+    assertThat(jobs.get(0).environment()).isEmpty();
+    assertThat(jobs.get(1).environment()).containsEntry("DEPLOY_TOKEN", "server-secret");
   }
 
   @Test

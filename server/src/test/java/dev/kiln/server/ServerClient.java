@@ -42,6 +42,17 @@ final class ServerClient {
     return http.send(r.build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /** A pull request opened into {@code target}, as GitHub delivers it, signed. */
+  HttpResponse<String> pullRequest(long number, String target, String baseCommit, String head)
+      throws IOException, InterruptedException {
+    String body = "{\"action\":\"opened\",\"number\":" + number + ",\"pull_request\":{\"number\":" + number
+        + ",\"base\":{\"ref\":\"" + target + "\",\"sha\":\"" + baseCommit + "\"},\"head\":{\"sha\":\"" + head + "\"}}}";
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    return http.send(HttpRequest.newBuilder(base.resolve("/hooks/github")).header("X-GitHub-Event", "pull_request")
+        .header("X-GitHub-Delivery", UUID.randomUUID().toString()).header("X-Hub-Signature-256", secret.signature(bytes))
+        .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
   HttpResponse<String> push(String branch, String before, String after) throws IOException, InterruptedException {
     return push(branch, before, after, null, secret);
   }
