@@ -23,10 +23,10 @@ rss() { ps -o rss= -p "$(pgrep -P "$pid" java || echo "$pid")" 2>/dev/null | tai
 echo "server RSS before: $(rss) KiB"
 java bench/ServeLoad.java http://127.0.0.1:$PORT/ load-secret "$commit" "$RATE" "$SECONDS_" "$BAD"
 echo "server RSS after: $(rss) KiB"
-runs=$(curl -s -H "Authorization: Bearer bench-token-0123456789" "http://127.0.0.1:$PORT/api/runs?limit=99999")
-python3 - "$runs" "$((RATE * SECONDS_))" <<'PY'
+curl -s -H "Authorization: Bearer bench-token-0123456789" "http://127.0.0.1:$PORT/api/runs?limit=99999" > "$work/runs.json"
+python3 - "$work/runs.json" "$((RATE * SECONDS_))" <<'PY'
 import json, sys
-runs = json.loads(sys.argv[1]); want = int(sys.argv[2])
+runs = json.load(open(sys.argv[1])); want = int(sys.argv[2])
 deliveries = [r["delivery"] for r in runs]
 print(f"history: {len(runs)} runs for {want} signed deliveries; distinct deliveries {len(set(deliveries))};"
       f" queued still {sum(r['status'] == 'queued' for r in runs)}")
