@@ -13,7 +13,7 @@ final class HistoryOptions {
   Path data;
 
   @Option(names = "--database", paramLabel = "JDBC_URL",
-      description = "The history's database instead, e.g. jdbc:sqlite:/var/lib/kiln/history.db.")
+      description = "The history's database instead, as a JDBC URL (jdbc:sqlite:FILE).")
   String database;
 
   /** The history's JDBC URL. */

@@ -13,7 +13,14 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code kiln logs RUN [TASK]}: a recorded run's output (masked when it was stored). */
-@Command(name = "logs", description = "Print the output of a run of kiln serve's history (of one task, when named).")
+@Command(name = "logs", description = "Print the output of a run of kiln serve's history (of one task, when named).",
+    footerHeading = Kiln.EXAMPLES,
+    footer = {
+      "  # everything run 12 printed, the server's own lines too",
+      "  kiln logs 12",
+      "  # only the lines of its task test",
+      "  kiln logs 12 test"
+    })
 final class LogsCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -17,7 +17,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code kiln runs}: the runs {@code kiln serve} recorded, newest first. */
-@Command(name = "runs", description = "List the runs of kiln serve's history, newest first.")
+@Command(name = "runs", description = "List the runs of kiln serve's history, newest first.",
+    footerHeading = Kiln.EXAMPLES,
+    footer = {
+      "  # the last 20 runs kiln serve recorded in ./.kiln/serve",
+      "  kiln runs",
+      "  # the failed runs of main, as JSON",
+      "  kiln runs --branch main --status failed --format json"
+    })
 final class RunsCommand implements Callable<Integer> {
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
       .withZone(ZoneOffset.UTC);
@@ -36,7 +43,7 @@ final class RunsCommand implements Callable<Integer> {
   @Option(names = {"-n", "--limit"}, defaultValue = "20", paramLabel = "N", description = "At most N runs (default: ${DEFAULT-VALUE}).")
   int limit;
 
-  @Option(names = "--format", defaultValue = "text", converter = OutputFormat.Converter.class,
+  @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT", converter = OutputFormat.Converter.class,
       description = "text or json (default: ${DEFAULT-VALUE}).")
   OutputFormat format;
 

@@ -26,7 +26,14 @@ import picocli.CommandLine.Spec;
  * {@code kiln serve}: webhooks and schedules run a repository's pipelines; the history, a web page
  * and {@code /metrics} show them. Secrets come from files or the server's environment.
  */
-@Command(name = "serve", description = "Run pipelines on webhooks and schedules, with a run history and a web page.")
+@Command(name = "serve", description = "Run pipelines on webhooks and schedules, with a run history and a web page.",
+    footerHeading = Kiln.EXAMPLES,
+    footer = {
+      "  # a local repository; the token for the web page is printed",
+      "  kiln serve --repo ../app --github-secret-file hook.secret",
+      "  # every interface (behind the team's proxy), with GitHub's webhook",
+      "  kiln serve --repo https://github.com/o/app.git --listen 0.0.0.0:8080"
+    })
 final class ServeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -34,12 +41,12 @@ final class ServeCommand implements Callable<Integer> {
 
   @Mixin HistoryOptions history;
 
-  @Option(names = "--repo", required = true, paramLabel = "URL|PATH",
+  @Option(names = "--repo", required = true, paramLabel = "REPO",
       description = "The repository whose pipeline.pkl runs: a URL the server can fetch, or a local path.")
   String repository;
 
-  @Option(names = "--listen", defaultValue = "127.0.0.1:8080", paramLabel = "HOST:PORT",
-      description = "Where to listen (default: ${DEFAULT-VALUE}; 0.0.0.0:8080 for every interface).")
+  @Option(names = "--listen", defaultValue = "127.0.0.1:8080", paramLabel = "ADDR",
+      description = "Where to listen, HOST:PORT (default: ${DEFAULT-VALUE}; 0.0.0.0:8080 for every interface).")
   String listen;
 
   @Option(names = "--public-url", paramLabel = "URL", description = "The server's address as people reach it (commit statuses link there).")
@@ -76,8 +83,7 @@ final class ServeCommand implements Callable<Integer> {
   int maxBody;
 
   @Option(names = "--status-url", paramLabel = "URL",
-      description = "Post commit statuses (GitHub's format) here, {sha} standing for the commit,"
-          + " e.g. https://api.github.com/repos/OWNER/REPO/statuses/{sha}.")
+      description = "Post commit statuses (GitHub's format) to this URL, {sha} standing for the commit.")
   String statusUrl;
 
   @Option(names = "--status-token-file", paramLabel = "FILE", description = "The bearer token for --status-url (else $KILN_STATUS_TOKEN).")
