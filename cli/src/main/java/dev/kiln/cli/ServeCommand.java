@@ -115,7 +115,7 @@ final class ServeCommand implements Callable<Integer> {
     }
     ServerSettings.Builder settings = ServerSettings.builder(history.data, repository, token)
         .setListen(listen.substring(0, colon), Integer.parseInt(listen.substring(colon + 1)))
-        .setPublicUrl(publicUrl).setDatabaseUrl(history.database).setBranch(branch)
+        .setPublicUrl(publicUrl).setHistory(history.database()).setBranch(branch)
         .setRuns(concurrency, !keepSuperseded).setMaxBodyBytes(maxBody)
         .setStatuses(statusUrl, text(statusToken, "KILN_STATUS_TOKEN", env))
         .setTrust(allowPlugins, allowCommandSecrets).setEnvironment(env).setPullRequestEnvironment(pullRequestSecrets);
@@ -139,7 +139,7 @@ final class ServeCommand implements Callable<Integer> {
       stopped.countDown();
     }, "kiln-serve-stop"));
     URI url = server.url(built.host());
-    err.println("kiln serve: listening on " + url + " (history: " + built.jdbcUrl() + ")");
+    err.println("kiln serve: listening on " + url + " (history: " + built.history() + ")");
     for (WebhookSource s : WebhookSource.values()) {
       if (built.secret(s) != null) {
         err.println("kiln serve: webhook " + url.resolve("hooks/" + s.path()));

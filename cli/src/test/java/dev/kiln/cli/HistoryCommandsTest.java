@@ -2,11 +2,14 @@ package dev.kiln.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kiln.server.HistoryDatabase;
 import dev.kiln.server.NewRun;
 import dev.kiln.server.RunStatus;
 import dev.kiln.server.RunStore;
+import dev.kiln.testsupport.PostgresCluster;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -27,7 +30,7 @@ class HistoryCommandsTest {
   @Test
   void runsAndLogsReadTheServersHistory() {
     Instant t = Instant.parse("2026-12-01T10:00:00Z");
-    try (RunStore store = RunStore.open("jdbc:sqlite:" + dir.resolve("history.db"))) {
+    try (RunStore store = RunStore.open(HistoryDatabase.sqlite(dir.resolve("history.db")))) {
       long ok = store.accept(new NewRun("github", "d1", "push", "main", "c".repeat(40), null, null, null, List.of(),
           Map.of()), t).runId();
       store.started(ok, t);
@@ -56,5 +59,43 @@ class HistoryCommandsTest {
     assertThat(run("runs", "--data", dir.resolve("none").toString())).isEqualTo(ExitCodes.INVALID);
     assertThat(err.toString()).contains("no run history in");
     assertThat(run("runs", "--data", dir.toString(), "--status", "done")).isEqualTo(ExitCodes.INVALID);
+  }
+
+  @Test
+  void aDatabaseOfAnotherKindOrWithThePasswordInItsUrlIsAUsageError() {
+    assertThat(run("runs", "--database", "jdbc:mysql://127.0.0.1/kiln")).isEqualTo(ExitCodes.INVALID);
+    assertThat(err.toString()).contains("must be SQLite (jdbc:sqlite:FILE) or PostgreSQL");
+    err.getBuffer().setLength(0);
+    assertThat(run("runs", "--database", "jdbc:postgresql://127.0.0.1/kiln?user=k&password=hunter2"))
+        .isEqualTo(ExitCodes.INVALID);
+    assertThat(err.toString()).contains("must not carry the password").doesNotContain("hunter2");
+  }
+
+  @Test
+  void runsAndLogsReadAHistoryInPostgresql() throws Exception {
+    try (PostgresCluster cluster = PostgresCluster.startOrSkip()) {
+      String url = cluster.newDatabase("history");
+      Path password = dir.resolve("db.password");
+      Files.writeString(password, PostgresCluster.PASSWORD + "\n");
+      Instant t = Instant.parse("2026-12-01T10:00:00Z");
+      try (RunStore store = RunStore.open(HistoryDatabase.of(url, PostgresCluster.PASSWORD))) {
+        long id = store.accept(new NewRun("gitlab", "d1", "push", "main", "e".repeat(40), null, null, null, List.of(),
+            Map.of()), t).runId();
+        store.started(id, t);
+        store.log(id, "check", List.of("hello from postgres"), t);
+        store.finished(id, RunStatus.FAILED, 1, "0 succeeded, 1 failed", t.plusMillis(1500));
+      }
+      assertThat(run("runs", "--database", url, "--database-password-file", password.toString()))
+          .as(err.toString()).isZero();
+      assertThat(out.toString()).containsPattern("(?m)^1 +failed +push +main +eeeeeeeeeeee +2026-12-01 10:00:00 1.5s$");
+      out.getBuffer().setLength(0);
+      assertThat(run("logs", "--database", url, "--database-password-file", password.toString(), "1", "check"))
+          .isZero();
+      assertThat(out.toString()).isEqualTo("hello from postgres\n");
+      // without the password, PostgreSQL refuses, and the error says where
+      err.getBuffer().setLength(0);
+      assertThat(run("runs", "--database", url)).isEqualTo(ExitCodes.INVALID);
+      assertThat(err.toString()).contains("cannot open the run history at " + url);
+    }
   }
 }

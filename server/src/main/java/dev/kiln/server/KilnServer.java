@@ -46,7 +46,7 @@ public final class KilnServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create " + settings.dataDir(), e);
     }
-    RunStore store = RunStore.open(settings.jdbcUrl());
+    RunStore store = RunStore.open(settings.history());
     int interrupted = store.interruptRunning(clock.instant());
     if (interrupted > 0) {
       notices.accept(interrupted + " run(s) were running when the server stopped: marked interrupted");

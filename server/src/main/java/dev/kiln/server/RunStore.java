@@ -18,9 +18,11 @@ import java.util.Optional;
 import org.flywaydb.core.Flyway;
 
 /**
- * The run history in a database (SQLite by default): runs, their tasks and their masked output. The
- * schema is migrated by Flyway when the store opens ({@code db/migration/sqlite/}). One connection,
- * used by one thread at a time: SQLite serialises writers anyway, and a statement takes milliseconds.
+ * The run history in a database (SQLite by default, or PostgreSQL): runs, their tasks and their
+ * masked output. The schema is migrated by Flyway when the store opens ({@code db/migration/sqlite/},
+ * {@code db/migration/postgresql/}: the same tables, each in its database's types); the statements
+ * are written in the SQL both accept. One connection, used by one thread at a time: SQLite
+ * serialises writers anyway, and a statement takes milliseconds.
  */
 public final class RunStore implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -34,18 +36,16 @@ public final class RunStore implements AutoCloseable {
   }
 
   /**
-   * Opens the history at {@code jdbcUrl} ({@code jdbc:sqlite:/path/history.db}), creating or
-   * migrating its schema.
+   * Opens the history in {@code database}, creating or migrating its schema.
    *
    * @throws HistoryException when the database cannot be opened or migrated
    */
-  public static RunStore open(String jdbcUrl) {
+  public static RunStore open(HistoryDatabase database) {
     try {
-      String vendor = jdbcUrl.startsWith("jdbc:postgresql:") ? "postgresql" : "sqlite";
-      Flyway.configure().dataSource(jdbcUrl, null, null).locations("classpath:db/migration/" + vendor)
-          .loggers("slf4j").load().migrate();
-      Connection c = DriverManager.getConnection(jdbcUrl);
-      if (jdbcUrl.startsWith("jdbc:sqlite:")) {
+      Flyway.configure().dataSource(database.url(), null, database.password())
+          .locations(database.kind().migrations()).loggers("slf4j").load().migrate();
+      Connection c = DriverManager.getConnection(database.url(), database.properties());
+      if (database.kind() == HistoryDatabase.Kind.SQLITE) {
         try (Statement s = c.createStatement()) {
           // readers (kiln runs, the web page) do not block the writer, and a writer waits for another
           s.execute("PRAGMA journal_mode=WAL");
@@ -56,7 +56,7 @@ public final class RunStore implements AutoCloseable {
       }
       return new RunStore(c);
     } catch (SQLException | RuntimeException e) {
-      throw new HistoryException("cannot open the run history at " + jdbcUrl + ": " + e.getMessage(), e);
+      throw new HistoryException("cannot open the run history at " + database + ": " + e.getMessage(), e);
     }
   }
 
@@ -66,14 +66,11 @@ public final class RunStore implements AutoCloseable {
    * @return the run's id, and whether it is new
    */
   public synchronized Accepted accept(NewRun run, Instant at) {
-    Optional<Long> known = runOf(run.source(), run.delivery());
-    if (known.isPresent()) {
-      return new Accepted(known.get(), false);
-    }
-    return sql(() -> {
+    // one statement decides, so two servers sharing a database make one run of a delivery both received
+    Optional<Long> made = sql(() -> {
       try (PreparedStatement s = connection.prepareStatement("INSERT INTO runs (source, delivery, event, branch,"
           + " commit_sha, base_sha, pull_request, trigger_text, tasks, params, status, queued_at)"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")) {
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source, delivery) DO NOTHING RETURNING id")) {
         s.setString(1, run.source());
         s.setString(2, run.delivery());
         s.setString(3, run.event());
@@ -87,11 +84,12 @@ public final class RunStore implements AutoCloseable {
         s.setString(11, RunStatus.QUEUED.label());
         s.setLong(12, at.toEpochMilli());
         try (ResultSet r = s.executeQuery()) {
-          r.next();
-          return new Accepted(r.getLong(1), true);
+          return r.next() ? Optional.of(r.getLong(1)) : Optional.empty();
         }
       }
     });
+    return made.map(id -> new Accepted(id, true))
+        .orElseGet(() -> new Accepted(runOf(run.source(), run.delivery()).orElseThrow(), false));
   }
 
   /** A run's id and whether {@link #accept} made it now (false: the delivery was seen before). */

@@ -12,7 +12,7 @@ import java.util.Objects;
  * @param host the address to listen on
  * @param port the port (0: any free one)
  * @param dataDir where the mirror, the workspaces and the SQLite history live
- * @param databaseUrl the history's JDBC URL; null: SQLite in {@code dataDir/history.db}
+ * @param history the history's database; null: SQLite in {@code dataDir/history.db}
  * @param repository the repository to run: a URL or a local path
  * @param branch the branch whose pipeline's schedules the server keeps
  * @param github GitHub's webhook secret, or null
@@ -31,7 +31,7 @@ import java.util.Objects;
  * @param pullRequestEnvironment whether pull requests' runs see {@code environment} too (off: they see
  *     none of it, so a request from a fork cannot read the server's secrets)
  */
-public record ServerSettings(String host, int port, Path dataDir, String databaseUrl, String repository,
+public record ServerSettings(String host, int port, Path dataDir, HistoryDatabase history, String repository,
     String branch, WebhookSecret github, WebhookSecret gitlab, WebhookSecret generic, String accessToken,
     int concurrency, boolean cancelSuperseded, int maxBodyBytes, String statusUrl, String statusToken,
     URI publicUrl, boolean allowPlugins, boolean allowCommandSecrets, Map<String, String> environment,
@@ -40,6 +40,9 @@ public record ServerSettings(String host, int port, Path dataDir, String databas
   public ServerSettings {
     Objects.requireNonNull(host, "host");
     dataDir = dataDir.toAbsolutePath();
+    if (history == null) {
+      history = HistoryDatabase.sqlite(dataDir.resolve("history.db"));
+    }
     Objects.requireNonNull(repository, "repository");
     Objects.requireNonNull(branch, "branch");
     if (accessToken == null || accessToken.length() < 16) {
@@ -63,11 +66,6 @@ public record ServerSettings(String host, int port, Path dataDir, String databas
     return new Builder(dataDir, repository, accessToken);
   }
 
-  /** The history's JDBC URL. */
-  public String jdbcUrl() {
-    return databaseUrl != null ? databaseUrl : "jdbc:sqlite:" + dataDir.resolve("history.db");
-  }
-
   /** The secret of {@code source}'s endpoint, or null when it is off. */
   public WebhookSecret secret(WebhookSource source) {
     return switch (source) {
@@ -85,7 +83,7 @@ public record ServerSettings(String host, int port, Path dataDir, String databas
     private String host = "127.0.0.1";
     private int port = 8080;
     private URI publicUrl;
-    private String databaseUrl;
+    private HistoryDatabase history;
     private String branch = "main";
     private WebhookSecret github;
     private WebhookSecret gitlab;
@@ -117,8 +115,8 @@ public record ServerSettings(String host, int port, Path dataDir, String databas
       return this;
     }
 
-    public Builder setDatabaseUrl(String databaseUrl) {
-      this.databaseUrl = databaseUrl;
+    public Builder setHistory(HistoryDatabase history) {
+      this.history = history;
       return this;
     }
 
@@ -175,7 +173,7 @@ public record ServerSettings(String host, int port, Path dataDir, String databas
      * @throws IllegalArgumentException when one is out of range
      */
     public ServerSettings build() {
-      return new ServerSettings(host, port, dataDir, databaseUrl, repository, branch, github, gitlab, generic,
+      return new ServerSettings(host, port, dataDir, history, repository, branch, github, gitlab, generic,
           accessToken, concurrency, cancelSuperseded, maxBodyBytes, statusUrl, statusToken, publicUrl, allowPlugins,
           allowCommandSecrets, environment, pullRequestEnvironment);
     }

@@ -234,7 +234,7 @@ class KilnServerTest {
   @Test
   void aRestartedServerRunsTheQueuedRunsItFinds() throws Exception {
     java.nio.file.Files.createDirectories(dir.resolve("data"));
-    try (RunStore store = RunStore.open("jdbc:sqlite:" + dir.resolve("data").resolve("history.db").toAbsolutePath())) {
+    try (RunStore store = RunStore.open(HistoryDatabase.sqlite(dir.resolve("data").resolve("history.db")))) {
       // what a server killed with runs waiting leaves behind
       store.accept(NewRun.of(WebhookSource.GITHUB, "d-left", new RepositoryEvent.Push("main", c0, c1)),
           java.time.Instant.now());
