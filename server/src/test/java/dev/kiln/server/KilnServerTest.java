@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
+import dev.kiln.testsupport.PostgresCluster;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -116,6 +117,28 @@ class KilnServerTest {
     assertThat(again.statusCode()).isEqualTo(200);
     assertThat(ServerClient.runId(again)).isEqualTo(id);
     assertThat(client.json("/api/runs")).hasSize(1);
+  }
+
+  @Test
+  void aServerKeepsItsHistoryInPostgresql() throws Exception {
+    try (PostgresCluster cluster = PostgresCluster.startOrSkip()) {
+      HistoryDatabase db = HistoryDatabase.of(cluster.newDatabase("server"), PostgresCluster.PASSWORD);
+      start(settings().setHistory(db));
+      long id = ServerClient.runId(client.push("main", c0, c1, "d-pg", SECRET));
+      assertThat(client.awaitFinished(id, WAIT).path("status").asText()).isEqualTo("succeeded");
+      server.close();
+      // another server on the same database: the run, its tasks and its output are there, the delivery known
+      start(settings().setHistory(db));
+      JsonNode run = client.json("/api/runs/" + id);
+      assertThat(run.path("commit").asText()).isEqualTo(c1);
+      assertThat(run.path("taskList").get(0).path("cachedSteps").asInt()).isEqualTo(1);
+      assertThat(client.json("/api/runs/" + id + "/logs?task=check").get(0).path("line").asText())
+          .isEqualTo("#2 hello from false");
+      assertThat(client.push("main", c0, c1, "d-pg", SECRET).statusCode()).isEqualTo(200);
+      assertThat(jobs).hasSize(1);
+      server.close();
+      server = null;
+    }
   }
 
   @Test
