@@ -56,6 +56,16 @@ public final class RunJson {
       n.put("cachedSteps", t.cachedSteps());
       n.put("exitCode", t.exitCode());
       n.put("error", t.error());
+      t.dependsOn().forEach(n.putArray("dependsOn")::add);
+    }
+    return a;
+  }
+
+  static ArrayNode cacheHits(List<CacheHits> runs) {
+    ArrayNode a = JSON.createArrayNode();
+    for (CacheHits r : runs) {
+      a.addObject().put("run", r.runId()).put("finishedAt", time(r.finishedAt())).put("steps", r.steps())
+          .put("cached", r.cached()).put("rate", r.rate());
     }
     return a;
   }

@@ -20,13 +20,16 @@ final class RunPages {
       .succeeded{color:#1a7f37}.failed,.error{color:#cf222e}.running,.queued{color:#9a6700}
       .cancelled,.skipped,.interrupted{color:#6e7781}
       pre{background:#f6f8fa;padding:1em;overflow:auto;max-height:60vh}code{font-size:13px}
-      form{margin:1em 0}a{color:#0969da}""";
+      form{margin:1em 0}a{color:#0969da}
+      .node rect{fill:#f6f8fa;stroke:#8c959f}.node text{font-size:12px}.node .detail{fill:#57606a}
+      .node.succeeded rect{fill:#dafbe1;stroke:#1a7f37}.node.failed rect{fill:#ffebe9;stroke:#cf222e}
+      .node.running rect{fill:#fff8c5;stroke:#9a6700}.node.pending rect{fill:#fff;stroke-dasharray:4 3}""";
 
   private RunPages() {}
 
-  static String list(List<RunRecord> runs, String branch, String status) {
+  static String list(List<RunRecord> runs, List<CacheHits> cache, String branch, String status) {
     StringBuilder b = page("Kiln runs");
-    b.append("<h1>Runs</h1><form method=get>branch <input name=branch value=\"").append(esc(branch))
+    b.append("<h1>Runs</h1><h2>Cache hits</h2>").append(CacheChart.html(cache)).append("<form method=get>branch <input name=branch value=\"").append(esc(branch))
         .append("\"> status <select name=status><option value=\"\">any</option>");
     for (RunStatus s : RunStatus.values()) {
       b.append("<option").append(s.label().equals(status) ? " selected" : "").append('>').append(s.label())
@@ -55,8 +58,8 @@ final class RunPages {
         .append(row("event", r.source() + " " + r.event() + (r.pullRequest() != null ? " #" + r.pullRequest() : "")))
         .append(row("branch", r.branch())).append(row("commit", r.commit())).append(row("trigger", r.trigger()))
         .append(row("params", r.params().toString())).append(row("queued", TIME.format(r.queuedAt())))
-        .append(row("message", r.message())).append("</table><h2>Tasks</h2><table id=tasks>")
-        .append(taskRows(tasks)).append("</table><h2>Output</h2><pre id=log></pre>");
+        .append(row("message", r.message())).append("</table><h2>Tasks</h2><div id=tasks>")
+        .append(tasks(tasks)).append("</div><h2>Output</h2><pre id=log></pre>");
     b.append("<script>\n")
         .append("const log=document.getElementById('log'),tasks=document.getElementById('tasks');\n")
         .append("const src=new EventSource('/api/runs/").append(r.id()).append("/events');\n")
@@ -69,8 +72,12 @@ final class RunPages {
     return b.toString();
   }
 
-  /** The rows of a run's task table (also sent to the page as it changes). */
-  static String taskRows(List<TaskRecord> tasks) {
+  /** A run's task graph and task table (also sent to the page as they change). */
+  static String tasks(List<TaskRecord> tasks) {
+    return TaskGraph.svg(tasks) + "<table id=task-table>" + taskRows(tasks) + "</table>";
+  }
+
+  private static String taskRows(List<TaskRecord> tasks) {
     StringBuilder b = new StringBuilder("<tr><th>task</th><th>status</th><th>duration</th><th>steps</th>"
         + "<th>cached</th><th>error</th></tr>");
     for (TaskRecord t : tasks) {

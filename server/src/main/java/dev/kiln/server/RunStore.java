@@ -125,6 +125,8 @@ public final class RunStore implements AutoCloseable {
 
   /** The run ended. */
   public synchronized void finished(long run, RunStatus status, Integer exitCode, String message, Instant at) {
+    // tasks the engine never reached (a dependency failed, the run was cancelled) did not run
+    update("UPDATE run_tasks SET status = 'skipped' WHERE run_id = ? AND status = 'pending'", run);
     update("UPDATE runs SET status = ?, exit_code = ?, message = ?, finished_at = ? WHERE id = ?", status.label(),
         exitCode, message, at.toEpochMilli(), run);
   }
@@ -132,8 +134,27 @@ public final class RunStore implements AutoCloseable {
   /** Marks every run still {@code running} as {@code interrupted}: the server stopped under it. */
   public synchronized int interruptRunning(Instant at) {
     update("UPDATE run_tasks SET status = 'cancelled', finished_at = ? WHERE status = 'running'", at.toEpochMilli());
+    update("UPDATE run_tasks SET status = 'skipped' WHERE status = 'pending' AND run_id IN"
+        + " (SELECT id FROM runs WHERE status = ?)", RunStatus.RUNNING.label());
     return update("UPDATE runs SET status = ?, message = ?, finished_at = ? WHERE status = ?",
         RunStatus.INTERRUPTED.label(), "the server stopped while it ran", at.toEpochMilli(), RunStatus.RUNNING.label());
+  }
+
+  /** The run's tasks, each with the tasks it depends on, before any starts: its task graph. */
+  public synchronized void planned(long run, Map<String, List<String>> graph) {
+    sql(() -> {
+      try (PreparedStatement s = connection.prepareStatement("INSERT INTO run_tasks (run_id, name, status, depends_on)"
+          + " VALUES (?, ?, 'pending', ?) ON CONFLICT (run_id, name) DO UPDATE SET depends_on = excluded.depends_on")) {
+        for (Map.Entry<String, List<String>> task : graph.entrySet()) {
+          s.setLong(1, run);
+          s.setString(2, task.getKey());
+          s.setString(3, json(task.getValue()));
+          s.addBatch();
+        }
+        s.executeBatch();
+        return null;
+      }
+    });
   }
 
   /** A task started. */
@@ -218,14 +239,36 @@ public final class RunStore implements AutoCloseable {
   public synchronized List<TaskRecord> tasks(long run) {
     return sql(() -> {
       try (PreparedStatement s = connection.prepareStatement("SELECT run_id, name, status, started_at, finished_at,"
-          + " duration_ms, steps, cached_steps, exit_code, error FROM run_tasks WHERE run_id = ?"
-          + " ORDER BY COALESCE(started_at, finished_at), name")) {
+          + " duration_ms, steps, cached_steps, exit_code, error, depends_on FROM run_tasks WHERE run_id = ?"
+          + " ORDER BY COALESCE(started_at, finished_at, " + Long.MAX_VALUE + "), name")) {
         s.setLong(1, run);
         var out = new ArrayList<TaskRecord>();
         try (ResultSet r = s.executeQuery()) {
           while (r.next()) {
             out.add(new TaskRecord(r.getLong(1), r.getString(2), r.getString(3), instant(r, 4), instant(r, 5),
-                longOrNull(r, 6), r.getInt(7), r.getInt(8), intOrNull(r, 9), r.getString(10)));
+                longOrNull(r, 6), r.getInt(7), r.getInt(8), intOrNull(r, 9), r.getString(10),
+                JSON.readValue(r.getString(11), new TypeReference<List<String>>() {})));
+          }
+        }
+        return out;
+      }
+    });
+  }
+
+  /**
+   * The cache hits of the newest finished runs that reported steps, oldest first, at most
+   * {@code limit}: what the page plots over time.
+   */
+  public synchronized List<CacheHits> cacheHits(int limit) {
+    return sql(() -> {
+      try (PreparedStatement s = connection.prepareStatement("SELECT r.id, r.finished_at, SUM(t.steps),"
+          + " SUM(t.cached_steps) FROM runs r JOIN run_tasks t ON t.run_id = r.id WHERE r.finished_at IS NOT NULL"
+          + " GROUP BY r.id, r.finished_at HAVING SUM(t.steps) > 0 ORDER BY r.id DESC LIMIT ?")) {
+        s.setInt(1, limit);
+        var out = new ArrayList<CacheHits>();
+        try (ResultSet r = s.executeQuery()) {
+          while (r.next()) {
+            out.add(0, new CacheHits(r.getLong(1), Instant.ofEpochMilli(r.getLong(2)), r.getLong(3), r.getLong(4)));
           }
         }
         return out;

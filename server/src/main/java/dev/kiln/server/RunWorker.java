@@ -100,6 +100,7 @@ final class RunWorker {
       }
       List<String> requested = pipeline.requested(tasks);
       journal.say("running " + (requested.isEmpty() ? "every task" : String.join(", ", requested)));
+      store.planned(id, TaskGraph.dependencies(pipeline, requested));
       RunOutcome outcome = engine.run(new RunJob(workspace, pipeline, requested, environment), journal,
           cancellation);
       journal.say(outcome.status().label() + ": " + outcome.message());

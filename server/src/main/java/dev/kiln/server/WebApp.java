@@ -23,6 +23,8 @@ import java.util.Map;
  */
 final class WebApp {
   private static final String COOKIE = "kiln_token";
+  /** How many runs the page's cache-hit chart shows. */
+  private static final int CACHE_RUNS = 100;
 
   private final ServerSettings settings;
   private final RunStore store;
@@ -62,7 +64,8 @@ final class WebApp {
         ctx.contentType("text/plain; version=0.0.4").result(metrics.render(store.countByStatus(), sizes[0], sizes[1]));
       });
       cfg.routes.get("/", ctx -> ctx.html(RunPages.list(store.runs(blankToNull(ctx.queryParam("branch")),
-          status(ctx), 200), ctx.queryParam("branch"), ctx.queryParam("status"))));
+          status(ctx), 200), store.cacheHits(CACHE_RUNS), ctx.queryParam("branch"), ctx.queryParam("status"))));
+      cfg.routes.get("/api/cache-hits", ctx -> json(ctx, RunJson.cacheHits(store.cacheHits(limit(ctx)))));
       cfg.routes.get("/runs/{id}", ctx -> {
         RunRecord run = run(ctx);
         ctx.html(RunPages.run(run, store.tasks(run.id())));
@@ -120,7 +123,7 @@ final class WebApp {
             after = l.id();
           }
         } while (lines.size() == 500);
-        String tasks = RunPages.taskRows(store.tasks(run.id()));
+        String tasks = RunPages.tasks(store.tasks(run.id()));
         if (!tasks.equals(tasksSent)) {
           client.sendEvent("tasks", tasks);
           tasksSent = tasks;

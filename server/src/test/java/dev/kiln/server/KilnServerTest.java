@@ -142,6 +142,49 @@ class KilnServerTest {
   }
 
   @Test
+  void aRunsTaskGraphAndTheCacheHitRateAreOnThePage() throws Exception {
+    String graph = git.commit(Map.of("pipeline.pkl", """
+        amends ".kiln/schema/Pipeline.pkl"
+        local busybox = container.from("busybox:latest")
+        tasks {
+          ["build"] { run = busybox.withExec(List("true")) }
+          ["test"] { dependsOn { "build" }; run = busybox.withExec(List("true")) }
+          ["lint"] { run = busybox.withExec(List("true")) }
+          ["deploy"] { dependsOn { "test"; "lint" }; run = busybox.withExec(List("true")) }
+        }
+        triggers { new Push { branches { "main" }; tasks { "test" } } }
+        """), "a graph");
+    engine = (job, events, cancel) -> {
+      events.taskStarted("build");
+      events.step("build", "sha256:b1", true, true);
+      events.step("build", "sha256:b2", true, true);
+      events.taskFinished("build", "succeeded", 40, null, null);
+      events.taskStarted("test");
+      events.step("test", "sha256:t1", false, true);
+      events.step("test", "sha256:t2", true, true);
+      events.taskFinished("test", "failed", 1200, 3, "exit code 3");
+      return new RunOutcome(RunOutcome.TASK_FAILED, "1 succeeded, 1 failed");
+    };
+    start(settings());
+    long id = ServerClient.runId(client.push("main", c1, graph, "d-graph", SECRET));
+    JsonNode run = client.awaitFinished(id, WAIT);
+    // the trigger asks for test: the run's graph is test and what it needs, not lint or deploy
+    assertThat(run.path("taskList").findValuesAsText("name")).containsExactly("build", "test");
+    assertThat(run.path("taskList").get(1).path("dependsOn").get(0).asText()).isEqualTo("build");
+    String page = client.get("/runs/" + id).body();
+    assertThat(page).contains("<g class=\"node succeeded\" data-task=\"build\">")
+        .contains("<g class=\"node failed\" data-task=\"test\">")
+        .contains("<line class=edge data-from=\"build\" data-to=\"test\"")
+        .contains("failed · 1.2s · 1/2 cached");
+    // 3 of the run's 4 steps came from the cache
+    JsonNode hits = client.json("/api/cache-hits");
+    assertThat(hits).hasSize(1);
+    assertThat(hits.get(0).path("rate").asDouble()).isEqualTo(0.75);
+    assertThat(client.get("/").body()).contains("3 of 4 steps (75%) came from the cache over the last 1 runs.")
+        .contains("<circle class=point data-run=" + id + " data-rate=\"0.750\"");
+  }
+
+  @Test
   void branchAndPathFiltersDecideAndATriggerSetsTasksAndParameters() throws Exception {
     start(settings());
     String readme = git.commit(Map.of("README.md", "changed\n"), "docs only");

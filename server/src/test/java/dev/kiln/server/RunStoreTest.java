@@ -34,6 +34,8 @@ abstract class RunStoreTest {
       long id = first.runId();
       store.started(id, T0.plusSeconds(2));
       store.triggered(id, "push to main", List.of("check"), Map.of("slow", "true"));
+      store.planned(id, Map.of("check", List.of(), "docs", List.of("check")));
+      assertThat(store.tasks(id)).extracting(TaskRecord::status).containsOnly("pending");
       store.taskStarted(id, "check", T0.plusSeconds(3));
       store.log(id, "check", List.of("#1 CACHED busybox", "hello ***"), T0.plusSeconds(4));
       store.log(id, "", List.of("kiln: done"), T0.plusSeconds(5));
@@ -49,6 +51,11 @@ abstract class RunStoreTest {
       TaskRecord task = store.tasks(id).get(0);
       assertThat(task).extracting(TaskRecord::status, TaskRecord::durationMs, TaskRecord::steps, TaskRecord::cachedSteps)
           .containsExactly("succeeded", 1500L, 3, 1);
+      // a task of the graph that never started did not run; it still says what it waited for
+      TaskRecord docs = store.tasks(id).get(1);
+      assertThat(docs).extracting(TaskRecord::name, TaskRecord::status, TaskRecord::dependsOn)
+          .containsExactly("docs", "skipped", List.of("check"));
+      assertThat(store.cacheHits(10)).containsExactly(new CacheHits(id, T0.plusSeconds(6), 3, 1));
       List<LogLine> all = store.logs(id, null, 0, 100);
       assertThat(all).extracting(LogLine::line).containsExactly("#1 CACHED busybox", "hello ***", "kiln: done");
       assertThat(store.logs(id, "check", 0, 100)).hasSize(2);
@@ -59,10 +66,14 @@ abstract class RunStoreTest {
     }
     // the schema is Flyway's: a versioned migration, recorded
     try (var c = DriverManager.getConnection(db.url(), db.properties()); var r = c.createStatement()
-        .executeQuery("SELECT version, success FROM flyway_schema_history WHERE version IS NOT NULL")) {
-      assertThat(r.next()).isTrue();
-      assertThat(r.getString(1)).isEqualTo("1");
-      assertThat(r.getBoolean(2)).isTrue();
+        .executeQuery("SELECT version, success FROM flyway_schema_history WHERE version IS NOT NULL"
+            + " ORDER BY installed_rank")) {
+      for (String version : List.of("1", "2")) {
+        assertThat(r.next()).isTrue();
+        assertThat(r.getString(1)).isEqualTo(version);
+        assertThat(r.getBoolean(2)).isTrue();
+      }
+      assertThat(r.next()).isFalse();
     }
   }
 

@@ -82,10 +82,17 @@ class WebPageBrowserE2ETest {
           assertThat(log).contains("[count] #").contains("line-1").contains("line-6").contains("kiln: succeeded");
           assertThat(browser.findElement(By.cssSelector("tr[data-task='count'] td.succeeded")).getText())
               .isEqualTo("succeeded");
+          // the task graph: the task's box, coloured by its status, with its duration and cache hits
+          var node = browser.findElement(By.cssSelector("#graph g.node.succeeded[data-task='count']"));
+          assertThat(node.findElement(By.cssSelector("text.detail")).getText()).containsPattern("succeeded · \\d+\\.\\ds · \\d+/\\d+ cached");
           screenshot(browser, "run-finished.png");
           browser.get(base.toString());
           assertThat(browser.findElement(By.cssSelector("tr[data-run='" + id + "'] td.succeeded")).getText())
               .isEqualTo("succeeded");
+          // the cache-hit rate over time: a point for the run
+          assertThat(browser.findElements(By.cssSelector("#cache-chart circle.point[data-run='" + id + "']")))
+              .hasSize(1);
+          assertThat(browser.findElement(By.id("cache-rate")).getText()).contains("came from the cache over the last");
           screenshot(browser, "runs.png");
         } finally {
           browser.quit();
