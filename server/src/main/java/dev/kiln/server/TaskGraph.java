@@ -83,7 +83,7 @@ final class TaskGraph {
       b.append("<g class=\"node ").append(RunPages.esc(t.status())).append("\" data-task=\"")
           .append(RunPages.esc(t.name())).append("\"><title>").append(RunPages.esc(t.name() + ": " + detail))
           .append("</title><rect x=").append(p[0]).append(" y=").append(p[1]).append(" width=").append(WIDTH)
-          .append(" height=").append(HEIGHT).append(" rx=6/><text x=").append(p[0] + 10).append(" y=")
+          .append(" height=").append(HEIGHT).append(" rx=\"6\"/><text x=").append(p[0] + 10).append(" y=")
           .append(p[1] + 19).append(" font-weight=600>").append(RunPages.esc(clip(t.name(), 30)))
           .append("</text><text class=detail x=").append(p[0] + 10).append(" y=").append(p[1] + 36).append('>')
           .append(RunPages.esc(clip(detail, 36))).append("</text></g>");

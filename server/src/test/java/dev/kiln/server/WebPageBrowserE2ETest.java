@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -84,7 +85,11 @@ class WebPageBrowserE2ETest {
               .isEqualTo("succeeded");
           // the task graph: the task's box, coloured by its status, with its duration and cache hits
           var node = browser.findElement(By.cssSelector("#graph g.node.succeeded[data-task='count']"));
-          assertThat(node.findElement(By.cssSelector("text.detail")).getText()).containsPattern("succeeded · \\d+\\.\\ds · \\d+/\\d+ cached");
+          var detail = node.findElement(By.cssSelector("text.detail"));
+          // drawn, not only in the document (text inside a rect would not be)
+          assertThat(((Number) ((JavascriptExecutor) browser).executeScript("return arguments[0].getBBox().width",
+              detail)).doubleValue()).isGreaterThan(50);
+          assertThat(detail.getText()).containsPattern("succeeded · \\d+\\.\\ds · \\d+/\\d+ cached");
           screenshot(browser, "run-finished.png");
           browser.get(base.toString());
           assertThat(browser.findElement(By.cssSelector("tr[data-run='" + id + "'] td.succeeded")).getText())
