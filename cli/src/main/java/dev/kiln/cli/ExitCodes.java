@@ -31,7 +31,7 @@ public final class ExitCodes {
         || error instanceof UnsupportedCacheException) {
       return INVALID;
     }
-    if (error instanceof dev.kiln.server.HistoryException) {
+    if (error instanceof dev.kiln.server.HistoryException || error instanceof dev.kiln.executor.trace.TracingException) {
       return INVALID;
     }
     if (error instanceof EngineUnavailableException) {

@@ -13,6 +13,7 @@ import dev.kiln.executor.SecretMasker;
 import dev.kiln.executor.TaskOutcome;
 import dev.kiln.executor.TtyProgress;
 import dev.kiln.executor.secrets.SecretStore;
+import dev.kiln.executor.trace.Tracing;
 import dev.kiln.model.Pipeline;
 import dev.kiln.model.PipelineException;
 import dev.kiln.model.ProjectRoot;
@@ -126,7 +127,7 @@ final class RunCommand implements Callable<Integer> {
     }
     caches(pipeline.cacheImports(), project, cacheFrom).forEach(builder::addCacheImport);
     caches(pipeline.cacheExports(), project, cacheTo).forEach(builder::addCacheExport);
-    try (Executor executor = builder.build()) {
+    try (Tracing tracing = Tracing.fromEnvironment(System.getenv()); Executor executor = builder.build()) {
       Plan plan = executor.plan(pipeline, requested);
       if (explain) {
         RunHistory.explain(project, plan, out, warnings);
@@ -156,7 +157,9 @@ final class RunCommand implements Callable<Integer> {
         throw new PipelineException(e.getMessage(), SourceLocation.of(file),
             "set the variable or create the file before running, or remove the secret from the pipeline");
       }
-      RunReport report = executor.run(plan, secrets, masker, listener(out));
+      RunReport report = executor.run(plan, secrets, masker, listener(out).andThen(tracing.run("kiln run",
+          Map.of("kiln.project", String.valueOf(project.getFileName()), "kiln.tasks",
+              String.join(",", requested)))));
       if (report.succeeded()) {
         // What --explain compares the next run with; a .kiln that cannot be written only warns.
         RunHistory.record(project, plan, warnings);

@@ -1,5 +1,6 @@
 package dev.kiln.cli;
 
+import dev.kiln.executor.trace.Tracing;
 import dev.kiln.server.ExecutorRuns;
 import dev.kiln.server.KilnServer;
 import dev.kiln.server.ServerSettings;
@@ -129,13 +130,15 @@ final class ServeCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
     CountDownLatch stopped = new CountDownLatch(1);
+    Tracing tracing = Tracing.fromEnvironment(env);
     KilnServer server = KilnServer.start(built, new ExecutorRuns(engineOptions.engine, parallel,
-        dev.kiln.model.FunctionRegistry::builtIn), notice -> {
+        dev.kiln.model.FunctionRegistry::builtIn, tracing), notice -> {
           err.println("kiln serve: " + notice);
           err.flush();
         });
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close(); // running runs are cancelled on the engine, queued ones stay queued for the next start
+      tracing.close(); // the spans not sent yet
       stopped.countDown();
     }, "kiln-serve-stop"));
     URI url = server.url(built.host());

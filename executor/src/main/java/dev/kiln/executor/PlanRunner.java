@@ -55,6 +55,48 @@ public final class PlanRunner {
 
     /** The run is over; nothing more will be reported. */
     default void runFinished(RunReport report) {}
+
+    /** A listener that tells this one, then {@code next}, everything. */
+    default Listener andThen(Listener next) {
+      Listener first = this;
+      return new Listener() {
+        @Override
+        public void taskStarted(String task) {
+          first.taskStarted(task);
+          next.taskStarted(task);
+        }
+
+        @Override
+        public void status(String task, Definition definition, StatusResponse update) {
+          first.status(task, definition, update);
+          next.status(task, definition, update);
+        }
+
+        @Override
+        public void taskFinished(TaskOutcome outcome) {
+          first.taskFinished(outcome);
+          next.taskFinished(outcome);
+        }
+
+        @Override
+        public void functionLog(String task, String line) {
+          first.functionLog(task, line);
+          next.functionLog(task, line);
+        }
+
+        @Override
+        public void warning(String task, String message) {
+          first.warning(task, message);
+          next.warning(task, message);
+        }
+
+        @Override
+        public void runFinished(RunReport report) {
+          first.runFinished(report);
+          next.runFinished(report);
+        }
+      };
+    }
   }
 
   /**

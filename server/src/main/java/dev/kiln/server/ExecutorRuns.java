@@ -7,6 +7,7 @@ import dev.kiln.executor.RunReport;
 import dev.kiln.executor.SecretMasker;
 import dev.kiln.executor.TaskOutcome;
 import dev.kiln.executor.secrets.SecretStore;
+import dev.kiln.executor.trace.Tracing;
 import dev.kiln.model.FunctionRegistry;
 import dev.kiln.model.KilnException;
 import dev.kiln.model.SecretSource;
@@ -26,6 +27,7 @@ public final class ExecutorRuns implements EngineRuns {
   private final String engine;
   private final int parallel;
   private final Supplier<FunctionRegistry> functions;
+  private final Tracing tracing;
 
   /**
    * @param engine the engine's address, or null for the default discovery
@@ -33,9 +35,20 @@ public final class ExecutorRuns implements EngineRuns {
    * @param functions the functions run-time calls may use
    */
   public ExecutorRuns(String engine, int parallel, Supplier<FunctionRegistry> functions) {
+    this(engine, parallel, functions, Tracing.fromEnvironment(Map.of()));
+  }
+
+  /**
+   * @param engine the engine's address, or null for the default discovery
+   * @param parallel how many tasks of one run may run at once
+   * @param functions the functions run-time calls may use
+   * @param tracing where runs' spans go (the caller closes it)
+   */
+  public ExecutorRuns(String engine, int parallel, Supplier<FunctionRegistry> functions, Tracing tracing) {
     this.engine = engine;
     this.parallel = parallel;
     this.functions = functions;
+    this.tracing = tracing;
   }
 
   @Override
@@ -67,7 +80,8 @@ public final class ExecutorRuns implements EngineRuns {
       if (cancellation.cancelled()) {
         return new RunOutcome(RunOutcome.CANCELLED, cancellation.reason());
       }
-      RunReport report = executor.run(plan, secrets, masker, new EngineProgress(events));
+      RunReport report = executor.run(plan, secrets, masker,
+          new EngineProgress(events).andThen(tracing.run("kiln serve run", job.labels())));
       long ok = report.tasks().stream().filter(t -> t.status() == TaskOutcome.Status.SUCCEEDED).count();
       String summary = ok + " succeeded, " + report.failures().size() + " failed";
       if (report.interrupted() || cancellation.cancelled()) {

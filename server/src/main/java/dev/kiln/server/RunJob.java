@@ -12,10 +12,13 @@ import java.util.Map;
  * @param pipeline the commit's pipeline, evaluated with the trigger's parameters
  * @param tasks the tasks to run (with what they depend on)
  * @param environment where the pipeline's secrets are read from (the server's, or none)
+ * @param labels what the run is (its id, event, branch, commit), for its trace
  */
-public record RunJob(Path workspace, Pipeline pipeline, List<String> tasks, Map<String, String> environment) {
+public record RunJob(Path workspace, Pipeline pipeline, List<String> tasks, Map<String, String> environment,
+    Map<String, String> labels) {
   public RunJob {
     tasks = List.copyOf(tasks);
     environment = Map.copyOf(environment);
+    labels = Map.copyOf(labels);
   }
 }

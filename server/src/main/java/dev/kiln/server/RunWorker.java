@@ -101,7 +101,9 @@ final class RunWorker {
       List<String> requested = pipeline.requested(tasks);
       journal.say("running " + (requested.isEmpty() ? "every task" : String.join(", ", requested)));
       store.planned(id, TaskGraph.dependencies(pipeline, requested));
-      RunOutcome outcome = engine.run(new RunJob(workspace, pipeline, requested, environment), journal,
+      Map<String, String> labels = Map.of("kiln.run.id", Long.toString(id), "kiln.run.event", run.event(),
+          "kiln.run.branch", run.branch(), "kiln.run.commit", commit, "kiln.tasks", String.join(",", requested));
+      RunOutcome outcome = engine.run(new RunJob(workspace, pipeline, requested, environment, labels), journal,
           cancellation);
       journal.say(outcome.status().label() + ": " + outcome.message());
       finish(journal, run, commit, outcome.status(), outcome.exitCode(), outcome.message());
