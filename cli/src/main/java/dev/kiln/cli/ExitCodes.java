@@ -5,8 +5,10 @@ import dev.kiln.executor.EngineException;
 import dev.kiln.executor.EngineUnavailableException;
 import dev.kiln.executor.SolveException;
 import dev.kiln.executor.cache.UnsupportedCacheException;
+import dev.kiln.executor.trace.TracingException;
 import dev.kiln.model.PipelineException;
 import dev.kiln.planner.PlanException;
+import dev.kiln.server.HistoryException;
 
 /** Kiln's exit codes, the one table every command and script relies on. */
 public final class ExitCodes {
@@ -31,7 +33,7 @@ public final class ExitCodes {
         || error instanceof UnsupportedCacheException) {
       return INVALID;
     }
-    if (error instanceof dev.kiln.server.HistoryException || error instanceof dev.kiln.executor.trace.TracingException) {
+    if (error instanceof HistoryException || error instanceof TracingException) {
       return INVALID;
     }
     if (error instanceof EngineUnavailableException) {

@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -36,7 +37,7 @@ final class LogsCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     try (RunStore store = history.open(true)) {
-      RunRecord record = store.run(run).orElseThrow(() -> new picocli.CommandLine.ParameterException(
+      RunRecord record = store.run(run).orElseThrow(() -> new ParameterException(
           spec.commandLine(), "no run " + run + " in the history"));
       long after = 0;
       List<LogLine> lines;

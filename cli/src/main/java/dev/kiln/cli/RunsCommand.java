@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code kiln runs}: the runs {@code kiln serve} recorded, newest first. */
@@ -43,9 +44,7 @@ final class RunsCommand implements Callable<Integer> {
   @Option(names = {"-n", "--limit"}, defaultValue = "20", paramLabel = "N", description = "At most N runs (default: ${DEFAULT-VALUE}).")
   int limit;
 
-  @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT", converter = OutputFormat.Converter.class,
-      description = "text or json (default: ${DEFAULT-VALUE}).")
-  OutputFormat format;
+  @Mixin FormatOption format;
 
   @Override
   public Integer call() throws Exception {
@@ -53,14 +52,14 @@ final class RunsCommand implements Callable<Integer> {
     try {
       wanted = status == null ? null : RunStatus.of(status);
     } catch (IllegalArgumentException e) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "unknown status " + status);
+      throw new ParameterException(spec.commandLine(), "unknown status " + status);
     }
     List<RunRecord> runs;
     try (RunStore store = history.open(true)) {
       runs = store.runs(branch, wanted, Math.max(1, limit));
     }
     PrintWriter out = spec.commandLine().getOut();
-    if (format == OutputFormat.JSON) {
+    if (format.json()) {
       out.println(RunJson.runs(runs).toPrettyString());
     } else {
       out.printf(Locale.ROOT, "%-6s %-11s %-12s %-20s %-12s %-19s %s%n", "RUN", "STATUS", "EVENT", "BRANCH", "COMMIT",

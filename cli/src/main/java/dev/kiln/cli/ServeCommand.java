@@ -1,6 +1,7 @@
 package dev.kiln.cli;
 
 import dev.kiln.executor.trace.Tracing;
+import dev.kiln.model.FunctionRegistry;
 import dev.kiln.server.ExecutorRuns;
 import dev.kiln.server.KilnServer;
 import dev.kiln.server.ServerSettings;
@@ -132,7 +133,7 @@ final class ServeCommand implements Callable<Integer> {
     CountDownLatch stopped = new CountDownLatch(1);
     Tracing tracing = Tracing.fromEnvironment(env);
     KilnServer server = KilnServer.start(built, new ExecutorRuns(engineOptions.engine, parallel,
-        dev.kiln.model.FunctionRegistry::builtIn, tracing), notice -> {
+        FunctionRegistry::builtIn, tracing), notice -> {
           err.println("kiln serve: " + notice);
           err.flush();
         });

@@ -7,8 +7,6 @@ import dev.kiln.server.NewRun;
 import dev.kiln.server.RunStatus;
 import dev.kiln.server.RunStore;
 import dev.kiln.testsupport.PostgresCluster;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -18,14 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** kiln runs and kiln logs read the history kiln serve writes. */
-class HistoryCommandsTest {
+class HistoryCommandsTest extends KilnInProcess {
   @TempDir Path dir;
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
-
-  private int run(String... args) {
-    return Kiln.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
-  }
 
   @Test
   void runsAndLogsReadTheServersHistory() {
@@ -39,34 +31,30 @@ class HistoryCommandsTest {
       store.finished(ok, RunStatus.SUCCEEDED, 0, "1 succeeded", t.plusMillis(2500));
       store.accept(new NewRun("github", "d2", "push", "dev", "d".repeat(40), null, null, null, List.of(), Map.of()), t);
     }
-    assertThat(run("runs", "--data", dir.toString())).as(err.toString()).isZero();
+    assertThat(kiln("runs", "--data", dir.toString())).as(err.toString()).isZero();
     assertThat(out.toString()).containsPattern("(?m)^2 +queued +push +dev +dddddddddddd")
         .containsPattern("(?m)^1 +succeeded +push +main +cccccccccccc +2026-12-01 10:00:00 2.5s$");
-    out.getBuffer().setLength(0);
-    assertThat(run("runs", "--data", dir.toString(), "--status", "succeeded", "--format", "json")).isZero();
+    assertThat(kiln("runs", "--data", dir.toString(), "--status", "succeeded", "--format", "json")).isZero();
     assertThat(out.toString()).contains("\"id\" : 1").doesNotContain("\"id\" : 2").contains("\"status\" : \"succeeded\"");
-    out.getBuffer().setLength(0);
-    assertThat(run("logs", "--data", dir.toString(), "1")).isZero();
+    assertThat(kiln("logs", "--data", dir.toString(), "1")).isZero();
     assertThat(out.toString()).isEqualTo("kiln: trigger: push to main\n[check] #1 DONE 0.3s sh -c true\n[check] hello\n");
     assertThat(err.toString()).contains("run 1: succeeded (1 succeeded)");
-    out.getBuffer().setLength(0);
-    assertThat(run("logs", "--data", dir.toString(), "1", "check")).isZero();
+    assertThat(kiln("logs", "--data", dir.toString(), "1", "check")).isZero();
     assertThat(out.toString()).isEqualTo("#1 DONE 0.3s sh -c true\nhello\n");
   }
 
   @Test
   void withoutAHistoryItIsAUsageError() {
-    assertThat(run("runs", "--data", dir.resolve("none").toString())).isEqualTo(ExitCodes.INVALID);
+    assertThat(kiln("runs", "--data", dir.resolve("none").toString())).isEqualTo(ExitCodes.INVALID);
     assertThat(err.toString()).contains("no run history in");
-    assertThat(run("runs", "--data", dir.toString(), "--status", "done")).isEqualTo(ExitCodes.INVALID);
+    assertThat(kiln("runs", "--data", dir.toString(), "--status", "done")).isEqualTo(ExitCodes.INVALID);
   }
 
   @Test
   void aDatabaseOfAnotherKindOrWithThePasswordInItsUrlIsAUsageError() {
-    assertThat(run("runs", "--database", "jdbc:mysql://127.0.0.1/kiln")).isEqualTo(ExitCodes.INVALID);
+    assertThat(kiln("runs", "--database", "jdbc:mysql://127.0.0.1/kiln")).isEqualTo(ExitCodes.INVALID);
     assertThat(err.toString()).contains("must be SQLite (jdbc:sqlite:FILE) or PostgreSQL");
-    err.getBuffer().setLength(0);
-    assertThat(run("runs", "--database", "jdbc:postgresql://127.0.0.1/kiln?user=k&password=hunter2"))
+    assertThat(kiln("runs", "--database", "jdbc:postgresql://127.0.0.1/kiln?user=k&password=hunter2"))
         .isEqualTo(ExitCodes.INVALID);
     assertThat(err.toString()).contains("must not carry the password").doesNotContain("hunter2");
   }
@@ -85,16 +73,14 @@ class HistoryCommandsTest {
         store.log(id, "check", List.of("hello from postgres"), t);
         store.finished(id, RunStatus.FAILED, 1, "0 succeeded, 1 failed", t.plusMillis(1500));
       }
-      assertThat(run("runs", "--database", url, "--database-password-file", password.toString()))
+      assertThat(kiln("runs", "--database", url, "--database-password-file", password.toString()))
           .as(err.toString()).isZero();
       assertThat(out.toString()).containsPattern("(?m)^1 +failed +push +main +eeeeeeeeeeee +2026-12-01 10:00:00 1.5s$");
-      out.getBuffer().setLength(0);
-      assertThat(run("logs", "--database", url, "--database-password-file", password.toString(), "1", "check"))
+      assertThat(kiln("logs", "--database", url, "--database-password-file", password.toString(), "1", "check"))
           .isZero();
       assertThat(out.toString()).isEqualTo("hello from postgres\n");
       // without the password, PostgreSQL refuses, and the error says where
-      err.getBuffer().setLength(0);
-      assertThat(run("runs", "--database", url)).isEqualTo(ExitCodes.INVALID);
+      assertThat(kiln("runs", "--database", url)).isEqualTo(ExitCodes.INVALID);
       assertThat(err.toString()).contains("cannot open the run history at " + url);
     }
   }

@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Locale;
 
 /**
  * Reports runs as commit statuses in GitHub's statuses API format: {@code POST} of {@code {"state",
@@ -39,7 +40,7 @@ final class CommitStatuses {
    */
   void report(String commit, State state, String description, URI target) throws IOException {
     ObjectNode body = JSON.createObjectNode();
-    body.put("state", state.name().toLowerCase(java.util.Locale.ROOT));
+    body.put("state", state.name().toLowerCase(Locale.ROOT));
     body.put("target_url", target.toString());
     // GitHub keeps 140 characters of a description
     body.put("description", description.length() > 140 ? description.substring(0, 137) + "..." : description);

@@ -10,6 +10,7 @@ import dev.kiln.planner.llb.Definition;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -52,7 +53,7 @@ final class EngineProgress implements PlanRunner.Listener {
   public void taskFinished(TaskOutcome outcome) {
     lines.taskFinished(outcome);
     Integer exitCode = outcome.failure().flatMap(f -> f.exitCode().isPresent()
-        ? java.util.Optional.of(f.exitCode().getAsInt()) : java.util.Optional.empty()).orElse(null);
+        ? Optional.of(f.exitCode().getAsInt()) : Optional.empty()).orElse(null);
     String error = outcome.failure().map(Throwable::getMessage).orElse(null);
     events.taskFinished(outcome.task(), outcome.status().name().toLowerCase(Locale.ROOT),
         outcome.duration().toMillis(), exitCode, error);

@@ -3,6 +3,7 @@ package dev.kiln.server;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -12,6 +13,7 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -224,7 +226,7 @@ public final class RunStore implements AutoCloseable {
   /** How many runs there are of each status. */
   public synchronized Map<RunStatus, Long> countByStatus() {
     return sql(() -> {
-      var out = new java.util.EnumMap<RunStatus, Long>(RunStatus.class);
+      var out = new EnumMap<RunStatus, Long>(RunStatus.class);
       try (Statement s = connection.createStatement();
           ResultSet r = s.executeQuery("SELECT status, COUNT(*) FROM runs GROUP BY status")) {
         while (r.next()) {
@@ -384,13 +386,13 @@ public final class RunStore implements AutoCloseable {
   }
 
   private interface Query<T> {
-    T run() throws SQLException, java.io.IOException;
+    T run() throws SQLException, IOException;
   }
 
   private static <T> T sql(Query<T> query) {
     try {
       return query.run();
-    } catch (SQLException | java.io.IOException e) {
+    } catch (SQLException | IOException e) {
       throw new HistoryException("the run history failed: " + e.getMessage(), e);
     }
   }

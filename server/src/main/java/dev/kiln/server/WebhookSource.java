@@ -3,6 +3,7 @@ package dev.kiln.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A kind of webhook sender: how it proves a delivery is genuine, names the delivery, and describes
@@ -97,8 +98,8 @@ public enum WebhookSource {
     }
   };
 
-  private static final java.util.Set<String> PR_ACTIONS = java.util.Set.of("opened", "reopened", "synchronize");
-  private static final java.util.Set<String> MR_ACTIONS = java.util.Set.of("open", "reopen", "update");
+  private static final Set<String> PR_ACTIONS = Set.of("opened", "reopened", "synchronize");
+  private static final Set<String> MR_ACTIONS = Set.of("open", "reopen", "update");
   private static final String NO_COMMIT = "0".repeat(40);
 
   private final String path;
