@@ -21,9 +21,8 @@ import org.flywaydb.core.Flyway;
 
 /**
  * The run history in a database (SQLite by default, or PostgreSQL): runs, their tasks and their
- * masked output. The schema is migrated by Flyway when the store opens ({@code db/migration/sqlite/},
- * {@code db/migration/postgresql/}: the same tables, each in its database's types); the statements
- * are written in the SQL both accept. One connection, used by one thread at a time: SQLite
+ * masked output. The schema is migrated by Flyway when the store opens ({@code db/migration/}, one
+ * set for both databases); the statements are written in the SQL both accept. One connection, used by one thread at a time: SQLite
  * serialises writers anyway, and a statement takes milliseconds.
  */
 public final class RunStore implements AutoCloseable {
@@ -45,7 +44,8 @@ public final class RunStore implements AutoCloseable {
   public static RunStore open(HistoryDatabase database) {
     try {
       Flyway.configure().dataSource(database.url(), null, database.password())
-          .locations(database.kind().migrations()).loggers("slf4j").load().migrate();
+          .locations("classpath:db/migration").placeholders(database.kind().placeholders()).loggers("slf4j")
+          .load().migrate();
       Connection c = DriverManager.getConnection(database.url(), database.properties());
       if (database.kind() == HistoryDatabase.Kind.SQLITE) {
         try (Statement s = c.createStatement()) {
