@@ -6,8 +6,10 @@ import dev.kiln.executor.EngineUnavailableException;
 import dev.kiln.executor.SolveException;
 import dev.kiln.executor.auth.RegistryCredentialsException;
 import dev.kiln.executor.cache.UnsupportedCacheException;
+import dev.kiln.executor.trace.TracingException;
 import dev.kiln.model.PipelineException;
 import dev.kiln.planner.PlanException;
+import dev.kiln.server.HistoryException;
 
 /** Kiln's exit codes, the one table every command and script relies on. */
 public final class ExitCodes {
@@ -30,6 +32,9 @@ public final class ExitCodes {
   static int of(Throwable error) {
     if (error instanceof PipelineException || error instanceof PlanException
         || error instanceof UnsupportedCacheException || error instanceof RegistryCredentialsException) {
+      return INVALID;
+    }
+    if (error instanceof HistoryException || error instanceof TracingException) {
       return INVALID;
     }
     if (error instanceof EngineUnavailableException) {

@@ -60,8 +60,8 @@ public final class Kiln implements Runnable {
   }
 
   /** The subcommands, in the order help lists them. */
-  private static final List<String> SUBCOMMANDS =
-      List.of("run", "logs", "engine", "plan", "validate", "list", "init", "schema", "trust", "__train", "help");
+  private static final List<String> SUBCOMMANDS = List.of("run", "logs", "engine", "plan", "validate", "list",
+      "init", "schema", "trust", "serve", "runs", "__train", "help");
 
   /** The configured command line for {@code args}, writing to the process's stdout and stderr. */
   public static CommandLine commandLine(String[] args) {
@@ -90,6 +90,8 @@ public final class Kiln implements Runnable {
       case "init" -> new InitCommand();
       case "schema" -> new SchemaCommand();
       case "trust" -> new TrustCommand();
+      case "serve" -> new ServeCommand();
+      case "runs" -> new RunsCommand();
       case "__train" -> new TrainCommand();
       default -> new CommandLine.HelpCommand();
     };

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.model.Param;
 import dev.kiln.model.Pipeline;
 import dev.kiln.model.Task;
+import dev.kiln.model.Trigger;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -73,6 +74,21 @@ final class ListCommand implements Callable<Integer> {
         out.append('\n');
       }
     }
+    if (!pipeline.triggers().isEmpty()) {
+      out.append("triggers (kiln serve):\n");
+      for (Trigger t : pipeline.triggers()) {
+        out.append("  ").append(t.describe());
+        if (!t.tasks().isEmpty()) {
+          out.append(" runs ").append(String.join(", ", t.tasks()));
+        }
+        if (!t.params().isEmpty()) {
+          out.append(" with ");
+          t.params().forEach((k, v) -> out.append(k).append('=').append(v).append(' '));
+          out.setLength(out.length() - 1);
+        }
+        out.append('\n');
+      }
+    }
     return out.toString();
   }
 
@@ -99,6 +115,26 @@ final class ListCommand implements Callable<Integer> {
       n.put("description", p.description());
       n.putPOJO("default", p.defaultValue());
       n.putPOJO("value", p.value());
+    }
+    var triggers = root.putArray("triggers");
+    for (Trigger t : pipeline.triggers()) {
+      ObjectNode n = triggers.addObject();
+      if (t instanceof Trigger.Schedule s) {
+        n.put("kind", "schedule");
+        n.put("cron", s.cron());
+        n.put("timeZone", s.timeZone());
+        n.put("branch", s.branch());
+      } else if (t instanceof Trigger.Event e) {
+        n.put("kind", e instanceof Trigger.Push ? "push" : "pullRequest");
+        var branches = n.putArray("branches");
+        e.branches().forEach(g -> branches.add(g.pattern()));
+        var paths = n.putArray("paths");
+        e.paths().forEach(g -> paths.add(g.pattern()));
+      }
+      t.tasks().forEach(n.putArray("tasks")::add);
+      ObjectNode values = n.putObject("params");
+      t.params().forEach(values::put);
+      n.put("description", t.describe());
     }
     return mapper.writeValueAsString(root) + "\n";
   }

@@ -19,6 +19,7 @@ import dev.kiln.executor.TaskLogs;
 import dev.kiln.executor.TaskOutcome;
 import dev.kiln.executor.TtyProgress;
 import dev.kiln.executor.secrets.SecretStore;
+import dev.kiln.executor.trace.Tracing;
 import dev.kiln.model.Pipeline;
 import dev.kiln.model.PipelineException;
 import dev.kiln.model.ProjectRoot;
@@ -129,7 +130,7 @@ final class RunCommand implements Callable<Integer> {
     }
     caches(pipeline.cacheImports(), project, cacheFrom).forEach(builder::addCacheImport);
     caches(pipeline.cacheExports(), project, cacheTo).forEach(builder::addCacheExport);
-    try (Executor executor = builder.build()) {
+    try (Tracing tracing = Tracing.fromEnvironment(System.getenv()); Executor executor = builder.build()) {
       Plan plan = executor.plan(pipeline, requested);
       // Every registry the run talks to, looked up now: a broken credential setup stops the run
       // before anything runs (exit 2), and the masker knows every registry secret.
@@ -171,7 +172,8 @@ final class RunCommand implements Callable<Integer> {
       String summaryFile = environment.get("GITHUB_STEP_SUMMARY");
       StepSummary summary = new StepSummary("kiln run in " + project.getFileName(),
           OutputText.of(masker).apply(explanation.toString()));
-      PlanRunner.Listener listener = listener(out, environment);
+      PlanRunner.Listener listener = listener(out, environment).andThen(tracing.run("kiln run",
+          Map.of("kiln.project", String.valueOf(project.getFileName()), "kiln.tasks", String.join(",", requested))));
       // The full output of each task, for `kiln logs`; not when .kiln leads outside the project.
       Optional<TaskLogs> logs = StateDirectory.path(project, LogsCommand.DIRECTORY).map(TaskLogs::new);
       if (logs.isPresent()) {

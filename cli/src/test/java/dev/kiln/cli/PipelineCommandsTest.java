@@ -132,6 +132,24 @@ class PipelineCommandsTest extends KilnInProcess {
   }
 
   @Test
+  void listShowsTriggers() throws Exception {
+    String triggers = "../examples/triggers/pipeline.pkl";
+    assertThat(kiln("list", "-f", triggers)).as(err.toString()).isZero();
+    assertThat(out.toString()).endsWith("""
+        triggers (kiln serve):
+          push to main, release/* touching src/**, pipeline.pkl
+          pull request into main
+          schedule "30 2 * * 1-5" Europe/Paris on main with slow=true
+        """);
+    assertThat(kiln("list", "-f", triggers, "--format", "json")).isZero();
+    JsonNode list = new ObjectMapper().readTree(out.toString());
+    assertThat(list.at("/triggers/0/kind").asText()).isEqualTo("push");
+    assertThat(list.at("/triggers/0/branches/1").asText()).isEqualTo("release/*");
+    assertThat(list.at("/triggers/2/cron").asText()).isEqualTo("30 2 * * 1-5");
+    assertThat(list.at("/triggers/2/params/slow").asText()).isEqualTo("true");
+  }
+
+  @Test
   void listJson() throws Exception {
     assertThat(kiln("list", "-f", HELLO, "--format", "json")).isZero();
     JsonNode list = new ObjectMapper().readTree(out.toString());

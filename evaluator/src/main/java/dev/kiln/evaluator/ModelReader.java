@@ -7,12 +7,14 @@ import dev.kiln.model.DockerBuild;
 import dev.kiln.model.Directory;
 import dev.kiln.model.File;
 import dev.kiln.model.FunctionCall;
+import dev.kiln.model.Glob;
 import dev.kiln.model.PipelineException;
 import dev.kiln.model.RemoteCache;
 import dev.kiln.model.Secret;
 import dev.kiln.model.SecretSource;
 import dev.kiln.model.SourceLocation;
 import dev.kiln.model.Task;
+import dev.kiln.model.Trigger;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -294,6 +296,34 @@ final class ModelReader {
       });
     }
     return out;
+  }
+
+  /** The pipeline's {@code triggers}, each located at its {@code new Push}/{@code new Schedule}/... in the text. */
+  List<Trigger> triggers(Object value) {
+    var out = new ArrayList<Trigger>();
+    Map<String, Integer> seen = new HashMap<>();
+    for (Object entry : list(value)) {
+      PObject t = obj(entry);
+      String kind = t.getClassInfo().getSimpleName();
+      SourceLocation at = source.newObject(kind, seen.merge(kind, 1, Integer::sum) - 1, "triggers");
+      List<String> tasks = strings(t.getProperty("tasks"));
+      var params = new LinkedHashMap<String, String>();
+      map(t.getProperty("params")).forEach((k, v) -> params.put((String) k, String.valueOf(v)));
+      out.add(switch (kind) {
+        case "Push" -> new Trigger.Push(globs(t.getProperty("branches")), globs(t.getProperty("paths")), tasks,
+            params, at);
+        case "PullRequest" -> new Trigger.PullRequest(globs(t.getProperty("branches")),
+            globs(t.getProperty("paths")), tasks, params, at);
+        case "Schedule" -> new Trigger.Schedule(str(t, "cron").trim(), str(t, "timeZone").trim(),
+            str(t, "branch").trim(), tasks, params, at);
+        default -> throw new IllegalStateException("unknown trigger class " + t.getClassInfo());
+      });
+    }
+    return out;
+  }
+
+  private static List<Glob> globs(Object value) {
+    return strings(value).stream().map(Glob::new).toList();
   }
 
   static Object nullable(Object value) {

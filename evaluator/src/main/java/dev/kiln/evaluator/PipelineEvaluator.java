@@ -180,9 +180,11 @@ public final class PipelineEvaluator {
           ModelReader.nullable(defaults.getProperty(name)), ModelReader.nullable(values.getProperty(name)))));
       Object remote = module.getProperty("cache");
       Pipeline pipeline = new Pipeline(tasks, ps, ModelReader.strings(module.getProperty("defaultTasks")),
-          model.caches(remote, RemoteCache.Direction.IMPORT), model.caches(remote, RemoteCache.Direction.EXPORT));
+          model.caches(remote, RemoteCache.Direction.IMPORT), model.caches(remote, RemoteCache.Direction.EXPORT),
+          model.triggers(module.getProperty("triggers")));
       new PipelineChecks(source, root).check(pipeline);
       new SecretChecks(source, root, env.declared(), inputs.files()).check(pipeline);
+      new TriggerChecks(source).check(pipeline);
       // The same functions as the stubs and the reader; on a cache miss the class-path scan is
       // small next to Pkl's evaluation (and done once per process for Kiln's own functions).
       pipeline = new FunctionCallChecks(source, () -> registry).check(pipeline);

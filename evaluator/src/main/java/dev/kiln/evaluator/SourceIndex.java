@@ -113,6 +113,31 @@ final class SourceIndex {
     return at(i >= 0 ? i : from);
   }
 
+  /**
+   * Where the {@code nth} (from 0) {@code new className} object is written, else where {@code
+   * property} is set, else the file.
+   */
+  SourceLocation newObject(String className, int nth, String property) {
+    Matcher m = Pattern.compile("\\bnew\\s+" + Pattern.quote(className) + "\\b").matcher(text);
+    for (int n = 0; m.find(); n++) {
+      if (n == nth) {
+        return at(m.start());
+      }
+    }
+    Matcher p = Pattern.compile("(?m)^[ \\t]*(" + Pattern.quote(property) + ")\\s*[{=]").matcher(text);
+    return p.find() ? at(p.start(1)) : SourceLocation.of(display);
+  }
+
+  /** Where the string literal {@code value} first appears at or after {@code from}; else {@code from}. */
+  SourceLocation literalAfter(SourceLocation from, String value) {
+    int start = 0;
+    for (int line = 1; line < from.line() && start >= 0; line++) {
+      start = text.indexOf('\n', start) + 1;
+    }
+    int i = text.indexOf('"' + value + '"', Math.max(0, start + Math.max(0, from.column() - 1)));
+    return i >= 0 ? at(i) : from;
+  }
+
   private int nthIndexOf(String needle, int from, int to, int nth) {
     int i = from - 1;
     for (int n = 0; n <= nth; n++) {

@@ -9,6 +9,7 @@ import dev.kiln.model.ContainerOp;
 import dev.kiln.model.Directory;
 import dev.kiln.model.DockerBuild;
 import dev.kiln.model.File;
+import dev.kiln.model.Glob;
 import dev.kiln.model.FunctionCall;
 import dev.kiln.model.Param;
 import dev.kiln.model.Pipeline;
@@ -17,6 +18,7 @@ import dev.kiln.model.Secret;
 import dev.kiln.model.SecretSource;
 import dev.kiln.model.SourceLocation;
 import dev.kiln.model.Task;
+import dev.kiln.model.Trigger;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -93,7 +95,12 @@ class ModelCodecTest {
             new RemoteCache.Other("gha", Map.of("scope", "main"), SourceLocation.of(Path.of("pipeline.pkl")))),
         List.of(new RemoteCache.Inline(new SourceLocation(Path.of("pipeline.pkl"), 9, 15)),
             new RemoteCache.Local(Path.of("/c"), "main", "sha256:" + "a".repeat(64), RemoteCache.Mode.MAX, Map.of(),
-                null)));
+                null)),
+        List.of(new Trigger.Push(List.of(new Glob("release/*")), List.of(new Glob("src/**")), List.of("build"),
+                Map.of("version", "2.0.0"), new SourceLocation(Path.of("pipeline.pkl"), 20, 3)),
+            new Trigger.PullRequest(List.of(), List.of(), List.of(), Map.of(), SourceLocation.of(Path.of("p.pkl"))),
+            new Trigger.Schedule("0 3 * * 1-5", "Europe/Paris", "main", List.of(), Map.of("fast", "true"),
+                new SourceLocation(Path.of("pipeline.pkl"), 22, 3))));
   }
 
   @Test

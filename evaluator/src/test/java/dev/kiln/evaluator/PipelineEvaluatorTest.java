@@ -9,6 +9,7 @@ import dev.kiln.model.ContainerOp;
 import dev.kiln.model.Directory;
 import dev.kiln.model.DockerBuild;
 import dev.kiln.model.File;
+import dev.kiln.model.Glob;
 import dev.kiln.model.Param;
 import dev.kiln.model.Pipeline;
 import dev.kiln.model.PipelineException;
@@ -17,6 +18,7 @@ import dev.kiln.model.Secret;
 import dev.kiln.model.SecretSource;
 import dev.kiln.model.SourceLocation;
 import dev.kiln.model.Task;
+import dev.kiln.model.Trigger;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,6 +47,26 @@ class PipelineEvaluatorTest {
     assertThat(hello.publish()).isNull();
     assertThat(hello.location().toString()).endsWith("hello/pipeline.pkl:13:3");
     assertThat(p.params()).containsExactly(new Param("name", "String", "Who to greet.", "world", "world"));
+  }
+
+  @Test
+  void triggersAreReadWithTheirFiltersAndLocations() {
+    Pipeline p = PipelineEvaluator.builder().build().evaluate(EXAMPLES.resolve("triggers/pipeline.pkl"));
+
+    assertThat(p.triggers()).hasSize(3);
+    Trigger.Push push = (Trigger.Push) p.triggers().get(0);
+    assertThat(push.branches()).containsExactly(new Glob("main"), new Glob("release/*"));
+    assertThat(push.paths()).containsExactly(new Glob("src/**"), new Glob("pipeline.pkl"));
+    assertThat(push.tasks()).isEmpty();
+    assertThat(push.location().line()).isEqualTo(24);
+    Trigger.PullRequest pr = (Trigger.PullRequest) p.triggers().get(1);
+    assertThat(pr.describe()).isEqualTo("pull request into main");
+    Trigger.Schedule nightly = (Trigger.Schedule) p.triggers().get(2);
+    assertThat(nightly.cron()).isEqualTo("30 2 * * 1-5");
+    assertThat(nightly.timeZone()).isEqualTo("Europe/Paris");
+    assertThat(nightly.branch()).isEqualTo("main");
+    assertThat(nightly.params()).containsExactly(Map.entry("slow", "true"));
+    assertThat(nightly.location()).hasToString(nightly.location().file() + ":29:3");
   }
 
   @Test

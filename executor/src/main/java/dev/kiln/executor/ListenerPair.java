@@ -49,6 +49,12 @@ public record ListenerPair(PlanRunner.Listener first, PlanRunner.Listener second
   }
 
   @Override
+  public void published(String task, PublishedImage image) {
+    first.published(task, image);
+    second.published(task, image);
+  }
+
+  @Override
   public void runFinished(RunReport report) {
     first.runFinished(report);
     second.runFinished(report);

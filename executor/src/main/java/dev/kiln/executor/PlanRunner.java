@@ -65,6 +65,11 @@ public final class PlanRunner {
 
     /** The run is over; nothing more will be reported. */
     default void runFinished(RunReport report) {}
+
+    /** A listener that tells this one, then {@code next}, everything. */
+    default Listener andThen(Listener next) {
+      return new ListenerPair(this, next);
+    }
   }
 
   /**

@@ -14,9 +14,10 @@ import java.util.SortedMap;
  * @param defaultTasks the tasks {@code kiln run} runs when none are named (empty: all)
  * @param cacheImports the remote caches to import; local directories are relative to the project root
  * @param cacheExports the remote caches to export
+ * @param triggers what starts the pipeline under {@code kiln serve}, in declaration order
  */
 public record Pipeline(Map<String, Task> tasks, List<Param> params, List<String> defaultTasks,
-    List<RemoteCache> cacheImports, List<RemoteCache> cacheExports) {
+    List<RemoteCache> cacheImports, List<RemoteCache> cacheExports, List<Trigger> triggers) {
   public Pipeline {
     tasks = Collections.unmodifiableMap(new LinkedHashMap<>(tasks));
     tasks.forEach((name, task) -> {
@@ -28,6 +29,13 @@ public record Pipeline(Map<String, Task> tasks, List<Param> params, List<String>
     defaultTasks = List.copyOf(defaultTasks);
     cacheImports = List.copyOf(cacheImports);
     cacheExports = List.copyOf(cacheExports);
+    triggers = List.copyOf(triggers);
+  }
+
+  /** A pipeline without triggers. */
+  public Pipeline(Map<String, Task> tasks, List<Param> params, List<String> defaultTasks,
+      List<RemoteCache> cacheImports, List<RemoteCache> cacheExports) {
+    this(tasks, params, defaultTasks, cacheImports, cacheExports, List.of());
   }
 
   /** A pipeline without remote cache. */
@@ -53,7 +61,7 @@ public record Pipeline(Map<String, Task> tasks, List<Param> params, List<String>
 
   /** This pipeline with other tasks. */
   public Pipeline withTasks(Map<String, Task> tasks) {
-    return new Pipeline(tasks, params, defaultTasks, cacheImports, cacheExports);
+    return new Pipeline(tasks, params, defaultTasks, cacheImports, cacheExports, triggers);
   }
 
   /** A pipeline of {@code tasks} without parameters or default tasks. */
