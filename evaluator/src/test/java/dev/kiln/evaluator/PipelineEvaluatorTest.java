@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -162,6 +163,8 @@ class PipelineEvaluatorTest {
           ["app"] { run = app.withEnvVariable("X", "1") }
         }
         """);
+    Files.createDirectories(file.resolveSibling("app")); // host directories must exist
+    Files.createDirectories(file.resolveSibling("docker"));
     Pipeline p = PipelineEvaluator.builder().build().evaluate(file);
 
     Container plain = p.tasks().get("plain").run();
@@ -172,7 +175,7 @@ class PipelineEvaluatorTest {
     assertThat(app.image()).isEmpty();
     assertThat(app.platform()).isEqualTo("linux/arm64");
     Directory context = Directory.host("app", List.of(), List.of("tmp"));
-    assertThat(app.build()).isEqualTo(new DockerBuild(context, context.file("docker/Dockerfile"), "runtime", new java.util.TreeMap<>(Map.of("A", "x", "VERSION", "1.2.0")),
+    assertThat(app.build()).isEqualTo(new DockerBuild(context, context.file("docker/Dockerfile"), "runtime", new TreeMap<>(Map.of("A", "x", "VERSION", "1.2.0")),
         List.of(new Secret("npm", new SecretSource.Environment("NPM_TOKEN")))));
     assertThat(app.ops()).containsExactly(new ContainerOp.WithEnv("X", "1"));
   }
