@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -77,11 +78,6 @@ class DistributionIT {
     assertThat(here.exit()).as(here.err()).isZero();
     assertThat(here.out()).isEqualTo("pipeline.pkl: ok (1 task)\n");
 
-    // A real run on the engine, through the distribution's own class path: a jar missing from it
-    // (a dependency only tests declared) shows here and nowhere else.
-    Outcome run = kiln(Map.of(), project, "run", "--progress", "plain");
-    assertThat(run.exit()).as(run.out() + run.err()).isZero();
-    assertThat(project.resolve("build/hello.txt")).hasContent("hello, world");
 
     // errors reach stderr through the launcher, with Kiln's exit code
     Files.writeString(project.resolve("broken.pkl"), "amends \".kiln/schema/Pipeline.pkl\"\ntasks { [\"x\"] { dependsOn { \"y\" } } }\n");
@@ -93,6 +89,20 @@ class DistributionIT {
     Path cache = tmp.resolve("home/.cache/kiln").resolve(VERSION);
     assertThat(files(cache)).as("archives in " + cache).anyMatch(f -> f.endsWith(".aot") || f.endsWith(".jsa"));
     assertThat(files(tmp.resolve("prefix"))).isEqualTo(installed);
+  }
+
+  /**
+   * A real run on the engine, through the distribution's own class path: a jar missing from it (a
+   * dependency only tests declared) shows here and nowhere else. Needs the engine, hence the tag.
+   */
+  @Test
+  @Tag("e2e")
+  void theInstalledKilnRunsAPipelineOnTheEngine() throws Exception {
+    Path project = Files.createDirectories(tmp.resolve("run"));
+    Files.copy(Path.of("..", "examples", "hello", "pipeline.pkl"), project.resolve("pipeline.pkl"));
+    Outcome run = kiln(Map.of(), project, "run", "--progress", "plain");
+    assertThat(run.exit()).as(run.out() + run.err()).isZero();
+    assertThat(project.resolve("build/hello.txt")).hasContent("hello, world");
   }
 
   @Test
