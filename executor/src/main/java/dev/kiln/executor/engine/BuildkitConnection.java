@@ -196,6 +196,7 @@ public final class BuildkitConnection implements AutoCloseable {
       ch.close();
       return;
     }
+    dialFailure.set(null); // reached: an earlier attempt's failure no longer explains a call's
     sockets.add(conn);
     ch.closeFuture().addListener(f -> sockets.remove(conn));
     // The pipe must be in place before the first read: a handler added from another thread is

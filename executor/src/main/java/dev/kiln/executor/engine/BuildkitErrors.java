@@ -185,6 +185,11 @@ final class BuildkitErrors {
   private static KilnException lostOrCancelled(StatusRuntimeException e, String what, EngineAddress address,
       String dialFailure, boolean solve) {
     Status.Code code = e.getStatus().getCode();
+    if (dialFailure != null && code != Status.Code.CANCELLED && !Context.current().isCancelled()) {
+      // The latest dial failed (Docker refused the upgrade, the socket went away): whatever gRPC
+      // made of the closed channel ("channel closed", UNKNOWN), the engine was not reached.
+      return unavailable("cannot reach the BuildKit engine for " + what, address, e, dialFailure);
+    }
     if (code == Status.Code.UNAVAILABLE) {
       return unavailable("lost the BuildKit engine during " + what, address, e, dialFailure);
     }
