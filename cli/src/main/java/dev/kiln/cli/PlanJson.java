@@ -40,6 +40,11 @@ final class PlanJson {
       strings(t.putArray("cacheVolumes"), task.cacheVolumes());
       strings(t.putArray("secrets"), task.secrets());
       strings(t.putArray("results"), task.results());
+      task.limits().maybeTimeout().ifPresent(timeout -> t.put("timeoutSeconds", timeout.toMillis() / 1000.0));
+      if (task.limits().retries() > 0) {
+        t.put("retries", task.limits().retries());
+        t.put("retryAfterTimeout", task.limits().retryAfterTimeout());
+      }
       if (task.call() != null) {
         ObjectNode call = t.putObject("call");
         call.put("function", task.call().function());

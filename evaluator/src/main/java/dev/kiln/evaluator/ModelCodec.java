@@ -9,6 +9,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,7 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Writes and reads the model's records for the evaluation cache: records (by their components),
- * lists, maps (in order), strings, numbers, booleans, enums, paths, source locations and null. Only classes of the model
+ * lists, maps (in order), strings, numbers, booleans, enums, paths, durations, source locations and null. Only classes of the model
  * package are ever instantiated. Java serialization did the same, but its first use in a process
  * cost about 60 ms (it builds method-handle chains for every record class), more than the rest
  * of a cached evaluation.
@@ -39,6 +40,7 @@ final class ModelCodec {
   private static final int ENUM = 9;
   private static final int LOCATION = 10;
   private static final int PATH = 11;
+  private static final int DURATION = 12;
   /** More parts than any model has: a corrupt size must not allocate gigabytes. */
   private static final int MAX_PARTS = 1 << 24;
 
@@ -107,6 +109,10 @@ final class ModelCodec {
     } else if (value instanceof Path p) {
       out.writeByte(PATH);
       writeString(out, p.toString());
+    } else if (value instanceof Duration d) {
+      out.writeByte(DURATION);
+      out.writeLong(d.getSeconds());
+      out.writeInt(d.getNano());
     } else if (value instanceof Enum<?> e && e.getDeclaringClass().getName().startsWith(MODEL)) {
       out.writeByte(ENUM);
       out.writeUTF(e.getDeclaringClass().getName());
@@ -228,6 +234,8 @@ final class ModelCodec {
         return new SourceLocation(Path.of(readString(in)), in.readInt(), in.readInt());
       case PATH:
         return Path.of(readString(in));
+      case DURATION:
+        return Duration.ofSeconds(in.readLong(), in.readInt());
       case ENUM: {
         Class<?> type = modelClass(in.readUTF());
         String name = in.readUTF();

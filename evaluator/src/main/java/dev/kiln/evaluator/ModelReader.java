@@ -14,6 +14,7 @@ import dev.kiln.model.Secret;
 import dev.kiln.model.SecretSource;
 import dev.kiln.model.SourceLocation;
 import dev.kiln.model.Task;
+import dev.kiln.model.TaskLimits;
 import dev.kiln.model.Trigger;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.pkl.core.Duration;
 import org.pkl.core.PNull;
 import org.pkl.core.PObject;
 
@@ -55,7 +57,13 @@ final class ModelReader {
     return new Task(name, str(t, "description"), strings(t.getProperty("dependsOn")),
         containerOrNull(t.getProperty("run")), exports, containerOrNull(t.getProperty("publish")),
         nullable(t.getProperty("ref")) == null ? "" : str(t, "ref"), source.task(name),
-        strings(t.getProperty("results")), callOrNull(name, t.getProperty("call")));
+        strings(t.getProperty("results")), callOrNull(name, t.getProperty("call")), limits(t));
+  }
+
+  private static TaskLimits limits(PObject t) {
+    Object timeout = nullable(t.getProperty("timeout"));
+    return new TaskLimits(timeout == null ? null : ((Duration) timeout).toJavaDuration(),
+        ((Number) t.getProperty("retries")).intValue(), (Boolean) t.getProperty("retryAfterTimeout"));
   }
 
   private FunctionCall callOrNull(String task, Object value) {

@@ -91,6 +91,8 @@ final class SchemaWords {
           "`" + property + "` filters only a directory read from the host",
           "filter the files where they are read, e.g. host.directory(\"src\").including(List(\"**/*.go\"))");
       case "platform isEmpty || this is Platform" -> platform(text(value));
+      case "timeout value > 0" -> new Worded("`timeout` must be longer than zero: " + text(value),
+          "give the longest one attempt may take, e.g. timeout = 10.min, or leave it out for no limit");
       case "name matches(Regex(#\"[a-z][a-z0-9]*\\.[a-z][A-Za-z0-9]*\"#))" -> new Worded(
           "`" + text(value) + "` is not a function name", "write namespace.function, e.g. \"git.sha\"");
       default -> null;
@@ -110,7 +112,11 @@ final class SchemaWords {
       case "startsWith(\"/\")" -> alias("AbsolutePath", constraint, value).orElseThrow();
       default -> between.matches()
           ? new Worded("`" + v + "` is not between " + between.group(1) + " and " + between.group(2),
-              property.equals("permissions") ? "write a file mode in octal, e.g. 0o644 or 0o755" : "give a value in that range")
+              switch (property) {
+                case "permissions" -> "write a file mode in octal, e.g. 0o644 or 0o755";
+                case "retries" -> "retries counts the attempts after the first, e.g. retries = 2";
+                default -> "give a value in that range";
+              })
           : null;
     };
   }

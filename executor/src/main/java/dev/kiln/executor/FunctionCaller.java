@@ -101,7 +101,7 @@ final class FunctionCaller {
 
   private Object wait(PlannedTask task, Future<Object> result) {
     String name = task.call().function();
-    Duration timeout = settings.timeout();
+    Duration timeout = task.limits().maybeTimeout().orElse(settings.timeout());
     try {
       return result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
@@ -110,7 +110,7 @@ final class FunctionCaller {
       throw SolveException.cancelled("call of " + name + " cancelled", e);
     } catch (TimeoutException e) {
       result.cancel(true);
-      throw failure(name + " did not finish within " + human(timeout) + " and was cancelled",
+      throw failure(name + " did not finish within " + DurationText.of(timeout) + " and was cancelled",
           "check what the function waits for", null);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
@@ -154,9 +154,5 @@ final class FunctionCaller {
 
   private static SolveException failure(String message, String hint, Throwable cause) {
     return SolveException.failed(message, hint, cause);
-  }
-
-  private static String human(Duration d) {
-    return d.toSeconds() % 60 == 0 && d.toMinutes() > 0 ? d.toMinutes() + " min" : d.toMillis() / 1000.0 + " s";
   }
 }

@@ -171,14 +171,17 @@ public final class PlanRunner {
       ProjectRoot root = projectRoot(options.projectRoot());
       StaleStaging.clean(root, plan); // what killed runs left beside this plan's destinations
       SolveCaches caches = new SolveCaches(options.cacheFrom(), options.cacheTo(), options.registryShares(), plan);
+      RunningSteps steps = new RunningSteps();
       TargetSolver solver = new TargetSolver(connection, services, caches, root, options.sharedKey(),
-          options.credentials(), listener, plan::stepLocation);
-      EngineTaskExecution tasks = new EngineTaskExecution(solver, new ResultStore(), calls, root,
+          options.credentials(), listener.andThen(steps), plan::stepLocation);
+      EngineTaskExecution engine = new EngineTaskExecution(solver, new ResultStore(), calls, root,
           options.masker(), listener, scheduler::cancelled);
-      listener.runStarted(plan);
-      RunReport report = scheduler.run(plan.tasks(), tasks);
-      listener.runFinished(report);
-      return report;
+      try (LimitedTaskExecution tasks = new LimitedTaskExecution(engine, steps, listener, scheduler::cancelled)) {
+        listener.runStarted(plan);
+        RunReport report = scheduler.run(plan.tasks(), tasks);
+        listener.runFinished(report);
+        return report;
+      }
     } finally {
       finished.countDown();
     }

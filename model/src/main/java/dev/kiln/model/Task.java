@@ -15,11 +15,18 @@ import java.util.Objects;
  * @param results the names of the values the task produces: those its run writes under {@code
  *     /kiln/results/}, or for a call, those its function's signature declares
  * @param call the run-time function the task calls instead of running a container, or null
+ * @param limits the task's timeout and retries
  */
 public record Task(
     String name, String description, List<String> dependsOn, Container run, List<Export> exports,
-    Container publish, String ref, SourceLocation location, List<String> results, FunctionCall call)
-    {
+    Container publish, String ref, SourceLocation location, List<String> results, FunctionCall call,
+    TaskLimits limits) {
+
+  /** A task without limits. */
+  public Task(String name, String description, List<String> dependsOn, Container run, List<Export> exports,
+      Container publish, String ref, SourceLocation location, List<String> results, FunctionCall call) {
+    this(name, description, dependsOn, run, exports, publish, ref, location, results, call, TaskLimits.NONE);
+  }
 
   /** A task with no results. */
   public Task(String name, String description, List<String> dependsOn, Container run, List<Export> exports,
@@ -48,6 +55,7 @@ public record Task(
     dependsOn = List.copyOf(dependsOn);
     exports = List.copyOf(exports);
     Objects.requireNonNull(ref, "ref");
+    Objects.requireNonNull(limits, "limits");
   }
 
   /**
@@ -76,23 +84,28 @@ public record Task(
 
   /** This task after {@code tasks}. */
   public Task withDependsOn(String... tasks) {
-    return new Task(name, description, List.of(tasks), run, exports, publish, ref, location, results, call);
+    return new Task(name, description, List.of(tasks), run, exports, publish, ref, location, results, call, limits);
   }
 
   /** This task with {@code path} exported to {@code hostPath}. */
   public Task withExport(String path, String hostPath) {
     var all = new ArrayList<>(exports);
     all.add(new Export(path, hostPath));
-    return new Task(name, description, dependsOn, run, all, publish, ref, location, results, call);
+    return new Task(name, description, dependsOn, run, all, publish, ref, location, results, call, limits);
   }
 
   /** This task with a description. */
   public Task withDescription(String description) {
-    return new Task(name, description, dependsOn, run, exports, publish, ref, location, results, call);
+    return new Task(name, description, dependsOn, run, exports, publish, ref, location, results, call, limits);
   }
 
   /** This task with {@code results} as the names of the values it produces. */
   public Task withResults(List<String> results) {
-    return new Task(name, description, dependsOn, run, exports, publish, ref, location, results, call);
+    return new Task(name, description, dependsOn, run, exports, publish, ref, location, results, call, limits);
+  }
+
+  /** This task with {@code limits}. */
+  public Task withLimits(TaskLimits limits) {
+    return new Task(name, description, dependsOn, run, exports, publish, ref, location, results, call, limits);
   }
 }

@@ -1,6 +1,7 @@
 package dev.kiln.planner;
 
 import dev.kiln.model.FunctionCall;
+import dev.kiln.model.TaskLimits;
 import java.util.List;
 import java.util.Objects;
 
@@ -13,10 +14,12 @@ import java.util.Objects;
  * @param publish the image to push, or null
  * @param call the run-time function the task calls, or null
  * @param inputs the call's file and directory arguments, lowered
+ * @param limits the task's timeout and retries, as the model gives them
  */
 record LoweredTask(
     String name, String description, List<String> dependsOn, ContainerState run,
-    List<Export> exports, Publish publish, List<String> results, FunctionCall call, List<Input> inputs) {
+    List<Export> exports, Publish publish, List<String> results, FunctionCall call, List<Input> inputs,
+    TaskLimits limits) {
 
   /**
    * {@code source} (a directory or a file) written to host path {@code hostPath}.

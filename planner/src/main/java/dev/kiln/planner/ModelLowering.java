@@ -88,7 +88,7 @@ final class ModelLowering {
       });
     }
     return new LoweredTask(t.name(), t.description(), t.dependsOn(), run, exports, publish, t.results(),
-        t.call(), inputs);
+        t.call(), inputs, t.limits());
   }
 
   ContainerState container(Container c) {

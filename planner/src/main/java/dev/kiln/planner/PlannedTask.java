@@ -1,5 +1,6 @@
 package dev.kiln.planner;
 
+import dev.kiln.model.TaskLimits;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
@@ -13,11 +14,19 @@ import java.util.TreeSet;
  * @param requested true when asked for; false when planned only as another task's dependency
  * @param results the names of the values the task produces (its run's, or its function's)
  * @param call the function call the executor makes once the INPUT targets are on the host, or null
+ * @param limits how long an attempt may take and how often a failed one is retried
  */
 public record PlannedTask(
     String name, String description, List<String> dependsOn, boolean requested,
     List<PlannedTarget> targets, SortedSet<String> cacheVolumes, SortedSet<String> secrets,
-    List<String> results, PlannedCall call) {
+    List<String> results, PlannedCall call, TaskLimits limits) {
+
+  /** A task without limits. */
+  public PlannedTask(String name, String description, List<String> dependsOn, boolean requested,
+      List<PlannedTarget> targets, SortedSet<String> cacheVolumes, SortedSet<String> secrets,
+      List<String> results, PlannedCall call) {
+    this(name, description, dependsOn, requested, targets, cacheVolumes, secrets, results, call, TaskLimits.NONE);
+  }
 
   /** Where a task's run writes its results, one file per name. */
   public static final String RESULTS_DIR = "/kiln/results";
@@ -43,5 +52,6 @@ public record PlannedTask(
     targets = List.copyOf(targets);
     cacheVolumes = Collections.unmodifiableSortedSet(new TreeSet<>(cacheVolumes));
     secrets = Collections.unmodifiableSortedSet(new TreeSet<>(secrets));
+    Objects.requireNonNull(limits, "limits");
   }
 }

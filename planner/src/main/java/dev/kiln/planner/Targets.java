@@ -70,7 +70,7 @@ final class Targets {
       EngineFeatures.check(task.name(), t.definition(), engine);
     }
     return new PlannedTask(task.name(), task.description(), task.dependsOn(), requested, targets, caches, secrets,
-        task.results(), call);
+        task.results(), call, task.limits());
   }
 
   /** The call with files and directories as INPUT references and secrets by name (added to {@code secrets}). */
