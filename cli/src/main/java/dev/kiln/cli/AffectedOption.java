@@ -2,6 +2,7 @@ package dev.kiln.cli;
 
 import dev.kiln.model.Pipeline;
 import dev.kiln.model.TaskDependencies;
+import dev.kiln.executor.IgnoreFiles;
 import dev.kiln.planner.AffectedTasks;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -40,7 +41,7 @@ final class AffectedOption {
         own.add(root.relativize(abs).toString().replace('\\', '/'));
       }
     }
-    SortedMap<String, String> affected = AffectedTasks.of(pipeline, changed, own);
+    SortedMap<String, String> affected = AffectedTasks.of(pipeline, changed, own, IgnoreFiles.of(pipeline, root, inputs));
     TaskDependencies graph = TaskDependencies.of(pipeline);
     if (!graph.tasks().containsAll(requested)) {
       return requested; // the planner names the unknown task

@@ -11,13 +11,15 @@ import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
  * The tasks a change affects ({@code kiln run --affected REF}): those that read a changed file
- * through a host directory (with its include and exclude patterns), and every task that depends on
+ * through a host directory (with its include and exclude patterns and its ignore files, so a file
+ * the engine never receives changes nothing), and every task that depends on
  * one of them. A change to a file the pipeline's evaluation read (the pipeline, its imports, data
  * it reads) affects every task. Decided from the model alone: the caller lists the changed files.
  */
@@ -29,9 +31,10 @@ public final class AffectedTasks {
    *
    * @param changed the changed files, relative to the project root ({@code /} separated)
    * @param pipelineInputs the files the evaluation read, relative to the project root
+   * @param ignoreFiles each host directory's ignore patterns, by the name the pipeline gives it
    */
   public static SortedMap<String, String> of(Pipeline pipeline, Collection<String> changed,
-      Collection<String> pipelineInputs) {
+      Collection<String> pipelineInputs, Map<String, IgnoreFile> ignoreFiles) {
     SortedMap<String, String> why = new TreeMap<>();
     Optional<String> own = changed.stream().filter(pipelineInputs::contains).sorted().findFirst();
     if (own.isPresent()) {
@@ -39,7 +42,7 @@ public final class AffectedTasks {
       return why;
     }
     for (Task task : pipeline.tasks().values()) {
-      reads(task, changed).ifPresent(file -> why.put(task.name(), "reads " + file + ", which changed"));
+      reads(task, changed, ignoreFiles).ifPresent(file -> why.put(task.name(), "reads " + file + ", which changed"));
     }
     // Dependents of an affected task, in the order tasks run: each reaches its dependencies first.
     TaskDependencies graph = TaskDependencies.of(pipeline);
@@ -57,18 +60,22 @@ public final class AffectedTasks {
   }
 
   /** The first changed file {@code task} reads through one of its host directories. */
-  private static Optional<String> reads(Task task, Collection<String> changed) {
+  private static Optional<String> reads(Task task, Collection<String> changed, Map<String, IgnoreFile> ignoreFiles) {
     List<Directory.Host> hosts = new ArrayList<>();
     for (Object node : ModelGraph.outerFirst(ModelGraph.roots(task))) {
       if (node instanceof Directory d && d.base() instanceof Directory.Host h) {
         hosts.add(h);
       }
     }
-    return changed.stream().sorted().filter(file -> hosts.stream().anyMatch(h -> within(h, file))).findFirst();
+    return changed.stream().sorted().filter(file -> hosts.stream().anyMatch(h -> within(h, file,
+        ignoreFiles.getOrDefault(LocalSources.name(h.path()), IgnoreFile.EMPTY)))).findFirst();
   }
 
-  /** Whether {@code file} (project-relative) is in host directory {@code h}, after its patterns. */
-  static boolean within(Directory.Host h, String file) {
+  /**
+   * Whether {@code file} (project-relative) is in host directory {@code h}, after its patterns and
+   * {@code ignore}, applied in the order the planner sends them (ignore files first).
+   */
+  static boolean within(Directory.Host h, String file, IgnoreFile ignore) {
     String dir = LocalSources.name(h.path());
     String relative;
     if (dir.equals(".")) {
@@ -80,7 +87,9 @@ public final class AffectedTasks {
     }
     Path p = Path.of(relative);
     boolean included = h.include().isEmpty() || h.include().stream().anyMatch(g -> matches(g, p));
-    return included && h.exclude().stream().noneMatch(g -> matches(g, p));
+    List<String> excluded = new ArrayList<>(ignore.patterns());
+    excluded.addAll(h.exclude());
+    return included && !PathPatterns.of(excluded).matches(relative);
   }
 
   /**

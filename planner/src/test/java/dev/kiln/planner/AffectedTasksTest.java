@@ -7,6 +7,7 @@ import dev.kiln.model.Directory;
 import dev.kiln.model.Pipeline;
 import dev.kiln.model.Task;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -18,13 +19,13 @@ class AffectedTasksTest {
   @Test
   void includeAndExcludePatternsDecideWhatATaskReads() {
     Directory.Host h = new Directory.Host("app", List.of("src/**", "pom.xml"), List.of("**/target"));
-    assertThat(AffectedTasks.within(h, "app/src/main/A.java")).isTrue();
-    assertThat(AffectedTasks.within(h, "app/pom.xml")).isTrue();
-    assertThat(AffectedTasks.within(h, "app/README.md")).isFalse();
-    assertThat(AffectedTasks.within(h, "app/src/target/x.class")).isFalse();
-    assertThat(AffectedTasks.within(h, "application/src/A.java")).isFalse();
-    assertThat(AffectedTasks.within(new Directory.Host(".", List.of(), List.of("target")), "target/a")).isFalse();
-    assertThat(AffectedTasks.within(new Directory.Host("./", List.of(), List.of()), "any/file")).isTrue();
+    assertThat(AffectedTasks.within(h, "app/src/main/A.java", IgnoreFile.EMPTY)).isTrue();
+    assertThat(AffectedTasks.within(h, "app/pom.xml", IgnoreFile.EMPTY)).isTrue();
+    assertThat(AffectedTasks.within(h, "app/README.md", IgnoreFile.EMPTY)).isFalse();
+    assertThat(AffectedTasks.within(h, "app/src/target/x.class", IgnoreFile.EMPTY)).isFalse();
+    assertThat(AffectedTasks.within(h, "application/src/A.java", IgnoreFile.EMPTY)).isFalse();
+    assertThat(AffectedTasks.within(new Directory.Host(".", List.of(), List.of("target")), "target/a", IgnoreFile.EMPTY)).isFalse();
+    assertThat(AffectedTasks.within(new Directory.Host("./", List.of(), List.of()), "any/file", IgnoreFile.EMPTY)).isTrue();
   }
 
   @Test
@@ -33,9 +34,18 @@ class AffectedTasksTest {
         reading("a", Directory.host("a", List.of(), List.of())),
         reading("b", Directory.host("b", List.of(), List.of())),
         reading("c", Directory.host("c", List.of(), List.of())).withDependsOn("a"));
-    assertThat(AffectedTasks.of(p, List.of("a/x"), Set.of("pipeline.pkl")))
+    assertThat(AffectedTasks.of(p, List.of("a/x"), Set.of("pipeline.pkl"), Map.of()))
         .containsOnlyKeys("a", "c").containsEntry("c", "depends on a, which is affected");
-    assertThat(AffectedTasks.of(p, List.of("pipeline.pkl"), Set.of("pipeline.pkl"))).containsOnlyKeys("a", "b", "c");
-    assertThat(AffectedTasks.of(p, List.of("d/x"), Set.of("pipeline.pkl"))).isEmpty();
+    assertThat(AffectedTasks.of(p, List.of("pipeline.pkl"), Set.of("pipeline.pkl"), Map.of())).containsOnlyKeys("a", "b", "c");
+    assertThat(AffectedTasks.of(p, List.of("d/x"), Set.of("pipeline.pkl"), Map.of())).isEmpty();
+  }
+
+  @Test
+  void aChangedFileTheIgnoreFilesKeepFromTheEngineAffectsNothing() {
+    Pipeline p = Pipeline.of(reading("app", Directory.host("app", List.of(), List.of())));
+    Map<String, IgnoreFile> ignores = Map.of("app", IgnoreFile.parse("build\n*.log\n!keep.log\n"));
+    assertThat(AffectedTasks.of(p, List.of("app/build/out.class", "app/debug.log"), Set.of(), ignores)).isEmpty();
+    assertThat(AffectedTasks.of(p, List.of("app/keep.log"), Set.of(), ignores)).containsOnlyKeys("app");
+    assertThat(AffectedTasks.of(p, List.of("app/src/A.java"), Set.of(), ignores)).containsOnlyKeys("app");
   }
 }

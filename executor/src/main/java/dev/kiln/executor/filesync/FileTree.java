@@ -1,6 +1,7 @@
 package dev.kiln.executor.filesync;
 
 import dev.kiln.executor.proto.fsutil.Stat;
+import dev.kiln.planner.PathPatterns;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;

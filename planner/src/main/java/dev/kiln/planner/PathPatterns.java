@@ -1,4 +1,4 @@
-package dev.kiln.executor.filesync;
+package dev.kiln.planner;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * {@code !} exceptions, the last matching pattern winning. A pattern that matches a directory
  * matches everything beneath it.
  */
-final class PathPatterns {
+public final class PathPatterns {
   private record Rule(Pattern regex, boolean exception, String text) {}
 
   private final List<Rule> rules;
@@ -22,7 +22,7 @@ final class PathPatterns {
   }
 
   /** Compiles {@code patterns}; blank ones are ignored. */
-  static PathPatterns of(List<String> patterns) {
+  public static PathPatterns of(List<String> patterns) {
     List<Rule> rules = new ArrayList<>();
     for (String raw : patterns) {
       String p = raw.trim();
@@ -39,16 +39,16 @@ final class PathPatterns {
     return new PathPatterns(rules);
   }
 
-  boolean isEmpty() {
+  public boolean isEmpty() {
     return rules.isEmpty();
   }
 
-  boolean hasExceptions() {
+  public boolean hasExceptions() {
     return hasExceptions;
   }
 
   /** Whether {@code path} (or a directory above it) is matched, after exceptions. */
-  boolean matches(String path) {
+  public boolean matches(String path) {
     boolean matched = false;
     List<String> prefixes = prefixes(path);
     for (Rule r : rules) {
@@ -70,7 +70,7 @@ final class PathPatterns {
    * Whether some exception pattern could match beneath directory {@code dir}: then an excluded
    * directory must still be walked.
    */
-  boolean exceptionMayMatchBelow(String dir) {
+  public boolean exceptionMayMatchBelow(String dir) {
     for (Rule r : rules) {
       if (!r.exception) {
         continue;
@@ -112,7 +112,7 @@ final class PathPatterns {
   }
 
   /** Strips {@code ./}, leading and trailing slashes, and collapses {@code //}. */
-  static String clean(String p) {
+  public static String clean(String p) {
     String s = p; // a backslash escapes the next character, as in .dockerignore
     while (s.startsWith("./")) {
       s = s.substring(2);

@@ -1,4 +1,4 @@
-package dev.kiln.executor.filesync;
+package dev.kiln.planner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
