@@ -69,6 +69,42 @@ class CleanContextE2ETest extends KilnInProcess {
     assertThat(cached(pipeline)).as("a source changed").isFalse();
   }
 
+  @Test
+  void whatThePipelineNamesOrReadsWithoutGitignoreIsSent() throws Exception {
+    String marker = UUID.randomUUID().toString();
+    Path project = dir.resolve("q");
+    Files.createDirectories(project.resolve("gen"));
+    Files.writeString(project.resolve("gen/api.txt"), "generated " + marker);
+    Files.writeString(project.resolve("notes.log"), "a log");
+    Files.writeString(project.resolve(".gitignore"), "gen/\n*.log\n");
+    Files.writeString(project.resolve(".kilnignore"), "notes.log\n");
+    Path pipeline = project.resolve("pipeline.pkl");
+    Files.writeString(pipeline, """
+        amends ".kiln/schema/Pipeline.pkl"
+        local base = container.from("busybox:latest")
+        tasks {
+          ["named"] {
+            // Named explicitly: the pipeline file and a git-ignored file are sent although the
+            // defaults leave them out of the directory.
+            run = base.withFile("/in/pipeline.pkl", host.directory(".").file("pipeline.pkl"))
+              .withFile("/in/api.txt", host.directory(".").file("gen/api.txt"))
+              .withExec(List("sh", "-c", "grep -c named /in/pipeline.pkl; cat /in/api.txt; echo %1$s"))
+          }
+          ["all"] {
+            // Without git's rules the generated directory is sent; .kilnignore still applies.
+            run = base.withDirectory("/ctx", host.directory(".").withoutGitignore()).withWorkdir("/ctx")
+              .withExec(List("sh", "-c", "find . -type f | sort | sed 's/^/sent=/'; echo %1$s"))
+          }
+        }
+        """.formatted(marker));
+    git(project, "init", "-q");
+    assertThat(kiln("run", "-f", pipeline.toString(), "--progress=plain")).as(err.toString() + out).isZero();
+    assertThat(out.toString()).contains("generated " + marker);
+    List<String> sent = out.toString().lines().filter(l -> l.matches(".*sent=\\./.*"))
+        .map(l -> l.replaceAll(".*sent=", "")).sorted().toList();
+    assertThat(sent).containsExactly("./.gitignore", "./.kilnignore", "./gen/api.txt");
+  }
+
   private static String pipelineText(String description, String marker) {
     return """
         amends ".kiln/schema/Pipeline.pkl"

@@ -214,7 +214,7 @@ final class ModelReader {
     String kind = base.getClassInfo().getSimpleName();
     Directory.Base b = switch (kind) {
       case "HostDirectory" -> new Directory.Host(str(base, "path"), strings(d.getProperty("include")),
-          strings(d.getProperty("exclude")));
+          strings(d.getProperty("exclude")), (Boolean) d.getProperty("gitignore"));
       case "EmptyDirectory" -> new Directory.Empty();
       case "ContainerDirectory" ->
           new Directory.FromContainer(container(obj(base.getProperty("container"))), str(base, "path"));

@@ -2,6 +2,7 @@ package dev.kiln.executor;
 
 import dev.kiln.model.Pipeline;
 import dev.kiln.planner.HostDirectories;
+import dev.kiln.planner.HostIgnores;
 import dev.kiln.planner.IgnoreFile;
 import dev.kiln.planner.PlanException;
 import java.io.IOException;
@@ -26,19 +27,20 @@ public final class IgnoreFiles {
   private IgnoreFiles() {}
 
   /**
-   * Host directory, as the pipeline names it, -> its patterns.
+   * Host directory, as the pipeline names it, -> its patterns, with and without git's.
    *
    * @param kilnFiles the pipeline file and the modules it imports (absolute), never sent
    * @throws PlanException when an ignore file exists but cannot be read
    */
-  public static Map<String, IgnoreFile> of(Pipeline pipeline, Path project, Collection<Path> kilnFiles) {
+  public static Map<String, HostIgnores> of(Pipeline pipeline, Path project, Collection<Path> kilnFiles) {
     Path root = project.toAbsolutePath().normalize();
     Path gitTop = gitTop(root);
-    Map<String, IgnoreFile> out = new TreeMap<>();
+    Map<String, HostIgnores> out = new TreeMap<>();
     for (String dir : HostDirectories.of(pipeline)) {
       Path d = root.resolve(dir).normalize();
-      out.put(dir, own(d, root, kilnFiles).then(gitignores(d, root, gitTop))
-          .then(read(d.resolve(".dockerignore"))).then(read(d.resolve(".kilnignore"))));
+      IgnoreFile own = own(d, root, kilnFiles);
+      IgnoreFile local = read(d.resolve(".dockerignore")).then(read(d.resolve(".kilnignore")));
+      out.put(dir, new HostIgnores(own.then(gitignores(d, root, gitTop)).then(local), own.then(local)));
     }
     return out;
   }

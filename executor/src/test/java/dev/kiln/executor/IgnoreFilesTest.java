@@ -35,17 +35,20 @@ class IgnoreFilesTest {
 
     var files = IgnoreFiles.of(p, project, List.of(pipelineFile, project.resolve("lib/common.pkl")));
 
-    assertThat(files.get(".").patterns()).containsExactly(
+    assertThat(files.get(".").all().patterns()).containsExactly(
         ".git", ".kiln", "pipeline.pkl", "lib/common.pkl", "**/*.swp", "**/*.log", "out", "src/gen", "**/target", "docs",
         "!target/keep");
     // Below the project root: the anchored patterns that reach into src, and src's own .gitignore.
-    assertThat(files.get("src").patterns()).containsExactly("**/*.swp", "**/*.log", "gen", "**/target", "tmp");
+    assertThat(files.get("src").all().patterns()).containsExactly("**/*.swp", "**/*.log", "gen", "**/target", "tmp");
+    // Read withoutGitignore(): Kiln's own files, the .dockerignore and .kilnignore only.
+    assertThat(files.get(".").withoutGitignore().patterns()).containsExactly(
+        ".git", ".kiln", "pipeline.pkl", "lib/common.pkl", "docs", "!target/keep");
   }
 
   @Test
   void theProjectsOwnGitDirectoryIsLeftOut() throws Exception {
     Files.createDirectories(repo.resolve(".git"));
     Pipeline p = Pipeline.of(Task.run("t", Container.from("busybox:latest").withDirectory("/a", Directory.host("."))));
-    assertThat(IgnoreFiles.of(p, repo, List.of()).get(".").patterns()).containsExactly(".git", ".kiln");
+    assertThat(IgnoreFiles.of(p, repo, List.of()).get(".").all().patterns()).containsExactly(".git", ".kiln");
   }
 }

@@ -12,11 +12,20 @@ public record Directory(Base base, List<Op> ops) {
   /** Where a directory starts. */
   public sealed interface Base {}
 
-  /** A directory of the host, under the project root, filtered by .dockerignore-style patterns. */
-  public record Host(String path, List<String> include, List<String> exclude) implements Base {
+  /**
+   * A directory of the host, under the project root, filtered by .dockerignore-style patterns.
+   *
+   * @param gitignore whether what git ignores is left out too
+   */
+  public record Host(String path, List<String> include, List<String> exclude, boolean gitignore) implements Base {
     public Host {
       include = List.copyOf(include);
       exclude = List.copyOf(exclude);
+    }
+
+    /** A host directory that leaves out what git ignores. */
+    public Host(String path, List<String> include, List<String> exclude) {
+      this(path, include, exclude, true);
     }
   }
 

@@ -34,7 +34,7 @@ public final class AffectedTasks {
    * @param ignoreFiles each host directory's ignore patterns, by the name the pipeline gives it
    */
   public static SortedMap<String, String> of(Pipeline pipeline, Collection<String> changed,
-      Collection<String> pipelineInputs, Map<String, IgnoreFile> ignoreFiles) {
+      Collection<String> pipelineInputs, Map<String, HostIgnores> ignoreFiles) {
     SortedMap<String, String> why = new TreeMap<>();
     Optional<String> own = changed.stream().filter(pipelineInputs::contains).sorted().findFirst();
     if (own.isPresent()) {
@@ -60,7 +60,7 @@ public final class AffectedTasks {
   }
 
   /** The first changed file {@code task} reads through one of its host directories. */
-  private static Optional<String> reads(Task task, Collection<String> changed, Map<String, IgnoreFile> ignoreFiles) {
+  private static Optional<String> reads(Task task, Collection<String> changed, Map<String, HostIgnores> ignoreFiles) {
     List<Directory.Host> hosts = new ArrayList<>();
     for (Object node : ModelGraph.outerFirst(ModelGraph.roots(task))) {
       if (node instanceof Directory d && d.base() instanceof Directory.Host h) {
@@ -68,7 +68,7 @@ public final class AffectedTasks {
       }
     }
     return changed.stream().sorted().filter(file -> hosts.stream().anyMatch(h -> within(h, file,
-        ignoreFiles.getOrDefault(LocalSources.name(h.path()), IgnoreFile.EMPTY)))).findFirst();
+        ignoreFiles.getOrDefault(LocalSources.name(h.path()), HostIgnores.NONE).patterns(h.gitignore())))).findFirst();
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.kiln.planner;
 
+import dev.kiln.model.Directory;
 import dev.kiln.planner.llb.LlbState;
 import dev.kiln.planner.llb.LocalOptions;
 import dev.kiln.planner.llb.Sources;
@@ -21,33 +22,46 @@ import java.util.Map;
 final class LocalSources {
   private record Key(String name, List<String> include, List<String> exclude) {}
 
-  private final Map<String, IgnoreFile> ignoreFiles;
+  private final Map<String, HostIgnores> ignoreFiles;
   private final Map<Key, LlbState> sources = new HashMap<>();
 
   /** @param ignoreFiles ignore patterns by host directory name (see {@link #name}) */
-  LocalSources(Map<String, IgnoreFile> ignoreFiles) {
+  LocalSources(Map<String, HostIgnores> ignoreFiles) {
     this.ignoreFiles = Map.copyOf(ignoreFiles);
   }
 
+  /** The ignore patterns that apply to host directory {@code h}. */
+  IgnoreFile ignoreOf(Directory.Host h) {
+    return ignoreFiles.getOrDefault(name(h.path()), HostIgnores.NONE).patterns(h.gitignore());
+  }
+
   /**
-   * The host directory {@code hostPath} filtered by {@code include}/{@code exclude}; when
+   * The host directory {@code h} filtered by its include/exclude patterns and ignore files; when
    * {@code select} is not empty, only that subpath (directory or file) of it, pushed into the
    * include patterns when the directory has none of its own.
    */
-  DirRef directory(String hostPath, List<String> include, List<String> exclude, String select) {
-    return directory(hostPath, include, exclude, select, ignoreFiles.getOrDefault(name(hostPath), IgnoreFile.EMPTY));
+  DirRef directory(Directory.Host h, String select) {
+    return directory(h, select, ignoreOf(h));
   }
 
-  /** Like {@link #directory(String, List, List, String)}, with {@code ignore} instead of the directory's ignore files. */
-  DirRef directory(String hostPath, List<String> include, List<String> exclude, String select, IgnoreFile ignore) {
-    String name = name(hostPath);
+  /**
+   * Like {@link #directory(Directory.Host, String)}, with {@code ignore} instead of the directory's
+   * ignore files. A subpath the pipeline names is sent even where an ignore file leaves it out
+   * (the pipeline file, a git-ignored generated file): asking for it by name is explicit; the
+   * directory's own exclude patterns still apply.
+   */
+  DirRef directory(Directory.Host h, String select, IgnoreFile ignore) {
+    String name = name(h.path());
     String sub = clean(select);
-    List<String> in = include;
-    if (!sub.isEmpty() && include.isEmpty()) {
+    List<String> in = h.include();
+    if (!sub.isEmpty() && in.isEmpty()) {
       in = List.of(sub);
     }
     var ex = new ArrayList<>(ignore.patterns());
-    ex.addAll(exclude);
+    if (!sub.isEmpty() && !ex.isEmpty() && PathPatterns.of(ex).matches(sub)) {
+      ex.add("!" + sub);
+    }
+    ex.addAll(h.exclude());
     Key key = new Key(name, List.copyOf(in), List.copyOf(ex));
     LlbState fs = sources.computeIfAbsent(key, k -> Sources.local(k.name(),
         LocalOptions.NONE.withIncludePatterns(k.include()).withExcludePatterns(k.exclude())
@@ -61,11 +75,11 @@ final class LocalSources {
    * the source too; null when they cannot be, because the directory has include patterns of its
    * own (the wire has no intersection) and the copy also has some.
    */
-  DirRef filtered(String hostPath, List<String> include, List<String> exclude, String select,
-      List<String> copyInclude, List<String> copyExclude) {
+  DirRef filtered(Directory.Host h, String select, List<String> copyInclude, List<String> copyExclude) {
     if (copyInclude.isEmpty() && copyExclude.isEmpty()) {
-      return directory(hostPath, include, exclude, select);
+      return directory(h, select);
     }
+    List<String> include = h.include();
     String sub = clean(select);
     var in = new ArrayList<String>();
     if (!copyInclude.isEmpty()) {
@@ -78,9 +92,9 @@ final class LocalSources {
     } else if (!sub.isEmpty()) {
       in.add(sub);
     }
-    var ex = new ArrayList<>(exclude);
+    var ex = new ArrayList<>(h.exclude());
     copyExclude.forEach(p -> ex.add(under(sub, p)));
-    DirRef all = directory(hostPath, in, ex, "");
+    DirRef all = directory(new Directory.Host(h.path(), in, ex, h.gitignore()), "");
     return new DirRef(all.fs(), "/" + sub);
   }
 

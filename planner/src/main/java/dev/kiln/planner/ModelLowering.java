@@ -147,14 +147,15 @@ final class ModelLowering {
     String dockerfile = HostDirectories.hostPath(b.dockerfile());
     IgnoreFile ignore = dockerfile == null ? null : settings.dockerfileIgnoreFiles().get(dockerfile);
     DirRef context = ignore != null && b.context().base() instanceof Directory.Host h && b.context().ops().isEmpty()
-        ? locals.directory(h.path(), h.include(), h.exclude(), "", ignore)
+        ? locals.directory(h, "", ignore)
         : directory(b.context());
     DirRef dockerfileDirectory;
     if (b.dockerfile().directory().base() instanceof Directory.Host fh && b.dockerfile().directory().ops().isEmpty()) {
       // Only the Dockerfile is sent for the frontend to parse, and never filtered: Docker sends it even when
       // the .dockerignore names it (COPY then leaves it out).
       dockerfileDirectory = new DirRef(
-          locals.directory(fh.path(), List.of(), List.of(), b.dockerfile().path(), IgnoreFile.EMPTY).fs(), "/");
+          locals.directory(new Directory.Host(fh.path(), List.of(), List.of()), b.dockerfile().path(), IgnoreFile.EMPTY)
+              .fs(), "/");
     } else {
       dockerfileDirectory = b.dockerfile().directory().equals(b.context())
           ? context : directory(b.dockerfile().directory());
@@ -260,7 +261,7 @@ final class ModelLowering {
     }
     DirRef base;
     if (d.base() instanceof Directory.Host h) {
-      base = locals.directory(h.path(), h.include(), h.exclude(), "");
+      base = locals.directory(h, "");
     } else if (d.base() instanceof Directory.Empty) {
       base = new DirRef(Sources.scratch(), "/");
     } else if (d.base() instanceof Directory.FromContainer fc) {
@@ -268,7 +269,7 @@ final class ModelLowering {
       base = new DirRef(fs, fs.resolve(fc.path()));
     } else if (d.base() instanceof Directory.Sub sub) {
       if (sub.parent().base() instanceof Directory.Host h && sub.parent().ops().isEmpty()) {
-        base = locals.directory(h.path(), h.include(), h.exclude(), sub.path());
+        base = locals.directory(h, sub.path());
       } else {
         base = directory(sub.parent()).resolve(sub.path());
       }
@@ -307,11 +308,11 @@ final class ModelLowering {
       return directory(d);
     }
     if (d.ops().isEmpty() && d.base() instanceof Directory.Host h) {
-      return locals.filtered(h.path(), h.include(), h.exclude(), "", include, exclude);
+      return locals.filtered(h, "", include, exclude);
     }
     if (d.ops().isEmpty() && d.base() instanceof Directory.Sub sub
         && sub.parent().ops().isEmpty() && sub.parent().base() instanceof Directory.Host h) {
-      return locals.filtered(h.path(), h.include(), h.exclude(), sub.path(), include, exclude);
+      return locals.filtered(h, sub.path(), include, exclude);
     }
     return null;
   }
@@ -319,11 +320,11 @@ final class ModelLowering {
   DirRef file(File f) {
     Directory d = f.directory();
     if (d.ops().isEmpty() && d.base() instanceof Directory.Host h) {
-      return locals.directory(h.path(), h.include(), h.exclude(), f.path());
+      return locals.directory(h, f.path());
     }
     if (d.ops().isEmpty() && d.base() instanceof Directory.Sub sub
         && sub.parent().ops().isEmpty() && sub.parent().base() instanceof Directory.Host h) {
-      return locals.directory(h.path(), h.include(), h.exclude(), sub.path() + "/" + f.path());
+      return locals.directory(h, sub.path() + "/" + f.path());
     }
     return directory(d).resolve(f.path());
   }

@@ -15,7 +15,7 @@ public final class PlannerBuilder {
   private ImageConfigs imageConfigs = ImageConfigs.none();
   private DockerfileFrontend dockerfiles = DockerfileFrontend.none();
   private Platform platform = Platform.LINUX_AMD64;
-  private final Map<String, IgnoreFile> ignoreFiles = new HashMap<>();
+  private final Map<String, HostIgnores> ignoreFiles = new HashMap<>();
   private final Map<String, IgnoreFile> dockerfileIgnoreFiles = new HashMap<>();
 
   private PlannerBuilder() {}
@@ -54,6 +54,14 @@ public final class PlannerBuilder {
    * followed by its {@code .kilnignore}), replacing earlier ones for that directory.
    */
   public PlannerBuilder addIgnoreFile(String hostPath, IgnoreFile patterns) {
+    return addIgnoreFile(hostPath, HostIgnores.of(Objects.requireNonNull(patterns, "patterns")));
+  }
+
+  /**
+   * Adds the ignore patterns of host directory {@code hostPath}, with and without git's, replacing
+   * earlier ones for that directory.
+   */
+  public PlannerBuilder addIgnoreFile(String hostPath, HostIgnores patterns) {
     ignoreFiles.put(LocalSources.name(hostPath), Objects.requireNonNull(patterns, "patterns"));
     return this;
   }

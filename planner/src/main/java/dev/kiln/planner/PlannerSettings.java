@@ -6,7 +6,7 @@ import java.util.Map;
 /** What a {@link PlannerBuilder} configured; read by the planner's parts. */
 record PlannerSettings(
     EngineCapabilities engine, ImageConfigs imageConfigs, DockerfileFrontend dockerfiles, Platform platform,
-    Map<String, IgnoreFile> ignoreFiles, Map<String, IgnoreFile> dockerfileIgnoreFiles) {
+    Map<String, HostIgnores> ignoreFiles, Map<String, IgnoreFile> dockerfileIgnoreFiles) {
   PlannerSettings {
     ignoreFiles = Map.copyOf(ignoreFiles);
     dockerfileIgnoreFiles = Map.copyOf(dockerfileIgnoreFiles);

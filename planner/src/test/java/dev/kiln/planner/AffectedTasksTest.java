@@ -43,7 +43,7 @@ class AffectedTasksTest {
   @Test
   void aChangedFileTheIgnoreFilesKeepFromTheEngineAffectsNothing() {
     Pipeline p = Pipeline.of(reading("app", Directory.host("app", List.of(), List.of())));
-    Map<String, IgnoreFile> ignores = Map.of("app", IgnoreFile.parse("build\n*.log\n!keep.log\n"));
+    Map<String, HostIgnores> ignores = Map.of("app", HostIgnores.of(IgnoreFile.parse("build\n*.log\n!keep.log\n")));
     assertThat(AffectedTasks.of(p, List.of("app/build/out.class", "app/debug.log"), Set.of(), ignores)).isEmpty();
     assertThat(AffectedTasks.of(p, List.of("app/keep.log"), Set.of(), ignores)).containsOnlyKeys("app");
     assertThat(AffectedTasks.of(p, List.of("app/src/A.java"), Set.of(), ignores)).containsOnlyKeys("app");
