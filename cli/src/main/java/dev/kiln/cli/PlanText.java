@@ -44,6 +44,9 @@ final class PlanText {
         out.append("  ").append(target.kind().name().toLowerCase(Locale.ROOT));
         if (target.kind() == PlannedTarget.Kind.EXPORT) {
           out.append(' ').append(target.path()).append(" -> ").append(target.destination());
+        } else if (target.kind() == PlannedTarget.Kind.REPORTS) {
+          out.append(' ').append(target.path()).append(" -> .kiln/reports/").append(task.name()).append('/')
+              .append(target.destination());
         } else if (target.kind() == PlannedTarget.Kind.INPUT) {
           out.append(' ').append(target.path()).append(" <- ").append(target.destination());
         } else if (target.kind() == PlannedTarget.Kind.PUBLISH) {

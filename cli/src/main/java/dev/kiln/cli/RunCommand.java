@@ -195,7 +195,8 @@ final class RunCommand implements Callable<Integer> {
         RunHistory.record(project, plan, warnings);
       }
       if (junit != null) {
-        JUnitReport.write(report, "kiln " + project.getFileName(), started, junit, OutputText.of(masker));
+        JUnitReport.write(report, "kiln " + project.getFileName(), started, junit, OutputText.of(masker), project,
+            warnings);
       }
       timings.mark("record");
       printSummary(report, spec.commandLine().getErr(), masker);

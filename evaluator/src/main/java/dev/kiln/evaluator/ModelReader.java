@@ -57,7 +57,8 @@ final class ModelReader {
     return new Task(name, str(t, "description"), strings(t.getProperty("dependsOn")),
         containerOrNull(t.getProperty("run")), exports, containerOrNull(t.getProperty("publish")),
         nullable(t.getProperty("ref")) == null ? "" : str(t, "ref"), source.task(name),
-        strings(t.getProperty("results")), callOrNull(name, t.getProperty("call")), limits(t));
+        strings(t.getProperty("results")), callOrNull(name, t.getProperty("call")), limits(t),
+        strings(t.getProperty("reports")));
   }
 
   private static TaskLimits limits(PObject t) {

@@ -77,6 +77,8 @@ final class SchemaWords {
           "add `run = ...` to this task, or export from the task that makes the files (a publish-only or call task has none)");
       case "results isEmpty || run != null" -> new Worded("`results` needs `run`: results are files the task's container writes"
           + " under /kiln/results/", "add `run = ...` to this task, or declare `results` in the task that runs");
+      case "reports isEmpty || run != null" -> new Worded("`reports` needs `run`: reports are files the task's"
+          + " command writes", "add `run = ...` to this task, or declare `reports` in the task that runs the tests");
       case "ref this == null || publish != null" -> new Worded("`ref` needs `publish`: this task has no image to push",
           "set `publish = <container>` in this task, or remove `ref`");
       case "call this == null || (run == null && publish == null)" -> new Worded(

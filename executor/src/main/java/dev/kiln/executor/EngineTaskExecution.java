@@ -54,6 +54,7 @@ final class EngineTaskExecution implements TaskScheduler.TaskExecution {
     CacheWatch cache = new CacheWatch();
     Map<String, String> results = new TreeMap<>();
     List<PublishedImage> published = new ArrayList<>();
+    collectReports(task, cache);
     try (ExportSet outputs = new ExportSet(root)) {
       if (task.call() != null) {
         results.putAll(call(task, cache));
@@ -95,6 +96,36 @@ final class EngineTaskExecution implements TaskScheduler.TaskExecution {
   public void finished(TaskOutcome outcome) {
     store.record(outcome);
     listener.taskFinished(outcome);
+  }
+
+  /**
+   * Puts the task's JUnit reports in {@link TestReports#dir}, replacing the last run's, before the
+   * run's last step re-raises the tests' exit code; reports that cannot be had are a warning, since
+   * the run's own failure (a compile error before any test) says more.
+   */
+  private void collectReports(PlannedTask task, CacheWatch cache) {
+    List<PlannedTarget> reports = task.targets().stream().filter(t -> t.kind() == PlannedTarget.Kind.REPORTS).toList();
+    if (reports.isEmpty()) {
+      return;
+    }
+    try {
+      FileTrees.delete(TestReports.dir(root.real(), task.name()));
+      for (PlannedTarget target : reports) {
+        try (ExportSet outputs = new ExportSet(root)) {
+          export(task, new PlannedTarget(target.kind(), target.path(),
+              TestReports.DIR + "/" + task.name() + "/" + target.destination(), target.definition(), target.image()),
+              cache, outputs);
+          outputs.commit();
+        } catch (SolveException e) {
+          if (Thread.currentThread().isInterrupted() || runCancelled.getAsBoolean()) {
+            return;
+          }
+          listener.warning(task.name(), "no test reports at " + target.path() + ": " + e.getMessage());
+        }
+      }
+    } catch (IOException e) {
+      listener.warning(task.name(), "test reports not kept: " + e.getMessage());
+    }
   }
 
   /** Receives an export into a staging directory beside its destination; {@code outputs} puts it in place. */

@@ -79,7 +79,7 @@ final class TargetSolver {
       // An export is taken from the run's result, so solving it runs every step of the run:
       // a separate solve of the run would only repeat the work (and a session) for nothing.
       if (target.kind() == PlannedTarget.Kind.RUN && exported && task.results().isEmpty()
-          || target.kind() == PlannedTarget.Kind.INPUT) {
+          || target.kind() == PlannedTarget.Kind.INPUT || target.kind() == PlannedTarget.Kind.REPORTS) {
         continue;
       }
       out.add(target);
@@ -137,7 +137,7 @@ final class TargetSolver {
       case RUN -> task.results().isEmpty()
           ? new Solver(connection, credentials).solve(def.toPb(), caches.withCache(options, solveName), progress)
           : readResults(task, def, caches.exportsOnly(options, solveName), progress, results);
-      case EXPORT, INPUT -> new Solver(connection, credentials).solve(def.toPb(), caches.withCache(options, solveName)
+      case EXPORT, INPUT, REPORTS -> new Solver(connection, credentials).solve(def.toPb(), caches.withCache(options, solveName)
           .withExporter(new SolveOptions.Exporter("local", Map.of())), progress);
       case PUBLISH -> {
         ImagePublisher.Publication p = new ImagePublisher(connection, credentials).publish(def.toPb(), target.image(),

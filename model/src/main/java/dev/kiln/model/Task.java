@@ -16,16 +16,19 @@ import java.util.Objects;
  *     /kiln/results/}, or for a call, those its function's signature declares
  * @param call the run-time function the task calls instead of running a container, or null
  * @param limits the task's timeout and retries
+ * @param reports paths of {@code run}'s container where its last command writes JUnit XML reports,
+ *     collected whether or not that command succeeds
  */
 public record Task(
     String name, String description, List<String> dependsOn, Container run, List<Export> exports,
     Container publish, String ref, SourceLocation location, List<String> results, FunctionCall call,
-    TaskLimits limits) {
+    TaskLimits limits, List<String> reports) {
 
-  /** A task without limits. */
+  /** A task without limits or reports. */
   public Task(String name, String description, List<String> dependsOn, Container run, List<Export> exports,
       Container publish, String ref, SourceLocation location, List<String> results, FunctionCall call) {
-    this(name, description, dependsOn, run, exports, publish, ref, location, results, call, TaskLimits.NONE);
+    this(name, description, dependsOn, run, exports, publish, ref, location, results, call, TaskLimits.NONE,
+        List.of());
   }
 
   /** A task with no results. */
@@ -56,6 +59,7 @@ public record Task(
     exports = List.copyOf(exports);
     Objects.requireNonNull(ref, "ref");
     Objects.requireNonNull(limits, "limits");
+    reports = List.copyOf(reports);
   }
 
   /**
@@ -84,28 +88,39 @@ public record Task(
 
   /** This task after {@code tasks}. */
   public Task withDependsOn(String... tasks) {
-    return new Task(name, description, List.of(tasks), run, exports, publish, ref, location, results, call, limits);
+    return new Task(name, description, List.of(tasks), run, exports, publish, ref, location,
+        results, call, limits, reports);
   }
 
   /** This task with {@code path} exported to {@code hostPath}. */
   public Task withExport(String path, String hostPath) {
     var all = new ArrayList<>(exports);
     all.add(new Export(path, hostPath));
-    return new Task(name, description, dependsOn, run, all, publish, ref, location, results, call, limits);
+    return new Task(name, description, dependsOn, run, all, publish, ref, location,
+        results, call, limits, reports);
   }
 
   /** This task with a description. */
   public Task withDescription(String description) {
-    return new Task(name, description, dependsOn, run, exports, publish, ref, location, results, call, limits);
+    return new Task(name, description, dependsOn, run, exports, publish, ref, location,
+        results, call, limits, reports);
   }
 
   /** This task with {@code results} as the names of the values it produces. */
   public Task withResults(List<String> results) {
-    return new Task(name, description, dependsOn, run, exports, publish, ref, location, results, call, limits);
+    return new Task(name, description, dependsOn, run, exports, publish, ref, location,
+        results, call, limits, reports);
+  }
+
+  /** This task with JUnit reports collected from {@code paths}. */
+  public Task withReports(List<String> paths) {
+    return new Task(name, description, dependsOn, run, exports, publish, ref, location,
+        results, call, limits, paths);
   }
 
   /** This task with {@code limits}. */
   public Task withLimits(TaskLimits limits) {
-    return new Task(name, description, dependsOn, run, exports, publish, ref, location, results, call, limits);
+    return new Task(name, description, dependsOn, run, exports, publish, ref, location,
+        results, call, limits, reports);
   }
 }

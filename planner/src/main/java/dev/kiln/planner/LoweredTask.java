@@ -15,11 +15,12 @@ import java.util.Objects;
  * @param call the run-time function the task calls, or null
  * @param inputs the call's file and directory arguments, lowered
  * @param limits the task's timeout and retries, as the model gives them
+ * @param reports where the run's JUnit reports are, or null
  */
 record LoweredTask(
     String name, String description, List<String> dependsOn, ContainerState run,
     List<Export> exports, Publish publish, List<String> results, FunctionCall call, List<Input> inputs,
-    TaskLimits limits) {
+    TaskLimits limits, Reports reports) {
 
   /**
    * {@code source} (a directory or a file) written to host path {@code hostPath}.
@@ -30,6 +31,9 @@ record LoweredTask(
 
   /** The file or directory {@code source} passed as the call's argument {@code param}. */
   record Input(String param, DirRef source, boolean directory) {}
+
+  /** The {@code paths} of JUnit reports in {@code tested}: the run before its last step re-raises the tests' exit code. */
+  record Reports(ContainerState tested, List<String> paths) {}
 
   /** {@code container} pushed as {@code ref}. */
   record Publish(ContainerState container, String ref) {}

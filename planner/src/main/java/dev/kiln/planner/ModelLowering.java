@@ -61,6 +61,20 @@ final class ModelLowering {
     task = t;
     lowerInnerFirst(t);
     ContainerState run = t.run() == null ? null : container(t.run());
+    LoweredTask.Reports reports = null;
+    if (run != null && !t.reports().isEmpty()) {
+      ReportingRun reporting;
+      try {
+        reporting = ReportingRun.of(t.run());
+      } catch (IllegalArgumentException e) {
+        throw error("collects reports, but its run's last command " + e.getMessage(),
+            "reports are written by the run's last command: give it one, with its full command line");
+      }
+      ContainerState tested = container(reporting.tested());
+      reports = new LoweredTask.Reports(tested.flushed(), t.reports());
+      run = tested.exec(reporting.gate(), List.of(), Exec.Network.SANDBOX,
+          "[" + t.name() + "] exit with the tests' exit code");
+    }
     var exports = new ArrayList<LoweredTask.Export>();
     for (Task.Export e : t.exports()) {
       if (run == null) {
@@ -88,7 +102,7 @@ final class ModelLowering {
       });
     }
     return new LoweredTask(t.name(), t.description(), t.dependsOn(), run, exports, publish, t.results(),
-        t.call(), inputs, t.limits());
+        t.call(), inputs, t.limits(), reports);
   }
 
   ContainerState container(Container c) {

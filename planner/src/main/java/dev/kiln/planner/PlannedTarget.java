@@ -30,7 +30,12 @@ public record PlannedTarget(Kind kind, String path, String destination, Definiti
      * Solve it and write the result to a temporary host directory with the local exporter, for the
      * task's function call to read as a file or directory argument.
      */
-    INPUT
+    INPUT,
+    /**
+     * Solve it and write the result (JUnit reports at {@code path} of the run) to {@code .kiln/reports/<task>/}
+     * with the local exporter, before the run's last step, whether or not the tests passed.
+     */
+    REPORTS
   }
 
   public PlannedTarget {

@@ -31,6 +31,14 @@ final class Targets {
     var targets = new ArrayList<PlannedTarget>();
     SortedSet<String> caches = new TreeSet<>();
     SortedSet<String> secrets = new TreeSet<>();
+    if (task.reports() != null) {
+      for (String path : task.reports().paths()) {
+        ContainerState tested = task.reports().tested();
+        DirRef at = new DirRef(tested.fs(), tested.fs().resolve(path));
+        targets.add(new PlannedTarget(PlannedTarget.Kind.REPORTS, path, entryName(at),
+            marshaller.marshal(copyOut(at, "reports " + path)), ImageConfig.EMPTY));
+      }
+    }
     if (task.run() != null) {
       ContainerState run = task.run().flushed();
       caches.addAll(run.caches());

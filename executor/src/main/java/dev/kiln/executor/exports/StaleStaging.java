@@ -33,6 +33,8 @@ public final class StaleStaging {
       for (PlannedTarget target : t.targets()) {
         if (target.kind() == PlannedTarget.Kind.EXPORT) {
           destinations.add(target.destination());
+        } else if (target.kind() == PlannedTarget.Kind.REPORTS) {
+          destinations.add(".kiln/reports/" + t.name() + "/" + target.destination());
         }
       }
       if (!t.results().isEmpty()) {
