@@ -3,6 +3,7 @@ package dev.kiln.executor;
 import dev.kiln.executor.proto.control.StatusResponse;
 import dev.kiln.planner.Plan;
 import dev.kiln.planner.llb.Definition;
+import java.util.Optional;
 
 /** Two listeners that both hear a run, {@code first} first (an output mode and a report). */
 public record ListenerPair(PlanRunner.Listener first, PlanRunner.Listener second) implements PlanRunner.Listener {
@@ -58,5 +59,10 @@ public record ListenerPair(PlanRunner.Listener first, PlanRunner.Listener second
   public void runFinished(RunReport report) {
     first.runFinished(report);
     second.runFinished(report);
+  }
+
+  @Override
+  public Optional<String> traceParent(String task) {
+    return first.traceParent(task).or(() -> second.traceParent(task));
   }
 }

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Masks secrets in everything a run reports and neutralises terminal and CI control sequences
@@ -142,5 +143,10 @@ public final class MaskingListener implements PlanRunner.Listener {
   @Override
   public void runFinished(RunReport report) {
     delegate.runFinished(report.masked(text));
+  }
+
+  @Override
+  public Optional<String> traceParent(String task) {
+    return delegate.traceParent(task);
   }
 }

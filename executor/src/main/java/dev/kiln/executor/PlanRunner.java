@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -67,6 +68,14 @@ public final class PlanRunner {
     default void runFinished(RunReport report) {}
 
     /** A listener that tells this one, then {@code next}, everything. */
+    /**
+     * The W3C trace context ({@code traceparent}) the engine's work for {@code task} continues,
+     * when this listener traces the run.
+     */
+    default Optional<String> traceParent(String task) {
+      return Optional.empty();
+    }
+
     default Listener andThen(Listener next) {
       return new ListenerPair(this, next);
     }

@@ -7,6 +7,7 @@ import dev.kiln.executor.engine.ImagePublisher;
 import dev.kiln.executor.engine.Session;
 import dev.kiln.executor.engine.SolveOptions;
 import dev.kiln.executor.engine.Solver;
+import dev.kiln.executor.engine.TraceParents;
 import dev.kiln.executor.filesync.FileSendService;
 import dev.kiln.executor.proto.control.StatusResponse;
 import dev.kiln.model.ProjectRoot;
@@ -111,7 +112,8 @@ final class TargetSolver {
     String solveName = solveName(task, target);
     Map<String, String> results = new TreeMap<>();
     List<PublishedImage> published = new ArrayList<>();
-    try (Session session = sb.start(connection)) {
+    try (TraceParents.Attached traced = TraceParents.attach(listener.traceParent(task.name()).orElse(null));
+        Session session = sb.start(connection)) {
       Definition def = localDirs.isEmpty() ? target.definition() : target.definition().withLocalSession(session.id());
       Consumer<StatusResponse> progress = r -> {
         cache.accept(r, def);

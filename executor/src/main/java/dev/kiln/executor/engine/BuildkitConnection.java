@@ -111,6 +111,7 @@ public final class BuildkitConnection implements AutoCloseable {
         .eventLoopGroup(group)
         .usePlaintext()
         .maxInboundMessageSize(MAX_INBOUND_MESSAGE)
+        .intercept(TraceParents.INTERCEPTOR)
         .build();
     grpc.set(channel);
     BuildkitConnection connection = new BuildkitConnection(address, group, dialer, bridge, channel, dialFailure,

@@ -11,10 +11,13 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -68,6 +71,13 @@ final class RunTrace implements PlanRunner.Listener {
       }
       step.end(end.isBefore(start) ? start : end);
     }
+  }
+
+  @Override
+  public Optional<String> traceParent(String task) {
+    Map<String, String> carrier = new HashMap<>();
+    W3CTraceContextPropagator.getInstance().inject(Context.root().with(task(task)), carrier, Map::put);
+    return Optional.ofNullable(carrier.get("traceparent"));
   }
 
   @Override

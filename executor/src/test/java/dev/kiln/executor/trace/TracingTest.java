@@ -35,6 +35,7 @@ class TracingTest {
 
   @Test
   void aRunItsTasksAndStepsAreExportedAsSpansOverOtlp() throws Exception {
+    String[] traceParent = new String[1];
     try (OtlpReceiver receiver = new OtlpReceiver()) {
       Definition definition = new Marshaller().marshal(Sources.image(ImageRef.parse("busybox:latest"),
           Platform.LINUX_AMD64));
@@ -43,6 +44,7 @@ class TracingTest {
         assertThat(tracing.enabled()).isTrue();
         PlanRunner.Listener run = tracing.run("kiln run", Map.of("kiln.tasks", "build"));
         run.taskStarted("build");
+        traceParent[0] = run.traceParent("build").orElseThrow();
         run.status("build", definition, StatusResponse.newBuilder()
             .addVertexes(vertex("sha256:a", "[1/2] FROM busybox", true, 0, 0L))
             .addVertexes(vertex("sha256:b", "[2/2] RUN make", false, 1, null)).build());
@@ -68,6 +70,8 @@ class TracingTest {
       assertThat(root.resource()).containsEntry("service.name", "kiln-test");
       assertThat(spans).extracting(OtlpReceiver.Span::traceId).containsOnly(root.traceId());
       assertThat(task.parentId()).isEqualTo(root.spanId());
+      // What the engine's calls for the task carry: the task's span, sampled.
+      assertThat(traceParent[0]).matches("00-" + root.traceId() + "-" + task.spanId() + "-0[13]");
       assertThat(task.attributes()).containsEntry("kiln.task.status", "succeeded");
       assertThat(from.parentId()).isEqualTo(task.spanId());
       assertThat(from.attributes()).containsEntry("kiln.step.cached", true).containsEntry("kiln.step.digest",
