@@ -42,6 +42,17 @@ class LimitedTaskExecutionTest {
     return new TaskOutcome("t", TaskOutcome.Status.SUCCEEDED, Duration.ZERO, false, null);
   }
 
+  /** An attempt that waits until it is interrupted, as a solve does until it is cancelled. */
+  private static TaskOutcome hang() {
+    try {
+      Thread.sleep(60_000);
+      return succeeded();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new TaskOutcome("t", TaskOutcome.Status.CANCELLED, Duration.ZERO, false, null);
+    }
+  }
+
   private TaskOutcome run(TaskLimits limits, Function<Integer, TaskOutcome> attempt) {
     AtomicInteger n = new AtomicInteger();
     TaskScheduler.TaskExecution inner = t -> attempt.apply(n.incrementAndGet());
@@ -83,13 +94,7 @@ class LimitedTaskExecutionTest {
       Instant began = Instant.now().minusSeconds(3);
       steps.status("t", null, StatusResponse.newBuilder().addVertexes(Vertex.newBuilder().setDigest("sha256:a")
           .setName("[test] sleep 60").setStarted(Timestamp.newBuilder().setSeconds(began.getEpochSecond()))).build());
-      try {
-        Thread.sleep(60_000);
-        return succeeded();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return new TaskOutcome("t", TaskOutcome.Status.CANCELLED, Duration.ZERO, false, null);
-      }
+      return hang();
     });
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
     assertThat(outcome.status()).isEqualTo(TaskOutcome.Status.FAILED);
@@ -103,13 +108,7 @@ class LimitedTaskExecutionTest {
     AtomicInteger attempts = new AtomicInteger();
     Function<Integer, TaskOutcome> hang = n -> {
       attempts.incrementAndGet();
-      try {
-        Thread.sleep(60_000);
-        return succeeded();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return new TaskOutcome("t", TaskOutcome.Status.CANCELLED, Duration.ZERO, false, null);
-      }
+      return hang();
     };
     run(new TaskLimits(Duration.ofMillis(100), 2, false), hang);
     assertThat(attempts).hasValue(1);
