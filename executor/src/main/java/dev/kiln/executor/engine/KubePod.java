@@ -54,7 +54,7 @@ public record KubePod(String namespace, String pod, String selector, String cont
     String selector = query.get("selector");
     String namespace = query.get("namespace");
     String pod = null;
-    if (path.endsWith("/")) {
+    if (path.endsWith("/") && selector != null) {
       path = path.substring(0, path.length() - 1);
     }
     int slash = path.indexOf('/');
