@@ -239,6 +239,27 @@ class RemoteEngineE2ETest {
     assertThat(run.err()).contains("a TLS client certificate needs its key");
   }
 
+  @Test
+  void theCertificatesOfDeployKubernetesCarryKilnToAnEngineByItsStatefulSetName() throws Exception {
+    Path certDir = dir.resolve("certs");
+    Path kubectl = dir.resolve("record-kubectl");
+    Files.writeString(kubectl, "#!/bin/sh\nexit 0\n");
+    Files.setPosixFilePermissions(kubectl, PosixFilePermissions.fromString("rwxr-xr-x"));
+    ProcessBuilder pb = new ProcessBuilder("sh", Path.of("../deploy/kubernetes/create-certs.sh").toAbsolutePath()
+        .toString(), "kiln").directory(dir.toFile()).redirectErrorStream(true)
+        .redirectOutput(dir.resolve("create-certs.txt").toFile());
+    pb.environment().putAll(Map.of("KUBECTL", kubectl.toString(), "CERTS_DIR", certDir.toString()));
+    assertThat(pb.start().waitFor()).as(Files.readString(dir.resolve("create-certs.txt"))).isZero();
+    Path daemon = certDir.resolve("daemon");
+    try (SecondDockerd engine = SecondDockerd.startForTest(new SecondDockerd.ServerTls(daemon.resolve("ca.pem"),
+        daemon.resolve("cert.pem"), daemon.resolve("key.pem")))) {
+      Run run = kiln(Map.of(), "engine", "info", "--engine", "docker://tcp://127.0.0.1:" + engine.tcpPort(),
+          "--tlsdir", certDir.resolve("client").toString(),
+          "--tlsservername", "buildkitd-0.buildkitd.kiln.svc.cluster.local");
+      assertThat(run.code()).as(run.all()).isZero();
+    }
+  }
+
   private Map<String, String> fakeKubectl(String pods) throws Exception {
     Path script = dir.resolve("fake-kubectl");
     Files.writeString(script, "#!/bin/sh\nexec '" + Path.of(System.getProperty("java.home"), "bin", "java")
