@@ -120,7 +120,9 @@ final class TlsDial {
         }
       }
     };
-    return new Dialer.Conn(s, in, out);
+    // closing the TCP socket, not the TLS one: a TLS close first sends close_notify, which blocks
+    // on an engine that stopped reading (the very engine a stall watch cuts off)
+    return new Dialer.Conn(raw, in, out);
   }
 
   /**
