@@ -2,6 +2,7 @@ package dev.kiln.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kiln.cli.KilnProcess.Run;
 import dev.kiln.testsupport.SecondDockerd;
 import dev.kiln.testsupport.TestCertificates;
 import dev.kiln.testsupport.TestCertificates.Authority;
@@ -47,13 +48,6 @@ class RemoteEngineE2ETest {
   @TempDir Path dir;
   private final List<String> outputs = new ArrayList<>();
 
-  /** What one {@code kiln} process did. */
-  record Run(int code, String out, String err) {
-    String all() {
-      return out + err;
-    }
-  }
-
   @BeforeAll
   static void start() throws Exception {
     DockerEngine.require();
@@ -91,21 +85,13 @@ class RemoteEngineE2ETest {
   }
 
   private Run kiln(Map<String, String> extraEnv, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-    command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
-    Map<String, String> env = pb.environment();
-    for (String name : List.of("BUILDKIT_HOST", "DOCKER_HOST", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH")) {
-      env.remove(name);
-    }
-    env.keySet().removeIf(k -> k.startsWith("KILN_ENGINE_TLS_"));
-    env.putAll(extraEnv);
-    pb.redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile());
-    Process p = pb.start();
-    p.getOutputStream().close();
-    assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("kiln %s timed out", List.of(args)).isTrue();
-    Run run = new Run(p.exitValue(), Files.readString(dir.resolve("out.txt")), Files.readString(dir.resolve("err.txt")));
+    Run run = KilnProcess.run(dir, env -> {
+      for (String name : List.of("BUILDKIT_HOST", "DOCKER_HOST", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH")) {
+        env.remove(name);
+      }
+      env.keySet().removeIf(k -> k.startsWith("KILN_ENGINE_TLS_"));
+      env.putAll(extraEnv);
+    }, args);
     outputs.add(run.all());
     return run;
   }
