@@ -11,9 +11,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.Principal;
 import java.security.PrivateKey;
-import java.security.cert.CertificateException;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.X509Certificate;
@@ -24,12 +22,10 @@ import java.util.regex.Pattern;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509KeyManager;
 
@@ -150,8 +146,8 @@ final class TlsDial {
   /** What a failed handshake or a refusal after it means. */
   static IOException classify(IOException e, EngineTls tls, AtomicBoolean asked) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof Refused r) {
-        return new EngineTlsException(r.reason, r.getMessage());
+      if (t instanceof EngineCertificateCheck.Refused r) {
+        return new EngineTlsException(r.reason(), r.getMessage());
       }
     }
     String m = String.valueOf(e.getMessage());
@@ -203,8 +199,8 @@ final class TlsDial {
         keys = (X509KeyManager) kmf.getKeyManagers()[0];
       }
       SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(new javax.net.ssl.KeyManager[] {new Asked(keys, asked)},
-          new javax.net.ssl.TrustManager[] {new Checking(trustManager(tmf), tls, serverName)}, null);
+      ctx.init(new javax.net.ssl.KeyManager[] {new ClientKeyOffer(keys, asked)},
+          new javax.net.ssl.TrustManager[] {new EngineCertificateCheck(trustManager(tmf), tls, serverName)}, null);
       return ctx;
     } catch (EngineTlsException e) {
       throw e;
@@ -234,156 +230,5 @@ final class TlsDial {
       }
     }
     throw new GeneralSecurityException("no X.509 trust manager");
-  }
-
-  /** A certificate check that failed for a known reason; found again in the handshake's causes. */
-  private static final class Refused extends CertificateException {
-    private final Reason reason;
-
-    Refused(Reason reason, String message) {
-      super(message);
-      this.reason = reason;
-    }
-  }
-
-  /**
-   * Checks the engine's certificate in an order that tells the failures apart: its dates, then its
-   * signature (the CA), then its names.
-   */
-  private static final class Checking extends X509ExtendedTrustManager {
-    private final X509ExtendedTrustManager pkix;
-    private final EngineTls tls;
-    private final String serverName;
-
-    Checking(X509ExtendedTrustManager pkix, EngineTls tls, String serverName) {
-      this.pkix = pkix;
-      this.tls = tls;
-      this.serverName = serverName;
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-      checkChain(chain, authType);
-      try {
-        pkix.checkServerTrusted(chain, authType, socket);
-      } catch (CertificateException e) {
-        throw new Refused(Reason.WRONG_NAME, "the engine's certificate is for " + names(chain[0])
-            + ", not for " + serverName);
-      }
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-      checkChain(chain, authType);
-      pkix.checkServerTrusted(chain, authType, engine);
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-      checkChain(chain, authType);
-    }
-
-    private void checkChain(X509Certificate[] chain, String authType) throws CertificateException {
-      X509Certificate leaf = chain[0];
-      try {
-        leaf.checkValidity();
-      } catch (CertificateExpiredException e) {
-        throw new Refused(Reason.EXPIRED, "the engine's certificate expired on " + leaf.getNotAfter().toInstant());
-      } catch (CertificateNotYetValidException e) {
-        throw new Refused(Reason.EXPIRED, "the engine's certificate is not valid before "
-            + leaf.getNotBefore().toInstant());
-      }
-      try {
-        pkix.checkServerTrusted(chain, authType);
-      } catch (CertificateException e) {
-        throw new Refused(Reason.UNTRUSTED, "the engine's certificate (issued by "
-            + leaf.getIssuerX500Principal().getName() + ") is not signed by "
-            + (tls.ca() == null ? "a CA the JDK trusts" : "the CA in " + tls.ca()));
-      }
-    }
-
-    private static String names(X509Certificate c) {
-      try {
-        var sans = c.getSubjectAlternativeNames();
-        if (sans != null && !sans.isEmpty()) {
-          StringBuilder sb = new StringBuilder();
-          for (List<?> san : sans) {
-            sb.append(sb.length() == 0 ? "" : ", ").append(san.get(1));
-          }
-          return sb.toString();
-        }
-      } catch (CertificateException e) {
-        // fall back to the subject
-      }
-      return c.getSubjectX500Principal().getName();
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-      throw new CertificateException("Kiln is no TLS server");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-      throw new CertificateException("Kiln is no TLS server");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-      throw new CertificateException("Kiln is no TLS server");
-    }
-
-    @Override
-    public X509Certificate[] getAcceptedIssuers() {
-      return pkix.getAcceptedIssuers();
-    }
-  }
-
-  /** Kiln's client key (or none), remembering that the engine asked for a client certificate. */
-  private static final class Asked extends X509ExtendedKeyManager {
-    private final X509KeyManager keys;
-    private final AtomicBoolean asked;
-
-    Asked(X509KeyManager keys, AtomicBoolean asked) {
-      this.keys = keys;
-      this.asked = asked;
-    }
-
-    @Override
-    public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
-      asked.set(true);
-      return keys == null ? null : keys.chooseClientAlias(keyType, issuers, socket);
-    }
-
-    @Override
-    public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
-      asked.set(true);
-      return keys == null ? null : keys.chooseClientAlias(keyType, issuers, null);
-    }
-
-    @Override
-    public String[] getClientAliases(String keyType, Principal[] issuers) {
-      return keys == null ? null : keys.getClientAliases(keyType, issuers);
-    }
-
-    @Override
-    public X509Certificate[] getCertificateChain(String alias) {
-      return keys == null ? null : keys.getCertificateChain(alias);
-    }
-
-    @Override
-    public PrivateKey getPrivateKey(String alias) {
-      return keys == null ? null : keys.getPrivateKey(alias);
-    }
-
-    @Override
-    public String[] getServerAliases(String keyType, Principal[] issuers) {
-      return null;
-    }
-
-    @Override
-    public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
-      return null;
-    }
   }
 }
