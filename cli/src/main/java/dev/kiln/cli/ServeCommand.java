@@ -133,7 +133,7 @@ final class ServeCommand implements Callable<Integer> {
     CountDownLatch stopped = new CountDownLatch(1);
     Tracing tracing = Tracing.fromEnvironment(env);
     KilnServer server = KilnServer.start(built, new ExecutorRuns(engineOptions.engine, parallel,
-        FunctionRegistry::builtIn, tracing), notice -> {
+        FunctionRegistry::builtIn, tracing).withEngineTls(engineOptions.tls()), notice -> {
           err.println("kiln serve: " + notice);
           err.flush();
         });

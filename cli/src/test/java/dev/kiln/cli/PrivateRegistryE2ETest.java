@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import dev.kiln.cli.KilnProcess.Run;
 import dev.kiln.testsupport.AuthRegistry;
 import java.io.File;
 import java.net.InetSocketAddress;
@@ -14,7 +15,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -65,28 +65,13 @@ class PrivateRegistryE2ETest {
     }
   }
 
-  /** What one {@code kiln} process did. */
-  record Run(int code, String out, String err) {
-    String all() {
-      return out + err;
-    }
-  }
-
   private Run kiln(Path dockerConfig, Path extraPath, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-    command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
-    Map<String, String> env = pb.environment();
-    env.put("DOCKER_CONFIG", dockerConfig.toString());
-    if (extraPath != null) {
-      env.put("PATH", extraPath + File.pathSeparator + env.getOrDefault("PATH", ""));
-    }
-    pb.redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile());
-    Process p = pb.start();
-    p.getOutputStream().close();
-    assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("kiln %s timed out", List.of(args)).isTrue();
-    Run run = new Run(p.exitValue(), Files.readString(dir.resolve("out.txt")), Files.readString(dir.resolve("err.txt")));
+    Run run = KilnProcess.run(dir, env -> {
+      env.put("DOCKER_CONFIG", dockerConfig.toString());
+      if (extraPath != null) {
+        env.put("PATH", extraPath + File.pathSeparator + env.getOrDefault("PATH", ""));
+      }
+    }, args);
     outputs.add(run.all());
     return run;
   }

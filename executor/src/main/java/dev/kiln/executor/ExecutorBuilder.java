@@ -2,6 +2,7 @@ package dev.kiln.executor;
 
 import dev.kiln.executor.engine.CallPolicy;
 import dev.kiln.executor.engine.CapsCache;
+import dev.kiln.executor.engine.EngineTls;
 import dev.kiln.model.FunctionRegistry;
 import dev.kiln.model.RemoteCache;
 import java.nio.file.Path;
@@ -38,6 +39,7 @@ public final class ExecutorBuilder {
   private Consumer<String> phases = p -> { };
   private boolean cancelOnShutdown;
   private List<Path> kilnFiles = List.of();
+  private EngineTls engineTls;
 
   private ExecutorBuilder() {}
 
@@ -58,6 +60,16 @@ public final class ExecutorBuilder {
    */
   public ExecutorBuilder setEngine(String address) {
     this.engine = address;
+    return this;
+  }
+
+  /**
+   * Replaces the TLS settings of the {@code --tls*} flags for a TCP engine (null: none given; the
+   * address's own and the environment's then apply, as {@link
+   * dev.kiln.executor.engine.EngineAddress#discover(String, EngineTls, Map, java.util.function.Predicate)} says).
+   */
+  public ExecutorBuilder setEngineTls(EngineTls tls) {
+    this.engineTls = tls;
     return this;
   }
 
@@ -155,6 +167,7 @@ public final class ExecutorBuilder {
   public Executor build() {
     // the settings copy every collection, shielding the executor from later changes here
     return new ExecutorImpl(new ExecutorSettings(engine, environment, capsCache, calls, projectRoot, parallel,
-        keepGoing, cacheImports, cacheExports, functions, callTimeout, warnings, phases, cancelOnShutdown, kilnFiles));
+        keepGoing, cacheImports, cacheExports, functions, callTimeout, warnings, phases, cancelOnShutdown, kilnFiles,
+        engineTls));
   }
 }

@@ -56,7 +56,8 @@ final class ExecutorImpl implements Executor {
       throw new IllegalStateException("this executor is closed");
     }
     if (connection == null) {
-      connection = EngineConnector.connect(settings.engine(), settings.environment(), settings.calls());
+      connection = EngineConnector.connect(settings.engine(), settings.engineTls(), settings.environment(),
+          settings.calls());
       settings.phases().accept("connect");
     }
     return connection;

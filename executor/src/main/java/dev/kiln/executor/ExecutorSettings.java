@@ -2,6 +2,7 @@ package dev.kiln.executor;
 
 import dev.kiln.executor.engine.CallPolicy;
 import dev.kiln.executor.engine.CapsCache;
+import dev.kiln.executor.engine.EngineTls;
 import dev.kiln.model.FunctionRegistry;
 import dev.kiln.model.RemoteCache;
 import java.nio.file.Path;
@@ -15,7 +16,7 @@ import java.util.function.Supplier;
 record ExecutorSettings(String engine, Map<String, String> environment, CapsCache capsCache, CallPolicy calls,
     Path projectRoot, int parallel, boolean keepGoing, List<RemoteCache> cacheImports, List<RemoteCache> cacheExports,
     Supplier<FunctionRegistry> functions, Duration callTimeout, Consumer<String> warnings, Consumer<String> phases,
-    boolean cancelOnShutdown, List<Path> kilnFiles) {
+    boolean cancelOnShutdown, List<Path> kilnFiles, EngineTls engineTls) {
 
   ExecutorSettings {
     kilnFiles = List.copyOf(kilnFiles);

@@ -6,6 +6,7 @@ import dev.kiln.executor.ExecutorBuilder;
 import dev.kiln.executor.RunReport;
 import dev.kiln.executor.SecretMasker;
 import dev.kiln.executor.TaskOutcome;
+import dev.kiln.executor.engine.EngineTls;
 import dev.kiln.executor.secrets.SecretStore;
 import dev.kiln.executor.trace.Tracing;
 import dev.kiln.model.FunctionRegistry;
@@ -28,6 +29,7 @@ public final class ExecutorRuns implements EngineRuns {
   private final int parallel;
   private final Supplier<FunctionRegistry> functions;
   private final Tracing tracing;
+  private final EngineTls engineTls;
 
   /**
    * @param engine the engine's address, or null for the default discovery
@@ -45,15 +47,26 @@ public final class ExecutorRuns implements EngineRuns {
    * @param tracing where runs' spans go (the caller closes it)
    */
   public ExecutorRuns(String engine, int parallel, Supplier<FunctionRegistry> functions, Tracing tracing) {
+    this(engine, null, parallel, functions, tracing);
+  }
+
+  private ExecutorRuns(String engine, EngineTls engineTls, int parallel, Supplier<FunctionRegistry> functions,
+      Tracing tracing) {
     this.engine = engine;
+    this.engineTls = engineTls;
     this.parallel = parallel;
     this.functions = functions;
     this.tracing = tracing;
   }
 
+  /** These runs on a TCP engine with the TLS settings of Kiln's {@code --tls*} flags (null: none). */
+  public ExecutorRuns withEngineTls(EngineTls tls) {
+    return new ExecutorRuns(engine, tls, parallel, functions, tracing);
+  }
+
   @Override
   public RunOutcome run(RunJob job, RunEvents events, Cancellation cancellation) {
-    ExecutorBuilder builder = ExecutorBuilder.unconfigured().setEngine(engine).setEnvironment(job.environment())
+    ExecutorBuilder builder = ExecutorBuilder.unconfigured().setEngine(engine).setEngineTls(engineTls).setEnvironment(job.environment())
         .setProjectRoot(job.workspace()).setParallel(parallel).setFunctions(functions)
         .setWarningListener(w -> events.log("", "warning: " + w));
     job.pipeline().cacheImports().forEach(c -> builder.addCacheImport(c.resolve(job.workspace())));

@@ -75,7 +75,10 @@ public final class BuildkitConnection implements AutoCloseable {
   }
 
   /** Like {@link #open(EngineAddress)}; the engine's calls get {@code policy}'s deadlines. */
-  public static BuildkitConnection open(EngineAddress address, CallPolicy policy) throws IOException {
+  public static BuildkitConnection open(EngineAddress given, CallPolicy policy) throws IOException {
+    // every connection of this one must reach the same engine: a selector chooses the pod once
+    EngineAddress address = given.kind() != EngineAddress.Kind.KUBE_POD ? given
+        : new EngineAddress(given.kind(), null, null, 0, null, KubectlDial.pin(given.pod(), policy.answer()));
     String pinged = probe(address, policy.answer());
     EventLoopGroup group = new DefaultEventLoopGroup(2, daemonThreads("kiln-grpc"));
     ExecutorService dialer = Executors.newCachedThreadPool(daemonThreads("kiln-dial"));
@@ -118,7 +121,7 @@ public final class BuildkitConnection implements AutoCloseable {
         pinged, policy, sockets, watch);
     // Docker has answered GET /_ping within the same bound, and its /grpc upgrade's answer is
     // bounded by the dial; a buildkitd's first answer is its side of the HTTP/2 handshake.
-    if (address.kind() != EngineAddress.Kind.DOCKER) {
+    if (!address.docker()) {
       try {
         connection.awaitHandshake();
       } catch (IOException e) {
@@ -160,14 +163,23 @@ public final class BuildkitConnection implements AutoCloseable {
 
   /** Checks the engine answers; for Docker, returns the version its ping announced, if any. */
   private static String probe(EngineAddress address, Duration answer) throws IOException {
-    if (address.kind() == EngineAddress.Kind.DOCKER) {
+    if (address.docker()) {
       DockerApi.Response r = DockerApi.request(address, answer, "GET", "/_ping", null);
+      if (r.status() == 400 && r.body().contains("HTTPS")) {
+        throw new EngineTlsException(EngineTlsException.Reason.PLAIN_TO_TLS,
+            "Docker there expects TLS and Kiln connected without it");
+      }
       if (r.status() != 200) {
         throw new IOException("Docker answered GET /_ping with HTTP " + r.status());
       }
       return versionFromServerHeader(r.header("Server"));
     }
-    Dialer.connect(address, answer).close();
+    try (Dialer.Conn conn = Dialer.connect(address, answer)) {
+      // TLS refusals of Kiln's certificate and kubectl's failures come only when the engine speaks
+      if (address.tls() != null || address.kind() == EngineAddress.Kind.KUBE_POD) {
+        Dialer.helloHttp2(conn);
+      }
+    }
     return null;
   }
 
@@ -188,7 +200,7 @@ public final class BuildkitConnection implements AutoCloseable {
       AtomicReference<IOException> dialFailure, Set<Dialer.Conn> sockets, StallWatch watch) {
     Dialer.Conn conn;
     try {
-      conn = address.kind() == EngineAddress.Kind.DOCKER
+      conn = address.docker()
           ? Dialer.hijack(address, "/grpc", List.of(), answer)
           : Dialer.connect(address, answer);
     } catch (IOException | RuntimeException e) {

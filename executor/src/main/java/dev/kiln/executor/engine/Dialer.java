@@ -20,13 +20,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Opens raw byte connections to an engine. For Docker, each connection is upgraded with
- * {@code POST /grpc} or {@code POST /session} (HTTP/1.1 {@code Upgrade: h2c}), after which the
- * socket carries HTTP/2. Unix sockets use the JDK's own support, so no native transport is needed.
+ * Opens raw byte connections to an engine: a Unix socket (the JDK's own support, so no native
+ * transport is needed), TCP, TCP with TLS ({@link TlsDial}) or a kubectl process ({@link
+ * KubectlDial}). For Docker, each connection is upgraded with {@code POST /grpc} or {@code POST
+ * /session} (HTTP/1.1 {@code Upgrade: h2c}), after which it carries HTTP/2.
  */
 final class Dialer {
   /** Closes connections whose engine is late with its first answer: a blocked connect or read then ends. */
-  private static final ScheduledExecutorService TIMERS = Executors.newSingleThreadScheduledExecutor(
+  static final ScheduledExecutorService TIMERS = Executors.newSingleThreadScheduledExecutor(
       BuildkitConnection.daemonThreads("kiln-answer-deadline"));
 
   private Dialer() {}
@@ -38,11 +39,17 @@ final class Dialer {
     }
   }
 
-  /** A connected byte stream: what a {@link Pipe} joins to a Netty channel. */
-  record Conn(SocketChannel channel, InputStream in, OutputStream out) implements AutoCloseable {
+  /** A connected byte stream (a socket, a TLS socket, a kubectl process): what a {@link Pipe} joins to a Netty channel. */
+  record Conn(AutoCloseable resource, InputStream in, OutputStream out) implements AutoCloseable {
     @Override
     public void close() throws IOException {
-      channel.close();
+      try {
+        resource.close();
+      } catch (IOException | RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new IOException(e);
+      }
     }
   }
 
@@ -53,7 +60,13 @@ final class Dialer {
    * still accepts connections, and nothing else would ever end the wait.
    */
   static Conn connect(EngineAddress address, Duration answer) throws IOException {
-    SocketChannel ch = address.kind() == EngineAddress.Kind.TCP
+    if (address.kind() == EngineAddress.Kind.KUBE_POD) {
+      return KubectlDial.connect(address.pod(), answer);
+    }
+    if (address.tls() != null) {
+      return TlsDial.connect(address, answer);
+    }
+    SocketChannel ch = address.tcp()
         ? SocketChannel.open() : SocketChannel.open(StandardProtocolFamily.UNIX);
     // null while the first answer is awaited, "" once it came, else why the connection was closed
     AtomicReference<String> outcome = new AtomicReference<>();
@@ -69,7 +82,7 @@ final class Dialer {
       return o == null || o.isEmpty() ? null : new NoAnswerException(o);
     };
     try {
-      if (address.kind() == EngineAddress.Kind.TCP) {
+      if (address.tcp()) {
         ch.connect(new InetSocketAddress(address.host(), address.port()));
         ch.socket().setTcpNoDelay(true);
       } else {
@@ -178,6 +191,25 @@ final class Dialer {
         ch.close();
       }
     };
+  }
+
+  /**
+   * Opens HTTP/2 on {@code conn} as a client does (preface, empty SETTINGS) and waits for the
+   * engine's first frame, which must be its SETTINGS: proof that the engine is there and speaks
+   * HTTP/2, and the moment a TLS engine's refusal of Kiln's certificate or kubectl's failure shows.
+   * The connection is then spent (it is closed by the caller).
+   */
+  static void helloHttp2(Conn conn) throws IOException {
+    conn.out().write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+    conn.out().write(new byte[] {0, 0, 0, 4, 0, 0, 0, 0, 0});
+    conn.out().flush();
+    byte[] head = conn.in().readNBytes(9);
+    if (head.length < 9) {
+      throw new IOException("the engine closed the connection before answering HTTP/2");
+    }
+    if (head[3] != 4) {
+      throw new IOException("the engine does not speak HTTP/2 there (its first bytes are no SETTINGS frame)");
+    }
   }
 
   /**

@@ -25,10 +25,19 @@ public final class EngineConnector {
 
   /** Like {@link #connect(String, Map)}; the engine's calls get {@code policy}'s deadlines. */
   public static BuildkitConnection connect(String flag, Map<String, String> env, CallPolicy policy) {
+    return connect(flag, null, env, policy);
+  }
+
+  /**
+   * Like {@link #connect(String, Map, CallPolicy)}, with the TLS settings of Kiln's {@code --tls*}
+   * flags (null: none given) for a TCP engine.
+   */
+  public static BuildkitConnection connect(String flag, EngineTls flagTls, Map<String, String> env,
+      CallPolicy policy) {
     List<String> attempts = new ArrayList<>();
     IOException last = null;
     String invalid = null;
-    for (EngineAddress.Candidate c : EngineAddress.discover(flag, env, Files::exists)) {
+    for (EngineAddress.Candidate c : EngineAddress.discover(flag, flagTls, env, Files::exists)) {
       if (c.skipped() != null) {
         attempts.add(c.describe());
         if (c.address() == null) {
@@ -46,9 +55,13 @@ public final class EngineConnector {
     if (invalid != null) {
       throw new EngineUnavailableException("no BuildKit engine answered", attempts,
           invalid.equals("$DOCKER_HOST")
-              ? "point $DOCKER_HOST at a local socket (unix:///var/run/docker.sock) or pass --engine ADDR"
-              : "correct " + invalid + ": docker://[/path/docker.sock], unix:///path/buildkitd.sock or tcp://host:port",
+              ? "point $DOCKER_HOST at unix:///var/run/docker.sock or tcp://HOST:2376, or pass --engine ADDR"
+              : "correct " + invalid + ": docker://[/path/docker.sock], docker://tcp://host:port,"
+                  + " unix:///path/buildkitd.sock, tcp://host:port or kube-pod://[NAMESPACE/]POD",
           last);
+    }
+    if (last instanceof EngineTlsException tls && attempts.size() == 1) {
+      throw new EngineUnavailableException("no secure connection to the engine", attempts, tls.hint(), last);
     }
     if (last instanceof Dialer.NoAnswerException) {
       throw new EngineUnavailableException("no BuildKit engine answered", attempts,

@@ -4,7 +4,7 @@ package dev.kiln.executor.engine;
 public enum EngineKind {
   /** The BuildKit embedded in the Docker daemon, reached through Docker's API ({@code docker://}). */
   DOCKER("docker", "Docker"),
-  /** A standalone buildkitd ({@code unix://}, {@code tcp://}). */
+  /** A standalone buildkitd ({@code unix://}, {@code tcp://}, {@code kube-pod://}). */
   BUILDKITD("buildkitd", "buildkitd");
 
   private final String id;
@@ -17,7 +17,7 @@ public enum EngineKind {
 
   /** The kind of engine that listens at {@code address}. */
   static EngineKind of(EngineAddress address) {
-    return address.kind() == EngineAddress.Kind.DOCKER ? DOCKER : BUILDKITD;
+    return address.docker() ? DOCKER : BUILDKITD;
   }
 
   /** The name in {@code kiln engine info --format json} and in cache keys: {@code docker}, {@code buildkitd}. */

@@ -153,7 +153,7 @@ public final class Session implements AutoCloseable {
       Server server = sb.build().start();
       try {
         Channel tunnel = transport == Transport.AUTO
-                && connection.address().kind() == EngineAddress.Kind.DOCKER
+                && connection.address().docker()
             ? dockerTunnel(connection, local, id)
             : streamTunnel(connection, local, id);
         return new Session(id, server, tunnel);

@@ -9,7 +9,10 @@
  *   <li>{@link dev.kiln.executor.engine.BuildkitConnection} owns the channel. grpc-java talks to an
  *       in-JVM Netty {@code LocalAddress}; each local connection is joined to a socket that a
  *       {@code Dialer} opened: a Unix socket (JDK {@code UnixDomainSocketAddress}, no native
- *       transport), TCP, or Docker's socket upgraded with {@code POST /grpc} ({@code Upgrade: h2c}).
+ *       transport), TCP, TCP with TLS ({@code TlsDial}, {@link dev.kiln.executor.engine.EngineTls}),
+ *       a {@code kubectl exec ... buildctl dial-stdio} process ({@code KubectlDial}, {@link
+ *       dev.kiln.executor.engine.KubePod}), each upgraded with {@code POST /grpc} ({@code Upgrade:
+ *       h2c}) when Docker's API is in front of the engine.
  *   <li>{@link dev.kiln.executor.engine.Session}: the client is a gRPC <em>server</em> (health plus
  *       the services handed to it) and the daemon its HTTP/2 client, through Docker's {@code POST
  *       /session} upgrade or the {@code Control/Session} byte stream. One header or metadata entry

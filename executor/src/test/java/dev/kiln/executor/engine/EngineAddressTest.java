@@ -24,7 +24,14 @@ class EngineAddressTest {
 
   @Test
   void rejectsWhatItCannotUse() {
-    assertThatThrownBy(() -> EngineAddress.parse("kube-pod://x")).hasMessageContaining("unsupported engine address");
+    assertThatThrownBy(() -> EngineAddress.parse("ssh://x")).hasMessageContaining("unsupported engine address");
+    assertThatThrownBy(() -> EngineAddress.parse("kube-pod://ns/Bad_Pod")).hasMessageContaining("invalid pod name");
+    assertThatThrownBy(() -> EngineAddress.parse("kube-pod://ns/")).hasMessageContaining("kube-pod://NAMESPACE/POD");
+    assertThatThrownBy(() -> EngineAddress.parse("tcp://h:1?cacert=/ca.pem&nope=1")).hasMessageContaining(
+        "unknown option 'nope'");
+    assertThatThrownBy(() -> EngineAddress.parse("tcp://h:1?cert=/c.pem")).hasMessageContaining("needs its key");
+    assertThatThrownBy(() -> EngineAddress.parse("tcp://h:1?tlsdir=/d&cacert=/ca.pem")).hasMessageContaining(
+        "--tlsdir cannot be combined");
     assertThatThrownBy(() -> EngineAddress.parse("tcp://host")).hasMessageContaining("tcp://host:port");
     assertThatThrownBy(() -> EngineAddress.parse("unix://relative.sock")).hasMessageContaining("absolute");
   }
@@ -52,12 +59,12 @@ class EngineAddressTest {
     assertThat(withBuildkitd).extracting(c -> c.address().toString())
         .containsExactly("unix:///run/buildkit/buildkitd.sock", "docker:///d.sock");
 
-    var tcpDocker = EngineAddress.discover(null, Map.of("DOCKER_HOST", "tcp://10.1.1.1:2376"), p -> false);
-    assertThat(tcpDocker).last().satisfies(c -> {
+    var sshDocker = EngineAddress.discover(null, Map.of("DOCKER_HOST", "ssh://me@far"), p -> false);
+    assertThat(sshDocker).last().satisfies(c -> {
       assertThat(c.address()).isNull();
-      assertThat(c.describe()).startsWith("tcp://10.1.1.1:2376 ($DOCKER_HOST): only unix://");
+      assertThat(c.describe()).startsWith("ssh://me@far ($DOCKER_HOST): only unix:// and tcp://");
     });
-    assertThat(EngineAddress.candidates(null, Map.of("DOCKER_HOST", "tcp://10.1.1.1:2376"))).isEmpty();
+    assertThat(EngineAddress.candidates(null, Map.of("DOCKER_HOST", "ssh://me@far"))).isEmpty();
   }
 
   @Test
@@ -77,5 +84,72 @@ class EngineAddressTest {
           assertThat(e.attempts()).singleElement().asString().startsWith("bogus ($BUILDKIT_HOST): unsupported");
           assertThat(e.hint()).hasValueSatisfying(h -> assertThat(h).startsWith("correct $BUILDKIT_HOST"));
         });
+  }
+
+  @Test
+  void dockerOverTcpFollowsDockersVariables() {
+    var plain = EngineAddress.candidates(null, Map.of("DOCKER_HOST", "tcp://10.1.1.1:2375"));
+    assertThat(plain).last().satisfies(a -> {
+      assertThat(a).hasToString("docker://tcp://10.1.1.1:2375");
+      assertThat(a.docker()).isTrue();
+      assertThat(a.tls()).isNull();
+    });
+    var verified = EngineAddress.candidates(null, Map.of("DOCKER_HOST", "tcp://10.1.1.1:2376",
+        "DOCKER_TLS_VERIFY", "1", "DOCKER_CERT_PATH", "/certs"));
+    assertThat(verified.get(verified.size() - 1).tls()).isEqualTo(
+        new EngineTls(Path.of("/certs/ca.pem"), null, null, null));
+    var home = EngineAddress.candidates(null, Map.of("DOCKER_HOST", "tcp://h:2376", "DOCKER_TLS_VERIFY", "1",
+        "HOME", "/home/me"));
+    assertThat(home.get(home.size() - 1).tls().ca()).isEqualTo(Path.of("/home/me/.docker/ca.pem"));
+  }
+
+  @Test
+  void tlsComesFromTheAddressThenTheFlagsThenKilnsVariables() {
+    EngineTls flags = new EngineTls(Path.of("/flag/ca.pem"), Path.of("/flag/c.pem"), Path.of("/flag/k.pem"), null);
+    Map<String, String> env = Map.of(EngineTls.ENV_CA, "/env/ca.pem", EngineTls.ENV_SERVER_NAME, "engine.test");
+    assertThat(only("tcp://h:1?cacert=/q/ca.pem&servername=n", flags, env).tls())
+        .isEqualTo(new EngineTls(Path.of("/q/ca.pem"), null, null, "n"));
+    assertThat(only("tcp://h:1", flags, env).tls()).isEqualTo(flags);
+    assertThat(only("tcp://h:1", null, env).tls()).isEqualTo(new EngineTls(Path.of("/env/ca.pem"), null, null,
+        "engine.test"));
+    assertThat(only("tcp://h:1", null, Map.of()).tls()).isNull();
+    assertThat(EngineAddress.discover("unix:///b.sock", flags, Map.of(), p -> true)).singleElement()
+        .satisfies(c -> assertThat(c.skipped()).contains("tcp:// engines only"));
+  }
+
+  private static EngineAddress only(String flag, EngineTls tls, Map<String, String> env) {
+    var c = EngineAddress.discover(flag, tls, env, p -> true);
+    assertThat(c).hasSize(1);
+    assertThat(c.get(0).skipped()).isNull();
+    return c.get(0).address();
+  }
+
+  @Test
+  void aTlsDirectoryHoldsDockersNamesOrASecretsNames(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    java.nio.file.Files.writeString(dir.resolve("tls.crt"), "");
+    java.nio.file.Files.writeString(dir.resolve("tls.key"), "");
+    assertThat(EngineTls.fromDir(dir, null)).isEqualTo(new EngineTls(dir.resolve("ca.crt"), dir.resolve("tls.crt"),
+        dir.resolve("tls.key"), null));
+    assertThat(EngineTls.fromDir(dir.resolve("none"), "x")).isEqualTo(new EngineTls(dir.resolve("none/ca.pem"),
+        null, null, "x"));
+  }
+
+  @Test
+  void kubePodAddressesNameAPodOrSelectOne() {
+    EngineAddress named = EngineAddress.parse("kube-pod://ci/buildkitd-0", "/bin/fake-kubectl");
+    assertThat(named.kind()).isEqualTo(EngineAddress.Kind.KUBE_POD);
+    assertThat(named).hasToString("kube-pod://ci/buildkitd-0");
+    assertThat(named.pod().dialCommand()).containsExactly("/bin/fake-kubectl", "--namespace=ci", "exec", "-i",
+        "buildkitd-0", "--", "buildctl", "dial-stdio");
+    EngineAddress buildkitStyle = EngineAddress.parse("kube-pod://buildkitd-0?namespace=ci&context=prod&container=bk");
+    assertThat(buildkitStyle.pod().dialCommand()).containsExactly("kubectl", "--context=prod", "--namespace=ci",
+        "exec", "-i", "buildkitd-0", "--container=bk", "--", "buildctl", "dial-stdio");
+    EngineAddress selected = EngineAddress.parse("kube-pod://ci?selector=app=buildkitd,tier!=x");
+    assertThat(selected.pod().pod()).isNull();
+    assertThat(selected.pod().listCommand()).containsExactly("kubectl", "--namespace=ci", "get", "pods",
+        "--selector=app=buildkitd,tier!=x", "--field-selector=status.phase=Running",
+        "--output=jsonpath={.items[*].metadata.name}");
+    assertThat(selected).hasToString("kube-pod://ci?selector=app=buildkitd,tier!=x");
+    assertThat(EngineAddress.parse("kube-pod://buildkitd-0").pod().namespace()).isNull();
   }
 }
