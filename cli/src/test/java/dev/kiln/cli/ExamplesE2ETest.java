@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The examples ({@code examples/java-maven}, {@code examples/go}, {@code examples/dockerfile}) built
- * on the real engine.
+ * The examples ({@code examples/java-maven}, {@code examples/go}, {@code examples/dockerfile},
+ * {@code examples/integration}) built on the real engine.
  */
 @Tag("e2e")
 class ExamplesE2ETest extends KilnInProcess {
@@ -115,6 +115,19 @@ class ExamplesE2ETest extends KilnInProcess {
     assertThat(kiln("run", "-f", p.toString(), "--progress", "plain", "test"))
         .as(out + "\n" + err).isZero();
     assertThat(out.toString()).contains("mvn -B -q -o test").doesNotContain("CACHED mvn");
+  }
+
+  @Test
+  void integrationTestsTheAppAgainstPostgresqlStartedAsAService() throws Exception {
+    Path p = example("integration");
+    assertThat(kiln("run", "-f", p.toString(), "--progress", "plain")).as(out + "\n" + err).isZero();
+    assertThat(out.toString()).containsPattern("\\[test\\] service db healthy at \\d+\\.\\d+\\.\\d+\\.\\d+ after")
+        .contains("test_the_database_is_postgresql (test_inventory.InventoryTest.test_the_database_is_postgresql) ... ok")
+        .contains("Ran 3 tests");
+    assertThat(err.toString()).contains("1 succeeded, 0 failed");
+    // Cached by the service's definition, never its address: the tests do not run again
+    assertThat(kiln("run", "-f", p.toString(), "--progress", "plain")).as(out + "\n" + err).isZero();
+    assertThat(out.toString()).contains("CACHED python3 -m unittest -v");
   }
 
   @Test

@@ -1,0 +1,70 @@
+package dev.kiln.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Kiln's command line in a JVM of its own (as the launcher runs it), for what an in-process run
+ * cannot show: a signal, two runs at once, a run that leaves processes behind. Output goes to
+ * files in the working directory: {@code .out} and {@code .err}.
+ */
+final class KilnProcess {
+  /** How a run ended and what it printed. */
+  record Result(int exit, String out, String err) {
+    @Override
+    public String toString() {
+      return "exit " + exit + "\n--- stdout\n" + out + "\n--- stderr\n" + err;
+    }
+  }
+
+  private final Process process;
+  private final Path stdout;
+  private final Path stderr;
+
+  private KilnProcess(Process process, Path stdout, Path stderr) {
+    this.process = process;
+    this.stdout = stdout;
+    this.stderr = stderr;
+  }
+
+  /** Starts {@code kiln args} in {@code dir}, with {@code env} added to the environment. */
+  static KilnProcess start(Path dir, Map<String, String> env, String... args) throws IOException {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
+    pb.environment().putAll(env);
+    Path stdout = dir.resolve(".out");
+    Path stderr = dir.resolve(".err");
+    Process p = pb.redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+    p.getOutputStream().close();
+    return new KilnProcess(p, stdout, stderr);
+  }
+
+  /** What it printed on standard output so far. */
+  String outSoFar() throws IOException {
+    return Files.readString(stdout);
+  }
+
+  /** Sends SIGINT, as Ctrl-C in a terminal does. */
+  void interrupt() throws Exception {
+    Process kill = new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).inheritIO().start();
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new AssertionError("kill -INT " + process.pid() + " failed");
+    }
+  }
+
+  /** Waits for it to end, at most {@code minutes}. */
+  Result finish(int minutes) throws Exception {
+    if (!process.waitFor(minutes, TimeUnit.MINUTES)) {
+      process.destroyForcibly();
+      throw new AssertionError("kiln did not finish in " + minutes + " minutes");
+    }
+    return new Result(process.exitValue(), Files.readString(stdout), Files.readString(stderr));
+  }
+}
