@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -120,6 +121,9 @@ class ExamplesE2ETest extends KilnInProcess {
   @Test
   void integrationTestsTheAppAgainstPostgresqlStartedAsAService() throws Exception {
     Path p = example("integration");
+    // a change of its own, so that the engine's cache from an earlier test run does not answer
+    Files.writeString(p.resolveSibling("app/test_inventory.py"), "# " + UUID.randomUUID() + "\n",
+        StandardOpenOption.APPEND);
     assertThat(kiln("run", "-f", p.toString(), "--progress", "plain")).as(out + "\n" + err).isZero();
     assertThat(out.toString()).containsPattern("\\[test\\] service db healthy at \\d+\\.\\d+\\.\\d+\\.\\d+ after")
         .contains("test_the_database_is_postgresql (test_inventory.InventoryTest.test_the_database_is_postgresql) ... ok")
