@@ -83,6 +83,22 @@ class PipelineEvaluatorTest {
   }
 
   @Test
+  void aServiceHostNameThatIsNoDnsLabelIsSaidInKilnsWords() throws IOException {
+    Path p = dir.resolve("pipeline.pkl");
+    Files.writeString(p, """
+        amends ".kiln/schema/Pipeline.pkl"
+        local web = container.from("busybox:latest").withDefaultArgs(List("httpd", "-f")).asService(List(80), null)
+        tasks { ["t"] { run = container.from("busybox:latest").withServiceBinding("Web_1", web).withExec(List("true")) } }
+        """);
+    assertThatThrownBy(() -> PipelineEvaluator.builder().build().evaluate(p))
+        .isInstanceOf(PipelineException.class)
+        .hasMessageContaining("`Web_1` is not a valid host name for a service")
+        .satisfies(e -> assertThat(((PipelineException) e).hint()).hasValueSatisfying(h -> assertThat(h)
+            .contains("try \"web-1\"")))
+        .satisfies(e -> assertThat(((PipelineException) e).location().orElseThrow().line()).isEqualTo(3));
+  }
+
+  @Test
   void triggersAreReadWithTheirFiltersAndLocations() {
     Pipeline p = PipelineEvaluator.builder().build().evaluate(EXAMPLES.resolve("triggers/pipeline.pkl"));
 
