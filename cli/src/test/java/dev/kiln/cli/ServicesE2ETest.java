@@ -180,9 +180,15 @@ class ServicesE2ETest extends KilnInProcess {
     }
     assertThat(run.outSoFar()).as("the step reached the service").contains("page " + marker);
     assertThat(processesWith(marker)).as("the service runs").isNotEmpty();
+    long interrupted = System.nanoTime();
     run.interrupt();
     KilnProcess.Result r = run.finish(2);
+    long exited = System.nanoTime();
     assertThat(r.exit()).as("%s", r).isEqualTo(ExitCodes.INTERRUPTED);
-    assertThat(leftAfterAWhile(marker)).as("the service's processes after Ctrl-C").isEmpty();
+    List<String> left = processesWith(marker);
+    // Kiln releases the service before it exits: nothing is left for the engine to clean up later
+    assertThat(left).as("the service's processes when Kiln has exited after Ctrl-C").isEmpty();
+    System.out.printf("Ctrl-C with a service up: kiln exited %d ms after SIGINT, no service process left%n",
+        (exited - interrupted) / 1_000_000);
   }
 }
