@@ -59,9 +59,18 @@ final class EngineTaskExecution implements TaskScheduler.TaskExecution {
     CacheWatch cache = new CacheWatch();
     Map<String, String> results = new TreeMap<>();
     List<PublishedImage> published = new ArrayList<>();
-    collectReports(task, cache);
+    Map<String, String> addresses;
+    try {
+      addresses = services.acquire(task); // before any solve: the run's steps may bind them
+    } catch (ServiceException e) {
+      SolveException se = SolveException.builder(e.getMessage()).setHint(e.hint().orElse(null)).setCause(e).build()
+          .withServiceLogs(Map.of(e.service(), e.log()));
+      return new TaskOutcome(task.name(), TaskOutcome.Status.FAILED, since(start), false, se);
+    } catch (CancelledException e) {
+      return new TaskOutcome(task.name(), TaskOutcome.Status.CANCELLED, since(start), false, null);
+    }
+    collectReports(task, cache, addresses);
     try (ExportSet outputs = new ExportSet(root)) {
-      Map<String, String> addresses = services.acquire(task);
       if (task.call() != null) {
         results.putAll(call(task, cache, addresses));
       }
@@ -88,12 +97,6 @@ final class EngineTaskExecution implements TaskScheduler.TaskExecution {
       boolean cached = task.call() == null && cache.allCached();
       return new TaskOutcome(task.name(), TaskOutcome.Status.SUCCEEDED, since(start), cached, null, results,
           published);
-    } catch (ServiceException e) {
-      SolveException se = SolveException.builder(e.getMessage()).setHint(e.hint().orElse(null)).setCause(e).build()
-          .withServiceLogs(Map.of(e.service(), e.log()));
-      return new TaskOutcome(task.name(), TaskOutcome.Status.FAILED, since(start), false, se);
-    } catch (CancelledException e) {
-      return new TaskOutcome(task.name(), TaskOutcome.Status.CANCELLED, since(start), false, null);
     } catch (SolveException e) {
       boolean cancelled = runCancelled.getAsBoolean() || Thread.currentThread().isInterrupted() || e.cancelled();
       // what the services the failed steps talked to printed, while they still run
@@ -118,7 +121,7 @@ final class EngineTaskExecution implements TaskScheduler.TaskExecution {
    * run's last step re-raises the tests' exit code; reports that cannot be had are a warning, since
    * the run's own failure (a compile error before any test) says more.
    */
-  private void collectReports(PlannedTask task, CacheWatch cache) {
+  private void collectReports(PlannedTask task, CacheWatch cache, Map<String, String> addresses) {
     List<PlannedTarget> reports = task.targets().stream().filter(t -> t.kind() == PlannedTarget.Kind.REPORTS).toList();
     if (reports.isEmpty()) {
       return;
@@ -129,7 +132,7 @@ final class EngineTaskExecution implements TaskScheduler.TaskExecution {
         try (ExportSet outputs = new ExportSet(root)) {
           export(task, new PlannedTarget(target.kind(), target.path(),
               TestReports.DIR + "/" + task.name() + "/" + target.destination(), target.definition(), target.image()),
-              cache, outputs);
+              cache, outputs, addresses);
           outputs.commit();
         } catch (SolveException e) {
           if (Thread.currentThread().isInterrupted() || runCancelled.getAsBoolean()) {
