@@ -56,6 +56,12 @@ final class ErrorRenderer {
       // a line the mask breaks in two (a carriage return ends a line) keeps its indent
       e.logTail().forEach(l -> mask.apply(l).lines().forEach(part -> out.append("    ").append(part).append('\n')));
     }
+    e.serviceLogs().forEach((service, lines) -> {
+      out.append("  service ").append(mask.apply(service)).append(lines.isEmpty() ? " printed nothing\n"
+          : ", its last " + lines.size() + " lines of output:\n");
+      lines.forEach(l -> mask.apply(l).lines().forEach(part -> out.append("    ").append(mask.apply(service))
+          .append(" | ").append(part).append('\n')));
+    });
     return out.toString();
   }
 

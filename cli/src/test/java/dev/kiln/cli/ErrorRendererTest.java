@@ -83,6 +83,23 @@ class ErrorRendererTest {
   }
 
   @Test
+  void aFailedTaskShowsItsServicesOutputPrefixedWithTheirNamesAndMasked() {
+    SolveException e = SolveException.builder("command failed with exit code 1: pytest").setStep("pytest")
+        .setLogTail(List.of("1 failed")).build()
+        .withServiceLogs(Map.of("db", List.of("ready", "FATAL: password s3cret")));
+    SolveException masked = e.masked(s -> s.replace("s3cret", "***"));
+
+    assertThat(ErrorRenderer.taskFailure("test", masked, s -> s)).isEqualTo("\ntask test failed: command failed with exit"
+        + " code 1: pytest\n"
+        + "  step: pytest\n"
+        + "  last 1 lines of its output:\n"
+        + "    1 failed\n"
+        + "  service db, its last 2 lines of output:\n"
+        + "    db | ready\n"
+        + "    db | FATAL: password ***\n");
+  }
+
+  @Test
   void eachKindOfErrorHasItsExitCode() {
     assertThat(ExitCodes.of(new EngineUnavailableException("no BuildKit engine answered", List.of("unix:///x: refused"),
         "start one", null))).isEqualTo(ExitCodes.ENGINE_UNREACHABLE);

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -17,8 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The examples ({@code examples/java-maven}, {@code examples/go}, {@code examples/dockerfile}) built
- * on the real engine.
+ * The examples ({@code examples/java-maven}, {@code examples/go}, {@code examples/dockerfile},
+ * {@code examples/integration}) built on the real engine.
  */
 @Tag("e2e")
 class ExamplesE2ETest extends KilnInProcess {
@@ -115,6 +116,22 @@ class ExamplesE2ETest extends KilnInProcess {
     assertThat(kiln("run", "-f", p.toString(), "--progress", "plain", "test"))
         .as(out + "\n" + err).isZero();
     assertThat(out.toString()).contains("mvn -B -q -o test").doesNotContain("CACHED mvn");
+  }
+
+  @Test
+  void integrationTestsTheAppAgainstPostgresqlStartedAsAService() throws Exception {
+    Path p = example("integration");
+    // a change of its own, so that the engine's cache from an earlier test run does not answer
+    Files.writeString(p.resolveSibling("app/test_inventory.py"), "# " + UUID.randomUUID() + "\n",
+        StandardOpenOption.APPEND);
+    assertThat(kiln("run", "-f", p.toString(), "--progress", "plain")).as(out + "\n" + err).isZero();
+    assertThat(out.toString()).containsPattern("\\[test\\] service db healthy at \\d+\\.\\d+\\.\\d+\\.\\d+ after")
+        .contains("test_the_database_is_postgresql (test_inventory.InventoryTest.test_the_database_is_postgresql) ... ok")
+        .contains("Ran 3 tests");
+    assertThat(err.toString()).contains("1 succeeded, 0 failed");
+    // Cached by the service's definition, never its address: the tests do not run again
+    assertThat(kiln("run", "-f", p.toString(), "--progress", "plain")).as(out + "\n" + err).isZero();
+    assertThat(out.toString()).contains("CACHED python3 -m unittest -v");
   }
 
   @Test

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -31,32 +30,11 @@ class HostileE2ETest {
     DockerEngine.require();
   }
 
-  /** Exit code and both streams of one {@code kiln} process. */
-  private record Result(int exit, String out, String err) {
-    @Override
-    public String toString() {
-      return "exit " + exit + "\n--- stdout\n" + out + "\n--- stderr\n" + err;
-    }
+  private KilnProcess.Result kiln(Map<String, String> env, String... args) throws Exception {
+    return KilnProcess.start(dir, env, args).finish(4);
   }
 
-  private Result kiln(Map<String, String> env, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-    command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
-    pb.environment().putAll(env);
-    Path stdout = dir.resolve(".out");
-    Path stderr = dir.resolve(".err");
-    Process p = pb.redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
-    p.getOutputStream().close();
-    if (!p.waitFor(4, TimeUnit.MINUTES)) {
-      p.destroyForcibly();
-      throw new AssertionError("kiln " + String.join(" ", args) + " did not finish in 4 minutes");
-    }
-    return new Result(p.exitValue(), Files.readString(stdout), Files.readString(stderr));
-  }
-
-  private Result kiln(String... args) throws Exception {
+  private KilnProcess.Result kiln(String... args) throws Exception {
     return kiln(Map.of(), args);
   }
 
@@ -76,11 +54,11 @@ class HostileE2ETest {
     Path p = project("chain", body.append("}\n").toString());
 
     // The default 30 s is for a laptop; a loaded CI runner may need longer for 12,000 tasks.
-    Result validate = kiln("validate", "--eval-timeout", "5m", p.toString());
+    KilnProcess.Result validate = kiln("validate", "--eval-timeout", "5m", p.toString());
     assertThat(validate.exit()).as("%s", validate).isZero();
     assertThat(validate.out()).isEqualTo(p + ": ok (12000 tasks)\n");
 
-    Result plan = kiln("plan", "--eval-timeout", "5m", "-f", p.toString(), "t0");
+    KilnProcess.Result plan = kiln("plan", "--eval-timeout", "5m", "-f", p.toString(), "t0");
     assertThat(plan.exit()).as("%s", plan).isZero();
     assertThat(plan.out()).startsWith("plan for Docker 20.10 (BuildKit v0.8): 12000 tasks")
         .contains("task t0 (after t1)");
@@ -91,12 +69,12 @@ class HostileE2ETest {
     Path p = project("fifo", "tasks { [\"a\"] { description = read(\"pipe\").text } }\n");
     Process mkfifo = new ProcessBuilder("mkfifo", p.resolveSibling("pipe").toString()).inheritIO().start();
     assertThat(mkfifo.waitFor(10, TimeUnit.SECONDS) && mkfifo.exitValue() == 0).isTrue();
-    Result fifo = kiln("validate", p.toString());
+    KilnProcess.Result fifo = kiln("validate", p.toString());
     assertThat(fifo.exit()).as("%s", fifo).isEqualTo(ExitCodes.INVALID);
     assertThat(fifo.err()).contains("is a named pipe (FIFO), not a regular file").doesNotContain("\tat ");
 
     Path big = project("big", "tasks { [\"a\"] { description = \"xy\".repeat(1073741823) } }\n");
-    Result huge = kiln("validate", big.toString());
+    KilnProcess.Result huge = kiln("validate", big.toString());
     assertThat(huge.exit()).as("%s", huge).isEqualTo(ExitCodes.INVALID);
     assertThat(huge.err()).contains("error: the pipeline needs more memory than evaluation may use")
         .doesNotContain("Exception in thread");
@@ -113,7 +91,7 @@ class HostileE2ETest {
     }
     Path p = project("diamond", body.append("tasks { [\"a\"] { run = b.withDirectory(\"/z\", d30) } }\n").toString());
     long start = System.nanoTime();
-    Result r = kiln("validate", p.toString());
+    KilnProcess.Result r = kiln("validate", p.toString());
     long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
     assertThat(r.exit()).as("%s", r).isEqualTo(ExitCodes.INVALID);
     assertThat(r.err()).containsAnyOf("error: evaluation did not finish within 30 s", "error: evaluation used more than")
@@ -139,13 +117,13 @@ class HostileE2ETest {
     Files.createDirectories(lastRun.getParent());
     Files.writeString(lastRun, "{\"targets\": {\"hello run  \": \"trunc");
 
-    Result first = kiln("run", "-f", p.toString(), "--explain", "--progress", "plain");
+    KilnProcess.Result first = kiln("run", "-f", p.toString(), "--explain", "--progress", "plain");
     assertThat(first.exit()).as("%s", first).isZero();
     assertThat(first.err()).contains("warning: ignoring " + lastRun + ": ");
     assertThat(first.out()).contains("explain: no previous run recorded");
     assertThat(new ObjectMapper().readTree(lastRun.toFile()).path("targets").isObject()).isTrue();
 
-    Result second = kiln("run", "-f", p.toString(), "--explain", "--progress", "plain");
+    KilnProcess.Result second = kiln("run", "-f", p.toString(), "--explain", "--progress", "plain");
     assertThat(second.exit()).as("%s", second).isZero();
     assertThat(second.err()).doesNotContain("warning");
     assertThat(second.out()).contains("explain: hello (run): unchanged since the last run");
@@ -155,7 +133,7 @@ class HostileE2ETest {
   void aKilnDirectoryThatCannotBeWrittenLeavesASuccessfulRunAtZero() throws Exception {
     Path p = hello();
     Files.writeString(p.resolveSibling(".kiln"), "not a directory"); // as root, permissions would not stop a write
-    Result run = kiln("run", "-f", p.toString(), "--progress", "plain");
+    KilnProcess.Result run = kiln("run", "-f", p.toString(), "--progress", "plain");
     assertThat(run.exit()).as("%s", run).isZero();
     assertThat(run.err()).contains("warning: could not record this run").contains("1 succeeded, 0 failed");
     assertThat(Files.readString(p.resolveSibling("build/hi.txt"))).isEqualTo("hi\n");
@@ -169,7 +147,7 @@ class HostileE2ETest {
           ["t"] { run = module.container.from("busybox:latest").withMountedCache("/c", module.cacheVolume("kiln-e2e-caps")).withExec(List("true")) }
         }
         """);
-    Result info = kiln(env, "engine", "info");
+    KilnProcess.Result info = kiln(env, "engine", "info");
     assertThat(info.exit()).as("%s", info).isZero();
     Path entries = dir.resolve("xdg/kiln/engines");
     List<Path> files;
@@ -190,19 +168,19 @@ class HostileE2ETest {
       }
     });
     Files.writeString(entry, json.writeValueAsString(lying));
-    Result refused = kiln(env, "run", "-f", p.toString(), "--progress", "plain");
+    KilnProcess.Result refused = kiln(env, "run", "-f", p.toString(), "--progress", "plain");
     assertThat(refused.exit()).as("%s", refused).isEqualTo(ExitCodes.INVALID);
     assertThat(refused.err()).contains("does not support").contains("kiln engine info");
 
     assertThat(kiln(env, "engine", "info").exit()).isZero();
     assertThat(json.readTree(entry.toFile()).get("caps").toString()).contains("exec.mount.cache");
-    Result repaired = kiln(env, "run", "-f", p.toString(), "--progress", "plain");
+    KilnProcess.Result repaired = kiln(env, "run", "-f", p.toString(), "--progress", "plain");
     assertThat(repaired.exit()).as("%s", repaired).isZero();
 
     // Garbage under the right name is not trusted at all.
     Files.writeString(entry, "{\"fingerprint\": " + honest.get("fingerprint") + ", \"probedAt\": "
         + System.currentTimeMillis() + ", \"caps\": [\"garbage\"], \"disabled\": {}}", StandardCharsets.UTF_8);
-    Result garbage = kiln(env, "run", "-f", p.toString(), "--progress", "plain");
+    KilnProcess.Result garbage = kiln(env, "run", "-f", p.toString(), "--progress", "plain");
     assertThat(garbage.exit()).as("%s", garbage).isZero();
   }
 }

@@ -7,11 +7,13 @@ import dev.kiln.model.DockerBuild;
 import dev.kiln.model.Directory;
 import dev.kiln.model.File;
 import dev.kiln.model.FunctionCall;
+import dev.kiln.model.Healthcheck;
 import dev.kiln.model.Glob;
 import dev.kiln.model.PipelineException;
 import dev.kiln.model.RemoteCache;
 import dev.kiln.model.Secret;
 import dev.kiln.model.SecretSource;
+import dev.kiln.model.Service;
 import dev.kiln.model.SourceLocation;
 import dev.kiln.model.Task;
 import dev.kiln.model.TaskLimits;
@@ -202,7 +204,29 @@ final class ModelReader {
       case "WithoutMount" -> new ContainerOp.WithoutMount(str(op, "path"));
       case "WithSecretVariable" -> new ContainerOp.WithSecretVariable(str(op, "name"),
           secret(obj(op.getProperty("secret"))));
+      case "WithServiceBinding" -> new ContainerOp.WithServiceBinding(str(op, "hostname"),
+          service(obj(op.getProperty("service"))));
       default -> throw new IllegalStateException("unknown container operation " + kind);
+    };
+  }
+
+  private Service service(PObject s) {
+    var ports = new ArrayList<Integer>();
+    for (Object p : list(s.getProperty("ports"))) {
+      ports.add(((Long) p).intValue());
+    }
+    Object check = nullable(s.getProperty("healthcheck"));
+    return new Service(container(obj(s.getProperty("container"))), ports,
+        check == null ? null : healthcheck(obj(check)));
+  }
+
+  private Healthcheck healthcheck(PObject h) {
+    var timeout = ((Duration) h.getProperty("timeout")).toJavaDuration();
+    String kind = h.getClassInfo().getSimpleName();
+    return switch (kind) {
+      case "PortCheck" -> new Healthcheck.Port(integer(h, "port"), timeout);
+      case "CommandCheck" -> new Healthcheck.Command(strings(h.getProperty("command")), timeout);
+      default -> throw new IllegalStateException("unknown healthcheck " + kind);
     };
   }
 

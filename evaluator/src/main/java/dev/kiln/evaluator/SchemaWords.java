@@ -64,6 +64,9 @@ final class SchemaWords {
       case "ResourceName" -> new Worded("`" + v + "` is not a valid name for a cache volume or secret",
           "such names use letters, digits, '.', '_' and '-', starting with a letter or digit"
               + tryThis(slug(v, '-', false)));
+      case "HostName" -> new Worded("`" + v + "` is not a valid host name for a service",
+          "a step reaches a service by one DNS label: lowercase letters, digits and '-' (at most 63), starting with a"
+              + " letter" + tryThis(slug(v, '-', true)));
       case "ResultName" -> new Worded("`" + v + "` is not a valid result name",
           "result names use letters, digits, '.', '_' and '-' (at most 64), starting with a letter or digit"
               + tryThis(slug(v, '-', false)));

@@ -9,13 +9,15 @@ import dev.kiln.model.ContainerOp;
 import dev.kiln.model.Directory;
 import dev.kiln.model.DockerBuild;
 import dev.kiln.model.File;
-import dev.kiln.model.Glob;
 import dev.kiln.model.FunctionCall;
+import dev.kiln.model.Glob;
+import dev.kiln.model.Healthcheck;
 import dev.kiln.model.Param;
 import dev.kiln.model.Pipeline;
 import dev.kiln.model.RemoteCache;
 import dev.kiln.model.Secret;
 import dev.kiln.model.SecretSource;
+import dev.kiln.model.Service;
 import dev.kiln.model.SourceLocation;
 import dev.kiln.model.Task;
 import dev.kiln.model.Trigger;
@@ -25,6 +27,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,7 +73,12 @@ class ModelCodecTest {
         new ContainerOp.WithMountedDirectory("/ro", all),
         new ContainerOp.WithMountedTemp("/tmp"),
         new ContainerOp.WithoutMount("/tmp"),
-        new ContainerOp.WithSecretVariable("NPM", new Secret("npm", new SecretSource.HostFile(Path.of("npm.token")))));
+        new ContainerOp.WithSecretVariable("NPM", new Secret("npm", new SecretSource.HostFile(Path.of("npm.token")))),
+        new ContainerOp.WithServiceBinding("db", new Service(base.withExec("postgres"), List.of(5432),
+            new Healthcheck.Command(List.of("pg_isready"), Duration.ofMillis(90_500)))),
+        new ContainerOp.WithServiceBinding("web", new Service(base, List.of(80, 443),
+            new Healthcheck.Port(80, Duration.ofSeconds(5)))),
+        new ContainerOp.WithServiceBinding("idle", new Service(base, List.of(), null)));
     Container run = new Container("busybox:latest", "linux/arm64", ops);
     Map<String, Object> args = new LinkedHashMap<>();
     args.put("file", new File(src, "pom.xml"));

@@ -10,6 +10,7 @@ import dev.kiln.model.Directory;
 import dev.kiln.model.DockerBuild;
 import dev.kiln.model.File;
 import dev.kiln.model.Glob;
+import dev.kiln.model.Healthcheck;
 import dev.kiln.model.Param;
 import dev.kiln.model.Pipeline;
 import dev.kiln.model.PipelineException;
@@ -48,6 +49,53 @@ class PipelineEvaluatorTest {
     assertThat(hello.publish()).isNull();
     assertThat(hello.location().toString()).endsWith("hello/pipeline.pkl:13:3");
     assertThat(p.params()).containsExactly(new Param("name", "String", "Who to greet.", "world", "world"));
+  }
+
+  @Test
+  void theIntegrationExampleBindsPostgresqlAsAServiceWithItsHealthcheck() {
+    Pipeline p = PipelineEvaluator.builder().build().evaluate(EXAMPLES.resolve("integration/pipeline.pkl"));
+    Container run = p.tasks().get("test").run();
+    ContainerOp.WithServiceBinding binding = run.ops().stream()
+        .filter(ContainerOp.WithServiceBinding.class::isInstance).map(ContainerOp.WithServiceBinding.class::cast)
+        .findFirst().orElseThrow();
+    assertThat(binding.hostname()).isEqualTo("db");
+    assertThat(binding.service().ports()).containsExactly(5432);
+    assertThat(binding.service().healthcheck()).isEqualTo(new Healthcheck.Command(
+        List.of("pg_isready", "-h", "127.0.0.1", "-p", "5432"), Duration.ofSeconds(90)));
+    assertThat(binding.service().container().ops()).contains(new ContainerOp.WithUser("postgres"));
+    // the binding comes before the exec that runs the tests
+    assertThat(run.ops().get(run.ops().size() - 1))
+        .isEqualTo(new ContainerOp.Exec(List.of("python3", "-m", "unittest", "-v"), false));
+  }
+
+  @Test
+  void aServiceWithoutAHealthcheckWaitsForItsFirstPort() throws IOException {
+    Path p = dir.resolve("pipeline.pkl");
+    Files.writeString(p, """
+        amends ".kiln/schema/Pipeline.pkl"
+        local web = container.from("busybox:latest").withDefaultArgs(List("httpd", "-f")).asService(List(80, 81), null)
+        tasks { ["t"] { run = container.from("busybox:latest").withServiceBinding("web", web).withExec(List("true")) } }
+        """);
+    ContainerOp.WithServiceBinding binding = (ContainerOp.WithServiceBinding) PipelineEvaluator.builder().build()
+        .evaluate(p).tasks().get("t").run().ops().get(0);
+    assertThat(binding.service().healthcheck()).isNull();
+    assertThat(binding.service().effectiveHealthcheck()).isEqualTo(new Healthcheck.Port(80, Duration.ofSeconds(60)));
+  }
+
+  @Test
+  void aServiceHostNameThatIsNoDnsLabelIsSaidInKilnsWords() throws IOException {
+    Path p = dir.resolve("pipeline.pkl");
+    Files.writeString(p, """
+        amends ".kiln/schema/Pipeline.pkl"
+        local web = container.from("busybox:latest").withDefaultArgs(List("httpd", "-f")).asService(List(80), null)
+        tasks { ["t"] { run = container.from("busybox:latest").withServiceBinding("Web_1", web).withExec(List("true")) } }
+        """);
+    assertThatThrownBy(() -> PipelineEvaluator.builder().build().evaluate(p))
+        .isInstanceOf(PipelineException.class)
+        .hasMessageContaining("`Web_1` is not a valid host name for a service")
+        .satisfies(e -> assertThat(((PipelineException) e).hint()).hasValueSatisfying(h -> assertThat(h)
+            .contains("try \"web-1\"")))
+        .satisfies(e -> assertThat(((PipelineException) e).location().orElseThrow().line()).isEqualTo(3));
   }
 
   @Test

@@ -4,6 +4,7 @@ import dev.kiln.executor.proto.control.StatusResponse;
 import dev.kiln.planner.llb.Definition;
 import java.io.PrintWriter;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -67,6 +68,12 @@ public final class CiProgress implements PlanRunner.Listener {
   public synchronized void warning(String task, String message) {
     from(task);
     lines.warning(task, message);
+  }
+
+  @Override
+  public synchronized void serviceReady(String task, String service, String address, Duration took) {
+    from(task);
+    lines.serviceReady(task, service, address, took);
   }
 
   @Override

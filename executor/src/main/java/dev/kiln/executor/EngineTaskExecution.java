@@ -3,6 +3,8 @@ package dev.kiln.executor;
 import dev.kiln.executor.exports.ExportSet;
 import dev.kiln.executor.exports.FileTrees;
 import dev.kiln.executor.filesync.FileSendService;
+import dev.kiln.executor.services.RunServices;
+import dev.kiln.executor.services.ServiceException;
 import dev.kiln.model.ProjectRoot;
 import dev.kiln.planner.PlannedTarget;
 import dev.kiln.planner.PlannedTask;
@@ -30,14 +32,16 @@ final class EngineTaskExecution implements TaskScheduler.TaskExecution {
   private final SecretMasker masker;
   private final PlanRunner.Listener listener;
   private final BooleanSupplier runCancelled;
+  private final RunServices services;
 
   /**
    * @param calls what tasks that call functions need; null when the plan has none
    * @param masker the run's secrets, masked in results
    * @param runCancelled whether the whole run was cancelled (a solve that ends then was cancelled, not failed)
+   * @param services the run's services, started for the tasks that bind them
    */
   EngineTaskExecution(TargetSolver solver, ResultStore store, CallSettings calls, ProjectRoot root,
-      SecretMasker masker, PlanRunner.Listener listener, BooleanSupplier runCancelled) {
+      SecretMasker masker, PlanRunner.Listener listener, BooleanSupplier runCancelled, RunServices services) {
     this.solver = solver;
     this.store = store;
     this.calls = calls;
@@ -45,6 +49,7 @@ final class EngineTaskExecution implements TaskScheduler.TaskExecution {
     this.masker = masker;
     this.listener = listener;
     this.runCancelled = runCancelled;
+    this.services = services;
   }
 
   @Override
@@ -54,16 +59,26 @@ final class EngineTaskExecution implements TaskScheduler.TaskExecution {
     CacheWatch cache = new CacheWatch();
     Map<String, String> results = new TreeMap<>();
     List<PublishedImage> published = new ArrayList<>();
-    collectReports(task, cache);
+    Map<String, String> addresses;
+    try {
+      addresses = services.acquire(task); // before any solve: the run's steps may bind them
+    } catch (ServiceException e) {
+      SolveException se = SolveException.builder(e.getMessage()).setHint(e.hint().orElse(null)).setCause(e).build()
+          .withServiceLogs(Map.of(e.service(), e.log()));
+      return new TaskOutcome(task.name(), TaskOutcome.Status.FAILED, since(start), false, se);
+    } catch (CancelledException e) {
+      return new TaskOutcome(task.name(), TaskOutcome.Status.CANCELLED, since(start), false, null);
+    }
+    collectReports(task, cache, addresses);
     try (ExportSet outputs = new ExportSet(root)) {
       if (task.call() != null) {
-        results.putAll(call(task, cache));
+        results.putAll(call(task, cache, addresses));
       }
       for (PlannedTarget target : TargetSolver.solvedTargets(task)) {
         if (target.kind() == PlannedTarget.Kind.EXPORT) {
-          export(task, target, cache, outputs);
+          export(task, target, cache, outputs, addresses);
         } else {
-          TargetSolver.Solved solved = solver.solve(task, target, cache, null);
+          TargetSolver.Solved solved = solver.solve(task, target, cache, null, addresses);
           results.putAll(solved.results());
           solved.published().ifPresent(published::add);
         }
@@ -84,8 +99,10 @@ final class EngineTaskExecution implements TaskScheduler.TaskExecution {
           published);
     } catch (SolveException e) {
       boolean cancelled = runCancelled.getAsBoolean() || Thread.currentThread().isInterrupted() || e.cancelled();
+      // what the services the failed steps talked to printed, while they still run
+      SolveException failure = cancelled || task.services().isEmpty() ? e : e.withServiceLogs(services.logs(task));
       return new TaskOutcome(task.name(), cancelled ? TaskOutcome.Status.CANCELLED : TaskOutcome.Status.FAILED,
-          since(start), false, cancelled ? null : e);
+          since(start), false, cancelled ? null : failure);
     } catch (IOException e) {
       SolveException se = SolveException.failed("task " + task.name() + ": " + e.getMessage(), null, e);
       return new TaskOutcome(task.name(), TaskOutcome.Status.FAILED, since(start), false, se);
@@ -94,6 +111,7 @@ final class EngineTaskExecution implements TaskScheduler.TaskExecution {
 
   @Override
   public void finished(TaskOutcome outcome) {
+    services.finished(outcome.task());
     store.record(outcome);
     listener.taskFinished(outcome);
   }
@@ -103,7 +121,7 @@ final class EngineTaskExecution implements TaskScheduler.TaskExecution {
    * run's last step re-raises the tests' exit code; reports that cannot be had are a warning, since
    * the run's own failure (a compile error before any test) says more.
    */
-  private void collectReports(PlannedTask task, CacheWatch cache) {
+  private void collectReports(PlannedTask task, CacheWatch cache, Map<String, String> addresses) {
     List<PlannedTarget> reports = task.targets().stream().filter(t -> t.kind() == PlannedTarget.Kind.REPORTS).toList();
     if (reports.isEmpty()) {
       return;
@@ -114,7 +132,7 @@ final class EngineTaskExecution implements TaskScheduler.TaskExecution {
         try (ExportSet outputs = new ExportSet(root)) {
           export(task, new PlannedTarget(target.kind(), target.path(),
               TestReports.DIR + "/" + task.name() + "/" + target.destination(), target.definition(), target.image()),
-              cache, outputs);
+              cache, outputs, addresses);
           outputs.commit();
         } catch (SolveException e) {
           if (Thread.currentThread().isInterrupted() || runCancelled.getAsBoolean()) {
@@ -129,12 +147,12 @@ final class EngineTaskExecution implements TaskScheduler.TaskExecution {
   }
 
   /** Receives an export into a staging directory beside its destination; {@code outputs} puts it in place. */
-  private void export(PlannedTask task, PlannedTarget target, CacheWatch cache, ExportSet outputs)
-      throws IOException {
+  private void export(PlannedTask task, PlannedTarget target, CacheWatch cache, ExportSet outputs,
+      Map<String, String> addresses) throws IOException {
     Path staging = outputs.stage("export of " + target.path(), target.destination());
     FileSendService receiver = new FileSendService(staging);
     try {
-      solver.solve(task, target, cache, receiver);
+      solver.solve(task, target, cache, receiver, addresses);
     } catch (SolveException e) {
       // The engine only saw the client go away ("exporting to client: EOF"): say why it did.
       throw receiver.failure().map(f -> outputs.receiveFailed(staging, f)).orElse(e);
@@ -151,7 +169,8 @@ final class EngineTaskExecution implements TaskScheduler.TaskExecution {
    * calls the function, and returns its results. The temporary directories are deleted whatever
    * happens.
    */
-  private Map<String, String> call(PlannedTask task, CacheWatch cache) throws IOException {
+  private Map<String, String> call(PlannedTask task, CacheWatch cache, Map<String, String> addresses)
+      throws IOException {
     if (calls == null) {
       throw new IllegalStateException("task " + task.name() + " calls a function, but the runner has no CallSettings");
     }
@@ -164,7 +183,7 @@ final class EngineTaskExecution implements TaskScheduler.TaskExecution {
         }
         Path dir = Files.createTempDirectory("kiln-input-");
         temporary.add(dir);
-        solver.solve(task, target, cache, new FileSendService(dir));
+        solver.solve(task, target, cache, new FileSendService(dir), addresses);
         Path arg = target.destination().equals(".") ? dir : dir.resolve(target.destination());
         if (!Files.exists(arg, LinkOption.NOFOLLOW_LINKS)) {
           throw SolveException.failed("input `" + target.path() + "` of task " + task.name() + " produced nothing",

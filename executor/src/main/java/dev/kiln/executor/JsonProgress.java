@@ -11,6 +11,7 @@ import dev.kiln.planner.PlannedTask;
 import dev.kiln.planner.llb.Definition;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 
@@ -110,6 +111,15 @@ public final class JsonProgress implements PlanRunner.Listener {
   public void warning(String task, String message) {
     ObjectNode e = event("warning", task);
     e.put("message", message);
+    emit(e);
+  }
+
+  @Override
+  public void serviceReady(String task, String service, String address, Duration took) {
+    ObjectNode e = event("service", task);
+    e.put("service", service);
+    e.put("address", address);
+    e.put("healthyAfterMs", took.toMillis());
     emit(e);
   }
 

@@ -3,6 +3,7 @@ package dev.kiln.executor;
 import dev.kiln.executor.proto.control.StatusResponse;
 import dev.kiln.planner.Plan;
 import dev.kiln.planner.llb.Definition;
+import java.time.Duration;
 import java.util.Optional;
 
 /** Two listeners that both hear a run, {@code first} first (an output mode and a report). */
@@ -53,6 +54,12 @@ public record ListenerPair(PlanRunner.Listener first, PlanRunner.Listener second
   public void published(String task, PublishedImage image) {
     first.published(task, image);
     second.published(task, image);
+  }
+
+  @Override
+  public void serviceReady(String task, String service, String address, Duration took) {
+    first.serviceReady(task, service, address, took);
+    second.serviceReady(task, service, address, took);
   }
 
   @Override

@@ -9,6 +9,7 @@ import dev.kiln.executor.proto.control.VertexWarning;
 import dev.kiln.planner.Plan;
 import dev.kiln.planner.llb.Definition;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
@@ -120,6 +121,11 @@ public final class MaskingListener implements PlanRunner.Listener {
   @Override
   public void published(String task, PublishedImage image) {
     delegate.published(task, new PublishedImage(masker.apply(image.ref()), image.digest()));
+  }
+
+  @Override
+  public void serviceReady(String task, String service, String address, Duration took) {
+    delegate.serviceReady(task, service, address, took);
   }
 
   @Override

@@ -6,6 +6,7 @@ import dev.kiln.executor.proto.control.VertexLog;
 import dev.kiln.planner.llb.Definition;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -91,6 +92,11 @@ public final class PlainProgress implements PlanRunner.Listener {
   @Override
   public synchronized void warning(String task, String message) {
     print("[" + task + "] warning: " + message);
+  }
+
+  @Override
+  public synchronized void serviceReady(String task, String service, String address, Duration took) {
+    print("[" + task + "] service " + service + " healthy at " + address + " after " + took.toMillis() + " ms");
   }
 
   @Override

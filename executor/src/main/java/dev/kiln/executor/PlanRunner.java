@@ -5,6 +5,7 @@ import dev.kiln.executor.cache.RemoteCaches;
 import dev.kiln.executor.engine.BuildkitConnection;
 import dev.kiln.executor.exports.StaleStaging;
 import dev.kiln.executor.proto.control.StatusResponse;
+import dev.kiln.executor.services.RunServices;
 import dev.kiln.model.ProjectRoot;
 import dev.kiln.model.RemoteCache;
 import dev.kiln.planner.Plan;
@@ -63,6 +64,9 @@ public final class PlanRunner {
 
     /** A task pushed an image (reported as soon as the registry has it, before the task ends). */
     default void published(String task, PublishedImage image) {}
+
+    /** A service {@code task} binds is healthy at {@code address}, {@code took} after its process started. */
+    default void serviceReady(String task, String service, String address, Duration took) {}
 
     /** The run is over; nothing more will be reported. */
     default void runFinished(RunReport report) {}
@@ -183,9 +187,11 @@ public final class PlanRunner {
       RunningSteps steps = new RunningSteps();
       TargetSolver solver = new TargetSolver(connection, services, caches, root, options.sharedKey(),
           options.credentials(), listener.andThen(steps), plan::stepLocation);
-      EngineTaskExecution engine = new EngineTaskExecution(solver, new ResultStore(), calls, root,
-          options.masker(), listener, scheduler::cancelled);
-      try (LimitedTaskExecution tasks = new LimitedTaskExecution(engine, steps, listener, scheduler::cancelled)) {
+      // every service is stopped before the run is over (Ctrl-C waits for this in awaitFinished)
+      try (RunServices services = new RunServices(plan.tasks(), solver::openService, listener);
+          LimitedTaskExecution tasks = new LimitedTaskExecution(new EngineTaskExecution(solver, new ResultStore(),
+              calls, root, options.masker(), listener, scheduler::cancelled, services), steps, listener,
+              scheduler::cancelled)) {
         listener.runStarted(plan);
         RunReport report = scheduler.run(plan.tasks(), tasks);
         listener.runFinished(report);

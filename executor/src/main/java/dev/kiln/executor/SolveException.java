@@ -2,7 +2,10 @@ package dev.kiln.executor;
 
 import dev.kiln.model.KilnException;
 import dev.kiln.model.SourceLocation;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -21,6 +24,7 @@ public final class SolveException extends KilnException {
   private final List<String> logTail;
   private final boolean cancelled;
   private final SourceLocation location;
+  private final Map<String, List<String>> serviceLogs;
 
   private SolveException(Builder b) {
     super(b.message, b.hint, b.cause);
@@ -31,6 +35,7 @@ public final class SolveException extends KilnException {
     this.logTail = List.copyOf(b.logTail);
     this.cancelled = b.cancelled;
     this.location = b.location;
+    this.serviceLogs = Collections.unmodifiableMap(new LinkedHashMap<>(b.serviceLogs));
   }
 
   /** A failure that is not about one step: {@code hint} and {@code cause} may be null. */
@@ -68,6 +73,7 @@ public final class SolveException extends KilnException {
         .setVertexDigest(vertexDigest).setCommand(command == null ? null : mask.apply(command)).setExitCode(exitCode)
         .setLogTail(logTail.stream().map(mask).toList()).setHint(hint().map(mask).orElse(null))
         .setLocation(location);
+    serviceLogs.forEach((name, lines) -> b.serviceLogs.put(name, lines.stream().map(mask).toList()));
     b.cancelled = cancelled;
     return b;
   }
@@ -109,6 +115,18 @@ public final class SolveException extends KilnException {
     return logTail;
   }
 
+  /** The last lines of output of the services the failed task binds, by the name each was bound as. */
+  public Map<String, List<String>> serviceLogs() {
+    return serviceLogs;
+  }
+
+  /** This failure with the last lines of the services the task binds. */
+  public SolveException withServiceLogs(Map<String, List<String>> logs) {
+    Builder b = toBuilder(text -> text).setCause(getCause());
+    b.serviceLogs.putAll(logs);
+    return copy(b);
+  }
+
   /** Whether the solve was cancelled rather than failed. */
   public boolean cancelled() {
     return cancelled;
@@ -126,6 +144,7 @@ public final class SolveException extends KilnException {
     private String hint;
     private Throwable cause;
     private SourceLocation location;
+    private final Map<String, List<String>> serviceLogs = new LinkedHashMap<>();
 
     private Builder(String message) {
       this.message = Objects.requireNonNull(message, "message");

@@ -10,11 +10,14 @@ import dev.kiln.executor.engine.Solver;
 import dev.kiln.executor.engine.TraceParents;
 import dev.kiln.executor.filesync.FileSendService;
 import dev.kiln.executor.proto.control.StatusResponse;
+import dev.kiln.executor.services.ServiceGateways;
 import dev.kiln.model.ProjectRoot;
 import dev.kiln.model.SourceLocation;
+import dev.kiln.planner.PlannedService;
 import dev.kiln.planner.PlannedTarget;
 import dev.kiln.planner.PlannedTask;
 import dev.kiln.planner.llb.Definition;
+import io.grpc.Context;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -98,10 +101,11 @@ final class TargetSolver {
    *
    * @param cache hears the solve's progress, to tell whether the task came from the cache
    * @param receiver receives what the {@code local} exporter sends (exports and inputs), else null
+   * @param addresses the run's services' addresses by their placeholders in the plan
    * @return the results the task's run wrote (for a run with results) or the image it published
    */
-  Solved solve(PlannedTask task, PlannedTarget target, CacheWatch cache, FileSendService receiver)
-      throws IOException {
+  Solved solve(PlannedTask task, PlannedTarget target, CacheWatch cache, FileSendService receiver,
+      Map<String, String> addresses) throws IOException {
     Map<String, Path> localDirs = LocalDirs.of(target.definition(), root);
     Session.Builder sb = Session.builder().name("kiln " + task.name()).sharedKey(sharedKey);
     services.create(localDirs).forEach(sb::addService);
@@ -114,7 +118,9 @@ final class TargetSolver {
     List<PublishedImage> published = new ArrayList<>();
     try (TraceParents.Attached traced = TraceParents.attach(listener.traceParent(task.name()).orElse(null));
         Session session = sb.start(connection)) {
-      Definition def = localDirs.isEmpty() ? target.definition() : target.definition().withLocalSession(session.id());
+      Definition stamped = localDirs.isEmpty() ? target.definition()
+          : target.definition().withLocalSession(session.id());
+      Definition def = addresses.isEmpty() ? stamped : stamped.withHostAddresses(addresses);
       Consumer<StatusResponse> progress = r -> {
         cache.accept(r, def);
         listener.status(task.name(), def, r);
@@ -150,6 +156,50 @@ final class TargetSolver {
         yield p.exporterResponse();
       }
     };
+  }
+
+  /**
+   * Opens a gateway build for {@code service} as {@code task}'s progress, in a session of its own
+   * that serves its local sources, and solves its filesystem there. The build runs outside the
+   * task's gRPC context: the service outlives the task that started it, and is stopped explicitly.
+   */
+  ServiceGateways.Opened openService(String task, PlannedService service) {
+    Map<String, Path> localDirs = LocalDirs.of(service.definition(), root);
+    Session.Builder sb = Session.builder().name("kiln service " + service.name()).sharedKey(sharedKey);
+    services.create(localDirs).forEach(sb::addService);
+    Context previous = Context.ROOT.attach();
+    try {
+      Session session;
+      try {
+        session = sb.start(connection);
+      } catch (IOException e) {
+        throw SolveException.failed("service `" + service.name() + "`: " + e.getMessage(), null, e);
+      }
+      try {
+        Definition def = localDirs.isEmpty() ? service.definition()
+            : service.definition().withLocalSession(session.id());
+        Gateway gw = Gateway.open(connection, SolveOptions.none().withSession(session.id()),
+            r -> listener.status(task, def, r), credentials);
+        try {
+          String ref = gw.solve(def.toPb(), caches.imports());
+          return new ServiceGateways.Opened(gw, ref, () -> {
+            try {
+              gw.close();
+            } finally {
+              session.close();
+            }
+          });
+        } catch (RuntimeException e) {
+          gw.close();
+          throw e;
+        }
+      } catch (RuntimeException e) {
+        session.close();
+        throw e;
+      }
+    } finally {
+      Context.ROOT.detach(previous);
+    }
   }
 
   /** {@code e} at the Dockerfile line of its failing step, when a Dockerfile wrote that step. */

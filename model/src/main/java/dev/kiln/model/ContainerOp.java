@@ -85,6 +85,9 @@ public sealed interface ContainerOp {
   /** Exposes a secret as the environment variable {@code name} to every later exec. */
   record WithSecretVariable(String name, Secret secret) implements ContainerOp {}
 
+  /** Makes {@code service} reachable as {@code hostname} from every later exec. */
+  record WithServiceBinding(String hostname, Service service) implements ContainerOp {}
+
   /** How concurrent execs share a cache volume. */
   enum Sharing {
     SHARED,

@@ -73,6 +73,8 @@ public final class ModelGraph {
           parts.add(m.secret());
         } else if (op instanceof ContainerOp.WithSecretVariable v) {
           parts.add(v.secret());
+        } else if (op instanceof ContainerOp.WithServiceBinding b) {
+          parts.add(b.service().container());
         }
       }
     } else if (node instanceof Directory d) {

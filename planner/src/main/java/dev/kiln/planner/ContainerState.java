@@ -21,11 +21,12 @@ import java.util.TreeSet;
  * @param pending file actions to apply to {@code fs}, folded into one op when flushed
  * @param mounts persistent mounts by destination (cache volumes, secrets, mounted directories)
  * @param secretEnv secrets exposed as variables to every later exec, by variable name
+ * @param services services every later exec reaches, by host name
  */
 record ContainerState(
     LlbState fs, List<FileAction> pending, SortedMap<String, Mount> mounts,
     SortedMap<String, Exec.SecretEnv> secretEnv, List<String> entrypoint, List<String> cmd,
-    SortedSet<String> caches, SortedSet<String> secrets) {
+    SortedSet<String> caches, SortedSet<String> secrets, SortedMap<String, PlannedService> services) {
 
   ContainerState {
     pending = List.copyOf(pending);
@@ -35,11 +36,12 @@ record ContainerState(
     cmd = List.copyOf(cmd);
     caches = Collections.unmodifiableSortedSet(new TreeSet<>(caches));
     secrets = Collections.unmodifiableSortedSet(new TreeSet<>(secrets));
+    services = Collections.unmodifiableSortedMap(new TreeMap<>(services));
   }
 
   static ContainerState of(LlbState fs) {
     return new ContainerState(fs, List.of(), new TreeMap<>(), new TreeMap<>(), List.of(), List.of(),
-        new TreeSet<>(), new TreeSet<>());
+        new TreeSet<>(), new TreeSet<>(), new TreeMap<>());
   }
 
   /** A container on {@code fs} with an image's configuration applied (what BuildKit leaves to clients). */
@@ -63,18 +65,18 @@ record ContainerState(
   ContainerState withSecrets(java.util.Collection<String> names) {
     var secrets = new TreeSet<>(this.secrets);
     secrets.addAll(names);
-    return new ContainerState(fs, pending, mounts, secretEnv, entrypoint, cmd, caches, secrets);
+    return new ContainerState(fs, pending, mounts, secretEnv, entrypoint, cmd, caches, secrets, services);
   }
 
   ContainerState withFs(LlbState next) {
-    return new ContainerState(next, pending, mounts, secretEnv, entrypoint, cmd, caches, secrets);
+    return new ContainerState(next, pending, mounts, secretEnv, entrypoint, cmd, caches, secrets, services);
   }
 
   /** This state with {@code action} queued; it folds with its neighbours into one FileOp. */
   ContainerState withAction(FileAction action) {
     var all = new ArrayList<>(pending);
     all.add(action);
-    return new ContainerState(fs, all, mounts, secretEnv, entrypoint, cmd, caches, secrets);
+    return new ContainerState(fs, all, mounts, secretEnv, entrypoint, cmd, caches, secrets, services);
   }
 
   /** This state with queued file actions emitted as one FileOp. */
@@ -82,7 +84,7 @@ record ContainerState(
     if (pending.isEmpty()) {
       return this;
     }
-    return new ContainerState(fs.file(pending, ""), List.of(), mounts, secretEnv, entrypoint, cmd, caches, secrets);
+    return new ContainerState(fs.file(pending, ""), List.of(), mounts, secretEnv, entrypoint, cmd, caches, secrets, services);
   }
 
   ContainerState withMount(Mount mount) {
@@ -95,13 +97,13 @@ record ContainerState(
     } else if (mount instanceof Mount.Secret s) {
       secrets.add(s.id());
     }
-    return new ContainerState(fs, pending, all, secretEnv, entrypoint, cmd, caches, secrets);
+    return new ContainerState(fs, pending, all, secretEnv, entrypoint, cmd, caches, secrets, services);
   }
 
   ContainerState withoutMount(String dest) {
     var all = new TreeMap<>(mounts);
     all.remove(dest);
-    return new ContainerState(fs, pending, all, secretEnv, entrypoint, cmd, caches, secrets);
+    return new ContainerState(fs, pending, all, secretEnv, entrypoint, cmd, caches, secrets, services);
   }
 
   ContainerState withSecretEnv(Exec.SecretEnv env) {
@@ -109,15 +111,22 @@ record ContainerState(
     all.put(env.name(), env);
     var secrets = new TreeSet<>(this.secrets);
     secrets.add(env.id());
-    return new ContainerState(fs, pending, mounts, all, entrypoint, cmd, caches, secrets);
+    return new ContainerState(fs, pending, mounts, all, entrypoint, cmd, caches, secrets, services);
   }
 
   ContainerState withEntrypoint(List<String> entrypoint) {
-    return new ContainerState(fs, pending, mounts, secretEnv, entrypoint, cmd, caches, secrets);
+    return new ContainerState(fs, pending, mounts, secretEnv, entrypoint, cmd, caches, secrets, services);
   }
 
   ContainerState withCmd(List<String> cmd) {
-    return new ContainerState(fs, pending, mounts, secretEnv, entrypoint, cmd, caches, secrets);
+    return new ContainerState(fs, pending, mounts, secretEnv, entrypoint, cmd, caches, secrets, services);
+  }
+
+  /** This state with {@code service} reachable as {@code hostname} from every later exec. */
+  ContainerState withService(String hostname, PlannedService service) {
+    var all = new TreeMap<>(services);
+    all.put(hostname, service);
+    return new ContainerState(fs, pending, mounts, secretEnv, entrypoint, cmd, caches, secrets, all);
   }
 
   /**
@@ -131,6 +140,11 @@ record ContainerState(
     extraMounts.forEach(m -> byDest.put(m.dest(), m));
     for (Mount m : byDest.values()) {
       exec = exec.withMount(m);
+    }
+    for (var binding : services.entrySet()) {
+      PlannedService service = binding.getValue();
+      exec = exec.withExtraHost(new Exec.ExtraHost(binding.getKey(), service.placeholder()))
+          .withExtraHost(new Exec.ExtraHost(service.cacheKeyHost(), service.placeholder()));
     }
     return ready.withFs(ready.fs.run(exec).root());
   }

@@ -39,6 +39,7 @@ final class ModelLowering {
   private final LocalSources locals;
   private final DirectoryLayering layering;
   private final DockerfileLowering dockerfiles;
+  private final ServiceLowering services;
   private final Map<String, ContainerState> bases = new HashMap<>();
   private final IdentityHashMap<ContainerState, Map<Object, ContainerState>> steps = new IdentityHashMap<>();
   private final IdentityHashMap<Directory, DirRef> directories = new IdentityHashMap<>();
@@ -50,6 +51,12 @@ final class ModelLowering {
     this.locals = new LocalSources(settings.ignoreFiles());
     this.layering = new DirectoryLayering(settings.engine(), notes);
     this.dockerfiles = new DockerfileLowering(settings.dockerfiles(), notes);
+    this.services = new ServiceLowering();
+  }
+
+  /** The service with {@code id} bound by a step lowered so far. */
+  PlannedService service(String id) {
+    return services.byId(id);
   }
 
   /** Where the steps of the Dockerfiles lowered so far are, by op digest. */
@@ -264,6 +271,8 @@ final class ModelLowering {
       return s.withoutMount(fs.resolve(m.path()));
     } else if (op instanceof ContainerOp.WithSecretVariable v) {
       return s.withSecretEnv(new Exec.SecretEnv(v.secret().name(), v.name(), false));
+    } else if (op instanceof ContainerOp.WithServiceBinding b) {
+      return s.withService(b.hostname(), services.service(b.hostname(), b.service(), container(b.service().container())));
     }
     throw new IllegalStateException("unknown container op " + op.getClass().getName());
   }

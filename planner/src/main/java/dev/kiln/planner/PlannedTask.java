@@ -15,11 +15,19 @@ import java.util.TreeSet;
  * @param results the names of the values the task produces (its run's, or its function's)
  * @param call the function call the executor makes once the INPUT targets are on the host, or null
  * @param limits how long an attempt may take and how often a failed one is retried
+ * @param services the services its targets' steps bind, each once
  */
 public record PlannedTask(
     String name, String description, List<String> dependsOn, boolean requested,
     List<PlannedTarget> targets, SortedSet<String> cacheVolumes, SortedSet<String> secrets,
-    List<String> results, PlannedCall call, TaskLimits limits) {
+    List<String> results, PlannedCall call, TaskLimits limits, List<PlannedService> services) {
+
+  /** A task whose steps bind no service. */
+  public PlannedTask(String name, String description, List<String> dependsOn, boolean requested,
+      List<PlannedTarget> targets, SortedSet<String> cacheVolumes, SortedSet<String> secrets,
+      List<String> results, PlannedCall call, TaskLimits limits) {
+    this(name, description, dependsOn, requested, targets, cacheVolumes, secrets, results, call, limits, List.of());
+  }
 
   /** A task without limits. */
   public PlannedTask(String name, String description, List<String> dependsOn, boolean requested,
@@ -53,5 +61,6 @@ public record PlannedTask(
     cacheVolumes = Collections.unmodifiableSortedSet(new TreeSet<>(cacheVolumes));
     secrets = Collections.unmodifiableSortedSet(new TreeSet<>(secrets));
     Objects.requireNonNull(limits, "limits");
+    services = List.copyOf(services);
   }
 }

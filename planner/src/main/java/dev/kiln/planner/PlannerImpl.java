@@ -31,7 +31,7 @@ final class PlannerImpl implements Planner {
 
     Set<String> notes = new TreeSet<>();
     var lowering = new ModelLowering(settings, notes);
-    var targets = new Targets(new Marshaller(), settings.engine());
+    var targets = new Targets(new Marshaller(), settings.engine(), lowering::service);
     var planned = new ArrayList<PlannedTask>(order.size());
     for (String name : order) {
       Task task = pipeline.tasks().get(name);

@@ -5,14 +5,18 @@ import dev.kiln.model.File;
 import dev.kiln.model.Secret;
 import dev.kiln.planner.llb.FileAction;
 import dev.kiln.planner.llb.LlbState;
+import dev.kiln.planner.llb.Definition;
 import dev.kiln.planner.llb.Marshaller;
+import dev.kiln.planner.llb.pb.Op;
 import dev.kiln.planner.llb.Sources;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * Marshals a {@link LoweredTask}'s run, exports, publish and call inputs into {@link
@@ -21,10 +25,13 @@ import java.util.TreeSet;
 final class Targets {
   private final Marshaller marshaller;
   private final EngineCapabilities engine;
+  private final Function<String, PlannedService> services;
 
-  Targets(Marshaller marshaller, EngineCapabilities engine) {
+  /** @param services the lowered services by id */
+  Targets(Marshaller marshaller, EngineCapabilities engine, Function<String, PlannedService> services) {
     this.marshaller = marshaller;
     this.engine = engine;
+    this.services = services;
   }
 
   PlannedTask plan(LoweredTask task, boolean requested) {
@@ -78,7 +85,23 @@ final class Targets {
       EngineFeatures.check(task.name(), t.definition(), engine);
     }
     return new PlannedTask(task.name(), task.description(), task.dependsOn(), requested, targets, caches, secrets,
-        task.results(), call, task.limits());
+        task.results(), call, task.limits(), boundServices(targets));
+  }
+
+  /** The services the targets' execs reach, in the order first bound. */
+  private List<PlannedService> boundServices(List<PlannedTarget> targets) {
+    var ids = new LinkedHashSet<String>();
+    for (PlannedTarget t : targets) {
+      Definition def = t.definition();
+      for (int i = 0; i < def.size(); i++) {
+        Op op = def.op(i);
+        if (op.hasExec()) {
+          op.getExec().getMeta().getExtraHostsList().forEach(h -> PlannedService.idOfPlaceholder(h.getIP())
+              .ifPresent(ids::add));
+        }
+      }
+    }
+    return ids.stream().map(services).toList();
   }
 
   /** The call with files and directories as INPUT references and secrets by name (added to {@code secrets}). */

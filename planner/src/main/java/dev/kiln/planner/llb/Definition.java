@@ -124,7 +124,47 @@ public final class Definition {
     if (sessionId.isEmpty()) {
       throw new IllegalArgumentException("empty session id");
     }
-    var renamed = new HashMap<String, String>(); // planned digest -> stamped digest
+    return edited((op, md) -> {
+      if (op.hasSource() && op.getSource().getIdentifier().startsWith(SourceOp.LOCAL_SCHEME)) {
+        op.getSourceBuilder().putAttrs(Sources.ATTR_LOCAL_SESSION, sessionId);
+        md.putCaps(Caps.SOURCE_LOCAL_SESSION_ID, true);
+        return true;
+      }
+      return false;
+    });
+  }
+
+  /**
+   * This definition with each /etc/hosts address that is a key of {@code addresses} (a planner's
+   * placeholder) replaced by its value, re-marshalled. BuildKit leaves addresses out of an exec's
+   * cache key, so the result is cached as the planned definition is. Call it at submit time only.
+   */
+  public Definition withHostAddresses(Map<String, String> addresses) {
+    return edited((op, md) -> {
+      if (!op.hasExec()) {
+        return false;
+      }
+      var meta = op.getExecBuilder().getMetaBuilder();
+      boolean changed = false;
+      for (int k = 0; k < meta.getExtraHostsCount(); k++) {
+        String ip = addresses.get(meta.getExtraHosts(k).getIP());
+        if (ip != null) {
+          meta.setExtraHosts(k, meta.getExtraHosts(k).toBuilder().setIP(ip));
+          changed = true;
+        }
+      }
+      return changed;
+    });
+  }
+
+  /** Changes one op in place (and its metadata), saying whether it did. */
+  private interface OpEdit {
+    boolean edit(dev.kiln.planner.llb.pb.Op.Builder op, OpMetadata.Builder metadata);
+  }
+
+  /** This definition with {@code edit} applied to every op; edited ops and everything downstream get new digests. */
+  private Definition edited(OpEdit edit) {
+    var renamed = new HashMap<String, String>(); // digest before -> digest after
     var newOps = new ArrayList<ByteString>(ops.size());
     var newDigests = new ArrayList<String>(ops.size());
     var newMetadata = new TreeMap<String, OpMetadata>();
@@ -141,16 +181,17 @@ public final class Definition {
         }
       }
       OpMetadata md = metadata.get(digests.get(i));
-      if (op.hasSource() && op.getSource().getIdentifier().startsWith(SourceOp.LOCAL_SCHEME)) {
-        op.getSourceBuilder().putAttrs(Sources.ATTR_LOCAL_SESSION, sessionId);
-        md = (md == null ? OpMetadata.newBuilder() : md.toBuilder())
-            .putCaps(Caps.SOURCE_LOCAL_SESSION_ID, true).build();
+      OpMetadata.Builder mdb = md == null ? OpMetadata.newBuilder() : md.toBuilder();
+      if (edit.edit(op, mdb)) {
         changed = true;
+        md = mdb.build();
       }
       ByteString bytes = changed ? Digests.deterministicBytes(op.build()) : ops.get(i);
       String digest = changed ? Digests.sha256(bytes) : digests.get(i);
       if (changed) {
         renamed.put(digests.get(i), digest);
+      }
+      if (changed || plannedDigests.containsKey(digests.get(i))) { // keep what an earlier edit stamped
         planned.put(digest, plannedDigest(digests.get(i)));
       }
       newOps.add(bytes);

@@ -13,10 +13,12 @@ import java.util.Objects;
  * @param mounts mounts besides the root
  * @param network the network mode
  * @param secretEnv secrets exposed as environment variables (BuildKit v0.10+)
+ * @param extraHosts lines added to the exec's /etc/hosts (their addresses are not in the cache key)
  * @param name progress name, or empty
  */
 public record Exec(
-    List<String> args, List<Mount> mounts, Network network, List<SecretEnv> secretEnv, String name) {
+    List<String> args, List<Mount> mounts, Network network, List<SecretEnv> secretEnv, List<ExtraHost> extraHosts,
+    String name) {
 
   /** The exec's network. */
   public enum Network {
@@ -41,8 +43,26 @@ public record Exec(
     }
   }
 
+  /**
+   * A host name and its address in the exec's /etc/hosts. BuildKit keys the cache by the name only.
+   *
+   * @param ip the address; the planner may write a placeholder the executor replaces
+   */
+  public record ExtraHost(String host, String ip) {
+    public ExtraHost {
+      Objects.requireNonNull(host, "host");
+      Objects.requireNonNull(ip, "ip");
+    }
+  }
+
+  /** An exec without extra hosts. */
+  public Exec(List<String> args, List<Mount> mounts, Network network, List<SecretEnv> secretEnv, String name) {
+    this(args, mounts, network, secretEnv, List.of(), name);
+  }
+
   public Exec {
     args = List.copyOf(args);
+    extraHosts = List.copyOf(extraHosts);
     mounts = List.copyOf(mounts);
     secretEnv = List.copyOf(secretEnv);
     Objects.requireNonNull(network, "network");
@@ -66,23 +86,30 @@ public record Exec(
   public Exec withMount(Mount mount) {
     var all = new ArrayList<>(mounts);
     all.add(mount);
-    return new Exec(args, all, network, secretEnv, name);
+    return new Exec(args, all, network, secretEnv, extraHosts, name);
   }
 
   /** This exec with the network mode replaced. */
   public Exec withNetwork(Network network) {
-    return new Exec(args, mounts, network, secretEnv, name);
+    return new Exec(args, mounts, network, secretEnv, extraHosts, name);
   }
 
   /** This exec with {@code env} added. */
   public Exec withSecretEnv(SecretEnv env) {
     var all = new ArrayList<>(secretEnv);
     all.add(env);
-    return new Exec(args, mounts, network, all, name);
+    return new Exec(args, mounts, network, all, extraHosts, name);
   }
 
   /** This exec with its progress name replaced. */
   public Exec withName(String name) {
-    return new Exec(args, mounts, network, secretEnv, name);
+    return new Exec(args, mounts, network, secretEnv, extraHosts, name);
+  }
+
+  /** This exec with {@code host} added to its /etc/hosts. */
+  public Exec withExtraHost(ExtraHost host) {
+    var all = new ArrayList<>(extraHosts);
+    all.add(host);
+    return new Exec(args, mounts, network, secretEnv, all, name);
   }
 }

@@ -2,6 +2,7 @@ package dev.kiln.planner.llb;
 
 import dev.kiln.planner.llb.pb.CacheOpt;
 import dev.kiln.planner.llb.pb.CacheSharingOpt;
+import dev.kiln.planner.llb.pb.HostIP;
 import dev.kiln.planner.llb.pb.Input;
 import dev.kiln.planner.llb.pb.Meta;
 import dev.kiln.planner.llb.pb.MountType;
@@ -25,10 +26,12 @@ import java.util.TreeSet;
  * outputs 0, 1, ...; read-only, cache, tmpfs and secret mounts produce none.
  *
  * @param env {@code K=V} entries, sorted by key
+ * @param extraHosts /etc/hosts lines, in the order given
  */
 public record ExecOp(
     List<String> args, List<String> env, String cwd, String user, List<Mount> mounts,
-    Exec.Network network, List<Exec.SecretEnv> secretEnv, Platform platform, String name)
+    Exec.Network network, List<Exec.SecretEnv> secretEnv, List<Exec.ExtraHost> extraHosts, Platform platform,
+    String name)
     implements Vertex {
 
   public ExecOp {
@@ -51,6 +54,7 @@ public record ExecOp(
     }
     mounts = List.copyOf(sorted);
     secretEnv = List.copyOf(secretEnv);
+    extraHosts = List.copyOf(extraHosts);
   }
 
   /** The output index of the writable bind mount at {@code dest}. */
@@ -96,8 +100,12 @@ public record ExecOp(
   @Override
   public dev.kiln.planner.llb.pb.Op toPb(List<Input> wireInputs) {
     List<Output> inputs = inputs();
+    var meta = Meta.newBuilder().addAllArgs(args).addAllEnv(env).setCwd(cwd).setUser(user);
+    for (Exec.ExtraHost h : extraHosts) {
+      meta.addExtraHosts(HostIP.newBuilder().setHost(h.host()).setIP(h.ip()));
+    }
     var exec = dev.kiln.planner.llb.pb.ExecOp.newBuilder()
-        .setMeta(Meta.newBuilder().addAllArgs(args).addAllEnv(env).setCwd(cwd).setUser(user))
+        .setMeta(meta)
         .setNetwork(switch (network) {
           case SANDBOX -> NetMode.UNSET;
           case HOST -> NetMode.HOST;

@@ -114,7 +114,7 @@ public record LlbState(
     var env = new ArrayList<String>(this.env.size());
     this.env.forEach((k, v) -> env.add(k + "=" + v));
     var op = new ExecOp(exec.args(), env, cwd, user, mounts, exec.network(), exec.secretEnv(),
-        platform, exec.name());
+        exec.extraHosts(), platform, exec.name());
     return new ExecState(op, this);
   }
 
