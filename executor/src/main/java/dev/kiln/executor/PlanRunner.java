@@ -48,6 +48,9 @@ public final class PlanRunner {
 
     default void taskStarted(String task) {}
 
+    /** {@code task} runs on the fleet's engine {@code engine} (its name, and why when not the one it prefers). */
+    default void engine(String task, String engine) {}
+
     default void status(String task, Definition definition, StatusResponse update) {}
 
     default void taskFinished(TaskOutcome outcome) {}
@@ -125,6 +128,8 @@ public final class PlanRunner {
   }
 
   private final BuildkitConnection connection;
+  /** The fleet the tasks are spread over, or null: every task runs on {@link #connection}. */
+  private final FleetEngines fleet;
   private final SessionServices services;
   private final Options options;
   private final Listener listener;
@@ -141,12 +146,20 @@ public final class PlanRunner {
   /** @param calls what tasks that call functions need; null when the plans have none */
   public PlanRunner(BuildkitConnection connection, SessionServices services, Options options, Listener listener,
       CallSettings calls) {
+    this(connection, null, services, options, listener, calls);
+  }
+
+  /** A runner that spreads the tasks over {@code fleet} (each engine's limit bounds it, not {@code parallel}). */
+  PlanRunner(BuildkitConnection connection, FleetEngines fleet, SessionServices services, Options options,
+      Listener listener, CallSettings calls) {
     this.connection = connection;
+    this.fleet = fleet;
     this.services = services;
     this.options = options;
     this.listener = listener;
     this.calls = calls;
-    this.scheduler = new TaskScheduler(options.parallel(), options.keepGoing());
+    this.scheduler = new TaskScheduler(fleet == null ? options.parallel()
+        : fleet.fleet().engines().stream().mapToInt(e -> e.maxSolves()).sum(), options.keepGoing());
   }
 
   /** Stops the run: running solves are cancelled on the engine, nothing new starts (Ctrl-C). */
@@ -179,12 +192,20 @@ public final class PlanRunner {
     try {
       ProjectRoot root = projectRoot(options.projectRoot());
       StaleStaging.clean(root, plan); // what killed runs left beside this plan's destinations
-      SolveCaches caches = new SolveCaches(options.cacheFrom(), options.cacheTo(), options.registryShares(), plan);
       RunningSteps steps = new RunningSteps();
-      TargetSolver solver = new TargetSolver(connection, services, caches, root, options.sharedKey(),
-          options.credentials(), listener.andThen(steps), plan::stepLocation);
-      EngineTaskExecution engine = new EngineTaskExecution(solver, new ResultStore(), calls, root,
-          options.masker(), listener, scheduler::cancelled);
+      FleetRuns.Solvers solvers = (c, caches, l) -> new TargetSolver(c, services, caches, root, options.sharedKey(),
+          options.credentials(), l.andThen(steps), plan::stepLocation);
+      TaskScheduler.TaskExecution engine;
+      if (fleet == null) {
+        SolveCaches caches = new SolveCaches(options.cacheFrom(), options.cacheTo(), options.registryShares(), plan);
+        engine = new EngineTaskExecution(solvers.solver(connection, caches, listener), new ResultStore(), calls, root,
+            options.masker(), listener, scheduler::cancelled);
+      } else {
+        FleetRuns.Context context = new FleetRuns.Context(plan, options.cacheFrom(), options.cacheTo(), solvers,
+            new ResultStore(), calls, root, options.masker(), listener, scheduler::cancelled);
+        engine = new FleetTaskExecution(fleet.fleet().engines(), new FleetRuns(fleet,
+            new FleetCaches(fleet.fleet().registry(), options.sharedKey(), plan), context), options.sharedKey(), listener);
+      }
       try (LimitedTaskExecution tasks = new LimitedTaskExecution(engine, steps, listener, scheduler::cancelled)) {
         listener.runStarted(plan);
         RunReport report = scheduler.run(plan.tasks(), tasks);
