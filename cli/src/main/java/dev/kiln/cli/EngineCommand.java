@@ -7,16 +7,18 @@ import picocli.CommandLine.Spec;
 /** {@code kiln engine ...}: inspect and manage the BuildKit engine. */
 @Command(
     name = "engine",
-    description = "Inspect and manage the BuildKit engine.",
+    description = "Inspect and manage the BuildKit engine (or the fleet of engines).",
     footerHeading = Kiln.EXAMPLES,
     footer = {
       "  # which engine Kiln uses, and what it can do",
       "  kiln engine info",
+      "  # every engine of the fleet: reachable or not, version, activity, cache",
+      "  kiln engine ls",
       "  # how much build cache it holds, then remove what was not used for a week",
       "  kiln engine du",
       "  kiln engine prune --keep-duration 7d"
     },
-    subcommands = {EngineInfoCommand.class, EngineDuCommand.class, EnginePruneCommand.class})
+    subcommands = {EngineInfoCommand.class, EngineLsCommand.class, EngineDuCommand.class, EnginePruneCommand.class})
 final class EngineCommand implements Runnable {
   @Spec CommandSpec spec;
 

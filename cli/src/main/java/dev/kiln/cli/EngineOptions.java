@@ -1,16 +1,28 @@
 package dev.kiln.cli;
 
+import dev.kiln.evaluator.EngineFleetFile;
 import dev.kiln.executor.ExecutorBuilder;
 import dev.kiln.executor.engine.EngineAddress;
+import dev.kiln.model.EngineFleet;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** The {@code --engine} option, shared by every command that talks to an engine. */
+/**
+ * The {@code --engine} option, shared by every command that talks to an engine, and where the
+ * engines come from: the flags (one engine, or a fleet when repeated), else the project's {@code
+ * .kiln/engines.pkl}, else the user's {@code engines.pkl} (see {@link ConfigDirectory}), else the
+ * engine Kiln finds.
+ */
 final class EngineOptions {
-  /** The address as given, already validated; null when the default discovery applies. */
-  String engine;
+  /** The addresses as given, already validated. */
+  final List<String> engines = new ArrayList<>();
 
   @Spec(Spec.Target.MIXEE) CommandSpec mixee;
 
@@ -18,8 +30,9 @@ final class EngineOptions {
       names = "--engine",
       paramLabel = "ADDR",
       description = "Engine address: docker://[/path/docker.sock], unix:///path/buildkitd.sock or "
-          + "tcp://host:port. Default: $BUILDKIT_HOST, /run/buildkit/buildkitd.sock, then $DOCKER_HOST "
-          + "or /var/run/docker.sock.")
+          + "tcp://host:port; repeat it for a fleet (tasks spread over the engines). Default: the fleet of "
+          + ".kiln/engines.pkl or ~/.config/kiln/engines.pkl, else $BUILDKIT_HOST, /run/buildkit/buildkitd.sock, "
+          + "then $DOCKER_HOST or /var/run/docker.sock.")
   void setEngine(String value) {
     try {
       EngineAddress.parse(value);
@@ -27,11 +40,34 @@ final class EngineOptions {
       // A malformed address is a usage error (exit 2), not an unreachable engine.
       throw new ParameterException(mixee.commandLine(), e.getMessage());
     }
-    engine = value;
+    engines.add(value);
   }
 
-  /** An executor for the engine this option names, else for the one Kiln finds. */
+  /** An executor for the engines these options name, else those of the current directory's project. */
   ExecutorBuilder executor() {
-    return ExecutorBuilder.preconfigured().setEngine(engine);
+    return executor(Path.of("").toAbsolutePath());
+  }
+
+  /** An executor for the engines these options name, else the fleet {@code project} or the user configures. */
+  ExecutorBuilder executor(Path project) {
+    ExecutorBuilder builder = ExecutorBuilder.preconfigured();
+    if (engines.size() == 1) {
+      return builder.setEngine(engines.get(0));
+    }
+    return builder.setFleet(fleet(project).orElse(null));
+  }
+
+  /** The engines of the flags, else of {@code project}'s engines file, else of the user's; empty for none. */
+  Optional<EngineFleet> fleet(Path project) {
+    if (!engines.isEmpty()) {
+      return Optional.of(EngineFleet.of(engines));
+    }
+    for (Path file : List.of(project.resolve(EngineFleetFile.PROJECT_FILE),
+        ConfigDirectory.of(Kiln.environment(mixee)).resolve("engines.pkl"))) {
+      if (Files.exists(file)) {
+        return Optional.of(EngineFleetFile.read(file));
+      }
+    }
+    return Optional.empty();
   }
 }

@@ -17,7 +17,7 @@ import java.util.function.Supplier;
  * @param problem why it could not be reached; empty when it answered
  * @param engine what it is ({@link EngineInfo#describe}), or empty
  * @param buildkitVersion its BuildKit version, or empty
- * @param cacheBytes the size of its build cache (every record)
+ * @param cacheBytes the size of its build cache (as `kiln engine du` counts it: records not shared)
  * @param cacheRecords how many records its build cache holds
  * @param inUse how many of them are in use now
  */
@@ -31,7 +31,7 @@ public record EngineStatus(String name, String address, Optional<String> problem
   static EngineStatus of(String name, String address, Supplier<Reached> reach) {
     try {
       Reached r = reach.get();
-      long bytes = r.usage().stream().mapToLong(EngineStorage.Usage::size).sum();
+      long bytes = r.usage().stream().filter(u -> !u.shared()).mapToLong(EngineStorage.Usage::size).sum();
       int inUse = (int) r.usage().stream().filter(EngineStorage.Usage::inUse).count();
       return new EngineStatus(name, address, Optional.empty(), r.info().describe(), r.info().buildkitVersion(),
           bytes, r.usage().size(), inUse);
