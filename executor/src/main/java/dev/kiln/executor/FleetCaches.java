@@ -23,8 +23,8 @@ import java.util.Set;
  * <ul>
  *   <li>each solve's share of the shared build cache ({@code :cache-<task>-<n>}), exported with
  *       {@code mode=max} by engines that can export a registry cache;</li>
- *   <li>each producer task's result as an image with inline cache ({@code :cache-<task>-result}),
- *       pushed by engines that cannot (Docker's BuildKit exports inline only), for its dependents.</li>
+ *   <li>each task's result as an image with inline cache ({@code :cache-<task>-result}), pushed by
+ *       engines that cannot (Docker's BuildKit exports inline only).</li>
  * </ul>
  * A task imports its own shares and its dependencies' shares and results, so a task whose producer
  * ran on another engine has the producer's steps from the registry (the engine pulls the layers),
@@ -32,7 +32,6 @@ import java.util.Set;
  */
 final class FleetCaches {
   private final Optional<RemoteCache.Registry> cache;
-  private final Plan plan;
   private final Map<String, PlannedTask> byName;
 
   /**
@@ -42,7 +41,6 @@ final class FleetCaches {
   FleetCaches(Optional<String> registry, String projectKey, Plan plan) {
     this.cache = registry.map(r -> new RemoteCache.Registry(strip(r) + "/" + hash(projectKey) + ":cache",
         RemoteCache.Mode.MAX));
-    this.plan = plan;
     this.byName = new java.util.HashMap<>();
     plan.tasks().forEach(t -> byName.put(t.name(), t));
   }
@@ -52,8 +50,12 @@ final class FleetCaches {
     return cache.isPresent();
   }
 
-  /** What {@code task} imports from the fleet's registry: its own and its dependencies' shares, their results. */
-  List<RemoteCache> imports(PlannedTask task) {
+  /**
+   * What {@code task} imports from the fleet's registry on {@code engine}: its dependencies' results
+   * and its own last result (pushed by engines that export inline only); where the engine exports
+   * registry caches, also its own and its dependencies' {@code mode=max} shares.
+   */
+  List<RemoteCache> imports(PlannedTask task, EngineInfo engine) {
     if (cache.isEmpty()) {
       return List.of();
     }
@@ -62,10 +64,12 @@ final class FleetCaches {
     related.add(task);
     task.dependsOn().stream().map(byName::get).filter(t -> t != null).forEach(related::add);
     for (PlannedTask t : related) {
-      for (PlannedTarget target : TargetSolver.solvedTargets(t)) {
-        out.add(RemoteCaches.share(cache.get(), TargetSolver.solveName(t, target)));
+      if (canExportRegistry(engine)) {
+        for (PlannedTarget target : TargetSolver.solvedTargets(t)) {
+          out.add(RemoteCaches.share(cache.get(), TargetSolver.solveName(t, target)));
+        }
       }
-      if (t != task) {
+      if (run(t).isPresent()) {
         out.add(result(t));
       }
     }
@@ -78,12 +82,12 @@ final class FleetCaches {
   }
 
   /**
-   * Whether {@code task}'s result must be pushed as an image for its dependents, from {@code engine}:
-   * it has dependents in the plan and a run, and the engine cannot export its steps as a registry cache.
+   * Whether {@code task}'s result is pushed as an image, with inline cache, from {@code engine}: the
+   * fleet's shared cache where the engine cannot export its steps as a registry cache (its
+   * dependents, and the task itself on another engine after a failover, start from it).
    */
   boolean pushesResult(PlannedTask task, EngineInfo engine) {
-    return cache.isPresent() && !canExportRegistry(engine) && run(task).isPresent()
-        && plan.tasks().stream().anyMatch(t -> t.dependsOn().contains(task.name()));
+    return cache.isPresent() && !canExportRegistry(engine) && run(task).isPresent();
   }
 
   /** {@code task}'s run, as a target that pushes its result to the fleet's registry. */

@@ -62,7 +62,7 @@ final class FleetRuns implements FleetTaskExecution.Engines {
     boolean shares = m.info().cacheExports().contains("registry");
     List<RemoteCache> to = new ArrayList<>(context.cacheTo());
     to.addAll(fleetCaches.exports(m.info()));
-    List<RemoteCache> fleetImports = fleetCaches.imports(task);
+    List<RemoteCache> fleetImports = fleetCaches.imports(task, m.info());
     SolveCaches caches = new SolveCaches(context.cacheFrom(), to, shares, context.plan(), fleetImports);
     TargetSolver solver = context.solvers().solver(m.connection(), caches, context.listener());
     TaskOutcome outcome = new EngineTaskExecution(solver, context.store(), context.calls(), context.root(),
