@@ -51,11 +51,17 @@ final class FleetCaches {
   }
 
   /**
-   * What {@code task} imports from the fleet's registry on {@code engine}: its dependencies' results
-   * and its own last result (pushed by engines that export inline only); where the engine exports
-   * registry caches, also its own and its dependencies' {@code mode=max} shares.
+   * What {@code task} imports from the fleet's registry on {@code engine}: the results of its
+   * dependencies that ran on other engines in this run (pushed by engines that export inline only),
+   * and, when it runs again after a failover, its own; where the engine exports registry caches,
+   * also its own and its dependencies' {@code mode=max} shares. Only what exists is imported:
+   * Docker 20.10's BuildKit matches inline caches less reliably with imports it cannot find.
+   *
+   * @param ranOn the engine each task of the run that succeeded ran on
+   * @param failedOver whether the task runs again after an engine failed under it
    */
-  List<RemoteCache> imports(PlannedTask task, EngineInfo engine) {
+  List<RemoteCache> imports(PlannedTask task, String engineName, EngineInfo engine, Map<String, String> ranOn,
+      boolean failedOver) {
     if (cache.isEmpty()) {
       return List.of();
     }
@@ -69,7 +75,8 @@ final class FleetCaches {
           out.add(RemoteCaches.share(cache.get(), TargetSolver.solveName(t, target)));
         }
       }
-      if (run(t).isPresent()) {
+      boolean elsewhere = t == task ? failedOver : !engineName.equals(ranOn.get(t.name()));
+      if (run(t).isPresent() && elsewhere) {
         out.add(result(t));
       }
     }

@@ -13,6 +13,9 @@ import dev.kiln.planner.llb.Definition;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -47,6 +50,9 @@ final class FleetRuns implements FleetTaskExecution.Engines {
   private final FleetEngines engines;
   private final FleetCaches fleetCaches;
   private final Context context;
+  /** The engine each task that succeeded ran on; the tasks that failed over. */
+  private final Map<String, String> ranOn = new ConcurrentHashMap<>();
+  private final Set<String> failedOver = ConcurrentHashMap.newKeySet();
 
   FleetRuns(FleetEngines engines, FleetCaches fleetCaches, Context context) {
     this.engines = engines;
@@ -62,7 +68,8 @@ final class FleetRuns implements FleetTaskExecution.Engines {
     boolean shares = m.info().cacheExports().contains("registry");
     List<RemoteCache> to = new ArrayList<>(context.cacheTo());
     to.addAll(fleetCaches.exports(m.info()));
-    List<RemoteCache> fleetImports = fleetCaches.imports(task, m.info());
+    List<RemoteCache> fleetImports = fleetCaches.imports(task, engine.name(), m.info(), ranOn,
+        failedOver.contains(task.name()));
     SolveCaches caches = new SolveCaches(context.cacheFrom(), to, shares, context.plan(), fleetImports);
     TargetSolver solver = context.solvers().solver(m.connection(), caches, context.listener());
     TaskOutcome outcome = new EngineTaskExecution(solver, context.store(), context.calls(), context.root(),
@@ -70,6 +77,9 @@ final class FleetRuns implements FleetTaskExecution.Engines {
     if (outcome.status() == TaskOutcome.Status.SUCCEEDED && fleetCaches.pushesResult(task, m.info())) {
       pushResult(m, task, new SolveCaches(context.cacheFrom(), List.of(new RemoteCache.Inline(null)), shares,
           context.plan(), fleetImports));
+    }
+    if (outcome.status() == TaskOutcome.Status.SUCCEEDED) {
+      ranOn.put(task.name(), engine.name());
     }
     return outcome;
   }
@@ -99,6 +109,11 @@ final class FleetRuns implements FleetTaskExecution.Engines {
   @Override
   public void markDown(EngineFleet.Engine engine, String why) {
     engines.markDown(engine, why);
+  }
+
+  @Override
+  public void failedOver(PlannedTask task) {
+    failedOver.add(task.name());
   }
 
   @Override

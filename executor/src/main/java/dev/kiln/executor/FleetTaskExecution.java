@@ -34,6 +34,9 @@ final class FleetTaskExecution implements TaskScheduler.TaskExecution {
     /** Takes {@code engine} out of the run. */
     void markDown(EngineFleet.Engine engine, String why);
 
+    /** Hears that {@code task} runs again, on another engine, after its engine failed under it. */
+    void failedOver(PlannedTask task);
+
     /** That no engine is left. */
     EngineUnavailableException unavailable(String message);
 
@@ -84,6 +87,7 @@ final class FleetTaskExecution implements TaskScheduler.TaskExecution {
       } catch (EngineUnavailableException e) {
         String why = firstLine(e.getMessage());
         engines.markDown(engine, why);
+        engines.failedOver(task);
         EngineFleet.Engine next = ranked.stream().filter(x -> !engines.isDown(x)).findFirst().orElse(null);
         listener.warning(task.name(), "engine " + engine.name() + " (" + engine.address() + ") failed: " + why
             + (next == null ? "; no engine is left" : "; the task runs again on another engine"));

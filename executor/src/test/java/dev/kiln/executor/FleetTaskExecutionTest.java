@@ -65,6 +65,9 @@ class FleetTaskExecutionTest {
     }
 
     @Override
+    public void failedOver(PlannedTask task) {}
+
+    @Override
     public EngineUnavailableException unavailable(String message) {
       return new EngineUnavailableException(message, List.of(), "", null);
     }
