@@ -9,10 +9,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * The {@code --engine} option, shared by every command that talks to an engine, and where the
@@ -21,26 +22,30 @@ import picocli.CommandLine.Spec;
  * engine Kiln finds.
  */
 final class EngineOptions {
-  /** The addresses as given, already validated. */
-  final List<String> engines = new ArrayList<>();
-
   @Spec(Spec.Target.MIXEE) CommandSpec mixee;
 
+  /** The addresses as given, already validated (a malformed one is a usage error, exit 2, not an unreachable engine). */
   @Option(
       names = "--engine",
       paramLabel = "ADDR",
+      converter = Address.class,
       description = "Engine address: docker://[/path/docker.sock], unix:///path/buildkitd.sock or "
           + "tcp://host:port; repeat it for a fleet (tasks spread over the engines). Default: the fleet of "
           + ".kiln/engines.pkl or ~/.config/kiln/engines.pkl, else $BUILDKIT_HOST, /run/buildkit/buildkitd.sock, "
           + "then $DOCKER_HOST or /var/run/docker.sock.")
-  void setEngine(String value) {
-    try {
-      EngineAddress.parse(value);
-    } catch (IllegalArgumentException e) {
-      // A malformed address is a usage error (exit 2), not an unreachable engine.
-      throw new ParameterException(mixee.commandLine(), e.getMessage());
+  List<String> engines = new ArrayList<>();
+
+  /** Checks an address as {@link EngineAddress#parse} reads it, and keeps it as given. */
+  static final class Address implements ITypeConverter<String> {
+    @Override
+    public String convert(String value) {
+      try {
+        EngineAddress.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
+      }
+      return value;
     }
-    engines.add(value);
   }
 
   /** An executor for the engines these options name, else those of the current directory's project. */
