@@ -74,10 +74,14 @@ class FleetE2ETest extends KilnInProcess {
   }
 
   @AfterEach
-  void stopSecondEngine() {
+  void stopSecondEngine() throws Exception {
     if (second != null) {
       second.close();
     }
+    // The results the machine's dockerd pushed stay in its image store (Kiln publishes from there).
+    new ProcessBuilder("sh", "-c", "docker images --format '{{.Repository}} {{.ID}}' | grep '^127.0.0.1:5000/"
+        + "kiln-e2e-fleet/' | cut -d' ' -f2 | sort -u | xargs -r docker rmi -f").redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(60, TimeUnit.SECONDS);
   }
 
   /** A project of five independent tasks (each sleeping, then writing a file) and a sixth joining their files. */
