@@ -36,9 +36,7 @@ public record EngineStatus(String name, String address, Optional<String> problem
       return new EngineStatus(name, address, Optional.empty(), r.info().describe(), r.info().buildkitVersion(),
           bytes, r.usage().size(), inUse);
     } catch (KilnException e) {
-      String why = e.getMessage() == null ? "unreachable" : e.getMessage().lines().map(String::strip)
-          .filter(l -> !l.isEmpty()).reduce((a, b) -> a + "; " + b).orElse("unreachable");
-      return new EngineStatus(name, address, Optional.of(why), "", "", 0, 0, 0);
+      return new EngineStatus(name, address, Optional.of(FleetEngines.oneLine(e.getMessage())), "", "", 0, 0, 0);
     }
   }
 

@@ -84,7 +84,7 @@ final class FleetEngines implements AutoCloseable {
       if (connection != null) {
         connection.close();
       }
-      markDown(engine, firstLine(e.getMessage()));
+      markDown(engine, oneLine(e.getMessage()));
       return Optional.empty();
     }
   }
@@ -138,13 +138,13 @@ final class FleetEngines implements AutoCloseable {
         null);
   }
 
-  private static String firstLine(String message) {
+  /** An engine error's message on one line, as a fleet's output and `kiln engine ls` show it. */
+  static String oneLine(String message) {
     if (message == null) {
       return "unreachable";
     }
-    int nl = message.indexOf('\n');
-    return nl < 0 ? message : message.substring(0, nl) + ": " + message.substring(nl + 1).strip()
-        .replace("\n", "; ").replace("tried ", "");
+    return message.lines().map(String::strip).filter(l -> !l.isEmpty()).reduce((a, b) -> a + "; " + b)
+        .orElse("unreachable");
   }
 
   @Override

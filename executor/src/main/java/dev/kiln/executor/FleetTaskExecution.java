@@ -85,7 +85,7 @@ final class FleetTaskExecution implements TaskScheduler.TaskExecution {
       try {
         return engines.run(engine, task);
       } catch (EngineUnavailableException e) {
-        String why = firstLine(e.getMessage());
+        String why = FleetEngines.oneLine(e.getMessage());
         engines.markDown(engine, why);
         engines.failedOver(task);
         EngineFleet.Engine next = ranked.stream().filter(x -> !engines.isDown(x)).findFirst().orElse(null);
@@ -130,12 +130,5 @@ final class FleetTaskExecution implements TaskScheduler.TaskExecution {
   private synchronized void release(EngineFleet.Engine engine) {
     busy.merge(engine.name(), -1, Integer::sum);
     notifyAll();
-  }
-
-  private static String firstLine(String message) {
-    if (message == null) {
-      return "lost";
-    }
-    return message.lines().map(String::strip).filter(l -> !l.isEmpty()).reduce((a, b) -> a + "; " + b).orElse("lost");
   }
 }
