@@ -12,8 +12,6 @@ import picocli.CommandLine.Spec;
     footer = {
       "  # which engine Kiln uses, and what it can do",
       "  kiln engine info",
-      "  # every engine of the fleet: reachable or not, version, activity, cache",
-      "  kiln engine ls",
       "  # how much build cache it holds, then remove what was not used for a week",
       "  kiln engine du",
       "  kiln engine prune --keep-duration 7d"
