@@ -7,7 +7,7 @@ import picocli.CommandLine.Spec;
 /** {@code kiln engine ...}: inspect and manage the BuildKit engine. */
 @Command(
     name = "engine",
-    description = "Inspect and manage the BuildKit engine.",
+    description = "Inspect and manage the BuildKit engine (or the fleet of engines).",
     footerHeading = Kiln.EXAMPLES,
     footer = {
       "  # which engine Kiln uses, and what it can do",
@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
       "  kiln engine du",
       "  kiln engine prune --keep-duration 7d"
     },
-    subcommands = {EngineInfoCommand.class, EngineDuCommand.class, EnginePruneCommand.class})
+    subcommands = {EngineInfoCommand.class, EngineLsCommand.class, EngineDuCommand.class, EnginePruneCommand.class})
 final class EngineCommand implements Runnable {
   @Spec CommandSpec spec;
 

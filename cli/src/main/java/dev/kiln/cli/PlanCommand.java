@@ -106,7 +106,7 @@ final class PlanCommand implements Callable<Integer> {
       return ExitCodes.OK;
     }
     if (explain) {
-      try (Executor executor = engineOptions.executor().setProjectRoot(project).setKilnFiles(kilnFiles).build()) {
+      try (Executor executor = engineOptions.executor(project).setProjectRoot(project).setKilnFiles(kilnFiles).build()) {
         RunHistory.explain(project, executor.plan(pipeline, requested), spec.commandLine().getOut(),
             w -> spec.commandLine().getErr().println("warning: " + w));
       } catch (IOException e) {

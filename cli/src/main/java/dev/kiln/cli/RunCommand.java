@@ -118,7 +118,7 @@ final class RunCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Consumer<String> warnings = w -> spec.commandLine().getErr().println("warning: " + w);
     StateDirectory.warning(project).ifPresent(warnings);
-    ExecutorBuilder builder = engineOptions.executor().setProjectRoot(project).setKilnFiles(kilnFiles)
+    ExecutorBuilder builder = engineOptions.executor(project).setProjectRoot(project).setKilnFiles(kilnFiles)
         .setParallel(parallel).setKeepGoing(keepGoing).setFunctions(pipelineOptions::functions)
         .setPhaseListener(timings::mark).setWarningListener(warnings);
     checkLocalCaches(pipeline, project, file);

@@ -132,7 +132,10 @@ final class ServeCommand implements Callable<Integer> {
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Tracing tracing = Tracing.fromEnvironment(env);
-    KilnServer server = KilnServer.start(built, new ExecutorRuns(engineOptions.engine, parallel,
+    if (engineOptions.engines.size() > 1) {
+      throw new ParameterException(spec.commandLine(), "kiln serve runs on one engine: give --engine once");
+    }
+    KilnServer server = KilnServer.start(built, new ExecutorRuns(engineOptions.engine(), parallel,
         FunctionRegistry::builtIn, tracing).withEngineTls(engineOptions.tls()), notice -> {
           err.println("kiln serve: " + notice);
           err.flush();

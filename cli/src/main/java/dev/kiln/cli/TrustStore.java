@@ -44,13 +44,7 @@ final class TrustStore {
 
   /** The store of the user whose environment is {@code env}. */
   static TrustStore forUser(Map<String, String> env) {
-    String dir = env.get("KILN_CONFIG_DIR");
-    if (dir == null || dir.isBlank()) {
-      String xdg = env.get("XDG_CONFIG_HOME");
-      dir = (xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".config"))
-          .resolve("kiln").toString();
-    }
-    return new TrustStore(Path.of(dir).resolve("trusted.json"));
+    return new TrustStore(ConfigDirectory.of(env).resolve("trusted.json"));
   }
 
   Path file() {

@@ -47,6 +47,11 @@ public final class FunctionStubs {
     this.namespaces = namespaces;
   }
 
+  /** No stubs: for modules that call no function (an engines file). */
+  static FunctionStubs none() {
+    return new FunctionStubs(Map.of());
+  }
+
   /** The stubs of every function in {@code registry}. */
   public static FunctionStubs of(FunctionRegistry registry) {
     Map<String, List<Signature>> byNamespace = new TreeMap<>();

@@ -29,7 +29,7 @@ public final class KilnSchema {
    * The bundled modules, by path relative to {@link #DIRECTORY}: the schema pipelines amend, and the
    * standard library under {@code std/} (which imports it as {@code ../Pipeline.pkl}).
    */
-  public static final List<String> MODULES = List.of("Pipeline.pkl", "std/debian.pkl", "std/go.pkl", "std/gradle.pkl",
+  public static final List<String> MODULES = List.of("Pipeline.pkl", "Engines.pkl", "std/debian.pkl", "std/go.pkl", "std/gradle.pkl",
       "std/image.pkl", "std/maven.pkl", "std/node.pkl");
 
   private static final String RESOURCES = "/kiln/schema/";

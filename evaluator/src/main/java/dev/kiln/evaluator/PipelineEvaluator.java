@@ -137,7 +137,7 @@ public final class PipelineEvaluator {
 
   /** The evaluation proper, on the evaluation thread; {@code running} receives the Pkl evaluator. */
   private Evaluation evaluate(Path file, Path root, HostEnvironment env, AtomicReference<Evaluator> running) {
-    PklErrors errors = new PklErrors(root);
+    PklErrors errors = new PklErrors(root.resolve(KilnSchema.DIRECTORY));
     InputRecorder inputs = new InputRecorder();
     if (paramsFile != null && FileKind.of(paramsFile) == FileKind.REGULAR) {
       inputs.file(paramsFile);
@@ -255,7 +255,7 @@ public final class PipelineEvaluator {
         .setStackFrameTransformer(errors)
         .setLogger(Loggers.noop())
         // Explicit lists: no http(s) (0.30.0 connects before checking the allow-list), no package:.
-        .setModuleKeyFactories(List.of(new SchemaModuleKeyFactory(root, FunctionStubs.of(registry)),
+        .setModuleKeyFactories(List.of(new SchemaModuleKeyFactory(root.resolve(KilnSchema.DIRECTORY), FunctionStubs.of(registry)),
             ModuleKeyFactories.standardLibrary, inputs.modules(ModuleKeyFactories.file)))
         .setResourceReaders(List.of(env, reader, inputs.resources(ResourceReaders.file())))
         .setAllowedModules(List.of(Pattern.compile("pkl:"), Pattern.compile("repl:"),

@@ -38,8 +38,9 @@ final class PklErrors implements StackFrameTransformer {
   private final String marker = "kiln-frame-" + UUID.randomUUID();
   private final List<StackFrame> frames = new ArrayList<>();
 
-  PklErrors(Path projectRoot) {
-    this.schemaDir = projectRoot.resolve(KilnSchema.DIRECTORY).toAbsolutePath().normalize();
+  /** @param schemaDir where the bundled modules appear (see {@link SchemaModuleKeyFactory}) */
+  PklErrors(Path schemaDir) {
+    this.schemaDir = schemaDir.toAbsolutePath().normalize();
     this.stubDir = schemaDir.resolve(FunctionStubs.DIRECTORY);
   }
 

@@ -21,8 +21,9 @@ final class SchemaModuleKeyFactory implements ModuleKeyFactory {
   private final Path schemaDir;
   private final FunctionStubs stubs;
 
-  SchemaModuleKeyFactory(Path projectRoot, FunctionStubs stubs) {
-    this.schemaDir = projectRoot.resolve(KilnSchema.DIRECTORY).toAbsolutePath().normalize();
+  /** @param schemaDir where the bundled modules appear: a project's {@code .kiln/schema/}, or an engines file's {@code schema/} */
+  SchemaModuleKeyFactory(Path schemaDir, FunctionStubs stubs) {
+    this.schemaDir = schemaDir.toAbsolutePath().normalize();
     this.stubs = stubs;
   }
 

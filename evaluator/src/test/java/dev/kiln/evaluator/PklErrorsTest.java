@@ -161,7 +161,7 @@ class PklErrorsTest {
   @Test
   void anInternalPklErrorIsToldByItsCauseAtTheUsersLocationWithoutPklsBugReport() throws IOException {
     Path file = write("broken.pkl", "x = 1\ny = read(\"boom:now\")\n");
-    PklErrors errors = new PklErrors(project);
+    PklErrors errors = new PklErrors(project.resolve(KilnSchema.DIRECTORY));
     PklException pkl;
     try (Evaluator evaluator = EvaluatorBuilder.unconfigured()
         .setStackFrameTransformer(errors)

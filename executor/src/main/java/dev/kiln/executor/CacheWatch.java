@@ -16,8 +16,12 @@ final class CacheWatch {
     Set<String> sources = sourceDigests(def);
     r.getVertexesList().forEach(v -> {
       // Sources (resolving an image, syncing local files) are redone on every solve and never
-      // report "cached"; what says whether the task ran is everything else.
-      if (v.hasCompleted() && !sources.contains(v.getDigest()) && !v.getName().startsWith("docker-image://")) {
+      // report "cached", nor do BuildKit's own steps around the task's: remote cache imports (read
+      // on every solve, found or not) and exporters ("exporting to client" sends a task's exports
+      // on every run); what says whether the task ran is everything else.
+      String name = v.getName();
+      if (v.hasCompleted() && !sources.contains(v.getDigest()) && !name.startsWith("docker-image://")
+          && !name.startsWith("importing cache manifest from ") && !name.startsWith("exporting ")) {
         cached.put(v.getDigest(), v.getCached());
       }
     });

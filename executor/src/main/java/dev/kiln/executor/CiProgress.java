@@ -65,6 +65,12 @@ public final class CiProgress implements PlanRunner.Listener {
   }
 
   @Override
+  public synchronized void engine(String task, String engine) {
+    from(task);
+    lines.engine(task, engine);
+  }
+
+  @Override
   public synchronized void warning(String task, String message) {
     from(task);
     lines.warning(task, message);

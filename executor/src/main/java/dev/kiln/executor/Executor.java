@@ -71,6 +71,12 @@ public interface Executor extends AutoCloseable {
    */
   List<EngineStorage.Usage> prune(boolean all, Duration keepDuration);
 
+  /**
+   * Each engine Kiln would run on (the fleet's, else the one engine) and how it is: reachable or
+   * not (and why), its version, its build cache. Never throws for an engine that does not answer.
+   */
+  List<EngineStatus> engines();
+
   /** Closes the connection to the engine, if one was made. */
   @Override
   void close();

@@ -3,6 +3,7 @@ package dev.kiln.executor;
 import dev.kiln.executor.engine.CallPolicy;
 import dev.kiln.executor.engine.CapsCache;
 import dev.kiln.executor.engine.EngineTls;
+import dev.kiln.model.EngineFleet;
 import dev.kiln.model.FunctionRegistry;
 import dev.kiln.model.RemoteCache;
 import java.nio.file.Path;
@@ -40,6 +41,7 @@ public final class ExecutorBuilder {
   private boolean cancelOnShutdown;
   private List<Path> kilnFiles = List.of();
   private EngineTls engineTls;
+  private EngineFleet fleet;
 
   private ExecutorBuilder() {}
 
@@ -70,6 +72,20 @@ public final class ExecutorBuilder {
    */
   public ExecutorBuilder setEngineTls(EngineTls tls) {
     this.engineTls = tls;
+    return this;
+  }
+
+  /**
+   * Replaces the engines: with more than one, each task runs on one of them (see {@link
+   * dev.kiln.executor.fleet.Rendezvous}), each engine running at most its {@code maxSolves} at once,
+   * and plans are made for the first that answers; with one, it is as {@link #setEngine}. Null (the
+   * default) uses {@link #setEngine}'s engine.
+   */
+  public ExecutorBuilder setFleet(EngineFleet fleet) {
+    this.fleet = fleet;
+    if (fleet != null && !fleet.isFleet() && !fleet.engines().isEmpty()) {
+      this.engine = fleet.engines().get(0).address();
+    }
     return this;
   }
 
@@ -168,6 +184,6 @@ public final class ExecutorBuilder {
     // the settings copy every collection, shielding the executor from later changes here
     return new ExecutorImpl(new ExecutorSettings(engine, environment, capsCache, calls, projectRoot, parallel,
         keepGoing, cacheImports, cacheExports, functions, callTimeout, warnings, phases, cancelOnShutdown, kilnFiles,
-        engineTls));
+        engineTls, fleet != null && fleet.isFleet() ? fleet : null));
   }
 }

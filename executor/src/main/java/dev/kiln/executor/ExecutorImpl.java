@@ -11,6 +11,7 @@ import dev.kiln.executor.engine.EngineInfo;
 import dev.kiln.executor.engine.EngineProbe;
 import dev.kiln.executor.engine.EngineStorage;
 import dev.kiln.executor.secrets.SecretStore;
+import dev.kiln.model.EngineFleet;
 import dev.kiln.model.Pipeline;
 import dev.kiln.model.RemoteCache;
 import dev.kiln.planner.Plan;
@@ -36,6 +37,8 @@ final class ExecutorImpl implements Executor {
   private final Set<PlanRunner> runs = ConcurrentHashMap.newKeySet();
   /** Docker's registry credentials, read once: planning, the up-front check and runs use the same. */
   private final DockerCredentials credentials;
+  /** The fleet's engines, when the settings name several; else null. */
+  private final FleetEngines fleet;
   // guarded by this
   private BuildkitConnection connection;
   private EngineInfo info;
@@ -45,6 +48,8 @@ final class ExecutorImpl implements Executor {
   ExecutorImpl(ExecutorSettings settings) {
     this.settings = settings;
     this.credentials = DockerCredentials.load(settings.environment());
+    this.fleet = settings.fleet() == null ? null
+        : new FleetEngines(settings.fleet(), settings.environment(), settings.calls(), settings.capsCache());
   }
 
   ExecutorSettings settings() {
@@ -56,8 +61,9 @@ final class ExecutorImpl implements Executor {
       throw new IllegalStateException("this executor is closed");
     }
     if (connection == null) {
-      connection = EngineConnector.connect(settings.engine(), settings.engineTls(), settings.environment(),
-          settings.calls());
+      // A fleet plans for its first engine that answers; the fleet owns that connection.
+      connection = fleet != null ? fleet.first().connection()
+          : EngineConnector.connect(settings.engine(), settings.engineTls(), settings.environment(), settings.calls());
       settings.phases().accept("connect");
     }
     return connection;
@@ -114,7 +120,7 @@ final class ExecutorImpl implements Executor {
     PlanRunner.Options options = new PlanRunner.Options(settings.parallel(), settings.keepGoing(),
         settings.projectRoot(), sharedKey(settings.projectRoot()), resolvedImports, settings.cacheExports(),
         engine.cacheExports().contains("registry"), masker, credentials);
-    PlanRunner runner = new PlanRunner(connection(), new ProjectSessionServices(credentials, secrets), options,
+    PlanRunner runner = new PlanRunner(connection(), fleet, new ProjectSessionServices(credentials, secrets), options,
         new MaskingListener(masker, listener), callSettings(plan, secrets));
     runs.add(runner);
     Thread hook = settings.cancelOnShutdown() ? cancelOnShutdown(runner) : null;
@@ -178,11 +184,28 @@ final class ExecutorImpl implements Executor {
   }
 
   @Override
+  public List<EngineStatus> engines() {
+    if (fleet == null) {
+      return List.of(EngineStatus.of("default", settings.engine() == null ? "(found)" : settings.engine(),
+          () -> new EngineStatus.Reached(engine(), diskUsage())));
+    }
+    List<EngineStatus> out = new ArrayList<>();
+    for (EngineFleet.Engine e : settings.fleet().engines()) {
+      out.add(EngineStatus.of(e.name(), e.address(), () -> fleet.member(e)
+          .map(m -> new EngineStatus.Reached(m.info(), new EngineStorage(m.connection()).usage()))
+          .orElseThrow(() -> new EngineUnavailableException(fleet.why(e), List.of(), "", null))));
+    }
+    return out;
+  }
+
+  @Override
   public synchronized void close() {
     closed = true;
-    if (connection != null) {
+    if (fleet != null) {
+      fleet.close();
+    } else if (connection != null) {
       connection.close();
-      connection = null;
     }
+    connection = null;
   }
 }

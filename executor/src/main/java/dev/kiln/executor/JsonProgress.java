@@ -18,7 +18,7 @@ import java.util.Locale;
 /**
  * Progress as JSON lines for tools, one object per line: {@code run-started} (with the format's
  * {@link #VERSION}), {@code task-started}, {@code step} (digest as planned, name, state), {@code
- * log}, {@code warning}, {@code export}, {@code publish} (reference, digest, pinned reference),
+ * log}, {@code warning}, {@code engine} (the fleet's engine a task runs on), {@code export}, {@code publish} (reference, digest, pinned reference),
  * {@code task-finished} and {@code run-finished}; the README's
  * "JSON progress" section documents every field. It encodes text as it gets it: wrap it in a
  * {@link MaskingListener}, which masks the raw text first.
@@ -71,6 +71,13 @@ public final class JsonProgress implements PlanRunner.Listener {
   @Override
   public void taskStarted(String task) {
     emit(event("task-started", task));
+  }
+
+  @Override
+  public void engine(String task, String engine) {
+    ObjectNode e = event("engine", task);
+    e.put("engine", engine);
+    emit(e);
   }
 
   @Override

@@ -27,6 +27,12 @@ public record ListenerPair(PlanRunner.Listener first, PlanRunner.Listener second
   }
 
   @Override
+  public void engine(String task, String engine) {
+    first.engine(task, engine);
+    second.engine(task, engine);
+  }
+
+  @Override
   public void status(String task, Definition definition, StatusResponse update) {
     first.status(task, definition, update);
     second.status(task, definition, update);

@@ -114,6 +114,11 @@ public final class MaskingListener implements PlanRunner.Listener {
   }
 
   @Override
+  public void engine(String task, String engine) {
+    delegate.engine(task, engine);
+  }
+
+  @Override
   public void warning(String task, String message) {
     delegate.warning(task, text.apply(message));
   }

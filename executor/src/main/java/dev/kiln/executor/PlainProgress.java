@@ -33,6 +33,11 @@ public final class PlainProgress implements PlanRunner.Listener {
   }
 
   @Override
+  public synchronized void engine(String task, String engine) {
+    print("[" + task + "] on engine " + engine);
+  }
+
+  @Override
   public synchronized void status(String task, Definition definition, StatusResponse update) {
     for (Vertex v : update.getVertexesList()) {
       String key = task + " " + definition.plannedDigest(v.getDigest());

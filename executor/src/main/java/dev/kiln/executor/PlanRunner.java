@@ -9,6 +9,7 @@ import dev.kiln.executor.services.RunServices;
 import dev.kiln.model.ProjectRoot;
 import dev.kiln.model.RemoteCache;
 import dev.kiln.planner.Plan;
+import dev.kiln.planner.PlanException;
 import dev.kiln.planner.llb.Definition;
 import io.grpc.ServerServiceDefinition;
 import java.io.IOException;
@@ -48,6 +49,9 @@ public final class PlanRunner {
     default void runStarted(Plan plan) {}
 
     default void taskStarted(String task) {}
+
+    /** {@code task} runs on the fleet's engine {@code engine} (its name, and why when not the one it prefers). */
+    default void engine(String task, String engine) {}
 
     default void status(String task, Definition definition, StatusResponse update) {}
 
@@ -129,6 +133,8 @@ public final class PlanRunner {
   }
 
   private final BuildkitConnection connection;
+  /** The fleet the tasks are spread over, or null: every task runs on {@link #connection}. */
+  private final FleetEngines fleet;
   private final SessionServices services;
   private final Options options;
   private final Listener listener;
@@ -145,12 +151,20 @@ public final class PlanRunner {
   /** @param calls what tasks that call functions need; null when the plans have none */
   public PlanRunner(BuildkitConnection connection, SessionServices services, Options options, Listener listener,
       CallSettings calls) {
+    this(connection, null, services, options, listener, calls);
+  }
+
+  /** A runner that spreads the tasks over {@code fleet} (each engine's limit bounds it, not {@code parallel}). */
+  PlanRunner(BuildkitConnection connection, FleetEngines fleet, SessionServices services, Options options,
+      Listener listener, CallSettings calls) {
     this.connection = connection;
+    this.fleet = fleet;
     this.services = services;
     this.options = options;
     this.listener = listener;
     this.calls = calls;
-    this.scheduler = new TaskScheduler(options.parallel(), options.keepGoing());
+    this.scheduler = new TaskScheduler(fleet == null ? options.parallel()
+        : fleet.fleet().engines().stream().mapToInt(e -> e.maxSolves()).sum(), options.keepGoing());
   }
 
   /** Stops the run: running solves are cancelled on the engine, nothing new starts (Ctrl-C). */
@@ -183,15 +197,34 @@ public final class PlanRunner {
     try {
       ProjectRoot root = projectRoot(options.projectRoot());
       StaleStaging.clean(root, plan); // what killed runs left beside this plan's destinations
-      SolveCaches caches = new SolveCaches(options.cacheFrom(), options.cacheTo(), options.registryShares(), plan);
       RunningSteps steps = new RunningSteps();
-      TargetSolver solver = new TargetSolver(connection, services, caches, root, options.sharedKey(),
-          options.credentials(), listener.andThen(steps), plan::stepLocation);
+      FleetRuns.Solvers solvers = (c, caches, l) -> new TargetSolver(c, services, caches, root, options.sharedKey(),
+          options.credentials(), l.andThen(steps), plan::stepLocation);
+      TaskScheduler.TaskExecution engine;
+      RunServices runServices;
+      if (fleet == null) {
+        SolveCaches caches = new SolveCaches(options.cacheFrom(), options.cacheTo(), options.registryShares(), plan);
+        TargetSolver solver = solvers.solver(connection, caches, listener);
+        runServices = new RunServices(plan.tasks(), solver::openService, listener);
+        engine = new EngineTaskExecution(solver, new ResultStore(), calls, root, options.masker(), listener,
+            scheduler::cancelled, runServices);
+      } else {
+        if (plan.tasks().stream().anyMatch(t -> !t.services().isEmpty())) {
+          // A service's address is on its engine's own network: a task on another engine cannot reach it.
+          throw new PlanException("the pipeline binds services, and this run has a fleet of "
+              + fleet.fleet().engines().size() + " engines", "run it on one engine: give a single --engine");
+        }
+        runServices = new RunServices(List.of(), (task, service) -> {
+          throw new IllegalStateException("a fleet run starts no service");
+        }, listener);
+        FleetRuns.Context context = new FleetRuns.Context(plan, options.cacheFrom(), options.cacheTo(), solvers,
+            new ResultStore(), calls, root, options.masker(), listener, scheduler::cancelled, runServices);
+        engine = new FleetTaskExecution(fleet.fleet().engines(), new FleetRuns(fleet,
+            new FleetCaches(fleet.fleet().registry(), options.sharedKey(), plan), context), options.sharedKey(), listener);
+      }
       // every service is stopped before the run is over (Ctrl-C waits for this in awaitFinished)
-      try (RunServices services = new RunServices(plan.tasks(), solver::openService, listener);
-          LimitedTaskExecution tasks = new LimitedTaskExecution(new EngineTaskExecution(solver, new ResultStore(),
-              calls, root, options.masker(), listener, scheduler::cancelled, services), steps, listener,
-              scheduler::cancelled)) {
+      try (RunServices stopping = runServices;
+          LimitedTaskExecution tasks = new LimitedTaskExecution(engine, steps, listener, scheduler::cancelled)) {
         listener.runStarted(plan);
         RunReport report = scheduler.run(plan.tasks(), tasks);
         listener.runFinished(report);

@@ -31,9 +31,17 @@ final class SolveCaches {
    * @param plan the run's plan, whose solves' shares are imported
    */
   SolveCaches(List<RemoteCache> from, List<RemoteCache> to, boolean registryShares, Plan plan) {
+    this(from, to, registryShares, plan, List.of());
+  }
+
+  /** @param exact registry caches imported as they are, without shares (the fleet's, see {@link FleetCaches}) */
+  SolveCaches(List<RemoteCache> from, List<RemoteCache> to, boolean registryShares, Plan plan,
+      List<RemoteCache> exact) {
     this.exports = List.copyOf(to);
     this.local = new LocalCaches(from, to);
-    this.imports = importsFor(from, registryShares, plan);
+    List<SolveOptions.CacheEntry> all = new ArrayList<>(importsFor(from, registryShares, plan));
+    exact.forEach(c -> all.add(RemoteCaches.importEntry(c)));
+    this.imports = List.copyOf(all);
   }
 
   /**

@@ -39,6 +39,8 @@ public final class TtyProgress implements PlanRunner.Listener {
     return t;
   });
   private final List<String> warnings = new ArrayList<>();
+  /** The fleet's engine each task ran on (its last, after a failover), for the summary under the view. */
+  private final Map<String, String> engines = new java.util.TreeMap<>();
   private int drawn;
   private int frame;
 
@@ -129,9 +131,15 @@ public final class TtyProgress implements PlanRunner.Listener {
       o.results().forEach((name, value) -> sb.append(o.task()).append(": ").append(name).append(" = ")
           .append(value.strip().replace("\n", "\\n")).append('\n'));
     }
+    engines.forEach((task, engine) -> sb.append(task).append(": on engine ").append(engine).append('\n'));
     warnings.forEach(w -> sb.append(w).append('\n'));
     out.print(sb);
     out.flush();
+  }
+
+  @Override
+  public synchronized void engine(String task, String engine) {
+    engines.put(task, engine);
   }
 
   @Override
