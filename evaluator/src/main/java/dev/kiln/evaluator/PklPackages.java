@@ -152,7 +152,7 @@ public final class PklPackages {
 
   /**
    * Builds the package of the library project in {@code dir} (its PklProject's {@code package}
-   * section) into {@code outDir}: the metadata (upload to the package URI's https URL), the zip
+   * section) into {@code outDir/NAME@VERSION/}: the metadata (upload to the package URI's https URL), the zip
    * (upload to {@code packageZipUrl}) and their {@code .sha256} files. Reproducible: the same
    * sources give the same bytes, hence the same checksum to pin.
    *
