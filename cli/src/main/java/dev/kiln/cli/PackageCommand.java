@@ -29,9 +29,14 @@ final class PackageCommand implements Callable<Integer> {
   @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "Where to write the package: OUT/NAME@VERSION/ (default: DIR/.out).")
   Path output;
 
+  @Option(names = "--kiln", description = "Build Kiln's own package instead (its schema and standard library,"
+      + " package://pkg.kiln.dev/kiln at this Kiln's schema version), which PklProjects pin as `kiln`.")
+  boolean kiln;
+
   @Override
   public Integer call() {
-    PklPackages.Packaged p = PklPackages.pack(dir, output != null ? output : dir.resolve(".out"));
+    Path outDir = output != null ? output : dir.resolve(".out");
+    PklPackages.Packaged p = kiln ? PklPackages.packKiln(outDir) : PklPackages.pack(dir, outDir);
     PrintWriter out = spec.commandLine().getOut();
     out.println("kiln package: " + p.packageUri() + "  sha256:" + p.sha256());
     out.println("  metadata " + p.metadata());

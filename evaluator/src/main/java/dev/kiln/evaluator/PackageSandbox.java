@@ -44,6 +44,9 @@ final class PackageSandbox {
     PackageCache cache = PackageCache.of(root);
     for (PklProjectFile.Resolved r : project.resolved()) {
       if (r.remote()) {
+        if (KilnPackage.isKiln(r.uri()) && !r.packageUri().equals(KilnPackage.uri())) {
+          throw KilnPackage.otherVersion(project, r.uri());
+        }
         cache.verify(project, r);
       } else {
         // Pkl reads a local library's modules without the evaluator's factories: record them here.

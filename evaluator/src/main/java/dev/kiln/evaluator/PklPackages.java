@@ -74,6 +74,7 @@ public final class PklPackages {
     network.caCertificates().forEach(http::addCertificates);
     try (HttpClient client = http.build();
         PackageResolver packages = PackageResolver.getInstance(downloads(), client, cache.dir())) {
+      KilnPackage.seed(project, cache);
       ByteArrayOutputStream json = new ByteArrayOutputStream();
       StringWriter log = new StringWriter();
       new ProjectDependenciesResolver(project.project(), packages, log).resolve().writeTo(json);
@@ -148,6 +149,14 @@ public final class PklPackages {
           + "check the package server is reachable (and trusted: `--ca-cert FILE` for a private CA)";
     }
     return new PipelineException(first, at, rest, e);
+  }
+
+  /**
+   * Builds Kiln's own package, its schema and standard library ({@code package://pkg.kiln.dev/kiln}
+   * at this Kiln's schema version), into {@code outDir/kiln@VERSION/}, to publish for editors.
+   */
+  public static Packaged packKiln(Path outDir) {
+    return KilnPackage.build(outDir);
   }
 
   /**

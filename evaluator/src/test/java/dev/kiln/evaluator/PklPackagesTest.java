@@ -262,6 +262,73 @@ class PklPackagesTest {
     }
   }
 
+  @Test
+  void kilnsOwnPackageIsPinnedWithoutAServerAndTypesATeamLibrary() throws Exception {
+    String kiln = "package://pkg.kiln.dev/kiln@" + KilnSchema.version() + ".0.0";
+    Path lib = Files.createDirectories(dir.resolve("typed-lib"));
+    Files.writeString(lib.resolve("PklProject"), """
+        amends "pkl:Project"
+        package {
+          name = "typed"
+          baseUri = "package://localhost:%1$d/team/typed"
+          version = "1.0.0"
+          packageZipUrl = "https://localhost:%1$d/team/typed@\\(version).zip"
+        }
+        dependencies { ["kiln"] { uri = "%2$s" } }
+        """.formatted(server.port(), kiln));
+    Files.writeString(lib.resolve("Typed.pkl"), """
+        import "@kiln/Pipeline.pkl"
+
+        function stamp(base: Pipeline.Container): Pipeline.Container = base.withExec(List("true"))
+        """);
+    // No CA and no server for pkg.kiln.dev (which does not exist): Kiln provides its own package.
+    PklPackages.resolve(lib, new PklPackages.Network(List.of(), Duration.ofSeconds(5)), null);
+    PklPackages.Packaged typed = PklPackages.pack(lib, dir.resolve("out"));
+    server.put("/team/typed@1.0.0", typed.metadata());
+    server.put("/team/typed@1.0.0.zip", typed.zip());
+    Files.writeString(project.resolve("PklProject"), """
+        amends "pkl:Project"
+        dependencies {
+          ["kiln"] { uri = "%s" }
+          ["typed"] { uri = "package://localhost:%d/team/typed@1.0.0" }
+        }
+        """.formatted(kiln, server.port()));
+    Files.writeString(project.resolve("pipeline.pkl"), """
+        amends "@kiln/Pipeline.pkl"
+        import "@kiln/std/go.pkl"
+        import "@typed/Typed.pkl"
+
+        local golang = new go.Go { proxy = "off" }
+        tasks {
+          ["typed"] { run = Typed.stamp(module.container.from("busybox:latest")) }
+          ["go"] { run = golang.test(golang.project(module.host.directory(".")), List("./...")) }
+        }
+        """);
+
+    List<PklPackages.Pinned> pinned = resolve();
+
+    assertThat(pinned).extracting(PklPackages.Pinned::uri).contains(kiln);
+    Pipeline p = evaluate();
+    assertThat(p.tasks().get("typed").run()).isEqualTo(BUSYBOX.withExec("true"));
+    assertThat(p.tasks()).containsKey("go");
+    // What Kiln builds is what it pins: a package built again has the same checksum.
+    assertThat(PklPackages.packKiln(dir.resolve("kiln-out")).sha256())
+        .isEqualTo(pinned.stream().filter(x -> x.uri().equals(kiln)).findFirst().orElseThrow().sha256());
+  }
+
+  @Test
+  void anotherVersionOfKilnsPackageIsAnErrorAtItsPin() throws Exception {
+    Files.writeString(project.resolve("PklProject"), """
+        amends "pkl:Project"
+        dependencies { ["kiln"] { uri = "package://pkg.kiln.dev/kiln@1.0.0" } }
+        """);
+
+    assertThatThrownBy(this::resolve).isInstanceOfSatisfying(PipelineException.class, e -> {
+      assertThat(e.getMessage()).contains("but this Kiln's schema is `package://pkg.kiln.dev/kiln@");
+      assertThat(e.location().orElseThrow().toString()).endsWith("app/PklProject:2:34");
+    });
+  }
+
   private static void deleteTree(Path root) throws IOException {
     try (Stream<Path> files = Files.walk(root)) {
       for (Path p : files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
