@@ -85,8 +85,8 @@ final class ExecutorImpl implements Executor {
           .setImageConfigs(images).setDockerfileFrontend(dockerfiles());
       IgnoreFiles.of(pipeline, settings.projectRoot(), settings.kilnFiles()).forEach(builder::addIgnoreFile);
       IgnoreFiles.ofDockerfiles(pipeline, settings.projectRoot()).forEach(builder::addDockerfileIgnoreFile);
+      EnginePlatforms.check(pipeline, tasks, engine);
       Plan plan = builder.build().plan(pipeline, tasks);
-      EnginePlatforms.check(plan, engine);
       settings.phases().accept("plan");
       return plan;
     }
