@@ -251,6 +251,36 @@ class PklPackagesTest {
   }
 
   @Test
+  void aChangedLocalLibraryIsEvaluatedAgainDespiteTheEvaluationCache() throws Exception {
+    Path local = Files.createDirectories(project.resolve("libs/steps"));
+    Files.writeString(local.resolve("PklProject"), """
+        amends "pkl:Project"
+        package {
+          name = "steps"
+          baseUri = "package://example.com/steps"
+          version = "1.0.0"
+          packageZipUrl = "https://example.com/steps@\\(version).zip"
+        }
+        """);
+    Files.writeString(local.resolve("Steps.pkl"), "function hi(base) = base.withExec(List(\"true\"))\n");
+    Files.writeString(project.resolve("PklProject"), """
+        amends "pkl:Project"
+        dependencies { ["steps"] = import("libs/steps/PklProject") }
+        """);
+    pipeline("import \"@steps/Steps.pkl\"", "Steps.hi(busybox)");
+    resolve();
+    PipelineEvaluator cached = PipelineEvaluator.builder().cache(dir.resolve("eval-cache"), "test-build").build();
+    assertThat(cached.evaluate(project.resolve("pipeline.pkl")).tasks().get("hello").run())
+        .isEqualTo(BUSYBOX.withExec("true"));
+    assertThat(dir.resolve("eval-cache")).isNotEmptyDirectory(); // the evaluation was stored
+
+    Files.writeString(local.resolve("Steps.pkl"), "function hi(base) = base.withExec(List(\"false\"))\n");
+
+    assertThat(cached.evaluate(project.resolve("pipeline.pkl")).tasks().get("hello").run())
+        .isEqualTo(BUSYBOX.withExec("false"));
+  }
+
+  @Test
   void theEditorCacheGetsTheSamePackages() throws Exception {
     Path editor = dir.resolve("home/.pkl/cache");
     PklPackages.resolve(project, new PklPackages.Network(List.of(server.caCertificate()), Duration.ofSeconds(5)),
