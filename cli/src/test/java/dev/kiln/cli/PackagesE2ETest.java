@@ -83,16 +83,7 @@ class PackagesE2ETest extends KilnInProcess {
   /** Packs the library at {@code version} with {@code kiln package} and serves it. */
   private void publish(PackageServer server, String version, String stamp) throws IOException {
     Path lib = Files.createDirectories(dir.resolve("lib"));
-    Files.writeString(lib.resolve("PklProject"), """
-        amends "pkl:Project"
-
-        package {
-          name = "java-service"
-          baseUri = "package://localhost:%1$d/team/java-service"
-          version = "%2$s"
-          packageZipUrl = "https://localhost:%1$d/team/java-service@\\(version).zip"
-        }
-        """.formatted(server.port(), version));
+    Files.writeString(lib.resolve("PklProject"), server.libraryProject("team/java-service", version));
     Files.writeString(lib.resolve("JavaService.pkl"), """
         /// The team's standard steps.
         module team.JavaService

@@ -59,16 +59,7 @@ class PklPackagesTest {
   private String publish(String version, String greeting) throws IOException {
     Path lib = dir.resolve("lib-" + version + "-" + greeting.hashCode());
     Files.createDirectories(lib);
-    Files.writeString(lib.resolve("PklProject"), """
-        amends "pkl:Project"
-
-        package {
-          name = "java-service"
-          baseUri = "package://localhost:%1$d/team/java-service"
-          version = "%2$s"
-          packageZipUrl = "https://localhost:%1$d/team/java-service@\\(version).zip"
-        }
-        """.formatted(server.port(), version));
+    Files.writeString(lib.resolve("PklProject"), server.libraryProject("team/java-service", version));
     Files.writeString(lib.resolve("JavaService.pkl"), """
         /// The team's standard steps.
         module team.JavaService
@@ -223,24 +214,23 @@ class PklPackagesTest {
         });
   }
 
-  @Test
-  void aLocalLibraryInTheProjectIsImportedWithoutAnyServer() throws Exception {
+  /** A local library `steps` in libs/steps/, declared in the project and used by its pipeline. */
+  private Path localSteps() throws IOException {
     Path local = Files.createDirectories(project.resolve("libs/steps"));
-    Files.writeString(local.resolve("PklProject"), """
-        amends "pkl:Project"
-        package {
-          name = "steps"
-          baseUri = "package://example.com/steps"
-          version = "1.0.0"
-          packageZipUrl = "https://example.com/steps@\\(version).zip"
-        }
-        """);
+    Files.writeString(local.resolve("PklProject"), PackageServer.libraryProject("package://example.com/steps",
+        "1.0.0", "https://example.com/steps@\\(version).zip"));
     Files.writeString(local.resolve("Steps.pkl"), "function hi(base) = base.withExec(List(\"true\"))\n");
     Files.writeString(project.resolve("PklProject"), """
         amends "pkl:Project"
         dependencies { ["steps"] = import("libs/steps/PklProject") }
         """);
     pipeline("import \"@steps/Steps.pkl\"", "Steps.hi(busybox)");
+    return local;
+  }
+
+  @Test
+  void aLocalLibraryInTheProjectIsImportedWithoutAnyServer() throws Exception {
+    localSteps();
     int requests = server.requests();
 
     resolve();
@@ -252,22 +242,7 @@ class PklPackagesTest {
 
   @Test
   void aChangedLocalLibraryIsEvaluatedAgainDespiteTheEvaluationCache() throws Exception {
-    Path local = Files.createDirectories(project.resolve("libs/steps"));
-    Files.writeString(local.resolve("PklProject"), """
-        amends "pkl:Project"
-        package {
-          name = "steps"
-          baseUri = "package://example.com/steps"
-          version = "1.0.0"
-          packageZipUrl = "https://example.com/steps@\\(version).zip"
-        }
-        """);
-    Files.writeString(local.resolve("Steps.pkl"), "function hi(base) = base.withExec(List(\"true\"))\n");
-    Files.writeString(project.resolve("PklProject"), """
-        amends "pkl:Project"
-        dependencies { ["steps"] = import("libs/steps/PklProject") }
-        """);
-    pipeline("import \"@steps/Steps.pkl\"", "Steps.hi(busybox)");
+    Path local = localSteps();
     resolve();
     PipelineEvaluator cached = PipelineEvaluator.builder().cache(dir.resolve("eval-cache"), "test-build").build();
     assertThat(cached.evaluate(project.resolve("pipeline.pkl")).tasks().get("hello").run())

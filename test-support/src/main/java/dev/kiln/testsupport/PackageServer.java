@@ -120,6 +120,29 @@ public final class PackageServer implements AutoCloseable {
     }
   }
 
+  /**
+   * The PklProject of a library published on this server at {@code path} (e.g. {@code
+   * team/java-service}) and {@code version}; its name is the path's last segment.
+   */
+  public String libraryProject(String path, String version) {
+    String base = "localhost:" + port() + "/" + path;
+    return libraryProject("package://" + base, version, "https://" + base + "@\\(version).zip");
+  }
+
+  /** The PklProject of a library whose package is {@code baseUri} at {@code version}. */
+  public static String libraryProject(String baseUri, String version, String zipUrl) {
+    return """
+        amends "pkl:Project"
+
+        package {
+          name = "%s"
+          baseUri = "%s"
+          version = "%s"
+          packageZipUrl = "%s"
+        }
+        """.formatted(baseUri.substring(baseUri.lastIndexOf('/') + 1), baseUri, version, zipUrl);
+  }
+
   /** How many requests it has answered. */
   public int requests() {
     return requests.get();
