@@ -75,8 +75,8 @@ if ! docker info --format '{{.RegistryConfig.Mirrors}}' 2>/dev/null | grep -q "$
 fi
 
 # --- base images ------------------------------------------------------------------------------
-has_image() { curl -fs "http://$REGISTRY/v2/library/$1/manifests/$2" \
-  -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' >/dev/null; }
+has_image() { curl -fs "http://$REGISTRY/v2/library/$1/manifests/$2" >/dev/null \
+  -H 'Accept: application/vnd.docker.distribution.manifest.v2+json, application/vnd.docker.distribution.manifest.list.v2+json'; }
 
 push_rootfs() { # rootfs dir, name, tag
   local tmp_ref="$REGISTRY/library/$2:$3"
@@ -119,6 +119,105 @@ if ! has_image debian "$SUITE"; then
   rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/*
   push_rootfs "$root" debian "$SUITE"
   rm -rf "$root"
+fi
+
+# --- images for other platforms (through the registry's HTTP API: docker import cannot set one) ---
+MT_MANIFEST=application/vnd.docker.distribution.manifest.v2+json
+MT_LIST=application/vnd.docker.distribution.manifest.list.v2+json
+
+put_blob() { # repo, file -> prints digest
+  local digest loc
+  digest=sha256:$(sha256sum "$2" | cut -d' ' -f1)
+  if ! curl -fsI "http://$REGISTRY/v2/$1/blobs/$digest" >/dev/null; then
+    loc=$(curl -fsS -X POST -D - -o /dev/null "http://$REGISTRY/v2/$1/blobs/uploads/" | tr -d '\r' | awk 'tolower($1)=="location:" {print $2}')
+    case $loc in http*) ;; *) loc="http://$REGISTRY$loc" ;; esac
+    case $loc in *\?*) loc="$loc&digest=$digest" ;; *) loc="$loc?digest=$digest" ;; esac
+    curl -fsS -X PUT -H 'Content-Type: application/octet-stream' --data-binary @"$2" "$loc" >/dev/null
+  fi
+  echo "$digest"
+}
+
+push_rootfs_arch() { # rootfs dir, repo, tag, arch
+  local work layer config ldigest diff cdigest
+  work=$(mktemp -d)
+  tar -C "$1" -c . >"$work/layer.tar"
+  diff=sha256:$(sha256sum "$work/layer.tar" | cut -d' ' -f1)
+  gzip -n -9 "$work/layer.tar"
+  layer="$work/layer.tar.gz"
+  printf '{"architecture":"%s","os":"linux","config":{"Env":["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],"Cmd":["/bin/sh"]},"rootfs":{"type":"layers","diff_ids":["%s"]}}' \
+    "$4" "$diff" >"$work/config.json"
+  config="$work/config.json"
+  ldigest=$(put_blob "$2" "$layer")
+  cdigest=$(put_blob "$2" "$config")
+  printf '{"schemaVersion":2,"mediaType":"%s","config":{"mediaType":"application/vnd.docker.container.image.v1+json","size":%d,"digest":"%s"},"layers":[{"mediaType":"application/vnd.docker.image.rootfs.diff.tar.gzip","size":%d,"digest":"%s"}]}' \
+    "$MT_MANIFEST" "$(stat -c %s "$config")" "$cdigest" "$(stat -c %s "$layer")" "$ldigest" >"$work/manifest.json"
+  curl -fsS -X PUT -H "Content-Type: $MT_MANIFEST" --data-binary @"$work/manifest.json" \
+    "http://$REGISTRY/v2/$2/manifests/$3" >/dev/null
+  rm -rf "$work"
+  say "pushed $REGISTRY/$2:$3 ($4)"
+}
+
+manifest_head() { # repo, ref -> "digest size"
+  curl -fsI -H "Accept: $MT_MANIFEST" "http://$REGISTRY/v2/$1/manifests/$2" | tr -d '\r' \
+    | awk 'tolower($1)=="docker-content-digest:" {d=$2} tolower($1)=="content-length:" {s=$2} END {print d, s}'
+}
+
+push_index() { # repo, tag, then arch=ref pairs: one manifest list of those platforms' manifests
+  local repo=$1 tag=$2 entries="" sep="" arch ref d s
+  shift 2
+  for pair in "$@"; do
+    arch=${pair%%=*}; ref=${pair#*=}
+    read -r d s < <(manifest_head "$repo" "$ref")
+    [ -n "$d" ] || die "no manifest $repo:$ref"
+    entries+="$sep{\"mediaType\":\"$MT_MANIFEST\",\"size\":$s,\"digest\":\"$d\",\"platform\":{\"architecture\":\"$arch\",\"os\":\"linux\"}}"
+    sep=","
+  done
+  printf '{"schemaVersion":2,"mediaType":"%s","manifests":[%s]}' "$MT_LIST" "$entries" \
+    | curl -fsS -X PUT -H "Content-Type: $MT_LIST" --data-binary @- "http://$REGISTRY/v2/$repo/manifests/$tag" >/dev/null
+  say "pushed $REGISTRY/$repo:$tag (${*%%=*})"
+}
+
+# linux/arm64 under emulation, when this machine allows it (registering binfmt_misc handlers needs
+# root on the host, not in an unprivileged container): qemu-user-static registers qemu-aarch64 with
+# the F flag, so containers run arm64 binaries; busybox:latest becomes an index of amd64 and arm64.
+arm64_emulated() { [ -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ] && grep -q '^enabled' /proc/sys/fs/binfmt_misc/qemu-aarch64; }
+if ! arm64_emulated && [ "$(uname -m)" = x86_64 ]; then
+  [ -e /proc/sys/fs/binfmt_misc/register ] || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc 2>/dev/null || true
+  if [ -e /proc/sys/fs/binfmt_misc/register ] && ! dpkg -s qemu-user-static >/dev/null 2>&1; then
+    say "installing qemu-user-static and binfmt-support (emulation of other platforms)"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q qemu-user-static binfmt-support >>"$LOG/apt.log" 2>&1 \
+      || say "warning: installing qemu-user-static failed; other platforms stay unavailable"
+  fi
+  command -v update-binfmts >/dev/null && update-binfmts --enable qemu-aarch64 >/dev/null 2>&1 || true
+fi
+has_arm64_busybox() { curl -fs -H "Accept: $MT_LIST" "http://$REGISTRY/v2/library/busybox/manifests/latest" | grep -q '"arm64"'; }
+if arm64_emulated && ! has_arm64_busybox; then
+  say "building busybox:latest for linux/arm64 from busybox-static:arm64"
+  dpkg --print-foreign-architectures | grep -qx arm64 || dpkg --add-architecture arm64
+  work=$(mktemp -d)
+  if ! (cd "$work" && apt-get download -q busybox-static:arm64 >/dev/null 2>&1); then
+    apt-get update -q >>"$LOG/apt.log" 2>&1 || true
+    (cd "$work" && apt-get download -q busybox-static:arm64 >>"$LOG/apt.log" 2>&1) || die "cannot download busybox-static:arm64"
+  fi
+  dpkg-deb -x "$work"/busybox-static_*_arm64.deb "$work/deb"
+  root="$work/root"
+  mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,tmp,etc,root,proc,sys,dev}
+  chmod 1777 "$root/tmp"
+  cp "$work/deb/bin/busybox" "$root/bin/busybox"
+  for app in $(/bin/busybox --list-full); do # the same applets as the amd64 image
+    [ -e "$root/$app" ] || ln -s /bin/busybox "$root/$app"
+  done
+  printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$root/etc/passwd"
+  printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
+  push_rootfs_arch "$root" library/busybox latest-linux-arm64 arm64
+  rm -rf "$work"
+  # The amd64 image keeps its manifest (and digest) under its own tag too.
+  curl -fsS -H "Accept: $MT_MANIFEST" "http://$REGISTRY/v2/library/busybox/manifests/latest" \
+    | curl -fsS -X PUT -H "Content-Type: $MT_MANIFEST" --data-binary @- \
+      "http://$REGISTRY/v2/library/busybox/manifests/latest-linux-amd64" >/dev/null
+  push_index library/busybox latest amd64=latest-linux-amd64 arm64=latest-linux-arm64
+elif ! arm64_emulated; then
+  say "note: no arm64 emulation here (binfmt_misc qemu-aarch64); multi-platform tests will be skipped"
 fi
 
 say "ready: $(docker version --format 'Docker {{.Server.Version}}') on /var/run/docker.sock; registry $REGISTRY"

@@ -61,7 +61,7 @@ public final class Kiln implements Runnable {
 
   /** The subcommands, in the order help lists them. */
   private static final List<String> SUBCOMMANDS = List.of("run", "logs", "engine", "plan", "validate", "list",
-      "init", "schema", "trust", "serve", "runs", "__train", "help");
+      "init", "schema", "deps", "package", "trust", "serve", "runs", "__train", "help");
 
   /** The configured command line for {@code args}, writing to the process's stdout and stderr. */
   public static CommandLine commandLine(String[] args) {
@@ -89,6 +89,8 @@ public final class Kiln implements Runnable {
       case "list" -> new ListCommand();
       case "init" -> new InitCommand();
       case "schema" -> new SchemaCommand();
+      case "deps" -> new DepsCommand();
+      case "package" -> new PackageCommand();
       case "trust" -> new TrustCommand();
       case "serve" -> new ServeCommand();
       case "runs" -> new RunsCommand();

@@ -51,6 +51,9 @@ final class PlanText {
           out.append(' ').append(target.path()).append(" <- ").append(target.destination());
         } else if (target.kind() == PlannedTarget.Kind.PUBLISH) {
           out.append(' ').append(target.destination());
+          if (!target.path().isEmpty()) {
+            out.append(" (").append(target.path()).append(')'); // one platform of an image index
+          }
         }
         out.append("  result ").append(target.definition().resultDigest()).append('\n');
         for (PlannedOp op : PlannedOp.of(target.definition())) {

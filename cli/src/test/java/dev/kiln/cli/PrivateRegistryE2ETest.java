@@ -1,6 +1,7 @@
 package dev.kiln.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -141,6 +142,31 @@ class PrivateRegistryE2ETest {
     } finally {
       hook.stop(0);
     }
+  }
+
+  @Test
+  void aMultiPlatformIndexIsPutWithTheSameCredentials() throws Exception {
+    assumeTrue(Files.exists(Path.of("/proc/sys/fs/binfmt_misc/qemu-aarch64")), "no arm64 emulation here");
+    String tag = tag();
+    String ref = registry.host() + "/kiln-e2e/multi:" + tag;
+    localImages.add(ref + "-linux-amd64");
+    localImages.add(ref + "-linux-arm64");
+    Path p = pipeline("""
+        tasks {
+          ["image"] {
+            publish = container.from("busybox:latest").withExec(List("sh", "-c", "echo %s > /version"))
+            ref = "%s"
+            platforms { "linux/amd64"; "linux/arm64" }
+          }
+        }
+        """.formatted(tag, ref));
+
+    Run run = kiln(auths("auths", PASSWORD), null, "run", "-f", p.toString(), "--progress", "plain");
+
+    assertThat(run.code()).as(run.all()).isZero();
+    String digest = registry.manifestDigest("kiln-e2e/multi", tag);
+    assertThat(Files.readString(dir.resolve(".kiln/results/image/digest"))).isEqualTo(digest);
+    assertThat(run.out()).contains("[image] published " + ref + "@" + digest);
   }
 
   @Test

@@ -60,7 +60,7 @@ final class ModelReader {
         containerOrNull(t.getProperty("run")), exports, containerOrNull(t.getProperty("publish")),
         nullable(t.getProperty("ref")) == null ? "" : str(t, "ref"), source.task(name),
         strings(t.getProperty("results")), callOrNull(name, t.getProperty("call")), limits(t),
-        strings(t.getProperty("reports")));
+        strings(t.getProperty("reports")), strings(t.getProperty("platforms")));
   }
 
   private static TaskLimits limits(PObject t) {

@@ -153,7 +153,8 @@ public final class PipelineEvaluator {
       }
     }
     FunctionReader reader = new FunctionReader(registry, root, inputs);
-    try (Evaluator pkl = sandbox(root, errors, env, inputs, registry, reader)) {
+    PackageSandbox packages = PackageSandbox.of(root, inputs);
+    try (Evaluator pkl = sandbox(root, errors, env, inputs, registry, reader, packages)) {
       running.set(pkl);
       ModuleSource user = ModuleSource.path(file);
       requireSchema((PClass) pkl.evaluateExpression(user, "module.getClass()"), file);
@@ -246,22 +247,30 @@ public final class PipelineEvaluator {
   }
 
   private Evaluator sandbox(Path root, PklErrors errors, HostEnvironment env, InputRecorder inputs,
-      FunctionRegistry registry, FunctionReader reader) {
+      FunctionRegistry registry, FunctionReader reader, PackageSandbox packages) {
     String rootUri = root.toUri().toString();
     if (!rootUri.endsWith("/")) {
       rootUri += "/";
     }
-    return EvaluatorBuilder.unconfigured()
+    List<Pattern> modules = new ArrayList<>(List.of(Pattern.compile("pkl:"), Pattern.compile("repl:"),
+        Pattern.compile(Pattern.quote(rootUri))));
+    List<Pattern> resources = new ArrayList<>(List.of(Pattern.compile("env:"),
+        Pattern.compile(FunctionStubs.SCHEME + ":"), Pattern.compile(Pattern.quote(rootUri))));
+    // Explicit lists: no http(s) (0.30.0 connects before checking the allow-list), no package:;
+    // projectpackage: only for the packages PklProject.deps.json pins, read from the project's cache.
+    List<org.pkl.core.module.ModuleKeyFactory> factories = new ArrayList<>(List.of(
+        new SchemaModuleKeyFactory(root.resolve(KilnSchema.DIRECTORY), FunctionStubs.of(registry)),
+        ModuleKeyFactories.standardLibrary,
+        inputs.modules(ModuleKeyFactories.file)));
+    EvaluatorBuilder builder = EvaluatorBuilder.unconfigured();
+    packages.configure(builder, factories, modules, resources);
+    return builder
         .setStackFrameTransformer(errors)
         .setLogger(Loggers.noop())
-        // Explicit lists: no http(s) (0.30.0 connects before checking the allow-list), no package:.
-        .setModuleKeyFactories(List.of(new SchemaModuleKeyFactory(root.resolve(KilnSchema.DIRECTORY), FunctionStubs.of(registry)),
-            ModuleKeyFactories.standardLibrary, inputs.modules(ModuleKeyFactories.file)))
+        .setModuleKeyFactories(factories)
         .setResourceReaders(List.of(env, reader, inputs.resources(ResourceReaders.file())))
-        .setAllowedModules(List.of(Pattern.compile("pkl:"), Pattern.compile("repl:"),
-            Pattern.compile(Pattern.quote(rootUri))))
-        .setAllowedResources(List.of(Pattern.compile("env:"), Pattern.compile(FunctionStubs.SCHEME + ":"),
-            Pattern.compile(Pattern.quote(rootUri))))
+        .setAllowedModules(modules)
+        .setAllowedResources(resources)
         .setRootDir(root)
         .setTimeout(timeout)
         .build();

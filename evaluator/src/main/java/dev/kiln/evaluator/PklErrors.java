@@ -31,7 +31,8 @@ final class PklErrors implements StackFrameTransformer {
   private static final Pattern UNDEFINED = Pattern.compile("^Tried to read property `([^`]+)` but its value is undefined");
   private static final String DID_YOU_MEAN = "Did you mean any of the following?";
   private static final String SANDBOX = "pipelines are evaluated offline and sandboxed: they may import only files"
-      + " under the project root, Kiln's schema and `pkl:` modules (no http(s): or package: imports)";
+      + " under the project root, Kiln's schema, `pkl:` modules and the packages PklProject.deps.json pins (no http(s):"
+      + " or direct package: imports)";
 
   private final Path schemaDir;
   private final Path stubDir;
@@ -125,8 +126,19 @@ final class PklErrors implements StackFrameTransformer {
 
   /** Kiln's hint for errors it knows better, else Pkl's. */
   private static String hint(String msg, String pklHint) {
-    if (msg.startsWith("Refusing to load module") || msg.startsWith("No module loader is registered")) {
+    boolean refused = msg.startsWith("Refusing to load module") || msg.startsWith("No module loader is registered");
+    if (refused && msg.contains("`package:")) {
+      return "import a package as `@name/Module.pkl`, declared in the PklProject beside the pipeline and pinned with"
+          + " `kiln deps resolve`";
+    }
+    if (refused) {
       return SANDBOX;
+    }
+    if (msg.contains("than what is declared in `PklProject.deps.json`") || msg.startsWith("Did not find a resolved dependency")) {
+      return "run `kiln deps resolve` to pin the PklProject's packages, and commit PklProject.deps.json";
+    }
+    if (msg.startsWith("Cannot find a dependency named") || msg.startsWith("Cannot import dependency because there is no project")) {
+      return "declare the package in the `dependencies` of the PklProject beside the pipeline, then run `kiln deps resolve`";
     }
     if (msg.contains("|BuildxCache")) {
       return "write a cache as type=registry,ref=HOST/REPO:TAG[,mode=min|max], type=local,src=DIR (imports),"

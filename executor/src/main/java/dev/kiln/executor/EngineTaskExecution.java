@@ -1,5 +1,6 @@
 package dev.kiln.executor;
 
+import dev.kiln.executor.engine.ImageIndex;
 import dev.kiln.executor.exports.ExportSet;
 import dev.kiln.executor.exports.FileTrees;
 import dev.kiln.executor.filesync.FileSendService;
@@ -74,6 +75,8 @@ final class EngineTaskExecution implements TaskScheduler.TaskExecution {
       if (task.call() != null) {
         results.putAll(call(task, cache, addresses));
       }
+      List<ImageIndex.PlatformImage> platforms = new ArrayList<>();
+      String indexRef = null;
       for (PlannedTarget target : TargetSolver.solvedTargets(task)) {
         if (target.kind() == PlannedTarget.Kind.EXPORT) {
           export(task, target, cache, outputs, addresses);
@@ -81,7 +84,17 @@ final class EngineTaskExecution implements TaskScheduler.TaskExecution {
           TargetSolver.Solved solved = solver.solve(task, target, cache, null, addresses);
           results.putAll(solved.results());
           solved.published().ifPresent(published::add);
+          if (target.kind() == PlannedTarget.Kind.PUBLISH && !target.path().isEmpty()) {
+            indexRef = target.destination();
+            platforms.add(new ImageIndex.PlatformImage(target.path(), solved.published().orElseThrow()));
+          }
         }
+      }
+      if (indexRef != null) {
+        // The task's image is the index: its digest and pinned ref are the task's results.
+        PublishedImage index = solver.index(task, indexRef, platforms);
+        results.putAll(index.results());
+        published.add(0, index);
       }
       if (!results.isEmpty()) {
         results.replaceAll((name, value) -> withoutSecrets(task.name(), name, value));

@@ -7,6 +7,7 @@ import dev.kiln.executor.cache.RemoteCaches;
 import dev.kiln.executor.engine.BuildkitConnection;
 import dev.kiln.executor.engine.EngineConnector;
 import dev.kiln.executor.engine.EngineImageConfigs;
+import dev.kiln.executor.engine.EnginePlatforms;
 import dev.kiln.executor.engine.EngineInfo;
 import dev.kiln.executor.engine.EngineProbe;
 import dev.kiln.executor.engine.EngineStorage;
@@ -90,6 +91,7 @@ final class ExecutorImpl implements Executor {
           .setImageConfigs(images).setDockerfileFrontend(dockerfiles());
       IgnoreFiles.of(pipeline, settings.projectRoot(), settings.kilnFiles()).forEach(builder::addIgnoreFile);
       IgnoreFiles.ofDockerfiles(pipeline, settings.projectRoot()).forEach(builder::addDockerfileIgnoreFile);
+      EnginePlatforms.check(pipeline, tasks, engine);
       Plan plan = builder.build().plan(pipeline, tasks);
       settings.phases().accept("plan");
       return plan;

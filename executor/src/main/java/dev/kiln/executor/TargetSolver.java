@@ -3,6 +3,7 @@ package dev.kiln.executor;
 import dev.kiln.executor.auth.DockerCredentials;
 import dev.kiln.executor.engine.BuildkitConnection;
 import dev.kiln.executor.engine.Gateway;
+import dev.kiln.executor.engine.ImageIndex;
 import dev.kiln.executor.engine.ImagePublisher;
 import dev.kiln.executor.engine.Session;
 import dev.kiln.executor.engine.SolveOptions;
@@ -148,8 +149,11 @@ final class TargetSolver {
       case EXPORT, INPUT, REPORTS -> new Solver(connection, credentials).solve(def.toPb(), caches.withCache(options, solveName)
           .withExporter(new SolveOptions.Exporter("local", Map.of())), progress);
       case PUBLISH -> {
+        // One platform of a multi-platform image goes to its own tag; the task then indexes them.
+        String ref = target.path().isEmpty() ? target.destination()
+            : ImageIndex.platformRef(target.destination(), target.path());
         ImagePublisher.Publication p = new ImagePublisher(connection, credentials).publish(def.toPb(), target.image(),
-            target.destination(), options.sessionId(), caches.imports(), caches.exports(true, solveName), progress);
+            ref, target.path(), options.sessionId(), caches.imports(), caches.exports(true, solveName), progress);
         published.add(p.image());
         results.putAll(p.image().results());
         listener.published(task.name(), p.image());
@@ -200,6 +204,17 @@ final class TargetSolver {
     } finally {
       Context.ROOT.detach(previous);
     }
+  }
+
+  /**
+   * Puts the image index of a task's platform images at its reference, and tells the listener.
+   *
+   * @throws SolveException if the registry refuses it
+   */
+  PublishedImage index(PlannedTask task, String ref, List<ImageIndex.PlatformImage> images) {
+    PublishedImage index = new ImageIndex(credentials).push(ref, images);
+    listener.published(task.name(), index);
+    return index;
   }
 
   /** {@code e} at the Dockerfile line of its failing step, when a Dockerfile wrote that step. */

@@ -18,11 +18,21 @@ import java.util.Objects;
  * @param limits the task's timeout and retries
  * @param reports paths of {@code run}'s container where its last command writes JUnit XML reports,
  *     collected whether or not that command succeeds
+ * @param platforms the platforms ({@code os/arch[/variant]}) {@code publish} is built for and pushed
+ *     as one image index; empty for one image of the container's own platform
  */
 public record Task(
     String name, String description, List<String> dependsOn, Container run, List<Export> exports,
     Container publish, String ref, SourceLocation location, List<String> results, FunctionCall call,
-    TaskLimits limits, List<String> reports) {
+    TaskLimits limits, List<String> reports, List<String> platforms) {
+
+  /** A task that publishes for at most one platform. */
+  public Task(String name, String description, List<String> dependsOn, Container run, List<Export> exports,
+      Container publish, String ref, SourceLocation location, List<String> results, FunctionCall call,
+      TaskLimits limits, List<String> reports) {
+    this(name, description, dependsOn, run, exports, publish, ref, location, results, call, limits, reports,
+        List.of());
+  }
 
   /** A task without limits or reports. */
   public Task(String name, String description, List<String> dependsOn, Container run, List<Export> exports,
@@ -60,6 +70,7 @@ public record Task(
     Objects.requireNonNull(ref, "ref");
     Objects.requireNonNull(limits, "limits");
     reports = List.copyOf(reports);
+    platforms = List.copyOf(platforms);
   }
 
   /**
@@ -89,7 +100,7 @@ public record Task(
   /** This task after {@code tasks}. */
   public Task withDependsOn(String... tasks) {
     return new Task(name, description, List.of(tasks), run, exports, publish, ref, location,
-        results, call, limits, reports);
+        results, call, limits, reports, platforms);
   }
 
   /** This task with {@code path} exported to {@code hostPath}. */
@@ -97,30 +108,36 @@ public record Task(
     var all = new ArrayList<>(exports);
     all.add(new Export(path, hostPath));
     return new Task(name, description, dependsOn, run, all, publish, ref, location,
-        results, call, limits, reports);
+        results, call, limits, reports, platforms);
   }
 
   /** This task with a description. */
   public Task withDescription(String description) {
     return new Task(name, description, dependsOn, run, exports, publish, ref, location,
-        results, call, limits, reports);
+        results, call, limits, reports, platforms);
   }
 
   /** This task with {@code results} as the names of the values it produces. */
   public Task withResults(List<String> results) {
     return new Task(name, description, dependsOn, run, exports, publish, ref, location,
-        results, call, limits, reports);
+        results, call, limits, reports, platforms);
   }
 
   /** This task with JUnit reports collected from {@code paths}. */
   public Task withReports(List<String> paths) {
     return new Task(name, description, dependsOn, run, exports, publish, ref, location,
-        results, call, limits, paths);
+        results, call, limits, paths, platforms);
   }
 
   /** This task with {@code limits}. */
   public Task withLimits(TaskLimits limits) {
     return new Task(name, description, dependsOn, run, exports, publish, ref, location,
-        results, call, limits, reports);
+        results, call, limits, reports, platforms);
+  }
+
+  /** This task publishing for each of {@code platforms}, as one image index. */
+  public Task withPlatforms(String... platforms) {
+    return new Task(name, description, dependsOn, run, exports, publish, ref, location,
+        results, call, limits, reports, List.of(platforms));
   }
 }

@@ -35,8 +35,18 @@ record LoweredTask(
   /** The {@code paths} of JUnit reports in {@code tested}: the run before its last step re-raises the tests' exit code. */
   record Reports(ContainerState tested, List<String> paths) {}
 
-  /** {@code container} pushed as {@code ref}. */
-  record Publish(ContainerState container, String ref) {}
+  /**
+   * {@code container} pushed as {@code ref}; or, with {@code platforms}, the container built for
+   * each of them, pushed as one image index at {@code ref}.
+   */
+  record Publish(ContainerState container, String ref, List<PlatformImage> platforms) {
+    Publish {
+      platforms = List.copyOf(platforms);
+    }
+  }
+
+  /** The container built for {@code platform} ({@code os/arch[/variant]}). */
+  record PlatformImage(String platform, ContainerState container) {}
 
   LoweredTask {
     Objects.requireNonNull(name, "name");

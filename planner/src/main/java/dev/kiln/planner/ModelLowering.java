@@ -96,7 +96,13 @@ final class ModelLowering {
       if (t.ref().isEmpty()) {
         throw error("publishes an image but has no ref", "set ref to the image reference to push");
       }
-      publish = new LoweredTask.Publish(container(t.publish()), t.ref());
+      var images = new ArrayList<LoweredTask.PlatformImage>();
+      for (String platform : t.platforms()) {
+        Container c = t.publish();
+        images.add(new LoweredTask.PlatformImage(platform,
+            container(new Container(c.image(), platform, c.ops(), c.build()))));
+      }
+      publish = new LoweredTask.Publish(container(t.publish()), t.ref(), images);
     }
     var inputs = new ArrayList<LoweredTask.Input>();
     if (t.call() != null) {

@@ -9,8 +9,8 @@ import java.util.Objects;
  * request).
  *
  * @param kind what the executor does with the result
- * @param path for exports: the path in the container; for inputs: the function's parameter;
- *     empty otherwise
+ * @param path for exports: the path in the container; for inputs: the function's parameter; for
+ *     publish: the platform ({@code linux/arm64}) of one image of a multi-platform index; empty otherwise
  * @param destination host path (exports), image reference (publish), or for inputs the entry of
  *     the local export that is the argument ({@code app.jar}; {@code .} for the whole export);
  *     empty for runs

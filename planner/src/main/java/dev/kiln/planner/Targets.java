@@ -60,16 +60,22 @@ final class Targets {
           marshaller.marshal(exportState(export)), ImageConfig.EMPTY));
     }
     if (task.publish() != null) {
-      ContainerState image = task.publish().container().flushed();
-      caches.addAll(image.caches());
-      secrets.addAll(image.secrets());
-      if (image.fs().isScratch()) {
-        throw new PlanException("task '" + task.name() + "' publishes an empty container",
-            "start the container from an image or add files to it before publishing");
+      var images = new ArrayList<LoweredTask.PlatformImage>(task.publish().platforms());
+      if (images.isEmpty()) {
+        images.add(new LoweredTask.PlatformImage("", task.publish().container()));
       }
-      LlbState fs = image.fs();
-      targets.add(new PlannedTarget(PlannedTarget.Kind.PUBLISH, "", task.publish().ref(),
-          marshaller.marshal(fs), imageConfig(image)));
+      for (LoweredTask.PlatformImage p : images) {
+        ContainerState image = p.container().flushed();
+        caches.addAll(image.caches());
+        secrets.addAll(image.secrets());
+        if (image.fs().isScratch()) {
+          throw new PlanException("task '" + task.name() + "' publishes an empty container",
+              "start the container from an image or add files to it before publishing");
+        }
+        LlbState fs = image.fs();
+        targets.add(new PlannedTarget(PlannedTarget.Kind.PUBLISH, p.platform(), task.publish().ref(),
+            marshaller.marshal(fs), imageConfig(image)));
+      }
     }
     PlannedCall call = null;
     if (task.call() != null) {

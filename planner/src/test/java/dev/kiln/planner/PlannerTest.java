@@ -166,6 +166,20 @@ class PlannerTest {
   }
 
   @Test
+  void aMultiPlatformPublishIsOneTargetPerPlatformBuiltForIt() {
+    Container c = Container.from("busybox:latest").withExec("sh", "-c", "uname -m > /arch");
+    Pipeline p = Pipeline.of(new Task("image", "", List.of(), null, List.of(), c, "r.example/app:1", null)
+        .withPlatforms("linux/amd64", "linux/arm64"));
+
+    List<PlannedTarget> targets = planner.plan(p, List.of()).task("image").orElseThrow().targets();
+
+    assertThat(targets).extracting(PlannedTarget::kind).containsOnly(PlannedTarget.Kind.PUBLISH);
+    assertThat(targets).extracting(PlannedTarget::path).containsExactly("linux/amd64", "linux/arm64");
+    assertThat(targets).extracting(PlannedTarget::destination).containsOnly("r.example/app:1");
+    assertThat(targets.get(0).definition().resultDigest()).isNotEqualTo(targets.get(1).definition().resultDigest());
+  }
+
+  @Test
   void anEntrypointDropsTheInheritedCmdLikeADockerfile() {
     // busybox's config has CMD ["sh"]; with a new ENTRYPOINT it would become the entrypoint's argument.
     Container c = Container.from("busybox:latest").with(new ContainerOp.WithEntrypoint(List.of("/app")));

@@ -51,18 +51,20 @@ public final class ImagePublisher {
    */
   public PublishedImage publish(Definition definition, ImageConfig config, String ref, String sessionId,
       Consumer<StatusResponse> progress) {
-    return publish(definition, config, ref, sessionId, List.of(), List.of(), progress).image();
+    return publish(definition, config, ref, "", sessionId, List.of(), List.of(), progress).image();
   }
 
   /**
    * Like {@link #publish(Definition, ImageConfig, String, String, Consumer)}, importing and exporting
    * remote cache ({@code inline} embeds the cache in the published image).
    *
+   * @param platform the platform ({@code linux/arm64}) the definition is built for, written into the
+   *     image's configuration; empty for the engine's own
    * @return the image and the exporters' response (the exported cache's manifest, {@code cache.manifest}, ...)
    * @throws SolveException if the build fails, or the registry refuses the push (saying whether it
    *     refused the credential or asked for one Kiln did not have)
    */
-  public Publication publish(Definition definition, ImageConfig config, String ref, String sessionId,
+  public Publication publish(Definition definition, ImageConfig config, String ref, String platform, String sessionId,
       List<SolveOptions.CacheEntry> cacheImports, List<SolveOptions.CacheEntry> cacheExports,
       Consumer<StatusResponse> progress) {
     boolean docker = connection.engineKind() == EngineKind.DOCKER;
@@ -77,7 +79,7 @@ public final class ImagePublisher {
     Map<String, String> response;
     try (Gateway gw = Gateway.open(connection, options, progress, credentials)) {
       String result = gw.solve(definition, cacheImports);
-      response = gw.finish(result, Map.of("containerimage.config", imageConfigJson(config)));
+      response = gw.finish(result, Map.of("containerimage.config", imageConfigJson(config, platform)));
     }
     String digest = docker ? push(ref, registry) : response.getOrDefault("containerimage.digest", "");
     return new Publication(new PublishedImage(ref, digest), response);
@@ -93,10 +95,14 @@ public final class ImagePublisher {
   }
 
   /** The OCI image configuration the exporter writes: Kiln's ENV, WORKDIR, USER, ENTRYPOINT, CMD. */
-  static byte[] imageConfigJson(ImageConfig config) {
+  static byte[] imageConfigJson(ImageConfig config, String platform) {
     ObjectNode root = JSON.createObjectNode();
-    root.put("architecture", "amd64");
-    root.put("os", "linux");
+    String[] parts = platform.isEmpty() ? new String[] {"linux", "amd64"} : platform.split("/");
+    root.put("architecture", parts[1]);
+    root.put("os", parts[0]);
+    if (parts.length > 2) {
+      root.put("variant", parts[2]);
+    }
     ObjectNode c = root.putObject("config");
     ArrayNode env = c.putArray("Env");
     config.env().forEach(env::add);
