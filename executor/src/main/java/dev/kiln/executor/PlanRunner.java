@@ -181,11 +181,12 @@ public final class PlanRunner {
       StaleStaging.clean(root, plan); // what killed runs left beside this plan's destinations
       SolveCaches caches = new SolveCaches(options.cacheFrom(), options.cacheTo(), options.registryShares(), plan);
       RunningSteps steps = new RunningSteps();
-      TargetSolver solver = new TargetSolver(connection, services, caches, root, options.sharedKey(),
-          options.credentials(), listener.andThen(steps), plan::stepLocation);
-      EngineTaskExecution engine = new EngineTaskExecution(solver, new ResultStore(), calls, root,
-          options.masker(), listener, scheduler::cancelled);
-      try (LimitedTaskExecution tasks = new LimitedTaskExecution(engine, steps, listener, scheduler::cancelled)) {
+      RunSession session = new RunSession(connection, services, LocalDirs.of(plan, root), options.sharedKey(),
+          caches.contentStore());
+      try (TargetSolver solver = new TargetSolver(connection, session, caches, root, options.credentials(),
+          listener.andThen(steps), plan::stepLocation);
+          LimitedTaskExecution tasks = new LimitedTaskExecution(new EngineTaskExecution(solver, new ResultStore(),
+              calls, root, options.masker(), listener, scheduler::cancelled), steps, listener, scheduler::cancelled)) {
         listener.runStarted(plan);
         RunReport report = scheduler.run(plan.tasks(), tasks);
         listener.runFinished(report);
