@@ -48,10 +48,12 @@ final class RunSession implements AutoCloseable {
 
   /**
    * A session of a solve's own for {@code receiver}, with the run's secrets, registry credentials
-   * and local caches; its host directories come from {@link #get()}'s session.
+   * and local caches, and the plan's host directories too: the local sources name {@link #get()}'s
+   * session, but BuildKit v0.8 (Docker 20.10) pulls them through the sessions of the solves that
+   * need them, so an export that is the first to read a directory sends it through its own.
    */
   Session forReceiver(String name, ServerServiceDefinition receiver) throws IOException {
-    return open(name, Map.of(), receiver);
+    return open(name, dirs, receiver);
   }
 
   private Session open(String name, Map<String, Path> localDirs, ServerServiceDefinition receiver)

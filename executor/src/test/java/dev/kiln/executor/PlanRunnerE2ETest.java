@@ -103,11 +103,21 @@ class PlanRunnerE2ETest {
       RunReport report = new PlanRunner(c, services, new PlanRunner.Options(4, false, project, m),
           new PlanRunner.Listener() { }).run(plan(c, Pipeline.of(tasks.toArray(Task[]::new))));
       assertThat(report.succeeded()).isTrue();
+      assertThat(project.resolve("build/n")).hasContent("200\n");
+      // Five tasks, four at once, one of them exporting: the directory went over once, whole.
+      assertThat(syncs.stream().mapToLong(FileSyncService::transfers).sum()).isEqualTo(1);
+      assertThat(syncs.stream().mapToLong(FileSyncService::filesSent).sum()).isEqualTo(200);
+
+      // An export alone: BuildKit v0.8 pulls a host directory through the sessions of the solves
+      // that read it, so the export's own session must serve it too.
+      Files.writeString(project.resolve("g.txt"), m);
+      Task alone = Task.run("f", reader.withExec("sh", "-c", "mkdir /out && cp /src/g.txt /out/g"))
+          .withExport("/out/g", "build/g");
+      RunReport second = new PlanRunner(c, services, new PlanRunner.Options(4, false, project, m),
+          new PlanRunner.Listener() { }).run(plan(c, Pipeline.of(alone)));
+      assertThat(second.succeeded()).isTrue();
+      assertThat(project.resolve("build/g")).hasContent(m);
     }
-    assertThat(project.resolve("build/n")).hasContent("200\n");
-    // Five tasks, four at once, one of them exporting: the directory went over once, whole.
-    assertThat(syncs.stream().mapToLong(FileSyncService::transfers).sum()).isEqualTo(1);
-    assertThat(syncs.stream().mapToLong(FileSyncService::filesSent).sum()).isEqualTo(200);
   }
 
   @Test
