@@ -122,6 +122,12 @@ ms() { awk -v a="$1" 'BEGIN {if (a == "") print "-"; else printf "%.2f s", a / 1
     for sc in cold cached; do
       k=$(median "$shape" $sc kiln); d=$(median "$shape" $sc docker)
       n=$shape; [ "$shape" = fan-out ] && n=4
+      if [ -z "$k" ] || [ -z "$d" ]; then
+        # Docker 20.10 fails 1,000 stages at once ("flightcontrol: exceeded retry timeout").
+        awk -v s="$shape" -v c="$sc" -v k="$k" -v n="$n" 'BEGIN { if (k == "") { printf "%-8s %-7s (failed)\n", s, c }
+          else printf "%-8s %-7s %7.2f s %9s %8s %9.1f ms %12s %14s\n", s, c, k / 1000, "failed", "-", k / n, "-", "-" }'
+        continue
+      fi
       awk -v s="$shape" -v c="$sc" -v k="$k" -v d="$d" -v n="$n" 'BEGIN {
         printf "%-8s %-7s %7.2f s %7.2f s %7.2fx %9.1f ms %9.1f ms %11.1f ms\n",
           s, c, k / 1000, d / 1000, k / d, k / n, d / n, (k - d) / n }'
