@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /** The host directories a definition's local sources name, as the session's file sync serves them. */
 final class LocalDirs {
@@ -40,14 +42,16 @@ final class LocalDirs {
    * out of the project are left out (the solve of a target that reads one fails, by {@link #of}).
    */
   static Map<String, Path> of(Plan plan, ProjectRoot root) {
-    Map<String, Path> dirs = new TreeMap<>();
+    Set<String> names = new TreeSet<>();
     for (PlannedTask task : plan.tasks()) {
       for (PlannedTarget target : task.targets()) {
-        for (String name : names(target.definition())) {
-          if (root.resolve(name) instanceof ProjectRoot.Resolution.Inside in) {
-            dirs.put(name, in.real());
-          }
-        }
+        names.addAll(names(target.definition()));
+      }
+    }
+    Map<String, Path> dirs = new TreeMap<>();
+    for (String name : names) {
+      if (root.resolve(name) instanceof ProjectRoot.Resolution.Inside in) {
+        dirs.put(name, in.real());
       }
     }
     return dirs;
