@@ -3,7 +3,7 @@
 # side in one run, for examples/java-maven and examples/fan-out, next to Kiln's
 # targets. The Docker side builds bench/dockerfiles/<example>/Dockerfile,
 # which does the same steps (same base images, apt installs, mvn commands, cache mount on
-# /root/.m2 with sharing=locked).
+# /root/.m2 shared under Maven 3.9's file locks).
 #
 # Scenarios, each measured BENCH_RUNS times (default 3), median reported (wall clock of the whole
 # command, process start to exit):

@@ -2,12 +2,17 @@ package dev.kiln.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -116,6 +121,42 @@ class ExamplesE2ETest extends KilnInProcess {
     assertThat(kiln("run", "-f", p.toString(), "--progress", "plain", "test"))
         .as(out + "\n" + err).isZero();
     assertThat(out.toString()).contains("mvn -B -q -o test").doesNotContain("CACHED mvn");
+  }
+
+  /**
+   * The standard library's natural test/package pipeline: both tasks start from one `mvn
+   * test-compile` step, which the engine runs once, and then test and package at the same time
+   * (the local repository is shared, not locked).
+   */
+  @Test
+  void javaMavenCompilesOnceThenTestsAndPackagesAtTheSameTime() throws Exception {
+    Path p = example("java-maven");
+    Path main = p.resolveSibling("app/src/main/java/dev/kiln/example/app/Main.java");
+    Files.writeString(main, Files.readString(main) + "// " + UUID.randomUUID() + "\n"); // nothing cached
+    assertThat(kiln("run", "-f", p.toString(), "--progress", "json", "test", "package")).as(err.toString()).isZero();
+    Map<String, String> compileDigest = new HashMap<>();
+    Map<String, Instant[]> goal = new HashMap<>();
+    ObjectMapper json = new ObjectMapper();
+    for (String line : out.toString().split("\n")) {
+      JsonNode e = json.readTree(line);
+      if (!e.path("event").asText().equals("step") || !e.path("state").asText().equals("done")) {
+        continue;
+      }
+      String task = e.get("task").asText();
+      String name = e.get("name").asText();
+      Instant end = Instant.parse(e.get("time").asText());
+      if (name.equals("mvn -B -q test-compile")) {
+        compileDigest.put(task, e.get("digest").asText());
+      } else if (name.equals("mvn -B -q test") || name.equals("mvn -B -q -DskipTests package")) {
+        goal.put(task, new Instant[] {end.minusMillis(e.get("durationMs").asLong()), end});
+      }
+    }
+    assertThat(compileDigest).as(out.toString()).containsOnlyKeys("test", "package");
+    assertThat(compileDigest.get("test")).isEqualTo(compileDigest.get("package"));
+    assertThat(goal).as(out.toString()).containsOnlyKeys("test", "package");
+    // Each started before the other ended: package did not wait for test's hold on the repository.
+    assertThat(goal.get("package")[0]).isBefore(goal.get("test")[1]);
+    assertThat(goal.get("test")[0]).isBefore(goal.get("package")[1]);
   }
 
   @Test

@@ -68,8 +68,24 @@ class StdLibraryTest {
         "apt-get update && apt-get install -y --no-install-recommends git && rm -rf /var/lib/apt/lists/*"));
   }
 
+  /** Maven 3.9.9 from Maven Central, checked against its SHA-512, on a JDK from Debian. */
+  static Container mavenToolchain() {
+    String archive = "apache-maven-3.9.9-bin.tar.gz";
+    return debian("openjdk-17-jdk-headless curl").withExec("sh", "-c", "curl -fsSL -o /tmp/" + archive
+        + " https://repo.maven.apache.org/maven2/org/apache/maven/apache-maven/3.9.9/" + archive
+        + " && echo 'a555254d6b53d267965a3404ecb14e53c3827c09c3b94b5678835887ab404556bfaf78dcfe03ba76fa2508649dca8531c74bca4d5846513522404d48e8c4ac8b  /tmp/"
+        + archive + "' | sha512sum --check --status && mkdir -p /opt/maven && tar -xzf /tmp/" + archive
+        + " -C /opt/maven --strip-components=1 && rm /tmp/" + archive + " && ln -s /opt/maven/bin/mvn /usr/local/bin/mvn");
+  }
+
+  /** {@code base} with the local repository {@code volume} shared, Maven locking its files. */
+  static Container withRepository(Container base, String volume) {
+    return base.with(new ContainerOp.WithMountedCache("/root/.m2", new CacheVolume(volume), ContainerOp.Sharing.SHARED))
+        .withEnv("MAVEN_ARGS", "-Daether.syncContext.named.factory=file-lock -Daether.syncContext.named.nameMapper=file-gav");
+  }
+
   @Test
-  void mavenRunsGoalsOnAJdkWithTheLocalRepositoryLocked() throws IOException {
+  void mavenRunsGoalsOnAJdkWithTheLocalRepositorySharedUnderFileLocks() throws IOException {
     Pipeline p = evaluate("""
         import ".kiln/schema/std/maven.pkl"
         local mvn = new maven.Maven {}
@@ -82,22 +98,37 @@ class StdLibraryTest {
           properties { ["revision"] = "1.2.0"; ["maven.test.failure.ignore"] = "true" }
         }
         tasks {
-          ["test"] { run = mvn.run(build, List("verify")) }
-          ["package"] { run = offline.skippingTests().run(offline.project(src), List("clean", "package")) }
+          ["verify"] { run = mvn.run(build, List("verify")) }
+          ["clean"] { run = offline.skippingTests().run(offline.project(src), List("clean", "package")) }
+          ["tree"] { run = mvn.run(build, List("dependency:tree")) }
         }
         """);
-    Container jdk = debian("openjdk-17-jdk-headless maven");
-    Container build = jdk
-        .with(new ContainerOp.WithMountedCache("/root/.m2", new CacheVolume("m2"), ContainerOp.Sharing.LOCKED))
-        .withDirectory("/src", source())
-        .withWorkdir("/src");
-    assertThat(run(p, "test")).isEqualTo(build.withExec("mvn", "-B", "verify"));
-    assertThat(run(p, "package")).isEqualTo(jdk
-        .with(new ContainerOp.WithMountedCache("/root/.m2", new CacheVolume("m2-ci"), ContainerOp.Sharing.LOCKED))
+    Container build = withRepository(mavenToolchain(), "m2").withDirectory("/src", source()).withWorkdir("/src");
+    assertThat(run(p, "verify")).isEqualTo(build.withExec("mvn", "-B", "test-compile").withExec("mvn", "-B", "verify"));
+    // `clean` undoes a shared compile: none is added; nor for goals that compile nothing.
+    assertThat(run(p, "clean")).isEqualTo(withRepository(mavenToolchain(), "m2-ci")
         .withDirectory("/src", source())
         .withWorkdir("/src")
         .withExec("mvn", "-B", "-q", "-o", "-DskipTests", "-Drevision=1.2.0", "-Dmaven.test.failure.ignore=true",
             "clean", "package"));
+    assertThat(run(p, "tree")).isEqualTo(build.withExec("mvn", "-B", "dependency:tree"));
+  }
+
+  @Test
+  void mavenTestAndPackageOfTheSameSourcesShareOneCompile() throws IOException {
+    Pipeline p = evaluate("""
+        import ".kiln/schema/std/maven.pkl"
+        local mvn = new maven.Maven { quiet = true }
+        local build = mvn.project(host.directory(".").excluding(List(".kiln")))
+        tasks {
+          ["test"] { run = mvn.run(build, List("test")) }
+          ["package"] { run = mvn.skippingTests().run(build, List("package")) }
+        }
+        """);
+    Container compiled = withRepository(mavenToolchain(), "m2").withDirectory("/src", source()).withWorkdir("/src")
+        .withExec("mvn", "-B", "-q", "test-compile");
+    assertThat(run(p, "test")).isEqualTo(compiled.withExec("mvn", "-B", "-q", "test"));
+    assertThat(run(p, "package")).isEqualTo(compiled.withExec("mvn", "-B", "-q", "-DskipTests", "package"));
   }
 
   @Test
@@ -241,11 +272,11 @@ class StdLibraryTest {
         import ".kiln/schema/std/maven.pkl"
         tasks { ["t"] { run = new maven.Maven {}.toolchain() } }
         """;
-    assertThat(run(evaluate(body), "t")).isEqualTo(debian("openjdk-17-jdk-headless maven"));
+    assertThat(run(evaluate(body), "t")).isEqualTo(mavenToolchain());
     // An edited (or older) vendored copy is not what runs: Kiln serves its own.
     Files.writeString(schema.resolve("std/maven.pkl"), "module broken\n");
     Files.delete(schema.resolve("std/debian.pkl"));
-    assertThat(run(evaluate(body), "t")).isEqualTo(debian("openjdk-17-jdk-headless maven"));
+    assertThat(run(evaluate(body), "t")).isEqualTo(mavenToolchain());
   }
 
   /**

@@ -72,9 +72,11 @@ final class FleetRuns implements FleetTaskExecution.Engines {
     List<RemoteCache> fleetImports = fleetCaches.imports(task, engine.name(), m.info(), ranOn,
         failedOver.contains(task.name()));
     SolveCaches caches = new SolveCaches(context.cacheFrom(), to, shares, context.plan(), fleetImports);
-    TargetSolver solver = context.solvers().solver(m.connection(), caches, context.listener());
-    TaskOutcome outcome = new EngineTaskExecution(solver, context.store(), context.calls(), context.root(),
-        context.masker(), context.listener(), context.runCancelled(), context.services()).execute(task);
+    TaskOutcome outcome;
+    try (TargetSolver solver = context.solvers().solver(m.connection(), caches, context.listener())) {
+      outcome = new EngineTaskExecution(solver, context.store(), context.calls(), context.root(),
+          context.masker(), context.listener(), context.runCancelled(), context.services()).execute(task);
+    }
     if (outcome.status() == TaskOutcome.Status.SUCCEEDED && fleetCaches.pushesResult(task, m.info())) {
       pushResult(m, task, new SolveCaches(context.cacheFrom(), List.of(new RemoteCache.Inline(null)), shares,
           context.plan(), fleetImports));
@@ -93,8 +95,7 @@ final class FleetRuns implements FleetTaskExecution.Engines {
     PlannedTarget run = fleetCaches.run(task).orElseThrow();
     String ref = fleetCaches.result(task).ref();
     PlannedTarget publish = new PlannedTarget(PlannedTarget.Kind.PUBLISH, "", ref, run.definition(), ImageConfig.EMPTY);
-    TargetSolver pusher = context.solvers().solver(m.connection(), inline, new StatusOnly(context.listener()));
-    try {
+    try (TargetSolver pusher = context.solvers().solver(m.connection(), inline, new StatusOnly(context.listener()))) {
       pusher.solve(task, publish, new CacheWatch(), null, Map.of()); // a fleet run binds no service
     } catch (SolveException | IOException e) {
       context.listener().warning(task.name(), "its result could not be pushed to the fleet's registry (" + ref

@@ -198,15 +198,18 @@ public final class PlanRunner {
       ProjectRoot root = projectRoot(options.projectRoot());
       StaleStaging.clean(root, plan); // what killed runs left beside this plan's destinations
       RunningSteps steps = new RunningSteps();
-      FleetRuns.Solvers solvers = (c, caches, l) -> new TargetSolver(c, services, caches, root, options.sharedKey(),
-          options.credentials(), l.andThen(steps), plan::stepLocation);
+      // Each solver serves its solves from one session (RunSession): the run's, or in a fleet a task's on its engine.
+      FleetRuns.Solvers solvers = (c, caches, l) -> new TargetSolver(c, new RunSession(c, services,
+          LocalDirs.of(plan, root), options.sharedKey(), caches.contentStore()), caches, root, options.credentials(),
+          l.andThen(steps), plan::stepLocation);
       TaskScheduler.TaskExecution engine;
       RunServices runServices;
+      TargetSolver runSolver = null;
       if (fleet == null) {
         SolveCaches caches = new SolveCaches(options.cacheFrom(), options.cacheTo(), options.registryShares(), plan);
-        TargetSolver solver = solvers.solver(connection, caches, listener);
-        runServices = new RunServices(plan.tasks(), solver::openService, listener);
-        engine = new EngineTaskExecution(solver, new ResultStore(), calls, root, options.masker(), listener,
+        runSolver = solvers.solver(connection, caches, listener);
+        runServices = new RunServices(plan.tasks(), runSolver::openService, listener);
+        engine = new EngineTaskExecution(runSolver, new ResultStore(), calls, root, options.masker(), listener,
             scheduler::cancelled, runServices);
       } else {
         if (plan.tasks().stream().anyMatch(t -> !t.services().isEmpty())) {
@@ -222,8 +225,10 @@ public final class PlanRunner {
         engine = new FleetTaskExecution(fleet.fleet().engines(), new FleetRuns(fleet,
             new FleetCaches(fleet.fleet().registry(), options.sharedKey(), plan), context), options.sharedKey(), listener);
       }
-      // every service is stopped before the run is over (Ctrl-C waits for this in awaitFinished)
-      try (RunServices stopping = runServices;
+      // every service is stopped before the run is over (Ctrl-C waits for this in awaitFinished),
+      // then the run's session is closed
+      try (TargetSolver closing = runSolver;
+          RunServices stopping = runServices;
           LimitedTaskExecution tasks = new LimitedTaskExecution(engine, steps, listener, scheduler::cancelled)) {
         listener.runStarted(plan);
         RunReport report = scheduler.run(plan.tasks(), tasks);

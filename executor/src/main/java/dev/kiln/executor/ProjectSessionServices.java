@@ -12,8 +12,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The session services a run offers the engine: registry credentials, the run's secrets, and for
- * each solve its local sources (a solve's export is received by the runner itself).
+ * The session services a run offers the engine: registry credentials, the run's secrets, and the
+ * plan's local sources, in the run's session and in each export's (an export is received by the
+ * runner itself).
  */
 final class ProjectSessionServices implements PlanRunner.SessionServices {
   private final DockerCredentials credentials;

@@ -31,18 +31,18 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * Solves one target of a task on the engine, in a session of its own that serves the target's local
- * sources (by their real paths, refused when a link leads out of the project), its export, the
- * run's secrets and local caches; with the run's cache imports and the
- * solve's cache exports. A run's result files are read back through the gateway.
+ * Solves one target of a task on the engine, in the run's session ({@link RunSession}: the plan's
+ * host directories by their real paths, refused when a link leads out of the project, the run's
+ * secrets and local caches), or for an export or input in a session of its own that receives the
+ * files; with the run's cache imports and the solve's cache exports. A run's result files are read
+ * back through the gateway.
  */
-final class TargetSolver {
+final class TargetSolver implements AutoCloseable {
 
   private final BuildkitConnection connection;
-  private final PlanRunner.SessionServices services;
+  private final RunSession session;
   private final SolveCaches caches;
   private final ProjectRoot root;
-  private final String sharedKey;
   private final DockerCredentials credentials;
   private final PlanRunner.Listener listener;
   private final Function<String, Optional<SourceLocation>> stepLocations;
@@ -51,14 +51,13 @@ final class TargetSolver {
    * @param credentials the registry credentials the solves' sessions serve and Docker's pushes are given
    * @param stepLocations where the step with a planned digest is written, when a Dockerfile wrote it
    */
-  TargetSolver(BuildkitConnection connection, PlanRunner.SessionServices services, SolveCaches caches,
-      ProjectRoot root, String sharedKey, DockerCredentials credentials, PlanRunner.Listener listener,
+  TargetSolver(BuildkitConnection connection, RunSession session, SolveCaches caches,
+      ProjectRoot root, DockerCredentials credentials, PlanRunner.Listener listener,
       Function<String, Optional<SourceLocation>> stepLocations) {
     this.connection = connection;
-    this.services = services;
+    this.session = session;
     this.caches = caches;
     this.root = root;
-    this.sharedKey = sharedKey;
     this.credentials = credentials;
     this.listener = listener;
     this.stepLocations = stepLocations;
@@ -108,25 +107,20 @@ final class TargetSolver {
   Solved solve(PlannedTask task, PlannedTarget target, CacheWatch cache, FileSendService receiver,
       Map<String, String> addresses) throws IOException {
     Map<String, Path> localDirs = LocalDirs.of(target.definition(), root);
-    Session.Builder sb = Session.builder().name("kiln " + task.name()).sharedKey(sharedKey);
-    services.create(localDirs).forEach(sb::addService);
-    if (receiver != null) {
-      sb.addService(receiver.bindService());
-    }
-    caches.contentStore().ifPresent(sb::addService);
+    Session shared = session.get();
     String solveName = solveName(task, target);
     Map<String, String> results = new TreeMap<>();
     List<PublishedImage> published = new ArrayList<>();
+    // The run's session was opened by its first solve and serves them all: it carries no task's trace.
     try (TraceParents.Attached traced = TraceParents.attach(listener.traceParent(task.name()).orElse(null));
-        Session session = sb.start(connection)) {
-      Definition stamped = localDirs.isEmpty() ? target.definition()
-          : target.definition().withLocalSession(session.id());
+        Session own = receiver == null ? null : session.forReceiver("kiln " + task.name(), receiver.bindService())) {
+      Definition stamped = localDirs.isEmpty() ? target.definition() : target.definition().withLocalSession(shared.id());
       Definition def = addresses.isEmpty() ? stamped : stamped.withHostAddresses(addresses);
       Consumer<StatusResponse> progress = r -> {
         cache.accept(r, def);
         listener.status(task.name(), def, r);
       };
-      SolveOptions options = SolveOptions.none().withSession(session.id());
+      SolveOptions options = SolveOptions.none().withSession((own == null ? shared : own).id());
       Map<String, String> response;
       try {
         response = solve(task, target, def, options, progress, results, published);
@@ -136,6 +130,12 @@ final class TargetSolver {
       caches.exported(solveName, response);
     }
     return new Solved(results, published.stream().findFirst());
+  }
+
+  /** Closes the run's session: the run is over. */
+  @Override
+  public void close() {
+    session.close();
   }
 
   /** Solves {@code def} as {@code target}'s kind says; a publish adds the pushed image to {@code published}. */
@@ -169,20 +169,18 @@ final class TargetSolver {
    */
   ServiceGateways.Opened openService(String task, PlannedService service) {
     Map<String, Path> localDirs = LocalDirs.of(service.definition(), root);
-    Session.Builder sb = Session.builder().name("kiln service " + service.name()).sharedKey(sharedKey);
-    services.create(localDirs).forEach(sb::addService);
     Context previous = Context.ROOT.attach();
     try {
-      Session session;
+      Session own;
       try {
-        session = sb.start(connection);
+        own = session.forService("kiln service " + service.name(), localDirs);
       } catch (IOException e) {
         throw SolveException.failed("service `" + service.name() + "`: " + e.getMessage(), null, e);
       }
       try {
         Definition def = localDirs.isEmpty() ? service.definition()
-            : service.definition().withLocalSession(session.id());
-        Gateway gw = Gateway.open(connection, SolveOptions.none().withSession(session.id()),
+            : service.definition().withLocalSession(own.id());
+        Gateway gw = Gateway.open(connection, SolveOptions.none().withSession(own.id()),
             r -> listener.status(task, def, r), credentials);
         try {
           String ref = gw.solve(def.toPb(), caches.imports());
@@ -190,7 +188,7 @@ final class TargetSolver {
             try {
               gw.close();
             } finally {
-              session.close();
+              own.close();
             }
           });
         } catch (RuntimeException e) {
@@ -198,7 +196,7 @@ final class TargetSolver {
           throw e;
         }
       } catch (RuntimeException e) {
-        session.close();
+        own.close();
         throw e;
       }
     } finally {

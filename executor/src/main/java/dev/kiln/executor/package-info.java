@@ -14,9 +14,11 @@
  *       target's solve, then its exports and results put in the project together ({@code
  *       exports.ExportSet}: staged beside their destinations, checked, swapped in all or none;
  *       {@code exports.StaleStaging} cleans up after runs that were killed);
- *   <li>{@code TargetSolver}: one solve in a session of its own ({@code ProjectSessionServices}),
- *       with the cache imports and exports {@code SolveCaches} gives it; host directories are sent
- *       by their real paths, refused when a link leads out of the project;
+ *   <li>{@code TargetSolver}: one solve in the run's one session ({@code RunSession}, with the
+ *       services of {@code ProjectSessionServices}; an export or input in a session of its own that
+ *       receives it), with the cache imports and exports {@code SolveCaches} gives it; host
+ *       directories are sent once a run, by their real paths, refused when a link leads out of the
+ *       project;
  *   <li>{@code ResultStore}: the results of the tasks that succeeded, for later calls.
  * </ul>
  *

@@ -6,17 +6,22 @@ import dev.kiln.executor.auth.DockerCredentials;
 import dev.kiln.executor.engine.BuildkitConnection;
 import dev.kiln.executor.engine.EngineImageConfigs;
 import dev.kiln.executor.engine.Engines;
+import dev.kiln.executor.filesync.FileSyncService;
 import dev.kiln.model.Container;
+import dev.kiln.model.Directory;
 import dev.kiln.model.Pipeline;
 import dev.kiln.model.Task;
 import dev.kiln.planner.EngineCapabilities;
 import dev.kiln.planner.Plan;
 import dev.kiln.planner.PlannerBuilder;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,6 +73,50 @@ class PlanRunnerE2ETest {
       assertThat(started.get("b")).isLessThan(finished.get("a"));
       // c waited for both
       assertThat(started.get("c")).isGreaterThanOrEqualTo(Math.max(finished.get("a"), finished.get("b")));
+    }
+  }
+
+  @Test
+  void tasksReadingTheSameHostDirectoryShareOneTransfer() throws Exception {
+    for (int i = 0; i < 200; i++) {
+      Files.writeString(project.resolve("f" + i + ".txt"), "file " + i);
+    }
+    Container reader = Container.from("busybox:latest").withDirectory("/src", Directory.host("."));
+    String m = UUID.randomUUID().toString();
+    List<Task> tasks = new ArrayList<>();
+    for (String name : List.of("a", "b", "c", "d")) {
+      tasks.add(Task.run(name, reader.withExec("sh", "-c", "test $(ls /src | wc -l) -eq 200 && echo " + m + name)));
+    }
+    tasks.add(Task.run("e", reader.withExec("sh", "-c", "mkdir /out && ls /src | wc -l > /out/n; echo " + m))
+        .withExport("/out/n", "build/n"));
+    List<FileSyncService> syncs = new CopyOnWriteArrayList<>();
+    PlanRunner.SessionServices services = dirs -> {
+      if (dirs.isEmpty()) {
+        return List.of();
+      }
+      FileSyncService sync = new FileSyncService(dirs);
+      syncs.add(sync);
+      return List.of(sync.definition());
+    };
+    try (BuildkitConnection c = Engines.connect()) {
+      // A new shared key: the engine has no files of this project from an earlier run.
+      RunReport report = new PlanRunner(c, services, new PlanRunner.Options(4, false, project, m),
+          new PlanRunner.Listener() { }).run(plan(c, Pipeline.of(tasks.toArray(Task[]::new))));
+      assertThat(report.succeeded()).isTrue();
+      assertThat(project.resolve("build/n")).hasContent("200\n");
+      // Five tasks, four at once, one of them exporting: the directory went over once, whole.
+      assertThat(syncs.stream().mapToLong(FileSyncService::transfers).sum()).isEqualTo(1);
+      assertThat(syncs.stream().mapToLong(FileSyncService::filesSent).sum()).isEqualTo(200);
+
+      // An export alone: BuildKit v0.8 pulls a host directory through the sessions of the solves
+      // that read it, so the export's own session must serve it too.
+      Files.writeString(project.resolve("g.txt"), m);
+      Task alone = Task.run("f", reader.withExec("sh", "-c", "mkdir /out && cp /src/g.txt /out/g"))
+          .withExport("/out/g", "build/g");
+      RunReport second = new PlanRunner(c, services, new PlanRunner.Options(4, false, project, m),
+          new PlanRunner.Listener() { }).run(plan(c, Pipeline.of(alone)));
+      assertThat(second.succeeded()).isTrue();
+      assertThat(project.resolve("build/g")).hasContent(m);
     }
   }
 

@@ -42,6 +42,7 @@ public final class FileSyncService extends FileSyncGrpc.FileSyncImplBase {
 
   private final Map<String, Path> dirs;
   private final AtomicLong filesSent = new AtomicLong();
+  private final AtomicLong transfers = new AtomicLong();
 
   /** @param dirs the directories the engine may read, by local source name */
   public FileSyncService(Map<String, Path> dirs) {
@@ -51,6 +52,11 @@ public final class FileSyncService extends FileSyncGrpc.FileSyncImplBase {
   /** How many files the engine asked for and got: fewer than listed when it kept the rest from an earlier sync. */
   public long filesSent() {
     return filesSent.get();
+  }
+
+  /** How many times the engine pulled a directory. */
+  public long transfers() {
+    return transfers.get();
   }
 
   /** This service with the interceptor that gives it the call's metadata (dir name, patterns). */
@@ -78,6 +84,7 @@ public final class FileSyncService extends FileSyncGrpc.FileSyncImplBase {
     List<String> include = values(md, "include-patterns");
     List<String> exclude = values(md, "exclude-patterns");
     List<String> follow = values(md, "followpaths");
+    transfers.incrementAndGet();
     Sender sender = new Sender(dir, include, exclude, follow, out, filesSent);
     sender.start();
     return sender;
