@@ -1,12 +1,15 @@
 package dev.kiln.executor.engine;
 
+import dev.kiln.executor.proto.gateway.ExecMessage;
 import dev.kiln.executor.proto.gateway.LLBBridgeGrpc;
+import dev.kiln.executor.proto.gateway.NewContainerRequest;
 import dev.kiln.executor.proto.gateway.PingRequest;
 import dev.kiln.executor.proto.gateway.PongResponse;
 import dev.kiln.executor.proto.gateway.ReadDirRequest;
 import dev.kiln.executor.proto.gateway.ReadDirResponse;
 import dev.kiln.executor.proto.gateway.ReadFileRequest;
 import dev.kiln.executor.proto.gateway.ReadFileResponse;
+import dev.kiln.executor.proto.gateway.ReleaseContainerRequest;
 import dev.kiln.executor.proto.gateway.ResolveImageConfigRequest;
 import dev.kiln.executor.proto.gateway.ResolveImageConfigResponse;
 import dev.kiln.executor.proto.gateway.ReturnRequest;
@@ -17,6 +20,7 @@ import dev.kiln.executor.proto.gateway.StatFileResponse;
 import io.grpc.Channel;
 import io.grpc.Metadata;
 import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -73,12 +77,36 @@ final class BridgeClient {
     stub(policy.read()).return_(request);
   }
 
+  /** Creates a container; never retried (a second try would find the id taken). */
+  void newContainer(NewContainerRequest request) {
+    stub(policy.read()).newContainer(request);
+  }
+
+  void releaseContainer(ReleaseContainerRequest request) {
+    stub(policy.query()).releaseContainer(request);
+  }
+
+  /**
+   * Opens a stream of process messages: {@code responses} gets the engine's; the returned observer
+   * sends Kiln's. A process may run as long as a solve may.
+   */
+  StreamObserver<ExecMessage> execProcess(StreamObserver<ExecMessage> responses) {
+    return LLBBridgeGrpc.newStub(channel)
+        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(buildIdHeader()))
+        .withDeadlineAfter(policy.solve().toMillis(), TimeUnit.MILLISECONDS)
+        .execProcess(responses);
+  }
+
   private LLBBridgeGrpc.LLBBridgeBlockingStub stub(Duration deadline) {
+    return LLBBridgeGrpc.newBlockingStub(channel)
+        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(buildIdHeader()))
+        .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private Metadata buildIdHeader() {
     // Gateway calls must name the build (job) they belong to.
     Metadata md = new Metadata();
     md.put(BUILD_ID, buildId);
-    return LLBBridgeGrpc.newBlockingStub(channel)
-        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md))
-        .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    return md;
   }
 }

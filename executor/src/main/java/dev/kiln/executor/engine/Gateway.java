@@ -1,6 +1,7 @@
 package dev.kiln.executor.engine;
 
 import com.google.rpc.Status;
+import dev.kiln.executor.EngineException;
 import dev.kiln.executor.EngineUnavailableException;
 import dev.kiln.executor.SolveException;
 import dev.kiln.executor.auth.DockerCredentials;
@@ -198,6 +199,16 @@ public final class Gateway implements AutoCloseable {
     } catch (StatusRuntimeException e) {
       throw BuildkitErrors.fromSolve(e, vertices, connection, registries);
     }
+  }
+
+  /**
+   * Creates a container over solved results of this build ({@link ContainerMount.Result} ids from
+   * {@link #solve}); the caller must close it.
+   *
+   * @throws EngineException if the engine cannot run containers ({@value GatewayContainer#CAPABILITY}) or refuses this one
+   */
+  public GatewayContainer container(List<ContainerMount> mounts, ContainerNetwork network) {
+    return GatewayContainer.create(connection, bridge, ping(), mounts, network);
   }
 
   /** Resolves an image reference to its digest and OCI config JSON. */
