@@ -129,6 +129,7 @@ public final class PlanRunner {
   private final Options options;
   private final Listener listener;
   private final CallSettings calls;
+  private final Terminal terminal;
   private final TaskScheduler scheduler;
   private final AtomicBoolean used = new AtomicBoolean();
   private final CountDownLatch finished = new CountDownLatch(1);
@@ -141,7 +142,17 @@ public final class PlanRunner {
   /** @param calls what tasks that call functions need; null when the plans have none */
   public PlanRunner(BuildkitConnection connection, SessionServices services, Options options, Listener listener,
       CallSettings calls) {
+    this(connection, services, options, listener, calls, null);
+  }
+
+  /**
+   * @param calls what tasks that call functions need; null when the plans have none
+   * @param terminal where a shell opens when a step fails ({@code kiln run -i}); null for none
+   */
+  public PlanRunner(BuildkitConnection connection, SessionServices services, Options options, Listener listener,
+      CallSettings calls, Terminal terminal) {
     this.connection = connection;
+    this.terminal = terminal;
     this.services = services;
     this.options = options;
     this.listener = listener;
@@ -182,7 +193,8 @@ public final class PlanRunner {
       SolveCaches caches = new SolveCaches(options.cacheFrom(), options.cacheTo(), options.registryShares(), plan);
       RunningSteps steps = new RunningSteps();
       TargetSolver solver = new TargetSolver(connection, services, caches, root, options.sharedKey(),
-          options.credentials(), listener.andThen(steps), plan::stepLocation);
+          options.credentials(), listener.andThen(steps), plan::stepLocation, terminal == null ? null
+          : new FailedStepShell(connection, options.credentials(), terminal, OutputText.of(options.masker())));
       EngineTaskExecution engine = new EngineTaskExecution(solver, new ResultStore(), calls, root,
           options.masker(), listener, scheduler::cancelled);
       try (LimitedTaskExecution tasks = new LimitedTaskExecution(engine, steps, listener, scheduler::cancelled)) {

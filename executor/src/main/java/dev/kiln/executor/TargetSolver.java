@@ -42,14 +42,16 @@ final class TargetSolver {
   private final DockerCredentials credentials;
   private final PlanRunner.Listener listener;
   private final Function<String, Optional<SourceLocation>> stepLocations;
+  private final FailedStepShell shell;
 
   /**
    * @param credentials the registry credentials the solves' sessions serve and Docker's pushes are given
    * @param stepLocations where the step with a planned digest is written, when a Dockerfile wrote it
+   * @param shell opens a shell where a step fails ({@code kiln run -i}), or null
    */
   TargetSolver(BuildkitConnection connection, PlanRunner.SessionServices services, SolveCaches caches,
       ProjectRoot root, String sharedKey, DockerCredentials credentials, PlanRunner.Listener listener,
-      Function<String, Optional<SourceLocation>> stepLocations) {
+      Function<String, Optional<SourceLocation>> stepLocations, FailedStepShell shell) {
     this.connection = connection;
     this.services = services;
     this.caches = caches;
@@ -58,6 +60,7 @@ final class TargetSolver {
     this.credentials = credentials;
     this.listener = listener;
     this.stepLocations = stepLocations;
+    this.shell = shell;
   }
 
   /**
@@ -124,6 +127,9 @@ final class TargetSolver {
       try {
         response = solve(task, target, def, options, progress, results, published);
       } catch (SolveException e) {
+        if (shell != null) {
+          shell.open(task.name(), def, session.id(), caches.imports(), e); // while the session serves the step
+        }
         throw located(e, def);
       }
       caches.exported(solveName, response);
