@@ -1,10 +1,13 @@
 package dev.kiln.cli;
 
 import dev.kiln.executor.Executor;
+import dev.kiln.executor.PlainProgress;
+import dev.kiln.executor.SecretMasker;
 import dev.kiln.executor.Terminal;
 import dev.kiln.executor.secrets.SecretStore;
 import dev.kiln.model.Pipeline;
 import dev.kiln.planner.Plan;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -44,9 +47,10 @@ final class ShellCommand implements Callable<Integer> {
       Plan plan = executor.plan(pipeline, requested);
       SecretStore secrets = new SecretStore(RunCommand.secretSources(pipeline, plan, pipelineOptions, project, file),
           System.getenv(), project);
-      spec.commandLine().getErr().println("kiln: opening a shell in the container of task " + task
-          + "; exit it to return");
-      return executor.shell(plan, task, secrets, terminal);
+      PrintWriter err = spec.commandLine().getErr();
+      err.println("kiln: running task " + task + ", then a shell in its container; exit the shell to return");
+      return executor.shell(plan, task, secrets, SecretMasker.of(secrets.resolveAll()), new PlainProgress(err),
+          terminal);
     }
   }
 }

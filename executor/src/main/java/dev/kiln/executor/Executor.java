@@ -66,11 +66,13 @@ public interface Executor extends AutoCloseable {
 
   /**
    * Runs {@code task} of {@code plan} (cached steps are not run again) and opens a shell on {@code
-   * terminal} in the container it produces ({@code kiln shell}).
+   * terminal} in the container it produces ({@code kiln shell}); {@code listener} hears the
+   * task's progress until then, masked by {@code masker}.
    *
    * @return the shell's exit code
    */
-  int shell(Plan plan, String task, SecretStore secrets, Terminal terminal);
+  int shell(Plan plan, String task, SecretStore secrets, SecretMasker masker, PlanRunner.Listener listener,
+      Terminal terminal);
 
   /** Stops the runs in progress: their solves are cancelled on the engine, no task starts after. */
   void cancel();

@@ -170,12 +170,14 @@ final class ExecutorImpl implements Executor {
   }
 
   @Override
-  public int shell(Plan plan, String task, SecretStore secrets, Terminal terminal) {
+  public int shell(Plan plan, String task, SecretStore secrets, SecretMasker masker, PlanRunner.Listener listener,
+      Terminal terminal) {
     PlannedTask planned = plan.tasks().stream().filter(t -> t.name().equals(task)).findFirst()
         .orElseThrow(() -> new IllegalArgumentException("task " + task + " is not in the plan"));
     try {
       return TaskShell.open(connection(), new ProjectSessionServices(credentials, secrets), credentials,
-          PlanRunner.projectRoot(settings.projectRoot()), sharedKey(settings.projectRoot()), planned, terminal);
+          PlanRunner.projectRoot(settings.projectRoot()), sharedKey(settings.projectRoot()), planned,
+          new MaskingListener(masker, listener), terminal);
     } catch (IOException e) {
       throw SolveException.failed("task " + task + ": " + e.getMessage(), null, e);
     }

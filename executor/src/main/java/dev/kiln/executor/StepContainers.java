@@ -2,6 +2,7 @@ package dev.kiln.executor;
 
 import dev.kiln.executor.engine.ContainerMount;
 import dev.kiln.executor.engine.ContainerNetwork;
+import dev.kiln.executor.engine.FailedStep;
 import dev.kiln.executor.engine.Gateway;
 import dev.kiln.executor.engine.GatewayContainer;
 import dev.kiln.planner.llb.Definition;
@@ -17,8 +18,9 @@ import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
- * Containers that reproduce a step of a definition: its file systems (each mount's input solved
- * on its own, so the state before the step ran), cache volumes, secrets as files and network.
+ * Containers that reproduce a step of a definition: its file systems (as the engine left them
+ * after a failure, or each mount's input solved on its own: the state before the step ran), cache
+ * volumes, secrets as files and network.
  */
 final class StepContainers {
   private StepContainers() {}
@@ -30,21 +32,30 @@ final class StepContainers {
   }
 
   /**
-   * A container with the mounts {@code exec} (op {@code op} of {@code def}) had before it ran: each
-   * input solved through {@code solve} (a definition to a result id).
+   * A container with the mounts op {@code op} of {@code def} had before it ran: each input solved
+   * through {@code solve} (a definition to a result id).
    */
   static GatewayContainer before(Gateway gateway, Definition def, Op op, Function<dev.kiln.planner.llb.pb.Definition,
       String> solve) {
-    ExecOp exec = op.getExec();
     Map<Long, String> results = new TreeMap<>();
+    return of(gateway, op, m -> m.getInput() < 0 ? ""
+        : results.computeIfAbsent(m.getInput(), i -> solve.apply(upTo(def, op.getInputs(i.intValue())))));
+  }
+
+  /** A container with the mounts of op {@code op} as the engine left them after {@code failed}. */
+  static GatewayContainer after(Gateway gateway, Op op, FailedStep failed) {
+    List<Mount> mounts = op.getExec().getMountsList();
+    return of(gateway, op, m -> failed.mountAfter(mounts.indexOf(m)));
+  }
+
+  /** A container with {@code op}'s mounts, each file system mount's result id from {@code resultId}. */
+  private static GatewayContainer of(Gateway gateway, Op op, Function<Mount, String> resultId) {
+    ExecOp exec = op.getExec();
     List<ContainerMount> mounts = new ArrayList<>();
     for (Mount m : exec.getMountsList()) {
       switch (m.getMountType()) {
-        case BIND -> {
-          String id = m.getInput() < 0 ? ""
-              : results.computeIfAbsent(m.getInput(), i -> solve.apply(upTo(def, op.getInputs(i.intValue()))));
-          mounts.add(new ContainerMount.Result(m.getDest(), id, m.getSelector(), m.getReadonly()));
-        }
+        case BIND -> mounts.add(new ContainerMount.Result(m.getDest(), resultId.apply(m), m.getSelector(),
+            m.getReadonly()));
         case CACHE -> mounts.add(new ContainerMount.Cache(m.getDest(), m.getCacheOpt().getID(),
             ContainerMount.Sharing.valueOf(m.getCacheOpt().getSharing().name())));
         case SECRET -> mounts.add(new ContainerMount.Secret(m.getDest(), m.getSecretOpt().getID(),

@@ -142,7 +142,9 @@ final class TargetSolver {
       Consumer<StatusResponse> progress, Map<String, String> results, List<PublishedImage> published) {
     String solveName = solveName(task, target);
     return switch (target.kind()) {
-      case RUN -> task.results().isEmpty()
+      // With a shell to open, a run is a gateway solve: engines that send error details then keep the
+      // failed step's results until the shell exits.
+      case RUN -> task.results().isEmpty() && shell == null
           ? new Solver(connection, credentials).solve(def.toPb(), caches.withCache(options, solveName), progress)
           : readResults(task, def, caches.exportsOnly(options, solveName), progress, results);
       case EXPORT, INPUT, REPORTS -> new Solver(connection, credentials).solve(def.toPb(), caches.withCache(options, solveName)
@@ -173,7 +175,8 @@ final class TargetSolver {
       Consumer<StatusResponse> progress, Map<String, String> out) {
     Map<String, String> values = new TreeMap<>();
     try (Gateway gw = Gateway.open(connection, options, progress, credentials)) {
-      String ref = gw.solve(def.toPb(), caches.imports());
+      String ref = gw.solve(def.toPb(), caches.imports(),
+          shell == null ? null : failed -> shell.openAfter(task.name(), def, gw, failed));
       for (String name : task.results()) {
         String path = PlannedTask.RESULTS_DIR + "/" + name;
         byte[] value;

@@ -9,6 +9,7 @@ import dev.kiln.executor.engine.GatewayContainer;
 import dev.kiln.executor.engine.ProcessExit;
 import dev.kiln.executor.engine.Session;
 import dev.kiln.executor.engine.SolveOptions;
+import dev.kiln.executor.proto.control.StatusResponse;
 import dev.kiln.model.ProjectRoot;
 import dev.kiln.planner.PlannedTarget;
 import dev.kiln.planner.PlannedTask;
@@ -19,6 +20,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * {@code kiln shell TASK}: an interactive shell in the container a task's run produces (after its
@@ -29,16 +31,23 @@ final class TaskShell {
 
   /** Solves {@code task}'s run and opens the shell; returns its exit code once it exits. */
   static int open(BuildkitConnection connection, PlanRunner.SessionServices services, DockerCredentials credentials,
-      ProjectRoot root, String sharedKey, PlannedTask task, Terminal terminal) throws IOException {
+      ProjectRoot root, String sharedKey, PlannedTask task, PlanRunner.Listener listener, Terminal terminal)
+      throws IOException {
     PlannedTarget run = task.targets().stream().filter(t -> t.kind() == PlannedTarget.Kind.RUN).findFirst()
         .orElseThrow(() -> SolveException.failed("task " + task.name() + " runs no container to open a shell in",
             "pick a task with steps (`kiln list` shows the tasks)", null));
     Map<String, Path> localDirs = LocalDirs.of(run.definition(), root);
     Session.Builder sb = Session.builder().name("kiln shell " + task.name()).sharedKey(sharedKey);
     services.create(localDirs).forEach(sb::addService);
-    try (Session session = sb.start(connection);
-        Gateway gw = Gateway.open(connection, SolveOptions.none().withSession(session.id()), r -> { }, credentials)) {
+    try (Session session = sb.start(connection)) {
       Definition def = localDirs.isEmpty() ? run.definition() : run.definition().withLocalSession(session.id());
+      return open(connection, session, def, credentials, r -> listener.status(task.name(), def, r), terminal);
+    }
+  }
+
+  private static int open(BuildkitConnection connection, Session session, Definition def,
+      DockerCredentials credentials, Consumer<StatusResponse> progress, Terminal terminal) {
+    try (Gateway gw = Gateway.open(connection, SolveOptions.none().withSession(session.id()), progress, credentials)) {
       String ref = gw.solve(def.toPb(), List.of());
       Meta meta = lastCommand(def);
       try (GatewayContainer container = gw.container(List.of(new ContainerMount.Result("/", ref, "", false)),
