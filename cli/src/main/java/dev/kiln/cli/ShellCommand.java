@@ -23,7 +23,9 @@ import picocli.CommandLine.Model.CommandSpec;
     footerHeading = Kiln.EXAMPLES,
     footer = {
       "  # look around what the task `build` made",
-      "  kiln shell build"
+      "  kiln shell build",
+      "  # the same for a task of another pipeline, with a parameter",
+      "  kiln shell -f ci/pipeline.pkl -p version=1.2.0 test"
     })
 final class ShellCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

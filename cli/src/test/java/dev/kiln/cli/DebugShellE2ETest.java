@@ -35,8 +35,15 @@ class DebugShellE2ETest extends KilnInProcess {
   private Path pipeline;
 
   @BeforeAll
-  static void engineIsThere() {
+  static void engineAndTmuxAreThere() throws Exception {
     DockerEngine.require();
+    Process p;
+    try {
+      p = new ProcessBuilder("tmux", "-V").redirectErrorStream(true).start();
+    } catch (IOException e) {
+      throw new AssertionError("these tests drive the shell through tmux: install it (apt-get install -y tmux)", e);
+    }
+    assertThat(p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0).as("tmux -V").isTrue();
   }
 
   @BeforeEach
