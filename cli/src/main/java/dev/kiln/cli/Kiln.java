@@ -60,8 +60,8 @@ public final class Kiln implements Runnable {
   }
 
   /** The subcommands, in the order help lists them. */
-  private static final List<String> SUBCOMMANDS = List.of("run", "logs", "engine", "plan", "validate", "list",
-      "init", "schema", "deps", "package", "trust", "serve", "runs", "__train", "help");
+  private static final List<String> SUBCOMMANDS = List.of("run", "shell", "logs", "engine", "plan", "validate",
+      "list", "init", "schema", "deps", "package", "trust", "serve", "runs", "__train", "help");
 
   /** The configured command line for {@code args}, writing to the process's stdout and stderr. */
   public static CommandLine commandLine(String[] args) {
@@ -82,6 +82,7 @@ public final class Kiln implements Runnable {
   private static Object subcommand(String name) {
     return switch (name) {
       case "run" -> new RunCommand();
+      case "shell" -> new ShellCommand();
       case "logs" -> new LogsCommand();
       case "engine" -> new EngineCommand();
       case "plan" -> new PlanCommand();

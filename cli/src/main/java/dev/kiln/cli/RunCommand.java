@@ -17,6 +17,7 @@ import dev.kiln.executor.SecretMasker;
 import dev.kiln.executor.StepSummary;
 import dev.kiln.executor.TaskLogs;
 import dev.kiln.executor.TaskOutcome;
+import dev.kiln.executor.Terminal;
 import dev.kiln.executor.TtyProgress;
 import dev.kiln.executor.secrets.SecretStore;
 import dev.kiln.executor.trace.Tracing;
@@ -99,6 +100,10 @@ final class RunCommand implements Callable<Integer> {
       + " (what changed since the last successful run on this machine).")
   boolean explain;
 
+  @Option(names = {"-i", "--interactive"}, description = "Where a step fails, open a shell in its container"
+      + " (needs a terminal; runs one task at a time, with plain progress).")
+  boolean interactive;
+
   /** Tests replace this; by default the evaluator with this command's --param/--params-file. */
   PipelineLoader loader;
 
@@ -106,6 +111,11 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     if (parallel < 1) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--parallel must be at least 1");
+    }
+    Terminal terminal = interactive ? terminal(spec) : null;
+    if (interactive) {
+      parallel = 1; // one shell at a time, and no other task's output over it
+      progress = progress == ProgressMode.JSON ? progress : ProgressMode.PLAIN;
     }
     Path file = pipelineOptions.file();
     Timings timings = Timings.fromEnvironment();
@@ -141,17 +151,7 @@ final class RunCommand implements Callable<Integer> {
         out.print(explanation);
         out.flush();
       }
-      // Only the secrets of the tasks that will run must be available.
-      Set<String> used = new TreeSet<>();
-      plan.tasks().forEach(t -> used.addAll(t.secrets()));
-      Map<String, SecretSource> sources = new TreeMap<>();
-      pipeline.secrets().forEach((name, secret) -> sources.put(name, secret.source()));
-      sources.keySet().retainAll(used);
-      sources.forEach((name, source) -> {
-        if (source instanceof SecretSource.Command c) { // runs on this machine: only with the user's consent
-          pipelineOptions.plugins.trust(project).checkCommand(name, c.command(), file);
-        }
-      });
+      Map<String, SecretSource> sources = secretSources(pipeline, plan, pipelineOptions, project, file);
       SecretStore secrets = new SecretStore(sources, System.getenv(), project);
       SecretMasker masker;
       try {
@@ -181,7 +181,7 @@ final class RunCommand implements Callable<Integer> {
       }
       Instant started = Instant.now();
       RunReport report = executor.run(plan, secrets, masker,
-          summaryFile == null ? listener : new ListenerPair(listener, summary));
+          summaryFile == null ? listener : new ListenerPair(listener, summary), terminal);
       logs.flatMap(TaskLogs::problem).ifPresent(warnings);
       if (summaryFile != null) {
         try {
@@ -205,6 +205,31 @@ final class RunCommand implements Callable<Integer> {
       }
       return report.succeeded() ? ExitCodes.OK : ExitCodes.TASK_FAILED;
     }
+  }
+
+  /**
+   * The secrets of the tasks that will run (only those must be available); a secret read by a
+   * command runs it on this machine, so only with the user's consent.
+   */
+  static Map<String, SecretSource> secretSources(Pipeline pipeline, Plan plan, PipelineOptions pipelineOptions,
+      Path project, Path file) {
+    Set<String> used = new TreeSet<>();
+    plan.tasks().forEach(t -> used.addAll(t.secrets()));
+    Map<String, SecretSource> sources = new TreeMap<>();
+    pipeline.secrets().forEach((name, secret) -> sources.put(name, secret.source()));
+    sources.keySet().retainAll(used);
+    sources.forEach((name, source) -> {
+      if (source instanceof SecretSource.Command c) {
+        pipelineOptions.plugins.trust(project).checkCommand(name, c.command(), file);
+      }
+    });
+    return sources;
+  }
+
+  /** The terminal a shell opens on; without one, a usage error now rather than a shell that waits for ever. */
+  static Terminal terminal(CommandSpec spec) {
+    return SttyTerminal.open().orElseThrow(() -> new picocli.CommandLine.ParameterException(spec.commandLine(),
+        "a shell needs a terminal, and stdin or stdout is not one (run it in a terminal, not a pipe or CI job)"));
   }
 
   /** The pipeline's own cache block first (its local directories are relative to the project), then the flags'. */

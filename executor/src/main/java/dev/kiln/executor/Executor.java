@@ -56,6 +56,24 @@ public interface Executor extends AutoCloseable {
    */
   RunReport run(Plan plan, SecretStore secrets, SecretMasker masker, PlanRunner.Listener listener);
 
+  /**
+   * Like {@link #run(Plan, SecretStore, SecretMasker, PlanRunner.Listener)}, and where a step fails,
+   * opens a shell on {@code terminal} in that step's container ({@code kiln run -i}); the run
+   * goes on when the shell exits.
+   */
+  RunReport run(Plan plan, SecretStore secrets, SecretMasker masker, PlanRunner.Listener listener,
+      Terminal terminal);
+
+  /**
+   * Runs {@code task} of {@code plan} (cached steps are not run again) and opens a shell on {@code
+   * terminal} in the container it produces ({@code kiln shell}); {@code listener} hears the
+   * task's progress until then, masked by {@code masker}.
+   *
+   * @return the shell's exit code
+   */
+  int shell(Plan plan, String task, SecretStore secrets, SecretMasker masker, PlanRunner.Listener listener,
+      Terminal terminal);
+
   /** Stops the runs in progress: their solves are cancelled on the engine, no task starts after. */
   void cancel();
 

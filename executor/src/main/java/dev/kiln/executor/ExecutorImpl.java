@@ -16,7 +16,9 @@ import dev.kiln.model.EngineFleet;
 import dev.kiln.model.Pipeline;
 import dev.kiln.model.RemoteCache;
 import dev.kiln.planner.Plan;
+import dev.kiln.planner.PlannedTask;
 import dev.kiln.planner.PlannerBuilder;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -114,6 +116,12 @@ final class ExecutorImpl implements Executor {
 
   @Override
   public RunReport run(Plan plan, SecretStore secrets, SecretMasker masker, PlanRunner.Listener listener) {
+    return run(plan, secrets, masker, listener, null);
+  }
+
+  @Override
+  public RunReport run(Plan plan, SecretStore secrets, SecretMasker masker, PlanRunner.Listener listener,
+      Terminal terminal) {
     EngineInfo engine = engine();
     List<RemoteCache> resolvedImports;
     synchronized (this) {
@@ -123,7 +131,7 @@ final class ExecutorImpl implements Executor {
         settings.projectRoot(), sharedKey(settings.projectRoot()), resolvedImports, settings.cacheExports(),
         engine.cacheExports().contains("registry"), masker, credentials);
     PlanRunner runner = new PlanRunner(connection(), fleet, new ProjectSessionServices(credentials, secrets), options,
-        new MaskingListener(masker, listener), callSettings(plan, secrets));
+        new MaskingListener(masker, listener), callSettings(plan, secrets), terminal);
     runs.add(runner);
     Thread hook = settings.cancelOnShutdown() ? cancelOnShutdown(runner) : null;
     try {
@@ -167,6 +175,20 @@ final class ExecutorImpl implements Executor {
       return project.getFileName() + ":" + HexFormat.of().formatHex(h, 0, 8);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public int shell(Plan plan, String task, SecretStore secrets, SecretMasker masker, PlanRunner.Listener listener,
+      Terminal terminal) {
+    PlannedTask planned = plan.tasks().stream().filter(t -> t.name().equals(task)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("task " + task + " is not in the plan"));
+    try {
+      return TaskShell.open(connection(), new ProjectSessionServices(credentials, secrets), credentials,
+          PlanRunner.projectRoot(settings.projectRoot()), sharedKey(settings.projectRoot()), planned,
+          new MaskingListener(masker, listener), terminal);
+    } catch (IOException e) {
+      throw SolveException.failed("task " + task + ": " + e.getMessage(), null, e);
     }
   }
 

@@ -139,6 +139,7 @@ public final class PlanRunner {
   private final Options options;
   private final Listener listener;
   private final CallSettings calls;
+  private final Terminal terminal;
   private final TaskScheduler scheduler;
   private final AtomicBoolean used = new AtomicBoolean();
   private final CountDownLatch finished = new CountDownLatch(1);
@@ -151,14 +152,21 @@ public final class PlanRunner {
   /** @param calls what tasks that call functions need; null when the plans have none */
   public PlanRunner(BuildkitConnection connection, SessionServices services, Options options, Listener listener,
       CallSettings calls) {
-    this(connection, null, services, options, listener, calls);
+    this(connection, null, services, options, listener, calls, null);
   }
 
-  /** A runner that spreads the tasks over {@code fleet} (each engine's limit bounds it, not {@code parallel}). */
+  /**
+   * A runner that spreads the tasks over {@code fleet}, when there is one (each engine's limit
+   * bounds it, not {@code parallel}).
+   *
+   * @param calls what tasks that call functions need; null when the plans have none
+   * @param terminal where a shell opens when a step fails ({@code kiln run -i}); null for none
+   */
   PlanRunner(BuildkitConnection connection, FleetEngines fleet, SessionServices services, Options options,
-      Listener listener, CallSettings calls) {
+      Listener listener, CallSettings calls, Terminal terminal) {
     this.connection = connection;
     this.fleet = fleet;
+    this.terminal = terminal;
     this.services = services;
     this.options = options;
     this.listener = listener;
@@ -201,7 +209,8 @@ public final class PlanRunner {
       // Each solver serves its solves from one session (RunSession): the run's, or in a fleet a task's on its engine.
       FleetRuns.Solvers solvers = (c, caches, l) -> new TargetSolver(c, new RunSession(c, services,
           LocalDirs.of(plan, root), options.sharedKey(), caches.contentStore()), caches, root, options.credentials(),
-          l.andThen(steps), plan::stepLocation);
+          l.andThen(steps), plan::stepLocation, terminal == null ? null
+          : new FailedStepShell(c, options.credentials(), terminal, OutputText.of(options.masker())));
       TaskScheduler.TaskExecution engine;
       RunServices runServices;
       TargetSolver runSolver = null;

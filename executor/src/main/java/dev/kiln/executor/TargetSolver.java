@@ -46,14 +46,16 @@ final class TargetSolver implements AutoCloseable {
   private final DockerCredentials credentials;
   private final PlanRunner.Listener listener;
   private final Function<String, Optional<SourceLocation>> stepLocations;
+  private final FailedStepShell shell;
 
   /**
    * @param credentials the registry credentials the solves' sessions serve and Docker's pushes are given
    * @param stepLocations where the step with a planned digest is written, when a Dockerfile wrote it
+   * @param shell opens a shell where a step fails ({@code kiln run -i}), or null
    */
   TargetSolver(BuildkitConnection connection, RunSession session, SolveCaches caches,
       ProjectRoot root, DockerCredentials credentials, PlanRunner.Listener listener,
-      Function<String, Optional<SourceLocation>> stepLocations) {
+      Function<String, Optional<SourceLocation>> stepLocations, FailedStepShell shell) {
     this.connection = connection;
     this.session = session;
     this.caches = caches;
@@ -61,6 +63,7 @@ final class TargetSolver implements AutoCloseable {
     this.credentials = credentials;
     this.listener = listener;
     this.stepLocations = stepLocations;
+    this.shell = shell;
   }
 
   /**
@@ -125,6 +128,9 @@ final class TargetSolver implements AutoCloseable {
       try {
         response = solve(task, target, def, options, progress, results, published);
       } catch (SolveException e) {
+        if (shell != null) {
+          shell.open(task.name(), def, options.sessionId(), caches.imports(), e); // while the session serves the step
+        }
         throw located(e, def);
       }
       caches.exported(solveName, response);
@@ -143,7 +149,9 @@ final class TargetSolver implements AutoCloseable {
       Consumer<StatusResponse> progress, Map<String, String> results, List<PublishedImage> published) {
     String solveName = solveName(task, target);
     return switch (target.kind()) {
-      case RUN -> task.results().isEmpty()
+      // With a shell to open, a run is a gateway solve: engines that send error details then keep the
+      // failed step's results until the shell exits.
+      case RUN -> task.results().isEmpty() && shell == null
           ? new Solver(connection, credentials).solve(def.toPb(), caches.withCache(options, solveName), progress)
           : readResults(task, def, caches.exportsOnly(options, solveName), progress, results);
       case EXPORT, INPUT, REPORTS -> new Solver(connection, credentials).solve(def.toPb(), caches.withCache(options, solveName)
@@ -230,7 +238,8 @@ final class TargetSolver implements AutoCloseable {
       Consumer<StatusResponse> progress, Map<String, String> out) {
     Map<String, String> values = new TreeMap<>();
     try (Gateway gw = Gateway.open(connection, options, progress, credentials)) {
-      String ref = gw.solve(def.toPb(), caches.imports());
+      String ref = gw.solve(def.toPb(), caches.imports(),
+          shell == null ? null : failed -> shell.openAfter(task.name(), def, gw, failed));
       for (String name : task.results()) {
         String path = PlannedTask.RESULTS_DIR + "/" + name;
         byte[] value;

@@ -23,8 +23,12 @@ import java.util.Map;
  * @param exitCode the failed process's exit code ({@code gatewayapi.ExitMessage}, BuildKit v0.12+), or null
  * @param command the failed exec's arguments ({@code errdefs.Solve}'s op, gateway solves), or empty
  * @param unread the type URLs of the details not read, in order
+ * @param mountIds the failed exec's mounts after the failure, one result id per mount ({@code
+ *     errdefs.Solve}'s mountIDs, gateway solves; empty where a mount has none), or empty
+ * @param inputIds the same mounts before the step ran ({@code errdefs.Solve}'s inputIDs), or empty
  */
-record EngineErrorDetails(String vertexDigest, Integer exitCode, List<String> command, List<String> unread) {
+record EngineErrorDetails(String vertexDigest, Integer exitCode, List<String> command, List<String> unread,
+    List<String> mountIds, List<String> inputIds) {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String PREFIX = "github.com/moby/buildkit/";
   static final String VERTEX = PREFIX + "errdefs.Vertex+json";
@@ -34,10 +38,13 @@ record EngineErrorDetails(String vertexDigest, Integer exitCode, List<String> co
   EngineErrorDetails {
     command = List.copyOf(command);
     unread = List.copyOf(unread);
+    mountIds = List.copyOf(mountIds);
+    inputIds = List.copyOf(inputIds);
   }
 
   /** No details: an engine that sends none, or an error that has none. */
-  static final EngineErrorDetails NONE = new EngineErrorDetails(null, null, List.of(), List.of());
+  static final EngineErrorDetails NONE = new EngineErrorDetails(null, null, List.of(), List.of(), List.of(),
+      List.of());
 
   /** The details of a failed call's status, if its trailers carry them. */
   static EngineErrorDetails of(Throwable grpcError) {
@@ -51,6 +58,8 @@ record EngineErrorDetails(String vertexDigest, Integer exitCode, List<String> co
     Integer exit = null;
     List<String> command = List.of();
     List<String> unread = new ArrayList<>();
+    List<String> mountIds = List.of();
+    List<String> inputIds = List.of();
     for (Any detail : status.getDetailsList()) {
       JsonNode json = json(detail);
       String type = detail.getTypeUrl();
@@ -62,11 +71,19 @@ record EngineErrorDetails(String vertexDigest, Integer exitCode, List<String> co
         List<String> args = new ArrayList<>();
         json.path("op").path("exec").path("meta").path("args").forEach(a -> args.add(a.asText()));
         command = args;
+        mountIds = texts(json.path("mountIDs"));
+        inputIds = texts(json.path("inputIDs"));
       } else {
         unread.add(type);
       }
     }
-    return new EngineErrorDetails(vertex, exit, command, unread);
+    return new EngineErrorDetails(vertex, exit, command, unread, mountIds, inputIds);
+  }
+
+  private static List<String> texts(JsonNode array) {
+    List<String> out = new ArrayList<>();
+    array.forEach(a -> out.add(a.asText()));
+    return out;
   }
 
   private static JsonNode json(Any detail) {

@@ -100,6 +100,16 @@ public final class Gateway implements AutoCloseable {
    * @throws SolveException if a step fails
    */
   public String solve(Definition definition, List<SolveOptions.CacheEntry> cacheImports) {
+    return solve(definition, cacheImports, null);
+  }
+
+  /**
+   * Like {@link #solve(Definition, List)}; when a step fails and the engine says which (error
+   * details), {@code whileFailed} is called with it before the build ends, so that containers can
+   * be opened on the failed step's results (it may be null).
+   */
+  public String solve(Definition definition, List<SolveOptions.CacheEntry> cacheImports,
+      Consumer<FailedStep> whileFailed) {
     var req = dev.kiln.executor.proto.gateway.SolveRequest.newBuilder()
         .setDefinition(definition)
         .setAllowResultReturn(true)
@@ -108,7 +118,7 @@ public final class Gateway implements AutoCloseable {
     for (SolveOptions.CacheEntry c : cacheImports) {
       req.addCacheImports(CacheOptionsEntry.newBuilder().setType(c.type()).putAllAttrs(c.attrs()));
     }
-    dev.kiln.executor.proto.gateway.SolveResponse resp = solve(req.build());
+    dev.kiln.executor.proto.gateway.SolveResponse resp = solve(req.build(), whileFailed);
     // Engines answer in the newest form the request allows; older ones use the string forms.
     if (resp.getResult().hasRef()) {
       return resp.getResult().getRef().getId();
@@ -130,13 +140,19 @@ public final class Gateway implements AutoCloseable {
         .putAllFrontendInputs(inputs)
         .setAllowResultReturn(true)
         .setAllowResultArrayRef(true);
-    return solve(req.build()).getResult();
+    return solve(req.build(), null).getResult();
   }
 
-  private dev.kiln.executor.proto.gateway.SolveResponse solve(dev.kiln.executor.proto.gateway.SolveRequest req) {
+  private dev.kiln.executor.proto.gateway.SolveResponse solve(dev.kiln.executor.proto.gateway.SolveRequest req,
+      Consumer<FailedStep> whileFailed) {
     try {
       return bridge.solve(req);
     } catch (StatusRuntimeException e) {
+      EngineErrorDetails details = EngineErrorDetails.of(e);
+      if (whileFailed != null && details.vertexDigest() != null && !details.mountIds().isEmpty()) {
+        // The engine keeps the failed step's results only while the build is open.
+        whileFailed.accept(new FailedStep(details.vertexDigest(), details.mountIds(), details.inputIds()));
+      }
       if (!EnumSet.of(Code.UNAVAILABLE, Code.DEADLINE_EXCEEDED, Code.CANCELLED).contains(e.getStatus().getCode())) {
         // The build's status stream goes on after this call and may not yet have said which step
         // failed, nor sent its last lines: ending the build now lets it be read to its end.

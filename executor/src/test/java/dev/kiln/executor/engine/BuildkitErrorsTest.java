@@ -29,6 +29,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.concurrent.TimeUnit;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -137,6 +138,26 @@ class BuildkitErrorsTest {
       assertThat(s.logTail()).containsExactly("FAIL: 3 tests");
       assertThat(s.getMessage()).isEqualTo("command failed with exit code 42: make test");
     });
+  }
+
+  @Test
+  void aFailedStepsResultIdsAreReadFromItsSolveErrorForTheDebugShell() throws Exception {
+    com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
+        .setCode(Status.Code.UNKNOWN.value()).setMessage("failed")
+        .addDetails(detail("errdefs.Vertex+json", "{\"digest\":\"sha256:b\"}"))
+        .addDetails(detail("errdefs.Solve+json", "{\"inputIDs\":[\"in0\",\"in1\",\"\"],"
+            + "\"mountIDs\":[\"out0\",\"\",\"\"],\"op\":{\"exec\":{\"meta\":{\"args\":[\"make\"]}}}}"))
+        .build();
+
+    EngineErrorDetails details = EngineErrorDetails.of(solveFailingWith(status));
+    FailedStep failed = new FailedStep(details.vertexDigest(), details.mountIds(), details.inputIds());
+
+    assertThat(details.mountIds()).containsExactly("out0", "", "");
+    assertThat(details.inputIds()).containsExactly("in0", "in1", "");
+    // The state after the failure where there is one; a read-only input as it was; nothing for a cache.
+    assertThat(List.of(failed.mountAfter(0), failed.mountAfter(1), failed.mountAfter(2), failed.mountAfter(3)))
+        .containsExactly("out0", "in1", "", "");
+    assertThat(EngineErrorDetails.NONE.mountIds()).isEmpty();
   }
 
   @Test
