@@ -122,4 +122,22 @@ class DockerfileE2ETest extends KilnInProcess {
     assertThat(kiln("run", "-f", p.toString(), "--progress", "plain")).as(out + "\n" + err).isEqualTo(1);
     assertThat(out + "\n" + err).contains("exit code 7").containsPattern("  at: \\S*/app/Dockerfile:3\\n");
   }
+
+  @Test
+  void aSyntaxLineWhoseFrontendCannotBePulledFallsBackToTheBuiltInFrontend() throws IOException {
+    // Nothing listens on port 9: the frontend image cannot be had, as docker/dockerfile:1 offline.
+    write("app/Dockerfile", """
+        # syntax=127.0.0.1:9/kiln-test/no-such-frontend:1
+        FROM busybox:latest
+        RUN --mount=type=cache,target=/cache echo %s > /built.txt
+        """.formatted(UUID.randomUUID()));
+    Path p = pipeline("""
+        local app = container.dockerfile(host.directory("app"), "Dockerfile")
+        tasks { ["t"] { run = app.withExec(List("sh", "-c", "test -s /built.txt")) } }
+        """);
+
+    assertThat(kiln("run", "-f", p.toString(), "--progress", "plain")).as(out + "\n" + err).isZero();
+    assertThat(err.toString()).contains("app/Dockerfile: its `# syntax=` frontend image could not be used")
+        .contains("built with the engine's built-in Dockerfile frontend instead");
+  }
 }

@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -43,17 +44,32 @@ final class EngineDockerfiles implements DockerfileFrontend {
    */
   private static final Pattern PARSE_ERROR = Pattern.compile("parse error (?:on )?line (\\d+): (.+)", Pattern.DOTALL);
   private static final String FRONTEND_PREFIX = "failed to solve with frontend " + FRONTEND + ": ";
+  /**
+   * A {@code # syntax=} line makes the built-in frontend forward the build to that image through
+   * {@code gateway.v0}; these say the image itself could not be had (offline, no mirror, no access).
+   */
+  private static final Pattern SYNTAX_IMAGE_UNAVAILABLE = Pattern.compile(
+      "frontend gateway\\.v0.*(failed to do request|resolve image|failed to resolve|not found|pull access denied"
+          + "|no such host|connection refused|unauthorized|i/o timeout)", Pattern.DOTALL);
+  /**
+   * With this option set the built-in frontend ignores the {@code # syntax=} line: it is how a
+   * forwarded frontend is told not to forward again (the value is not read).
+   */
+  private static final String IGNORE_SYNTAX = "cmdline";
 
   private final BuildkitConnection connection;
   private final ProjectRoot root;
   private final DockerCredentials credentials;
   private final String sharedKey;
+  private final Consumer<String> warnings;
 
-  EngineDockerfiles(BuildkitConnection connection, ProjectRoot root, DockerCredentials credentials, String sharedKey) {
+  EngineDockerfiles(BuildkitConnection connection, ProjectRoot root, DockerCredentials credentials, String sharedKey,
+      Consumer<String> warnings) {
     this.connection = connection;
     this.root = root;
     this.credentials = credentials;
     this.sharedKey = sharedKey;
+    this.warnings = warnings;
   }
 
   @Override
@@ -65,24 +81,59 @@ final class EngineDockerfiles implements DockerfileFrontend {
     if (!dirs.isEmpty()) {
       sb.addService(new FileSyncService(dirs).definition());
     }
-    var context = request.context().toPb();
-    try (Session session = sb.start(connection);
-        Gateway gw = Gateway.open(connection, SolveOptions.none().withSession(session.id()), r -> { })) {
-      Result result = gw.solveFrontend(FRONTEND, options(request),
-          Map.of("context", context, "dockerfile", request.dockerfileDirectory().toPb()));
+    try (Session session = sb.start(connection)) {
+      try {
+        return Optional.of(solve(session, request, options(request)));
+      } catch (SolveException e) {
+        if (!syntaxImageUnavailable(e)) {
+          throw dockerfileError(request, e, root.real());
+        }
+        // Offline engines cannot pull a `# syntax=` image; the built-in frontend reads most
+        // Dockerfiles written for it, so build with that and say so rather than fail.
+        Map<String, String> builtIn = new TreeMap<>(options(request));
+        builtIn.put(IGNORE_SYNTAX, "");
+        DockerfileResult result;
+        try {
+          result = solve(session, request, builtIn);
+        } catch (SolveException again) {
+          throw dockerfileError(request, again, root.real(), "its `# syntax=` frontend image could not be used ("
+              + firstLine(e.getMessage()) + ") and the engine's built-in frontend does not read this Dockerfile:"
+              + " serve that image through the engine's registry mirror, use a newer engine, or use only the"
+              + " built-in frontend's syntax");
+        }
+        warnings.accept(request.location() + ": its `# syntax=` frontend image could not be used ("
+            + firstLine(e.getMessage()) + "); built with the engine's built-in Dockerfile frontend instead");
+        return Optional.of(result);
+      }
+    } catch (IOException e) {
+      throw SolveException.failed("could not open a session with the engine to build " + request.location()
+          + ": " + e.getMessage(), "check that the engine is running (`kiln engine info`)", e);
+    }
+  }
+
+  private DockerfileResult solve(Session session, DockerfileRequest request, Map<String, String> options) {
+    try (Gateway gw = Gateway.open(connection, SolveOptions.none().withSession(session.id()), r -> { })) {
+      Result result = gw.solveFrontend(FRONTEND, options,
+          Map.of("context", request.context().toPb(), "dockerfile", request.dockerfileDirectory().toPb()));
       if (!result.hasRef() || !result.getRef().hasDef()) {
         throw new PlanException("the engine's Dockerfile frontend returned no LLB for " + request.location(),
             "build Dockerfiles on BuildKit v0.8 or newer (Docker 20.10 or newer)", request.location());
       }
       ByteString config = result.getMetadataOrDefault(CONFIG, ByteString.EMPTY);
-      return Optional.of(new DockerfileResult(result.getRef().getDef(),
-          config.isEmpty() ? ImageConfig.EMPTY : ImageConfig.fromOciJson(config.toByteArray(), "")));
-    } catch (SolveException e) {
-      throw dockerfileError(request, e, root.real());
-    } catch (IOException e) {
-      throw SolveException.failed("could not open a session with the engine to build " + request.location()
-          + ": " + e.getMessage(), "check that the engine is running (`kiln engine info`)", e);
+      return new DockerfileResult(result.getRef().getDef(),
+          config.isEmpty() ? ImageConfig.EMPTY : ImageConfig.fromOciJson(config.toByteArray(), ""));
     }
+  }
+
+  /** Whether the build failed because the Dockerfile's {@code # syntax=} image could not be had. */
+  static boolean syntaxImageUnavailable(SolveException e) {
+    return !e.cancelled() && e.getMessage() != null && SYNTAX_IMAGE_UNAVAILABLE.matcher(e.getMessage()).find();
+  }
+
+  private static String firstLine(String message) {
+    int end = message.indexOf('\n');
+    String line = end < 0 ? message : message.substring(0, end);
+    return line.length() > 300 ? line.substring(0, 300) + "…" : line;
   }
 
   /** The frontend's options: BuildKit v0.8's names, the same in later versions. */
@@ -102,6 +153,11 @@ final class EngineDockerfiles implements DockerfileFrontend {
    * cancelled solve stays what it is.
    */
   static RuntimeException dockerfileError(DockerfileRequest request, SolveException e, Path project) {
+    return dockerfileError(request, e, project, null);
+  }
+
+  private static RuntimeException dockerfileError(DockerfileRequest request, SolveException e, Path project,
+      String hint) {
     if (e.cancelled()) {
       return e;
     }
@@ -110,9 +166,11 @@ final class EngineDockerfiles implements DockerfileFrontend {
     Matcher parse = PARSE_ERROR.matcher(message);
     if (parse.find()) {
       SourceLocation at = new SourceLocation(request.location().file(), Integer.parseInt(parse.group(1)), 0).in(project);
-      return new PlanException(parse.group(2).strip(), "fix the Dockerfile's syntax at this line", at);
+      return new PlanException(parse.group(2).strip(), hint != null ? hint : "fix the Dockerfile's syntax at this line",
+          at);
     }
     return new PlanException("the Dockerfile " + request.location() + " could not be built: " + message,
-        "check the Dockerfile, its target stage and build arguments", request.location().in(project));
+        hint != null ? hint : "check the Dockerfile, its target stage and build arguments",
+        request.location().in(project));
   }
 }

@@ -104,7 +104,7 @@ final class ExecutorImpl implements Executor {
   private EngineDockerfiles dockerfiles() {
     return new EngineDockerfiles(connection(), PlanRunner.projectRoot(settings.projectRoot()),
         DockerCredentials.load(settings.environment()),
-        sharedKey(settings.projectRoot()));
+        sharedKey(settings.projectRoot()), settings.warnings());
   }
 
   @Override

@@ -66,4 +66,20 @@ class EngineDockerfilesTest {
     var e = SolveException.cancelled("cancelled", null);
     assertThat(EngineDockerfiles.dockerfileError(request("", Map.of()), e, PROJECT)).isSameAs(e);
   }
+
+  @Test
+  void aSyntaxImageThatCannotBeHadIsToldFromAnErrorInTheDockerfile() {
+    assertThat(EngineDockerfiles.syntaxImageUnavailable(SolveException.failed("failed to solve with frontend"
+        + " dockerfile.v0: failed to solve with frontend gateway.v0: failed to do request: Head"
+        + " \"https://registry-1.docker.io/v2/docker/dockerfile/manifests/1.4\": dial tcp: lookup"
+        + " registry-1.docker.io: no such host", null, null))).isTrue();
+    assertThat(EngineDockerfiles.syntaxImageUnavailable(SolveException.failed("failed to solve with frontend"
+        + " dockerfile.v0: failed to solve with frontend gateway.v0: rpc error: code = Unknown desc ="
+        + " dockerfile parse error line 3: unknown instruction: FROBNICATE", null, null))).isFalse();
+    // without a syntax line nothing is forwarded, whatever the error says
+    assertThat(EngineDockerfiles.syntaxImageUnavailable(SolveException.failed("failed to solve with frontend"
+        + " dockerfile.v0: failed to create LLB definition: pull access denied", null, null))).isFalse();
+    assertThat(EngineDockerfiles.syntaxImageUnavailable(SolveException.cancelled("frontend gateway.v0 not found",
+        null))).isFalse();
+  }
 }
