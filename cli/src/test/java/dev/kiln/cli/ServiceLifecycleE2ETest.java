@@ -1,0 +1,90 @@
+package dev.kiln.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kiln.testsupport.SecondDockerd;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A service's end when Kiln cannot stop it itself: Kiln's process killed (SIGKILL), on BuildKit
+ * v0.8 where nothing releases a gateway container, and the engine lost while the service is up.
+ */
+@Tag("e2e")
+class ServiceLifecycleE2ETest {
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void engineIsThere() {
+    DockerEngine.require();
+  }
+
+  private Path project(String marker) throws IOException {
+    Path p = dir.resolve("pipeline.pkl");
+    return Files.writeString(p, "amends \".kiln/schema/Pipeline.pkl\"\n" + ServicesE2ETest.web(marker, "", "null") + """
+        tasks {
+          ["long"] {
+            run = container.from("busybox:latest")
+              .withServiceBinding("web", web)
+              .withEnvVariable("RUN", "%s")
+              .withExec(List("sh", "-c", "wget -q -O- http://web:8080/index.html && sleep 120"))
+          }
+        }
+        """.formatted(marker));
+  }
+
+  /** Starts {@code kiln run} of {@code p} with {@code args} and waits until its step has reached the service. */
+  private static KilnProcess runUntilServed(Path p, String marker, String... args) throws Exception {
+    List<String> all = new java.util.ArrayList<>(List.of("run", "-f", p.toString(), "--progress", "plain"));
+    all.addAll(List.of(args));
+    KilnProcess run = KilnProcess.start(p.getParent(), Map.of(), all.toArray(String[]::new));
+    for (int i = 0; i < 360 && !run.outSoFar().contains("page " + marker); i++) {
+      Thread.sleep(500);
+    }
+    assertThat(run.outSoFar()).as("the step reached the service").contains("page " + marker);
+    return run;
+  }
+
+  @Test
+  void killingKilnStopsItsServiceOnTheEngine() throws Exception {
+    String marker = "svc-" + UUID.randomUUID();
+    KilnProcess run = runUntilServed(project(marker), marker);
+    assertThat(HostProcesses.with(marker)).as("the service runs").isNotEmpty();
+    long killed = System.nanoTime();
+    run.kill();
+    List<String> left = HostProcesses.with(marker);
+    while (!left.isEmpty() && System.nanoTime() - killed < 30_000_000_000L) {
+      Thread.sleep(100);
+      left = HostProcesses.with(marker);
+    }
+    long gone = System.nanoTime();
+    assertThat(left).as("the service's processes 30 s after Kiln was killed").isEmpty();
+    System.out.printf("kill -9 with a service up: its last process was gone %d ms after SIGKILL%n",
+        (gone - killed) / 1_000_000);
+  }
+
+  @Test
+  void losingTheEngineWhileAServiceIsUpFailsTheRunAsEngineUnreachable() throws Exception {
+    String marker = "svc-" + UUID.randomUUID();
+    try (SecondDockerd engine = SecondDockerd.startForTest()) {
+      KilnProcess run = runUntilServed(project(marker), marker, "--engine", engine.engineAddress());
+      long killed = System.nanoTime();
+      engine.kill();
+      KilnProcess.Result r = run.finish(2);
+      long exited = System.nanoTime();
+      assertThat(r.exit()).as("%s", r).isEqualTo(ExitCodes.ENGINE_UNREACHABLE);
+      assertThat(r.err()).contains("engine").doesNotContain("\tat ");
+      assertThat(HostProcesses.leftAfterAWhile(marker)).as("the service's processes").isEmpty();
+      System.out.printf("engine lost with a service up: kiln exited %d ms after the engine was killed%n%s%n",
+          (exited - killed) / 1_000_000, r.err());
+    }
+  }
+}
