@@ -76,19 +76,41 @@ class ServiceLifecycleE2ETest {
   @Test
   void losingTheEngineWhileAServiceIsUpFailsTheRunAsEngineUnreachable() throws Exception {
     String marker = "svc-" + UUID.randomUUID();
+    // The second daemon's bridge forwards nothing between containers (no iptables rules of its own),
+    // so the step does not reach the service: it waits while the service is up.
+    lose(marker, project(marker, "sleep 120"), "#3 sh -c sleep 120");
+  }
+
+  @Test
+  void losingTheEngineWhileAServiceStartsFailsTheRunAsEngineUnreachable() throws Exception {
+    String marker = "svc-" + UUID.randomUUID();
+    Path p = Files.writeString(dir.resolve("pipeline.pkl"), """
+        amends ".kiln/schema/Pipeline.pkl"
+        local web = container.from("busybox:latest")
+          .withDefaultArgs(List("sh", "-c", "echo never listening %s; sleep 300; echo slept"))
+          .asService(List(8080), portCheck(8080, 60.s))
+        tasks {
+          ["check"] { run = container.from("busybox:latest").withServiceBinding("web", web).withExec(List("true")) }
+        }
+        """.formatted(marker));
+    lose(marker, p, "[check] started");
+  }
+
+  /** Runs {@code p} on a second engine, kills the engine once the output shows {@code shown}, and checks the end. */
+  private static void lose(String marker, Path p, String shown) throws Exception {
     try (SecondDockerd engine = SecondDockerd.startForTest()) {
-      // The second daemon's bridge forwards nothing between containers (no iptables rules of its own),
-      // so the step does not reach the service: it waits while the service is up.
-      KilnProcess run = runUntil("#3 sh -c sleep 120", project(marker, "sleep 120"), "--engine",
-          engine.engineAddress());
-      assertThat(run.outSoFar()).contains("service web healthy");
+      KilnProcess run = runUntil(shown, p, "--engine", engine.engineAddress());
+      for (int i = 0; i < 120 && HostProcesses.with(marker).isEmpty(); i++) {
+        Thread.sleep(500);
+      }
+      assertThat(HostProcesses.with(marker)).as("the service runs").isNotEmpty();
       Thread.sleep(1000);
       long killed = System.nanoTime();
       engine.kill();
       KilnProcess.Result r = run.finish(2);
       long exited = System.nanoTime();
       assertThat(r.exit()).as("%s", r).isEqualTo(ExitCodes.ENGINE_UNREACHABLE);
-      assertThat(r.err()).contains("engine").doesNotContain("\tat ");
+      assertThat(r.err()).contains("lost the BuildKit engine").doesNotContain("\tat ");
       assertThat(HostProcesses.leftAfterAWhile(marker)).as("the service's processes").isEmpty();
       System.out.printf("engine lost with a service up: kiln exited %d ms after the engine was killed%n%s%n",
           (exited - killed) / 1_000_000, r.err());

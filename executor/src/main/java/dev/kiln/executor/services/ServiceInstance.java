@@ -171,8 +171,9 @@ final class ServiceInstance implements AutoCloseable {
     return new Ran(exit, out.toString(StandardCharsets.UTF_8));
   }
 
+  /** The service's exit as an error; an engine lost meanwhile is thrown as such (a KilnException). */
   private ServiceException exited(ContainerProcess main) {
-    ProcessExit exit = main.exit().join();
+    ProcessExit exit = main.waitFor();
     return new ServiceException(ServiceException.Kind.EXITED, service.name(), "service `" + service.name()
         + "` exited with code " + exit.code() + " before it was healthy" + (exit.error().isEmpty() ? ""
         : " (" + exit.error() + ")"), "see its output below; its command is " + String.join(" ", service.args()),
