@@ -36,6 +36,10 @@ final class TaskShell {
     PlannedTarget run = task.targets().stream().filter(t -> t.kind() == PlannedTarget.Kind.RUN).findFirst()
         .orElseThrow(() -> SolveException.failed("task " + task.name() + " runs no container to open a shell in",
             "pick a task with steps (`kiln list` shows the tasks)", null));
+    if (!task.services().isEmpty()) {
+      throw SolveException.failed("task " + task.name() + " binds services, which `kiln shell` does not start",
+          "use `kiln run -i " + task.name() + "`: where a step fails, its shell opens while the services run", null);
+    }
     Map<String, Path> localDirs = LocalDirs.of(run.definition(), root);
     Session.Builder sb = Session.builder().name("kiln shell " + task.name()).sharedKey(sharedKey);
     services.create(localDirs).forEach(sb::addService);
