@@ -30,16 +30,8 @@ class ServiceLifecycleE2ETest {
 
   private Path project(String marker, String step) throws IOException {
     Path p = dir.resolve("pipeline.pkl");
-    return Files.writeString(p, "amends \".kiln/schema/Pipeline.pkl\"\n" + ServicesE2ETest.web(marker, "", "null") + """
-        tasks {
-          ["long"] {
-            run = container.from("busybox:latest")
-              .withServiceBinding("web", web)
-              .withEnvVariable("RUN", "%s")
-              .withExec(List("sh", "-c", "%s"))
-          }
-        }
-        """.formatted(marker, step));
+    return Files.writeString(p, "amends \".kiln/schema/Pipeline.pkl\"\n" + ServicesE2ETest.web(marker, "", "null")
+        + ServicesE2ETest.bindingTask("long", marker, step));
   }
 
   /** Starts {@code kiln run} of {@code p} with {@code args} and waits until its output shows {@code shown}. */

@@ -41,6 +41,20 @@ class ServicesE2ETest extends KilnInProcess {
         """.formatted(marker, setup, check);
   }
 
+  /** A task {@code name} whose one step binds {@code web} and runs {@code command} (no quotes), {@code marker} in its env. */
+  static String bindingTask(String name, String marker, String command) {
+    return """
+        tasks {
+          ["%s"] {
+            run = container.from("busybox:latest")
+              .withServiceBinding("web", web)
+              .withEnvVariable("RUN", "%s")
+              .withExec(List("sh", "-c", "%s"))
+          }
+        }
+        """.formatted(name, marker, command);
+  }
+
   private Path project(String name, String body) throws IOException {
     Path p = dir.resolve(name).resolve("pipeline.pkl");
     Files.createDirectories(p.getParent());
@@ -50,16 +64,8 @@ class ServicesE2ETest extends KilnInProcess {
   @Test
   void aStepFailingWhileItsServiceIsUpShowsTheServicesLogAndTheServiceIsStopped() throws Exception {
     String marker = "svc-" + UUID.randomUUID();
-    Path p = project("fails", web(marker, "", "null") + """
-        tasks {
-          ["check"] {
-            run = container.from("busybox:latest")
-              .withServiceBinding("web", web)
-              .withEnvVariable("RUN", "%s")
-              .withExec(List("sh", "-c", "wget -q -O- http://web:8080/index.html && echo tests failed && exit 3"))
-          }
-        }
-        """.formatted(marker));
+    Path p = project("fails", web(marker, "", "null")
+        + bindingTask("check", marker, "wget -q -O- http://web:8080/index.html && echo tests failed && exit 3"));
     assertThat(kiln("run", "-f", p.toString(), "--progress", "plain")).as(out + "\n" + err).isEqualTo(1);
     assertThat(out.toString()).contains("[check] service web healthy at ").contains("page " + marker);
     assertThat(err.toString()).contains("task check failed: command failed with exit code 3")
@@ -131,16 +137,8 @@ class ServicesE2ETest extends KilnInProcess {
   @Test
   void ctrlCStopsTheServiceOnTheEngine() throws Exception {
     String marker = "svc-" + UUID.randomUUID();
-    Path p = project("interrupted", web(marker, "", "null") + """
-        tasks {
-          ["long"] {
-            run = container.from("busybox:latest")
-              .withServiceBinding("web", web)
-              .withEnvVariable("RUN", "%s")
-              .withExec(List("sh", "-c", "wget -q -O- http://web:8080/index.html && sleep 300"))
-          }
-        }
-        """.formatted(marker));
+    Path p = project("interrupted", web(marker, "", "null")
+        + bindingTask("long", marker, "wget -q -O- http://web:8080/index.html && sleep 300"));
     KilnProcess run = KilnProcess.start(p.getParent(), Map.of(), "run", "-f", p.toString(), "--progress", "plain");
     for (int i = 0; i < 240 && !run.outSoFar().contains("page " + marker); i++) {
       Thread.sleep(500);
