@@ -282,7 +282,8 @@ final class RunCommand implements Callable<Integer> {
     return new PlainProgress(out);
   }
 
-  private static void printSummary(RunReport report, PrintWriter err, SecretMasker mask) {
+  /** Each failure, what was published and the counts, masked. */
+  static void printSummary(RunReport report, PrintWriter err, SecretMasker mask) {
     for (TaskOutcome failed : report.failures()) {
       err.print(ErrorRenderer.taskFailure(failed.task(), failed.error(), OutputText.of(mask)));
     }

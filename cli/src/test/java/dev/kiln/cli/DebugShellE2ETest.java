@@ -63,6 +63,20 @@ class DebugShellE2ETest extends KilnInProcess {
               .withExec(List("sh", "-c", "echo during-%1$s > /work/during.txt; cat /run/secrets/tok; exit 3"))
           }
           ["built"] { run = base.withExec(List("sh", "-c", "echo built-%1$s > /work/made.txt")) }
+          ["version"] {
+            run = base.withExec(List("sh", "-c", "mkdir -p /kiln/results && echo v-%1$s > /kiln/results/version"))
+            results { "version" }
+          }
+          ["uses-version"] {
+            dependsOn { "version" }
+            run = base.withMountedDirectory("/upstream", host.directory(".kiln/results/version"))
+              .withExec(List("sh", "-c", "cp /upstream/version /work/copied.txt"))
+          }
+          ["flaky"] {
+            timeout = 5.min
+            retries = 2
+            run = base.withExec(List("sh", "-c", "echo try >> /cache/tries-%1$s; echo attempt-$(wc -l < /cache/tries-%1$s); exit 5"))
+          }
         }
         """.formatted(nonce));
   }
@@ -103,6 +117,34 @@ class DebugShellE2ETest extends KilnInProcess {
     keys("cat made.txt; echo $GREETING; pwd; exit 7");
     waitFor(s -> s.contains("KILN-EXIT="));
     assertThat(screen()).contains("built-" + nonce + "\nhello-" + nonce + "\n/work\n").contains("KILN-EXIT=7");
+  }
+
+  @Test
+  void kilnShellRunsWhatTheTaskDependsOnAndHasItsLastCommandsMounts() throws Exception {
+    start("shell", "-f", pipeline.toString(), "uses-version");
+    waitFor(s -> s.contains("/work # "));
+    assertThat(screen()).contains("running what task uses-version depends on first: version");
+    // the upstream result, read through the mounted host directory and the task's own copy of it;
+    // the cache volume and the secret file of the last command
+    keys("cat copied.txt /upstream/version; echo c > /cache/shell-x && echo cache-$((40+2)); cat /run/secrets/tok; echo");
+    waitFor(s -> s.contains("cache-42\n"));
+    assertThat(screen()).contains("v-" + nonce + "\nv-" + nonce + "\ncache-42\n" + SECRET + "\n");
+    keys("exit 4");
+    waitFor(s -> s.contains("KILN-EXIT="));
+    assertThat(screen()).contains("KILN-EXIT=4");
+  }
+
+  @Test
+  void withRetriesTheShellOpensOnlyAfterTheLastAttempt() throws Exception {
+    start("run", "-i", "-f", pipeline.toString(), "flaky");
+    waitFor(s -> s.contains("/work # "));
+    String screen = screen();
+    assertThat(screen).contains("attempt 1 of 3 failed (exit code 5); running it again")
+        .contains("attempt 2 of 3 failed (exit code 5); running it again");
+    assertThat(screen.split("a shell in its container", -1)).as("shells opened").hasSize(2);
+    keys("exit");
+    waitFor(s -> s.contains("KILN-EXIT="));
+    assertThat(screen()).contains("KILN-EXIT=1");
   }
 
   @Test

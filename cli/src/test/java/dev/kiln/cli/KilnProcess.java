@@ -85,6 +85,14 @@ final class KilnProcess {
     }
   }
 
+  /** Kills it at once (SIGKILL): nothing of Kiln's own runs after, no shutdown hook either. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      throw new AssertionError("kiln " + process.pid() + " outlived SIGKILL");
+    }
+  }
+
   /** Waits for it to end, at most {@code minutes}. */
   Result finish(int minutes) throws Exception {
     if (!process.waitFor(minutes, TimeUnit.MINUTES)) {

@@ -3,14 +3,12 @@ package dev.kiln.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -34,7 +32,7 @@ class ServicesE2ETest extends KilnInProcess {
    * A busybox httpd service serving {@code /www}; its shell's command line holds {@code marker}
    * (a command after httpd keeps the shell from exec'ing it).
    */
-  private static String web(String marker, String setup, String check) {
+  static String web(String marker, String setup, String check) {
     return """
         local web = container.from("busybox:latest")
           .withNewFile("/www/index.html", "page %1$s\\n")
@@ -43,62 +41,37 @@ class ServicesE2ETest extends KilnInProcess {
         """.formatted(marker, setup, check);
   }
 
+  /** A task {@code name} whose one step binds {@code web} and runs {@code command} (no quotes), {@code marker} in its env. */
+  static String bindingTask(String name, String marker, String command) {
+    return """
+        tasks {
+          ["%s"] {
+            run = container.from("busybox:latest")
+              .withServiceBinding("web", web)
+              .withEnvVariable("RUN", "%s")
+              .withExec(List("sh", "-c", "%s"))
+          }
+        }
+        """.formatted(name, marker, command);
+  }
+
   private Path project(String name, String body) throws IOException {
     Path p = dir.resolve(name).resolve("pipeline.pkl");
     Files.createDirectories(p.getParent());
     return Files.writeString(p, "amends \".kiln/schema/Pipeline.pkl\"\n" + body);
   }
 
-  /** The host's processes whose command line contains {@code marker} (the engine's containers run on this host). */
-  private static List<String> processesWith(String marker) throws IOException {
-    List<String> found = new ArrayList<>();
-    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-      for (Path p : (Iterable<Path>) procs::iterator) {
-        if (!p.getFileName().toString().matches("\\d+")) {
-          continue;
-        }
-        try {
-          String cmdline = new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8).replace('\0', ' ');
-          if (cmdline.contains(marker)) {
-            found.add(p.getFileName() + ": " + cmdline);
-          }
-        } catch (IOException e) {
-          // it ended meanwhile
-        }
-      }
-    }
-    return found;
-  }
-
-  /** Waits up to 15 s for the processes with {@code marker} to be gone; returns those left. */
-  private static List<String> leftAfterAWhile(String marker) throws Exception {
-    List<String> left = processesWith(marker);
-    for (int i = 0; i < 30 && !left.isEmpty(); i++) {
-      Thread.sleep(500);
-      left = processesWith(marker);
-    }
-    return left;
-  }
-
   @Test
   void aStepFailingWhileItsServiceIsUpShowsTheServicesLogAndTheServiceIsStopped() throws Exception {
     String marker = "svc-" + UUID.randomUUID();
-    Path p = project("fails", web(marker, "", "null") + """
-        tasks {
-          ["check"] {
-            run = container.from("busybox:latest")
-              .withServiceBinding("web", web)
-              .withEnvVariable("RUN", "%s")
-              .withExec(List("sh", "-c", "wget -q -O- http://web:8080/index.html && echo tests failed && exit 3"))
-          }
-        }
-        """.formatted(marker));
+    Path p = project("fails", web(marker, "", "null")
+        + bindingTask("check", marker, "wget -q -O- http://web:8080/index.html && echo tests failed && exit 3"));
     assertThat(kiln("run", "-f", p.toString(), "--progress", "plain")).as(out + "\n" + err).isEqualTo(1);
     assertThat(out.toString()).contains("[check] service web healthy at ").contains("page " + marker);
     assertThat(err.toString()).contains("task check failed: command failed with exit code 3")
         .contains("service web, its last").contains("web | web starting " + marker)
         .contains("web | ").contains("url:/index.html"); // httpd's own log of the step's request
-    assertThat(leftAfterAWhile(marker)).as("the service's processes after the run").isEmpty();
+    assertThat(HostProcesses.leftAfterAWhile(marker)).as("the service's processes after the run").isEmpty();
   }
 
   @Test
@@ -119,7 +92,7 @@ class ServicesE2ETest extends KilnInProcess {
         .contains("task check failed: service `web` was not healthy within 3s: port 8080 accepting connections did"
             + " not pass")
         .contains("web | never listening " + marker).doesNotContain("\tat ");
-    assertThat(leftAfterAWhile(marker)).isEmpty();
+    assertThat(HostProcesses.leftAfterAWhile(marker)).isEmpty();
   }
 
   @Test
@@ -158,34 +131,26 @@ class ServicesE2ETest extends KilnInProcess {
     long startTwo = Long.parseLong(Files.readString(two.resolve("start")).trim());
     long endTwo = Long.parseLong(Files.readString(two.resolve("end")).trim());
     assertThat(Math.max(startOne, startTwo)).as("the steps overlapped").isLessThan(Math.min(endOne, endTwo));
-    assertThat(leftAfterAWhile(marker)).isEmpty();
+    assertThat(HostProcesses.leftAfterAWhile(marker)).isEmpty();
   }
 
   @Test
   void ctrlCStopsTheServiceOnTheEngine() throws Exception {
     String marker = "svc-" + UUID.randomUUID();
-    Path p = project("interrupted", web(marker, "", "null") + """
-        tasks {
-          ["long"] {
-            run = container.from("busybox:latest")
-              .withServiceBinding("web", web)
-              .withEnvVariable("RUN", "%s")
-              .withExec(List("sh", "-c", "wget -q -O- http://web:8080/index.html && sleep 300"))
-          }
-        }
-        """.formatted(marker));
+    Path p = project("interrupted", web(marker, "", "null")
+        + bindingTask("long", marker, "wget -q -O- http://web:8080/index.html && sleep 300"));
     KilnProcess run = KilnProcess.start(p.getParent(), Map.of(), "run", "-f", p.toString(), "--progress", "plain");
     for (int i = 0; i < 240 && !run.outSoFar().contains("page " + marker); i++) {
       Thread.sleep(500);
     }
     assertThat(run.outSoFar()).as("the step reached the service").contains("page " + marker);
-    assertThat(processesWith(marker)).as("the service runs").isNotEmpty();
+    assertThat(HostProcesses.with(marker)).as("the service runs").isNotEmpty();
     long interrupted = System.nanoTime();
     run.interrupt();
     KilnProcess.Result r = run.finish(2);
     long exited = System.nanoTime();
     assertThat(r.exit()).as("%s", r).isEqualTo(ExitCodes.INTERRUPTED);
-    List<String> left = processesWith(marker);
+    List<String> left = HostProcesses.with(marker);
     // Kiln releases the service before it exits: nothing is left for the engine to clean up later
     assertThat(left).as("the service's processes when Kiln has exited after Ctrl-C").isEmpty();
     System.out.printf("Ctrl-C with a service up: kiln exited %d ms after SIGINT, no service process left%n",

@@ -36,12 +36,17 @@ final class FailedStepShell {
   private final DockerCredentials credentials;
   private final Terminal terminal;
   private final UnaryOperator<String> mask;
+  private final TaskAttempts attempts;
   /** Failed steps {@link #openAfter} opened a shell for, which {@link #open} then leaves alone. */
   private final Set<String> opened = new HashSet<>();
 
-  /** @param mask applied to what Kiln itself prints (not to the shell's own input and output) */
+  /**
+   * @param mask applied to what Kiln itself prints (not to the shell's own input and output)
+   * @param attempts which attempt each task is at: no shell opens for a failure that another attempt follows
+   */
   FailedStepShell(BuildkitConnection connection, DockerCredentials credentials, Terminal terminal,
-      UnaryOperator<String> mask) {
+      UnaryOperator<String> mask, TaskAttempts attempts) {
+    this.attempts = attempts;
     this.connection = connection;
     this.credentials = credentials;
     this.terminal = terminal;
@@ -55,7 +60,8 @@ final class FailedStepShell {
    */
   synchronized void open(String task, Definition def, String sessionId, List<SolveOptions.CacheEntry> cacheImports,
       SolveException failure) {
-    if (failure.cancelled() || failure.vertexDigest().isEmpty() || opened.remove(failure.vertexDigest().get())) {
+    if (failure.cancelled() || failure.vertexDigest().isEmpty() || opened.remove(failure.vertexDigest().get())
+        || attempts.retried(task, failure)) {
       return;
     }
     Op op = exec(task, def, failure.vertexDigest().get());
@@ -79,6 +85,9 @@ final class FailedStepShell {
    * open (an engine that sends error details); returns when the user exits it.
    */
   synchronized void openAfter(String task, Definition def, Gateway gateway, FailedStep failed) {
+    if (attempts.attemptsLeft(task)) {
+      return; // a failed command runs again; if it was not a command's exit, open() opens the shell
+    }
     Op op = exec(task, def, failed.vertexDigest());
     if (op == null) {
       return;

@@ -19,6 +19,7 @@ import java.util.function.BooleanSupplier;
 final class LimitedTaskExecution implements TaskScheduler.TaskExecution, AutoCloseable {
   private final TaskScheduler.TaskExecution inner;
   private final RunningSteps steps;
+  private final TaskAttempts attempts;
   private final PlanRunner.Listener listener;
   private final BooleanSupplier runCancelled;
   private final ScheduledExecutorService alarms = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -27,10 +28,11 @@ final class LimitedTaskExecution implements TaskScheduler.TaskExecution, AutoClo
     return t;
   });
 
-  LimitedTaskExecution(TaskScheduler.TaskExecution inner, RunningSteps steps, PlanRunner.Listener listener,
-      BooleanSupplier runCancelled) {
+  LimitedTaskExecution(TaskScheduler.TaskExecution inner, RunningSteps steps, TaskAttempts attempts,
+      PlanRunner.Listener listener, BooleanSupplier runCancelled) {
     this.inner = inner;
     this.steps = steps;
+    this.attempts = attempts;
     this.listener = listener;
     this.runCancelled = runCancelled;
   }
@@ -41,6 +43,7 @@ final class LimitedTaskExecution implements TaskScheduler.TaskExecution, AutoClo
     long start = System.nanoTime();
     for (int attempt = 1; ; attempt++) {
       steps.forget(task.name());
+      attempts.begin(task.name(), attempt, limits.attempts());
       Attempt a = new Attempt(Thread.currentThread());
       ScheduledFuture<?> alarm = limits.maybeTimeout()
           .map(t -> alarms.schedule(a::expire, t.toNanos(), TimeUnit.NANOSECONDS)).orElse(null);
@@ -80,8 +83,13 @@ final class LimitedTaskExecution implements TaskScheduler.TaskExecution, AutoClo
 
   /** A failed command, the one failure that running again may mend. */
   private static boolean exitedNonZero(TaskOutcome outcome) {
-    return outcome.status() == TaskOutcome.Status.FAILED
-        && outcome.failure().map(e -> e.exitCode().isPresent() && e.exitCode().getAsInt() != 0).orElse(false);
+    return outcome.status() == TaskOutcome.Status.FAILED && outcome.failure().map(LimitedTaskExecution::retriable)
+        .orElse(false);
+  }
+
+  /** Whether an attempt that failed with {@code e} runs again, while attempts are left. */
+  static boolean retriable(SolveException e) {
+    return e.exitCode().isPresent() && e.exitCode().getAsInt() != 0;
   }
 
   private static String why(TaskOutcome outcome) {

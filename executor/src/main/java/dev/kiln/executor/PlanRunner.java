@@ -206,11 +206,12 @@ public final class PlanRunner {
       ProjectRoot root = projectRoot(options.projectRoot());
       StaleStaging.clean(root, plan); // what killed runs left beside this plan's destinations
       RunningSteps steps = new RunningSteps();
+      TaskAttempts attempts = new TaskAttempts();
       // Each solver serves its solves from one session (RunSession): the run's, or in a fleet a task's on its engine.
       FleetRuns.Solvers solvers = (c, caches, l) -> new TargetSolver(c, new RunSession(c, services,
           LocalDirs.of(plan, root), options.sharedKey(), caches.contentStore()), caches, root, options.credentials(),
           l.andThen(steps), plan::stepLocation, terminal == null ? null
-          : new FailedStepShell(c, options.credentials(), terminal, OutputText.of(options.masker())));
+          : new FailedStepShell(c, options.credentials(), terminal, OutputText.of(options.masker()), attempts));
       TaskScheduler.TaskExecution engine;
       RunServices runServices;
       TargetSolver runSolver = null;
@@ -238,7 +239,8 @@ public final class PlanRunner {
       // then the run's session is closed
       try (TargetSolver closing = runSolver;
           RunServices stopping = runServices;
-          LimitedTaskExecution tasks = new LimitedTaskExecution(engine, steps, listener, scheduler::cancelled)) {
+          LimitedTaskExecution tasks = new LimitedTaskExecution(engine, steps, attempts, listener,
+              scheduler::cancelled)) {
         listener.runStarted(plan);
         RunReport report = scheduler.run(plan.tasks(), tasks);
         listener.runFinished(report);

@@ -42,6 +42,17 @@ final class StepContainers {
         : results.computeIfAbsent(m.getInput(), i -> solve.apply(upTo(def, op.getInputs(i.intValue())))));
   }
 
+  /**
+   * A container with the mounts op {@code op} of {@code def} had, but {@code rootRef} at {@code /}:
+   * a task's result with its last command's cache volumes, secrets, directories and network.
+   */
+  static GatewayContainer over(Gateway gateway, Definition def, Op op, String rootRef,
+      Function<dev.kiln.planner.llb.pb.Definition, String> solve) {
+    Map<Long, String> results = new TreeMap<>();
+    return of(gateway, op, m -> m.getDest().equals("/") ? rootRef : m.getInput() < 0 ? ""
+        : results.computeIfAbsent(m.getInput(), i -> solve.apply(upTo(def, op.getInputs(i.intValue())))));
+  }
+
   /** A container with the mounts of op {@code op} as the engine left them after {@code failed}. */
   static GatewayContainer after(Gateway gateway, Op op, FailedStep failed) {
     List<Mount> mounts = op.getExec().getMountsList();

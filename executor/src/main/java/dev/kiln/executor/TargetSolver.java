@@ -25,10 +25,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * Solves one target of a task on the engine, in the run's session ({@link RunSession}: the plan's
@@ -176,7 +178,10 @@ final class TargetSolver implements AutoCloseable {
    * task's gRPC context: the service outlives the task that started it, and is stopped explicitly.
    */
   ServiceGateways.Opened openService(String task, PlannedService service) {
-    Map<String, Path> localDirs = LocalDirs.of(service.definition(), root);
+    List<Definition> defs = new ArrayList<>(List.of(service.definition()));
+    service.mounts().stream().map(PlannedService.MountedFs::source).filter(Objects::nonNull).forEach(defs::add);
+    Map<String, Path> localDirs = new TreeMap<>();
+    defs.forEach(d -> localDirs.putAll(LocalDirs.of(d, root)));
     Context previous = Context.ROOT.attach();
     try {
       Session own;
@@ -186,13 +191,19 @@ final class TargetSolver implements AutoCloseable {
         throw SolveException.failed("service `" + service.name() + "`: " + e.getMessage(), null, e);
       }
       try {
-        Definition def = localDirs.isEmpty() ? service.definition()
-            : service.definition().withLocalSession(own.id());
+        UnaryOperator<Definition> stamp = d -> localDirs.isEmpty() ? d : d.withLocalSession(own.id());
+        Definition def = stamp.apply(service.definition());
         Gateway gw = Gateway.open(connection, SolveOptions.none().withSession(own.id()),
             r -> listener.status(task, def, r), credentials);
         try {
           String ref = gw.solve(def.toPb(), caches.imports());
-          return new ServiceGateways.Opened(gw, ref, () -> {
+          Map<String, String> mountRefs = new TreeMap<>();
+          for (PlannedService.MountedFs m : service.mounts()) {
+            if (m.source() != null) {
+              mountRefs.put(m.mount().dest(), gw.solve(stamp.apply(m.source()).toPb(), caches.imports()));
+            }
+          }
+          return new ServiceGateways.Opened(gw, ref, mountRefs, () -> {
             try {
               gw.close();
             } finally {

@@ -36,6 +36,10 @@ final class TaskShell {
     PlannedTarget run = task.targets().stream().filter(t -> t.kind() == PlannedTarget.Kind.RUN).findFirst()
         .orElseThrow(() -> SolveException.failed("task " + task.name() + " runs no container to open a shell in",
             "pick a task with steps (`kiln list` shows the tasks)", null));
+    if (!task.services().isEmpty()) {
+      throw SolveException.failed("task " + task.name() + " binds services, which `kiln shell` does not start",
+          "use `kiln run -i " + task.name() + "`: where a step fails, its shell opens while the services run", null);
+    }
     Map<String, Path> localDirs = LocalDirs.of(run.definition(), root);
     Session.Builder sb = Session.builder().name("kiln shell " + task.name()).sharedKey(sharedKey);
     services.create(localDirs).forEach(sb::addService);
@@ -49,30 +53,39 @@ final class TaskShell {
       DockerCredentials credentials, Consumer<StatusResponse> progress, Terminal terminal) {
     try (Gateway gw = Gateway.open(connection, SolveOptions.none().withSession(session.id()), progress, credentials)) {
       String ref = gw.solve(def.toPb(), List.of());
-      Meta meta = lastCommand(def);
-      try (GatewayContainer container = gw.container(List.of(new ContainerMount.Result("/", ref, "", false)),
-          ContainerNetwork.SANDBOX)) {
+      Op last = lastExec(def);
+      Meta meta = last == null ? Meta.getDefaultInstance() : last.getExec().getMeta();
+      // the last command's mounts (cache volumes, secrets as files, directories), each directory as it was given
+      try (GatewayContainer container = last == null
+          ? gw.container(List.of(new ContainerMount.Result("/", ref, "", false)), ContainerNetwork.SANDBOX)
+          : StepContainers.over(gw, def, last, ref, d -> gw.solve(d, List.of()))) {
         ProcessExit exit = ContainerShell.run(container, terminal, meta.getEnvList(), meta.getCwd(), meta.getUser());
         return exit.code();
       }
     }
   }
 
-  /** The meta of the command that made {@code def}'s result: the first exec up its first inputs. */
+  /** The meta of the command that made {@code def}'s result (its environment, directory and user). */
   static Meta lastCommand(Definition def) {
+    Op op = lastExec(def);
+    return op == null ? Meta.getDefaultInstance() : op.getExec().getMeta();
+  }
+
+  /** The command op that made {@code def}'s result: the first exec up its first inputs; null if none. */
+  static Op lastExec(Definition def) {
     List<String> digests = def.digests();
     String digest = def.resultDigest();
     while (true) {
       int i = digests.indexOf(digest);
       if (i < 0) {
-        return Meta.getDefaultInstance();
+        return null;
       }
       Op op = def.op(i);
       if (op.hasExec()) {
-        return op.getExec().getMeta();
+        return op;
       }
       if (op.getInputsCount() == 0) {
-        return Meta.getDefaultInstance();
+        return null;
       }
       digest = op.getInputs(0).getDigest();
     }

@@ -53,10 +53,12 @@ class LimitedTaskExecutionTest {
     }
   }
 
+  private final TaskAttempts attempts = new TaskAttempts();
+
   private TaskOutcome run(TaskLimits limits, Function<Integer, TaskOutcome> attempt) {
     AtomicInteger n = new AtomicInteger();
     TaskScheduler.TaskExecution inner = t -> attempt.apply(n.incrementAndGet());
-    try (var limited = new LimitedTaskExecution(inner, steps, listener, () -> false)) {
+    try (var limited = new LimitedTaskExecution(inner, steps, attempts, listener, () -> false)) {
       return limited.execute(task(limits));
     }
   }
@@ -67,6 +69,18 @@ class LimitedTaskExecutionTest {
     assertThat(outcome.status()).isEqualTo(TaskOutcome.Status.SUCCEEDED);
     assertThat(warnings).containsExactly("attempt 1 of 3 failed (exit code 1); running it again",
         "attempt 2 of 3 failed (exit code 1); running it again");
+  }
+
+  @Test
+  void onlyTheLastAttemptsFailedCommandIsNotFollowedByAnother() {
+    // what `kiln run -i` asks where a step fails, to open its shell only after the last attempt
+    List<String> seen = new ArrayList<>();
+    run(new TaskLimits(null, 2, false), n -> {
+      seen.add(n + ":" + attempts.retried("t", failed(1).failure().orElseThrow()) + ","
+          + attempts.retried("t", failed(null).failure().orElseThrow()));
+      return failed(1);
+    });
+    assertThat(seen).containsExactly("1:true,false", "2:true,false", "3:false,false");
   }
 
   @Test

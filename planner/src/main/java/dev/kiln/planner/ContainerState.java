@@ -126,6 +126,11 @@ record ContainerState(
   ContainerState withService(String hostname, PlannedService service) {
     var all = new TreeMap<>(services);
     all.put(hostname, service);
+    // the run serves and masks the service's secrets, and counts its caches, as the binding step's own
+    var caches = new TreeSet<>(this.caches);
+    caches.addAll(service.caches());
+    var secrets = new TreeSet<>(this.secrets);
+    secrets.addAll(service.secrets());
     return new ContainerState(fs, pending, mounts, secretEnv, entrypoint, cmd, caches, secrets, all);
   }
 

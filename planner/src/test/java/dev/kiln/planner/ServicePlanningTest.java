@@ -3,10 +3,13 @@ package dev.kiln.planner;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kiln.model.CacheVolume;
 import dev.kiln.model.Container;
 import dev.kiln.model.ContainerOp;
+import dev.kiln.model.Directory;
 import dev.kiln.model.Healthcheck;
 import dev.kiln.model.Pipeline;
+import dev.kiln.model.Secret;
 import dev.kiln.model.Service;
 import dev.kiln.model.Task;
 import dev.kiln.planner.llb.Definition;
@@ -103,5 +106,25 @@ class ServicePlanningTest {
     Service none = new Service(Container.from("eclipse-temurin:17-jre"), List.of(80), null);
     assertThatThrownBy(() -> planner.plan(Pipeline.of(Task.run("t", client(none))), List.of()))
         .isInstanceOf(PlanException.class).hasMessageContaining("service `web` has no command");
+  }
+
+  @Test
+  void aServiceHasMountsAndSecretVariablesByNameAndTheBindingTaskServesTheirSecrets() {
+    Container c = Container.from("busybox").withMountedCache("/cache", new CacheVolume("svc-cache"))
+        .withMountedSecret("/run/secrets/tok", new Secret("tok"))
+        .with(new ContainerOp.WithMountedDirectory("/site", Directory.host("site")))
+        .with(new ContainerOp.WithSecretVariable("PASSWORD", new Secret("pw")))
+        .with(new ContainerOp.WithDefaultArgs(List.of("httpd", "-f", "-p", "8080", "-h", "/site")));
+    Plan plan = planner.plan(Pipeline.of(Task.run("t", client(new Service(c, List.of(8080), null)))), List.of());
+    PlannedService s = task(plan, "t").services().get(0);
+    assertThat(s.mounts()).extracting(m -> m.mount().dest()).containsExactly("/cache", "/run/secrets/tok", "/site");
+    assertThat(s.mounts().get(2).source()).as("the host directory, solved on its own").isNotNull();
+    assertThat(s.secretEnv()).extracting(e -> e.name() + "=" + e.id()).containsExactly("PASSWORD=pw");
+    assertThat(task(plan, "t").secrets()).containsExactly("pw", "tok");
+    assertThat(task(plan, "t").cacheVolumes()).contains("svc-cache");
+    // another secret variable makes another service, so the binding step's key changes with it
+    Container other = c.with(new ContainerOp.WithSecretVariable("PASSWORD", new Secret("pw2")));
+    Plan changed = planner.plan(Pipeline.of(Task.run("t", client(new Service(other, List.of(8080), null)))), List.of());
+    assertThat(task(changed, "t").services().get(0).id()).isNotEqualTo(s.id());
   }
 }

@@ -2,7 +2,6 @@ package dev.kiln.executor.services;
 
 import dev.kiln.executor.CancelledException;
 import dev.kiln.executor.EngineException;
-import dev.kiln.executor.engine.ContainerMount;
 import dev.kiln.executor.engine.ContainerNetwork;
 import dev.kiln.executor.engine.ContainerProcess;
 import dev.kiln.executor.engine.GatewayContainer;
@@ -74,7 +73,7 @@ final class ServiceInstance implements AutoCloseable {
       }
       build = opened;
       try {
-        c = opened.gateway().container(List.of(new ContainerMount.Result("/", opened.rootRef(), "", false)),
+        c = opened.gateway().container(ServiceLaunch.mounts(service, opened.rootRef(), opened.mountRefs()),
             ContainerNetwork.SANDBOX);
       } catch (EngineException e) {
         throw new ServiceException(ServiceException.Kind.UNSUPPORTED, service.name(), "service `" + service.name()
@@ -84,8 +83,9 @@ final class ServiceInstance implements AutoCloseable {
     }
     OutputStream out = log.stream();
     long started = System.nanoTime(); // the filesystem is solved: the service's own start begins
-    ContainerProcess main = c.start(new ProcessSpec(service.args(), service.env(), service.cwd(), service.user(),
-        false, false), out, out);
+    // stdin open: the supervisor stops the service when it ends (see ServiceLaunch)
+    ContainerProcess main = c.start(new ProcessSpec(ServiceLaunch.command(service), service.env(), service.cwd(),
+        service.user(), false, true), out, out);
     Healthcheck check = service.healthcheck();
     Duration timeout = check == null ? ADDRESS_TIMEOUT : check.timeout();
     long deadline = started + timeout.toNanos(); // building its filesystem does not count
@@ -171,8 +171,9 @@ final class ServiceInstance implements AutoCloseable {
     return new Ran(exit, out.toString(StandardCharsets.UTF_8));
   }
 
+  /** The service's exit as an error; an engine lost meanwhile is thrown as such (a KilnException). */
   private ServiceException exited(ContainerProcess main) {
-    ProcessExit exit = main.exit().join();
+    ProcessExit exit = main.waitFor();
     return new ServiceException(ServiceException.Kind.EXITED, service.name(), "service `" + service.name()
         + "` exited with code " + exit.code() + " before it was healthy" + (exit.error().isEmpty() ? ""
         : " (" + exit.error() + ")"), "see its output below; its command is " + String.join(" ", service.args()),
