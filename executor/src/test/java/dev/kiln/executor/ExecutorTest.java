@@ -31,6 +31,29 @@ class ExecutorTest {
   }
 
   @Test
+  void anEngineReachedAheadFailsOnlyWhereTheExecutorFirstNeedsIt() {
+    String address = "unix://" + dir.resolve("none.sock");
+    List<String> phases = new ArrayList<>();
+    ExecutorBuilder builder = ExecutorBuilder.unconfigured().setEngine(address).connectAhead();
+    try (Executor executor = builder.setPhaseListener(phases::add).build()) {
+      assertThatThrownBy(executor::engine).isInstanceOfSatisfying(EngineUnavailableException.class,
+          e -> assertThat(e.attempts()).singleElement().asString().contains(address));
+    }
+    assertThat(phases).isEmpty();
+  }
+
+  @Test
+  void aConnectionStartedAheadServesOnlyTheEngineItWasStartedFor() {
+    String first = "unix://" + dir.resolve("first.sock");
+    String second = "unix://" + dir.resolve("second.sock");
+    ExecutorBuilder builder = ExecutorBuilder.unconfigured().setEngine(first).connectAhead().setEngine(second);
+    try (Executor executor = builder.build()) {
+      assertThatThrownBy(executor::engine).isInstanceOfSatisfying(EngineUnavailableException.class,
+          e -> assertThat(e.attempts()).singleElement().asString().contains(second).doesNotContain(first));
+    }
+  }
+
+  @Test
   void aClosedExecutorSaysSo() {
     Executor executor = ExecutorBuilder.unconfigured().setEngine("unix://" + dir.resolve("none.sock")).build();
     executor.close();
