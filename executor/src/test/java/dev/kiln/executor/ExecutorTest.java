@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The executor's entry point without an engine: its builder, and what happens when no engine answers. */
 class ExecutorTest {
@@ -19,22 +21,16 @@ class ExecutorTest {
     return RemoteCache.parse(ref, RemoteCache.Direction.IMPORT, null);
   }
 
-  @Test
-  void anUnreachableEngineIsUnavailableWithItsAddressAndNothingMoreHappens() {
+  /** Reached ahead ({@link ExecutorBuilder#connectAhead}) or not, the failure comes where the engine is first needed. */
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void anUnreachableEngineIsUnavailableWithItsAddressAndNothingMoreHappens(boolean ahead) {
     String address = "unix://" + dir.resolve("none.sock");
     List<String> phases = new ArrayList<>();
-    try (Executor executor = ExecutorBuilder.unconfigured().setEngine(address).setPhaseListener(phases::add).build()) {
-      assertThatThrownBy(executor::engine).isInstanceOfSatisfying(EngineUnavailableException.class,
-          e -> assertThat(e.attempts()).singleElement().asString().contains(address));
+    ExecutorBuilder builder = ExecutorBuilder.unconfigured().setEngine(address);
+    if (ahead) {
+      builder.connectAhead();
     }
-    assertThat(phases).isEmpty();
-  }
-
-  @Test
-  void anEngineReachedAheadFailsOnlyWhereTheExecutorFirstNeedsIt() {
-    String address = "unix://" + dir.resolve("none.sock");
-    List<String> phases = new ArrayList<>();
-    ExecutorBuilder builder = ExecutorBuilder.unconfigured().setEngine(address).connectAhead();
     try (Executor executor = builder.setPhaseListener(phases::add).build()) {
       assertThatThrownBy(executor::engine).isInstanceOfSatisfying(EngineUnavailableException.class,
           e -> assertThat(e.attempts()).singleElement().asString().contains(address));
