@@ -119,16 +119,27 @@ final class RunCommand implements Callable<Integer> {
     }
     Path file = pipelineOptions.file();
     Timings timings = Timings.fromEnvironment();
+    Path project = file.toAbsolutePath().getParent();
+    // The engine is reached while the pipeline is evaluated: both take a few hundred ms of every start.
+    ExecutorBuilder builder = engineOptions.executor(project).connectAhead();
+    try {
+      return run(file, project, builder, timings, terminal);
+    } finally {
+      builder.discardAhead(); // the run ended before it needed the engine
+    }
+  }
+
+  private Integer run(Path file, Path project, ExecutorBuilder builder, Timings timings, Terminal terminal)
+      throws IOException {
     PipelineOptions.Loaded loaded = pipelineOptions.load(file, loader);
     Pipeline pipeline = loaded.pipeline();
     Set<Path> inputs = loaded.inputs();
     Set<Path> kilnFiles = loaded.kilnFiles();
     timings.mark("evaluate");
-    Path project = file.toAbsolutePath().getParent();
     PrintWriter out = spec.commandLine().getOut();
     Consumer<String> warnings = w -> spec.commandLine().getErr().println("warning: " + w);
     StateDirectory.warning(project).ifPresent(warnings);
-    ExecutorBuilder builder = engineOptions.executor(project).setProjectRoot(project).setKilnFiles(kilnFiles)
+    builder.setProjectRoot(project).setKilnFiles(kilnFiles)
         .setParallel(parallel).setKeepGoing(keepGoing).setFunctions(pipelineOptions::functions)
         .setPhaseListener(timings::mark).setWarningListener(warnings);
     checkLocalCaches(pipeline, project, file);

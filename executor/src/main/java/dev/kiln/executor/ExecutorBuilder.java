@@ -42,6 +42,7 @@ public final class ExecutorBuilder {
   private List<Path> kilnFiles = List.of();
   private EngineTls engineTls;
   private EngineFleet fleet;
+  private EngineAhead ahead;
 
   private ExecutorBuilder() {}
 
@@ -179,11 +180,43 @@ public final class ExecutorBuilder {
     return this;
   }
 
+  /**
+   * Starts connecting to the engine and probing it now, on a background thread, for the next
+   * executor built with the same engine settings: it overlaps what the caller does meanwhile (the
+   * pipeline's evaluation). A failure is thrown where the executor first needs the engine, as
+   * without this. Nothing for a fleet, whose engines are reached per task.
+   */
+  public ExecutorBuilder connectAhead() {
+    if (ahead == null && (fleet == null || !fleet.isFleet())) {
+      ahead = EngineAhead.start(engineTarget());
+    }
+    return this;
+  }
+
+  /** Closes the connection {@link #connectAhead} opened when no executor took it (the run ended before). */
+  public void discardAhead() {
+    if (ahead != null) {
+      ahead.close();
+      ahead = null;
+    }
+  }
+
+  private EngineAhead.Target engineTarget() {
+    return new EngineAhead.Target(engine, engineTls, environment, calls, capsCache);
+  }
+
   /** An executor with the current settings; later changes to this builder do not affect it. */
   public Executor build() {
+    boolean single = fleet == null || !fleet.isFleet();
+    // The connection made ahead goes to one executor only, and only for the engine it was made for.
+    EngineAhead taken = ahead != null && single && ahead.isFor(engineTarget()) ? ahead : null;
+    if (taken == null) {
+      discardAhead();
+    }
+    ahead = null;
     // the settings copy every collection, shielding the executor from later changes here
     return new ExecutorImpl(new ExecutorSettings(engine, environment, capsCache, calls, projectRoot, parallel,
         keepGoing, cacheImports, cacheExports, functions, callTimeout, warnings, phases, cancelOnShutdown, kilnFiles,
-        engineTls, fleet != null && fleet.isFleet() ? fleet : null));
+        engineTls, single ? null : fleet), taken);
   }
 }

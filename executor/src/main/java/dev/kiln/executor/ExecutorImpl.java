@@ -42,6 +42,8 @@ final class ExecutorImpl implements Executor {
   private final DockerCredentials credentials;
   /** The fleet's engines, when the settings name several; else null. */
   private final FleetEngines fleet;
+  /** The connection and probe started before the executor was built, or null; taken on first use. */
+  private final EngineAhead ahead;
   // guarded by this
   private BuildkitConnection connection;
   private EngineInfo info;
@@ -49,7 +51,13 @@ final class ExecutorImpl implements Executor {
   private boolean closed;
 
   ExecutorImpl(ExecutorSettings settings) {
+    this(settings, null);
+  }
+
+  /** @param ahead the engine's connection and probe, started before, or null to connect on first use */
+  ExecutorImpl(ExecutorSettings settings, EngineAhead ahead) {
     this.settings = settings;
+    this.ahead = ahead;
     this.credentials = DockerCredentials.load(settings.environment());
     this.fleet = settings.fleet() == null ? null
         : new FleetEngines(settings.fleet(), settings.environment(), settings.calls(), settings.capsCache());
@@ -66,6 +74,7 @@ final class ExecutorImpl implements Executor {
     if (connection == null) {
       // A fleet plans for its first engine that answers; the fleet owns that connection.
       connection = fleet != null ? fleet.first().connection()
+          : ahead != null ? ahead.connection()
           : EngineConnector.connect(settings.engine(), settings.engineTls(), settings.environment(), settings.calls());
       settings.phases().accept("connect");
     }
@@ -75,7 +84,8 @@ final class ExecutorImpl implements Executor {
   @Override
   public synchronized EngineInfo engine() {
     if (info == null) {
-      EngineInfo probed = EngineProbe.probe(connection(), settings.capsCache());
+      BuildkitConnection engineConnection = connection();
+      EngineInfo probed = ahead != null ? ahead.info() : EngineProbe.probe(engineConnection, settings.capsCache());
       settings.phases().accept("probe");
       settings.cacheImports().forEach(c -> RemoteCaches.checkSupported(c, probed, false));
       settings.cacheExports().forEach(c -> RemoteCaches.checkSupported(c, probed, true));
@@ -225,6 +235,9 @@ final class ExecutorImpl implements Executor {
   @Override
   public synchronized void close() {
     closed = true;
+    if (ahead != null && connection == null) {
+      ahead.close(); // opened for a run that ended before it needed the engine
+    }
     if (fleet != null) {
       fleet.close();
     } else if (connection != null) {

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The executor's entry point without an engine: its builder, and what happens when no engine answers. */
 class ExecutorTest {
@@ -19,15 +21,32 @@ class ExecutorTest {
     return RemoteCache.parse(ref, RemoteCache.Direction.IMPORT, null);
   }
 
-  @Test
-  void anUnreachableEngineIsUnavailableWithItsAddressAndNothingMoreHappens() {
+  /** Reached ahead ({@link ExecutorBuilder#connectAhead}) or not, the failure comes where the engine is first needed. */
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void anUnreachableEngineIsUnavailableWithItsAddressAndNothingMoreHappens(boolean ahead) {
     String address = "unix://" + dir.resolve("none.sock");
     List<String> phases = new ArrayList<>();
-    try (Executor executor = ExecutorBuilder.unconfigured().setEngine(address).setPhaseListener(phases::add).build()) {
+    ExecutorBuilder builder = ExecutorBuilder.unconfigured().setEngine(address);
+    if (ahead) {
+      builder.connectAhead();
+    }
+    try (Executor executor = builder.setPhaseListener(phases::add).build()) {
       assertThatThrownBy(executor::engine).isInstanceOfSatisfying(EngineUnavailableException.class,
           e -> assertThat(e.attempts()).singleElement().asString().contains(address));
     }
     assertThat(phases).isEmpty();
+  }
+
+  @Test
+  void aConnectionStartedAheadServesOnlyTheEngineItWasStartedFor() {
+    String first = "unix://" + dir.resolve("first.sock");
+    String second = "unix://" + dir.resolve("second.sock");
+    ExecutorBuilder builder = ExecutorBuilder.unconfigured().setEngine(first).connectAhead().setEngine(second);
+    try (Executor executor = builder.build()) {
+      assertThatThrownBy(executor::engine).isInstanceOfSatisfying(EngineUnavailableException.class,
+          e -> assertThat(e.attempts()).singleElement().asString().contains(second).doesNotContain(first));
+    }
   }
 
   @Test
