@@ -1,6 +1,7 @@
 package dev.kiln.executor.filesync;
 
 import dev.kiln.executor.proto.fsutil.Stat;
+import dev.kiln.planner.GitIgnored;
 import dev.kiln.planner.PathPatterns;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +20,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A local directory listed the way fsutil's receiver validates it: depth first, parents before
  * children, the entries of each directory sorted by name byte-wise, filtered by include and exclude
- * patterns (parents of included entries are listed just before their first included child). The
+ * patterns (parents of included entries are listed just before their first included child), with git's
+ * ignore files read as the walk reaches them where the patterns say so ({@link PathPatterns#GIT_RULES}). The
  * listing is what the engine will hold, so uid and gid are reset to 0 as {@code buildx} does.
  */
 final class FileTree {
@@ -76,7 +78,8 @@ final class FileTree {
         }
       }
     }
-    FileTree t = new FileTree(root, PathPatterns.of(includes), PathPatterns.of(excludePatterns));
+    GitIgnored git = excludePatterns.contains(PathPatterns.GIT_RULES) ? GitIgnores.under(root) : GitIgnored.NONE;
+    FileTree t = new FileTree(root, PathPatterns.of(includes), PathPatterns.of(excludePatterns, git));
     t.walk(root, "");
     return t.entries;
   }
@@ -96,7 +99,7 @@ final class FileTree {
       if ((mode & 0170000) == 0140000) {
         continue; // sockets cannot be transferred
       }
-      if (!excludes.isEmpty() && excludes.matches(path)) {
+      if (!excludes.isEmpty() && excludes.matches(path, isDir)) {
         if (isDir && excludes.hasExceptions() && excludes.exceptionMayMatchBelow(path)) {
           descendPending(child, path, attrs);
         }
