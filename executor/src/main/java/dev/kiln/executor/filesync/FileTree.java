@@ -39,6 +39,12 @@ final class FileTree {
   static final int GO_CHAR_DEVICE = 1 << 21;
   static final int GO_STICKY = 1 << 20;
 
+  /**
+   * Only the attributes a listing uses: {@code unix:*} also resolves the owner's and group's names,
+   * which took three quarters of a 10,000-file walk.
+   */
+  private static final String ATTRIBUTES = "unix:mode,nlink,dev,ino,size,lastModifiedTime,rdev";
+
   private final Path root;
   private final PathPatterns includes;
   private final PathPatterns excludes;
@@ -93,7 +99,7 @@ final class FileTree {
     for (Path child : children) {
       String name = child.getFileName().toString();
       String path = rel.isEmpty() ? name : rel + "/" + name;
-      Map<String, Object> attrs = Files.readAttributes(child, "unix:*", LinkOption.NOFOLLOW_LINKS);
+      Map<String, Object> attrs = Files.readAttributes(child, ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
       int mode = (Integer) attrs.get("mode");
       boolean isDir = (mode & 0170000) == 0040000;
       if ((mode & 0170000) == 0140000) {
