@@ -51,8 +51,7 @@ class CleanContextE2ETest extends KilnInProcess {
 
     assertThat(kiln("run", "-f", pipeline.toString(), "--progress=plain")).as(err.toString()).isZero();
     // The step's output lines (not the command line the progress also prints).
-    List<String> sent = out.toString().lines().filter(l -> l.matches(".*sent=\\./.*"))
-        .map(l -> l.replaceAll(".*sent=", "")).sorted().toList();
+    List<String> sent = listed("sent");
     assertThat(sent).containsExactly("./.gitignore", "./.kilnignore", "./build/keep.txt", "./src/main.txt");
     assertThat(cached(pipeline)).isTrue();
 
@@ -100,8 +99,7 @@ class CleanContextE2ETest extends KilnInProcess {
     git(project, "init", "-q");
     assertThat(kiln("run", "-f", pipeline.toString(), "--progress=plain")).as(err.toString() + out).isZero();
     assertThat(out.toString()).contains("generated " + marker);
-    List<String> sent = out.toString().lines().filter(l -> l.matches(".*sent=\\./.*"))
-        .map(l -> l.replaceAll(".*sent=", "")).sorted().toList();
+    List<String> sent = listed("sent");
     assertThat(sent).containsExactly("./.gitignore", "./.kilnignore", "./gen/api.txt");
   }
 
@@ -143,12 +141,10 @@ class CleanContextE2ETest extends KilnInProcess {
     git(project, "commit", "-q", "-m", "first");
 
     assertThat(kiln("run", "-f", pipeline.toString(), "--progress=plain")).as(err.toString()).isZero();
-    List<String> sent = out.toString().lines().filter(l -> l.matches(".*sent=\\./.*"))
-        .map(l -> l.replaceAll(".*sent=", "")).sorted().toList();
+    List<String> sent = listed("sent");
     assertThat(sent).containsExactly("./.gitignore", "./svc/.gitignore", "./svc/keep.log", "./svc/src/.gitignore",
         "./svc/src/Main.java", "./svc/src/local.env");
-    List<String> svc = out.toString().lines().filter(l -> l.matches(".*svc=\\./.*"))
-        .map(l -> l.replaceAll(".*svc=", "")).sorted().toList();
+    List<String> svc = listed("svc");
     assertThat(svc).containsExactly("./.gitignore", "./keep.log", "./src/.gitignore", "./src/Main.java",
         "./src/local.env");
     assertThat(out.toString()).contains("named");
@@ -183,6 +179,12 @@ class CleanContextE2ETest extends KilnInProcess {
           }
         }
         """.formatted(description, marker);
+  }
+
+  /** What the step printed as {@code key=./path}, the paths sorted (not the command line the progress also prints). */
+  private List<String> listed(String key) {
+    return out.toString().lines().filter(l -> l.matches(".*" + key + "=\\./.*")).map(l -> l.replaceAll(".*" + key + "=", ""))
+        .sorted().toList();
   }
 
   /** Runs the pipeline again; whether its task came from the cache. */

@@ -7,9 +7,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What git ignores inside one host directory, read from disk as git reads it: the repository's
@@ -19,7 +19,13 @@ import java.util.Map;
  * the file sender's walk reads each once and {@code --affected} only those on changed files' paths.
  * The user's {@code core.excludesFile} is not read: a context must not depend on whose machine
  * builds it. Paths are relative to the host directory, which itself is never ignored (the pipeline
- * named it). Not thread-safe: one walk, or one plan, at a time.
+ * named it).
+ *
+ * <p>Why not {@code git ls-files --others --ignored --exclude-standard}: the sender stats every entry
+ * it lists anyway (fsutil sends mode, size and time), so git's listing would be a second walk in a
+ * second process, not a saved one; it needs git and a repository; and it keeps tracked files however
+ * the rules read, so staging a file would change what a step reads. Here the rules alone decide, as
+ * {@code git check-ignore --no-index} does.
  */
 public final class GitIgnores implements GitIgnored {
   /** A rule file and the path from its directory to the host directory ({@code ""}: the same). */
@@ -27,8 +33,8 @@ public final class GitIgnores implements GitIgnored {
 
   private final Path root;
   private final List<Above> above;
-  private final Map<String, GitIgnoreFile> nested = new HashMap<>();
-  private final Map<String, Boolean> dirs = new HashMap<>();
+  private final Map<String, GitIgnoreFile> nested = new ConcurrentHashMap<>();
+  private final Map<String, Boolean> dirs = new ConcurrentHashMap<>();
 
   private GitIgnores(Path root, List<Above> above) {
     this.root = root;
@@ -92,12 +98,7 @@ public final class GitIgnores implements GitIgnored {
   }
 
   private GitIgnoreFile fileIn(String dir) {
-    GitIgnoreFile f = nested.get(dir);
-    if (f == null) {
-      f = read(root.resolve(dir).resolve(".gitignore"));
-      nested.put(dir, f);
-    }
-    return f;
+    return nested.computeIfAbsent(dir, d -> read(root.resolve(d).resolve(".gitignore")));
   }
 
   /** The directory holding {@code info/}: {@code .git} itself, or a worktree's common directory. */
