@@ -51,8 +51,7 @@ class CleanContextE2ETest extends KilnInProcess {
 
     assertThat(kiln("run", "-f", pipeline.toString(), "--progress=plain")).as(err.toString()).isZero();
     // The step's output lines (not the command line the progress also prints).
-    List<String> sent = out.toString().lines().filter(l -> l.matches(".*sent=\\./.*"))
-        .map(l -> l.replaceAll(".*sent=", "")).sorted().toList();
+    List<String> sent = listed("sent");
     assertThat(sent).containsExactly("./.gitignore", "./.kilnignore", "./build/keep.txt", "./src/main.txt");
     assertThat(cached(pipeline)).isTrue();
 
@@ -100,9 +99,69 @@ class CleanContextE2ETest extends KilnInProcess {
     git(project, "init", "-q");
     assertThat(kiln("run", "-f", pipeline.toString(), "--progress=plain")).as(err.toString() + out).isZero();
     assertThat(out.toString()).contains("generated " + marker);
-    List<String> sent = out.toString().lines().filter(l -> l.matches(".*sent=\\./.*"))
-        .map(l -> l.replaceAll(".*sent=", "")).sorted().toList();
+    List<String> sent = listed("sent");
     assertThat(sent).containsExactly("./.gitignore", "./.kilnignore", "./gen/api.txt");
+  }
+
+  @Test
+  void nestedGitignoresLeaveTheirFilesOutAndChangingThemRerunsNothing() throws Exception {
+    String marker = UUID.randomUUID().toString();
+    Path project = dir.resolve("n");
+    Files.createDirectories(project.resolve("svc/src"));
+    Files.createDirectories(project.resolve("svc/build/generated"));
+    Files.writeString(project.resolve(".gitignore"), "*.log\n");
+    Files.writeString(project.resolve("svc/.gitignore"), "build/\n/local.env\n!keep.log\n");
+    Files.writeString(project.resolve("svc/src/.gitignore"), "*.tmp\n");
+    Files.writeString(project.resolve("svc/src/Main.java"), "class Main {} // " + marker);
+    Files.writeString(project.resolve("svc/src/x.tmp"), "tmp 1");
+    Files.writeString(project.resolve("svc/src/local.env"), "not anchored here");
+    Files.writeString(project.resolve("svc/local.env"), "A=1");
+    Files.writeString(project.resolve("svc/a.log"), "log 1");
+    Files.writeString(project.resolve("svc/keep.log"), "kept");
+    Files.writeString(project.resolve("svc/secret.txt"), "excluded locally");
+    Files.writeString(project.resolve("svc/build/out.bin"), "built 1");
+    Files.writeString(project.resolve("svc/build/generated/Api.java"), "named");
+    Path pipeline = project.resolve("pipeline.pkl");
+    Files.writeString(pipeline, """
+        amends ".kiln/schema/Pipeline.pkl"
+        tasks {
+          ["list"] {
+            run = container.from("busybox:latest")
+              .withDirectory("/ctx", host.directory("."))
+              .withDirectory("/svc", host.directory("svc"))
+              .withFile("/named/Api.java", host.directory(".").file("svc/build/generated/Api.java"))
+              .withExec(List("sh", "-c", "cd /ctx && find . -type f | sed 's/^/sent=/'; cd /svc && find . -type f | sed 's/^/svc=/'; cat /named/Api.java; echo; echo %s"))
+          }
+        }
+        """.formatted(marker));
+    git(project, "init", "-q");
+    Files.writeString(project.resolve(".git/info/exclude"), "secret.txt\n");
+    git(project, "add", "-A");
+    git(project, "add", "-f", "svc/src/x.tmp"); // tracked, yet git's rules leave it out of the context
+    git(project, "commit", "-q", "-m", "first");
+
+    assertThat(kiln("run", "-f", pipeline.toString(), "--progress=plain")).as(err.toString()).isZero();
+    List<String> sent = listed("sent");
+    assertThat(sent).containsExactly("./.gitignore", "./svc/.gitignore", "./svc/keep.log", "./svc/src/.gitignore",
+        "./svc/src/Main.java", "./svc/src/local.env");
+    List<String> svc = listed("svc");
+    assertThat(svc).containsExactly("./.gitignore", "./keep.log", "./src/.gitignore", "./src/Main.java",
+        "./src/local.env");
+    assertThat(out.toString()).contains("named");
+    assertThat(cached(pipeline)).isTrue();
+
+    // Git-ignored files change, one of them tracked: nothing a step reads changed, and --affected agrees.
+    Files.writeString(project.resolve("svc/src/x.tmp"), "tmp 2");
+    Files.writeString(project.resolve("svc/a.log"), "log 2");
+    Files.writeString(project.resolve("svc/build/out.bin"), "built 2");
+    Files.writeString(project.resolve("svc/local.env"), "A=2");
+    Files.writeString(project.resolve("svc/secret.txt"), "changed");
+    assertThat(cached(pipeline)).as("nothing a step reads changed").isTrue();
+    assertThat(kiln("plan", "-f", pipeline.toString(), "--affected", "HEAD")).as(err.toString()).isZero();
+    assertThat(err.toString()).contains("no task is affected by what changed since HEAD");
+
+    Files.writeString(project.resolve("svc/src/local.env"), "changed");
+    assertThat(cached(pipeline)).as("a file only a deeper, anchored rule names changed").isFalse();
   }
 
   private static String pipelineText(String description, String marker) {
@@ -120,6 +179,12 @@ class CleanContextE2ETest extends KilnInProcess {
           }
         }
         """.formatted(description, marker);
+  }
+
+  /** What the step printed as {@code key=./path}, the paths sorted (not the command line the progress also prints). */
+  private List<String> listed(String key) {
+    return out.toString().lines().filter(l -> l.matches(".*" + key + "=\\./.*")).map(l -> l.replaceAll(".*" + key + "=", ""))
+        .sorted().toList();
   }
 
   /** Runs the pipeline again; whether its task came from the cache. */

@@ -59,8 +59,9 @@ class PlanCommandTest {
     assertThat(text).startsWith("plan for Docker 20.10 (BuildKit v0.8): 2 tasks");
     assertThat(text).contains("task build", "task release (after build)", "export /src/out -> out",
         "[cache deps at /cache]", "[secret api-token at /run/secrets/token]",
-        // .git, .kiln and the pipeline file first, then the project's .dockerignore/.kilnignore
-        "local.excludepatterns=[\".git\",\".kiln\",\"pipeline.pkl\",\"node_modules\",\"*.tmp\"]",
+        // .git, .kiln and the pipeline file first, then git's rules (applied by the file sender), then the
+        // project's .dockerignore/.kilnignore
+        "local.excludepatterns=[\".git\",\".kiln\",\"pipeline.pkl\",\".kiln/gitignore\",\"node_modules\",\"*.tmp\"]",
         "secrets: api-token");
     assertThat(text).doesNotContain("task lint").doesNotContain(SECRET_VALUE);
   }

@@ -1,9 +1,11 @@
 package dev.kiln.executor;
 
+import dev.kiln.executor.filesync.GitIgnores;
 import dev.kiln.model.Pipeline;
 import dev.kiln.planner.HostDirectories;
 import dev.kiln.planner.HostIgnores;
 import dev.kiln.planner.IgnoreFile;
+import dev.kiln.planner.PathPatterns;
 import dev.kiln.planner.PlanException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,9 +19,10 @@ import java.util.TreeMap;
 /**
  * The ignore patterns of a pipeline's host directories, read for the planner (which reads no
  * files), in the order they apply (a later {@code !} re-includes): what is Kiln's or git's own
- * ({@code .git}, {@code .kiln}, the pipeline file and the modules it imports), then the {@code
- * .gitignore} files from the repository's top down to the directory and {@code .git/info/exclude},
- * then the directory's {@code .dockerignore}, then its {@code .kilnignore}. So a commit, an edited
+ * ({@code .git}, {@code .kiln}, the pipeline file and the modules it imports), then git's rules
+ * ({@link PathPatterns#GIT_RULES}: every {@code .gitignore} that applies, nested ones included, and
+ * {@code info/exclude}, as git reads them; see {@link GitIgnores}), then the directory's {@code
+ * .dockerignore}, then its {@code .kilnignore}. So a commit, an edited
  * pipeline or a git-ignored build output changes nothing a step reads; a {@code .kilnignore} line
  * such as {@code !build/generated} or {@code !.git} sends it anyway.
  */
@@ -34,13 +37,13 @@ public final class IgnoreFiles {
    */
   public static Map<String, HostIgnores> of(Pipeline pipeline, Path project, Collection<Path> kilnFiles) {
     Path root = project.toAbsolutePath().normalize();
-    Path gitTop = gitTop(root);
     Map<String, HostIgnores> out = new TreeMap<>();
     for (String dir : HostDirectories.of(pipeline)) {
       Path d = root.resolve(dir).normalize();
       IgnoreFile own = own(d, root, kilnFiles);
       IgnoreFile local = read(d.resolve(".dockerignore")).then(read(d.resolve(".kilnignore")));
-      out.put(dir, new HostIgnores(own.then(gitignores(d, root, gitTop)).then(local), own.then(local)));
+      IgnoreFile git = new IgnoreFile(List.of(PathPatterns.GIT_RULES));
+      out.put(dir, new HostIgnores(own.then(git).then(local), own.then(local), GitIgnores.under(d)));
     }
     return out;
   }
@@ -74,35 +77,6 @@ public final class IgnoreFiles {
       }
     }
     return new IgnoreFile(patterns);
-  }
-
-  /**
-   * The {@code .gitignore} files that apply to {@code dir}, from the repository's top (or the
-   * project, outside a repository) down to {@code dir}, and the repository's {@code
-   * .git/info/exclude}; those below {@code dir} are not read.
-   */
-  private static IgnoreFile gitignores(Path dir, Path root, Path gitTop) {
-    Path top = gitTop != null ? gitTop : root;
-    IgnoreFile all = gitTop == null ? IgnoreFile.EMPTY
-        : IgnoreFile.gitignore(text(gitTop.resolve(".git/info/exclude")), gitTop.relativize(dir).toString());
-    List<Path> chain = new ArrayList<>();
-    for (Path p = dir; p != null && p.startsWith(top); p = p.getParent()) {
-      chain.add(0, p);
-    }
-    for (Path p : chain) {
-      all = all.then(IgnoreFile.gitignore(text(p.resolve(".gitignore")), p.relativize(dir).toString()));
-    }
-    return all;
-  }
-
-  /** The nearest directory at or above {@code root} with a {@code .git}, or null. */
-  private static Path gitTop(Path root) {
-    for (Path p = root; p != null; p = p.getParent()) {
-      if (Files.exists(p.resolve(".git"))) {
-        return p;
-      }
-    }
-    return null;
   }
 
   private static IgnoreFile read(Path file) {

@@ -6,6 +6,8 @@ import dev.kiln.model.Container;
 import dev.kiln.model.Directory;
 import dev.kiln.model.Pipeline;
 import dev.kiln.model.Task;
+import dev.kiln.planner.GitIgnored;
+import dev.kiln.planner.PathPatterns;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -36,10 +38,23 @@ class IgnoreFilesTest {
     var files = IgnoreFiles.of(p, project, List.of(pipelineFile, project.resolve("lib/common.pkl")));
 
     assertThat(files.get(".").all().patterns()).containsExactly(
-        ".git", ".kiln", "pipeline.pkl", "lib/common.pkl", "**/*.swp", "**/*.log", "out", "src/gen", "**/target", "docs",
-        "!target/keep");
-    // Below the project root: the anchored patterns that reach into src, and src's own .gitignore.
-    assertThat(files.get("src").all().patterns()).containsExactly("**/*.swp", "**/*.log", "gen", "**/target", "tmp");
+        ".git", ".kiln", "pipeline.pkl", "lib/common.pkl", PathPatterns.GIT_RULES, "docs", "!target/keep");
+    // git's rules are read where they are asked about: the repository's, from its top down, and nested ones.
+    GitIgnored app = files.get(".").git();
+    assertThat(app.matched("x.swp", false)).isTrue();
+    assertThat(app.matched("src/a.log", false)).isTrue();
+    assertThat(app.matched("out", true)).isTrue();
+    assertThat(app.matched("out", false)).isFalse(); // "/app/out/": directories only
+    assertThat(app.matched("src/gen", true)).isTrue();
+    assertThat(app.matched("src/tmp", false)).isTrue();
+    assertThat(app.matched("src/x/tmp", false)).isFalse(); // "/tmp" is anchored at src
+    assertThat(app.matched("target", true)).isTrue();
+    assertThat(app.matched("src/Main.java", false)).isFalse();
+    // Below the project root: the same rules, relative to src.
+    GitIgnored src = files.get("src").git();
+    assertThat(src.matched("gen", true)).isTrue();
+    assertThat(src.matched("tmp", false)).isTrue();
+    assertThat(files.get("src").all().patterns()).containsExactly(PathPatterns.GIT_RULES);
     // Read withoutGitignore(): Kiln's own files, the .dockerignore and .kilnignore only.
     assertThat(files.get(".").withoutGitignore().patterns()).containsExactly(
         ".git", ".kiln", "pipeline.pkl", "lib/common.pkl", "docs", "!target/keep");
@@ -49,6 +64,7 @@ class IgnoreFilesTest {
   void theProjectsOwnGitDirectoryIsLeftOut() throws Exception {
     Files.createDirectories(repo.resolve(".git"));
     Pipeline p = Pipeline.of(Task.run("t", Container.from("busybox:latest").withDirectory("/a", Directory.host("."))));
-    assertThat(IgnoreFiles.of(p, repo, List.of()).get(".").all().patterns()).containsExactly(".git", ".kiln");
+    assertThat(IgnoreFiles.of(p, repo, List.of()).get(".").all().patterns())
+        .containsExactly(".git", ".kiln", PathPatterns.GIT_RULES);
   }
 }

@@ -249,4 +249,27 @@ class ReportersTest {
     assertThat(last.get("exitCode").asInt()).isEqualTo(2);
     assertThat(out.toString()).doesNotContain("s3cret");
   }
+
+  @Test
+  void everyJsonEventAndFieldIsInTheDocs() throws Exception {
+    StringWriter out = new StringWriter();
+    var json = new JsonProgress(new PrintWriter(out));
+    json.runStarted(new Plan(List.of(new PlannedTask("build", "", List.of(), true, List.of(), new TreeSet<>(),
+        new TreeSet<>())), EngineCapabilities.dockerV20_10(), List.of()));
+    json.taskStarted("build");
+    json.engine("build", "default");
+    json.functionLog("build", "hello");
+    json.warning("build", "careful");
+    json.serviceReady("build", "db", "172.17.0.5", Duration.ofMillis(800));
+    json.published("build", new PublishedImage("127.0.0.1:5000/app:1.0", "sha256:" + "a".repeat(64)));
+    json.exported("build", "build/app");
+    json.taskFinished(REPORT.tasks().get(0));
+    json.runFinished(REPORT);
+    String docs = Files.readString(Path.of("../docs/progress-json.md"));
+    for (String line : out.toString().split("\n")) {
+      var e = new ObjectMapper().readTree(line);
+      assertThat(docs).as("the docs' section for %s", line).contains("## `" + e.get("event").asText() + "`");
+      e.fieldNames().forEachRemaining(f -> assertThat(docs).as("field %s of %s", f, line).contains("`" + f + "`"));
+    }
+  }
 }

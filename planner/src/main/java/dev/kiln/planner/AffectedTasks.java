@@ -68,14 +68,14 @@ public final class AffectedTasks {
       }
     }
     return changed.stream().sorted().filter(file -> hosts.stream().anyMatch(h -> within(h, file,
-        ignoreFiles.getOrDefault(LocalSources.name(h.path()), HostIgnores.NONE).patterns(h.gitignore())))).findFirst();
+        ignoreFiles.getOrDefault(LocalSources.name(h.path()), HostIgnores.NONE)))).findFirst();
   }
 
   /**
    * Whether {@code file} (project-relative) is in host directory {@code h}, after its patterns and
    * {@code ignore}, applied in the order the planner sends them (ignore files first).
    */
-  static boolean within(Directory.Host h, String file, IgnoreFile ignore) {
+  static boolean within(Directory.Host h, String file, HostIgnores ignore) {
     String dir = LocalSources.name(h.path());
     String relative;
     if (dir.equals(".")) {
@@ -87,9 +87,7 @@ public final class AffectedTasks {
     }
     Path p = Path.of(relative);
     boolean included = h.include().isEmpty() || h.include().stream().anyMatch(g -> matches(g, p));
-    List<String> excluded = new ArrayList<>(ignore.patterns());
-    excluded.addAll(h.exclude());
-    return included && !PathPatterns.of(excluded).matches(relative);
+    return included && !ignore.compiled(h.gitignore(), h.exclude()).matches(relative);
   }
 
   /**

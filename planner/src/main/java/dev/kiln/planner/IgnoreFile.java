@@ -1,9 +1,7 @@
 package dev.kiln.planner;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * The patterns of a {@code .dockerignore} or {@code .kilnignore}, in file order ({@code !}
@@ -43,86 +41,6 @@ public record IgnoreFile(List<String> patterns) {
       patterns.add(negated ? "!" + p : p);
     }
     return new IgnoreFile(patterns);
-  }
-
-  /**
-   * Turns {@code .gitignore} text into patterns of a host directory: {@code below} is where the
-   * host directory is, relative to the {@code .gitignore}'s directory ({@code ""}: the same). As
-   * in git, a pattern without a slash (other than a trailing one) matches at any depth ({@code
-   * **}{@code /p}); one with a slash is anchored at the {@code .gitignore}'s directory, so it is
-   * kept only where it reaches into the host directory, and a pattern naming the host directory
-   * itself or a parent is dropped (the pipeline named that directory). A trailing {@code /}
-   * ("directories only") is dropped: the engine's patterns match files and directories alike.
-   */
-  public static IgnoreFile gitignore(String text, String below) {
-    String[] base = clean(below).isEmpty() ? new String[0] : clean(below).split("/");
-    var patterns = new ArrayList<String>();
-    for (String raw : text.split("\r?\n")) {
-      String line = raw.stripTrailing();
-      if (line.isEmpty() || line.startsWith("#")) {
-        continue;
-      }
-      boolean negated = line.startsWith("!");
-      String p = negated ? line.substring(1) : line;
-      if (p.startsWith("\\#") || p.startsWith("\\!")) {
-        p = p.substring(1);
-      }
-      while (p.endsWith("/")) {
-        p = p.substring(0, p.length() - 1);
-      }
-      if (p.isEmpty()) {
-        continue;
-      }
-      String rel = p.contains("/") ? reach(p.startsWith("/") ? p.substring(1) : p, base) : "**/" + p;
-      if (rel != null && !rel.isEmpty()) {
-        patterns.add(negated ? "!" + rel : rel);
-      }
-    }
-    return new IgnoreFile(patterns);
-  }
-
-  /**
-   * The part of {@code anchored} (relative to a .gitignore's directory) below {@code base}, its
-   * host directory's path from there; null when it does not reach below it.
-   */
-  private static String reach(String anchored, String[] base) {
-    String[] parts = anchored.split("/");
-    int i = 0;
-    for (String dir : base) {
-      if (i == parts.length) {
-        return null; // names the host directory or a parent of it
-      }
-      if (parts[i].equals("**")) {
-        return String.join("/", Arrays.copyOfRange(parts, i, parts.length));
-      }
-      if (!segment(parts[i]).matcher(dir).matches()) {
-        return null;
-      }
-      i++;
-    }
-    return i == parts.length ? null : String.join("/", Arrays.copyOfRange(parts, i, parts.length));
-  }
-
-  /** One path element's glob ({@code *}, {@code ?}, {@code [...]}) as a regular expression. */
-  private static Pattern segment(String glob) {
-    StringBuilder re = new StringBuilder();
-    for (int i = 0; i < glob.length(); i++) {
-      char c = glob.charAt(i);
-      int close = c == '[' ? glob.indexOf(']', i + 1) : -1;
-      if (c == '*') {
-        re.append("[^/]*");
-      } else if (c == '?') {
-        re.append("[^/]");
-      } else if (close > i + 1) {
-        String set = glob.substring(i + 1, close);
-        re.append('[').append(set.startsWith("!") ? "^" + Pattern.quote(set.substring(1)) : Pattern.quote(set))
-            .append(']');
-        i = close;
-      } else {
-        re.append(Pattern.quote(String.valueOf(c)));
-      }
-    }
-    return Pattern.compile(re.toString());
   }
 
   /** This file's patterns followed by {@code later}'s, which can re-include with {@code !}. */

@@ -35,6 +35,10 @@ final class LocalSources {
     return ignoreFiles.getOrDefault(name(h.path()), HostIgnores.NONE).patterns(h.gitignore());
   }
 
+  private GitIgnored gitOf(Directory.Host h) {
+    return h.gitignore() ? ignoreFiles.getOrDefault(name(h.path()), HostIgnores.NONE).git() : GitIgnored.NONE;
+  }
+
   /**
    * The host directory {@code h} filtered by its include/exclude patterns and ignore files; when
    * {@code select} is not empty, only that subpath (directory or file) of it, pushed into the
@@ -58,7 +62,7 @@ final class LocalSources {
       in = List.of(sub);
     }
     var ex = new ArrayList<>(ignore.patterns());
-    if (!sub.isEmpty() && !ex.isEmpty() && PathPatterns.of(ex).matches(sub)) {
+    if (!sub.isEmpty() && !ex.isEmpty() && named(PathPatterns.of(ex, gitOf(h)), sub)) {
       ex.add("!" + sub);
     }
     ex.addAll(h.exclude());
@@ -96,6 +100,11 @@ final class LocalSources {
     copyExclude.forEach(p -> ex.add(under(sub, p)));
     DirRef all = directory(new Directory.Host(h.path(), in, ex, h.gitignore()), "");
     return new DirRef(all.fs(), "/" + sub);
+  }
+
+  /** Whether the patterns leave out {@code sub}, a file or a directory (the model does not say which). */
+  private static boolean named(PathPatterns patterns, String sub) {
+    return patterns.matches(sub, true) || patterns.matches(sub, false);
   }
 
   private static String under(String sub, String pattern) {

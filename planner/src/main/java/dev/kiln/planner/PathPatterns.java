@@ -8,21 +8,39 @@ import java.util.regex.Pattern;
  * {@code .dockerignore}-style patterns over relative, slash-separated paths: {@code *} and
  * {@code ?} within one path element, {@code **} across elements, {@code [...]} classes, and
  * {@code !} exceptions, the last matching pattern winning. A pattern that matches a directory
- * matches everything beneath it.
+ * matches everything beneath it. The pattern {@link #GIT_RULES} stands for git's ignore files at its
+ * place in the order: it matches what {@link GitIgnored} says git ignores, with git's rule that a
+ * path below an ignored directory is ignored too.
  */
 public final class PathPatterns {
+  /**
+   * The exclude pattern that stands for git's ignore rules, which the client applies while it walks
+   * the directory (the nested {@code .gitignore} files are read there, not at plan time). As a
+   * Docker pattern it names a path under Kiln's own directory, so an engine that read it would
+   * exclude nothing a step uses.
+   */
+  public static final String GIT_RULES = ".kiln/gitignore";
+
+  /** A pattern; {@code regex} is null for {@link #GIT_RULES}. */
   private record Rule(Pattern regex, boolean exception, String text) {}
 
   private final List<Rule> rules;
   private final boolean hasExceptions;
+  private final GitIgnored git;
 
-  private PathPatterns(List<Rule> rules) {
+  private PathPatterns(List<Rule> rules, GitIgnored git) {
     this.rules = List.copyOf(rules);
     this.hasExceptions = rules.stream().anyMatch(Rule::exception);
+    this.git = git;
   }
 
-  /** Compiles {@code patterns}; blank ones are ignored. */
+  /** Compiles {@code patterns}; blank ones are ignored, and {@link #GIT_RULES} matches nothing. */
   public static PathPatterns of(List<String> patterns) {
+    return of(patterns, GitIgnored.NONE);
+  }
+
+  /** Compiles {@code patterns}, with {@code git} deciding for {@link #GIT_RULES}. */
+  public static PathPatterns of(List<String> patterns, GitIgnored git) {
     List<Rule> rules = new ArrayList<>();
     for (String raw : patterns) {
       String p = raw.trim();
@@ -34,9 +52,10 @@ public final class PathPatterns {
       if (p.isEmpty()) {
         continue;
       }
-      rules.add(new Rule(Pattern.compile(toRegex(p)), exception, raw));
+      boolean gitRules = !exception && p.equals(GIT_RULES);
+      rules.add(new Rule(gitRules ? null : Pattern.compile(toRegex(p)), exception, raw));
     }
-    return new PathPatterns(rules);
+    return new PathPatterns(rules, git);
   }
 
   public boolean isEmpty() {
@@ -47,23 +66,38 @@ public final class PathPatterns {
     return hasExceptions;
   }
 
-  /** Whether {@code path} (or a directory above it) is matched, after exceptions. */
+  /** Whether file {@code path} (or a directory above it) is matched, after exceptions. */
   public boolean matches(String path) {
+    return matches(path, false);
+  }
+
+  /** Whether {@code path}, a directory when {@code isDir}, (or a directory above it) is matched. */
+  public boolean matches(String path, boolean isDir) {
     boolean matched = false;
     List<String> prefixes = prefixes(path);
     for (Rule r : rules) {
       boolean hit = false;
-      for (String prefix : prefixes) {
-        if (r.regex.matcher(prefix).matches()) {
-          hit = true;
-          break;
-        }
+      if (r.regex == null) {
+        hit = gitIgnores(prefixes, isDir);
+      }
+      for (int i = 0; !hit && r.regex != null && i < prefixes.size(); i++) {
+        hit = r.regex.matcher(prefixes.get(i)).matches();
       }
       if (hit) {
         matched = !r.exception;
       }
     }
     return matched;
+  }
+
+  /** Git's verdict: a directory above the path is ignored (nothing re-includes below it), or the path is. */
+  private boolean gitIgnores(List<String> prefixes, boolean isDir) {
+    for (int i = prefixes.size() - 1; i > 0; i--) {
+      if (git.matched(prefixes.get(i), true)) {
+        return true;
+      }
+    }
+    return git.matched(prefixes.get(0), isDir);
   }
 
   /**

@@ -19,13 +19,13 @@ class AffectedTasksTest {
   @Test
   void includeAndExcludePatternsDecideWhatATaskReads() {
     Directory.Host h = new Directory.Host("app", List.of("src/**", "pom.xml"), List.of("**/target"));
-    assertThat(AffectedTasks.within(h, "app/src/main/A.java", IgnoreFile.EMPTY)).isTrue();
-    assertThat(AffectedTasks.within(h, "app/pom.xml", IgnoreFile.EMPTY)).isTrue();
-    assertThat(AffectedTasks.within(h, "app/README.md", IgnoreFile.EMPTY)).isFalse();
-    assertThat(AffectedTasks.within(h, "app/src/target/x.class", IgnoreFile.EMPTY)).isFalse();
-    assertThat(AffectedTasks.within(h, "application/src/A.java", IgnoreFile.EMPTY)).isFalse();
-    assertThat(AffectedTasks.within(new Directory.Host(".", List.of(), List.of("target")), "target/a", IgnoreFile.EMPTY)).isFalse();
-    assertThat(AffectedTasks.within(new Directory.Host("./", List.of(), List.of()), "any/file", IgnoreFile.EMPTY)).isTrue();
+    assertThat(AffectedTasks.within(h, "app/src/main/A.java", HostIgnores.NONE)).isTrue();
+    assertThat(AffectedTasks.within(h, "app/pom.xml", HostIgnores.NONE)).isTrue();
+    assertThat(AffectedTasks.within(h, "app/README.md", HostIgnores.NONE)).isFalse();
+    assertThat(AffectedTasks.within(h, "app/src/target/x.class", HostIgnores.NONE)).isFalse();
+    assertThat(AffectedTasks.within(h, "application/src/A.java", HostIgnores.NONE)).isFalse();
+    assertThat(AffectedTasks.within(new Directory.Host(".", List.of(), List.of("target")), "target/a", HostIgnores.NONE)).isFalse();
+    assertThat(AffectedTasks.within(new Directory.Host("./", List.of(), List.of()), "any/file", HostIgnores.NONE)).isTrue();
   }
 
   @Test

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 class LocalSourcesTest {
   private final LocalSources sources = new LocalSources(Map.of(
-      ".", new HostIgnores(IgnoreFile.parse("target/\n").then(IgnoreFile.parse(".git/\n")), IgnoreFile.parse(".git/\n"))));
+      ".", new HostIgnores(IgnoreFile.parse("target/\n").then(IgnoreFile.parse(".git/\n")), IgnoreFile.parse(".git/\n"), GitIgnored.NONE)));
 
   private static Directory.Host host(String path, List<String> include, List<String> exclude) {
     return new Directory.Host(path, include, exclude);
@@ -73,5 +73,19 @@ class LocalSourcesTest {
   void aDirectoryReadWithoutGitignoreLeavesOutOnlyTheRest() {
     DirRef all = sources.directory(new Directory.Host(".", List.of(), List.of(), false), "");
     assertThat(attrs(all)).containsEntry("local.excludepatterns", "[\".git\"]");
+  }
+
+  @Test
+  void aSubpathGitIgnoresIsSentWhenNamedAndOnlyThen() {
+    // git's rules stay one marker on the wire; the planner asks them only about the names it sends
+    var withGit = new LocalSources(Map.of(".", new HostIgnores(
+        new IgnoreFile(List.of(".git", PathPatterns.GIT_RULES)), IgnoreFile.parse(".git/\n"),
+        (path, isDir) -> path.equals("gen") && isDir)));
+    assertThat(attrs(withGit.directory(host(".", List.of(), List.of()), "gen/api.txt")))
+        .containsEntry("local.excludepatterns", "[\".git\",\"" + PathPatterns.GIT_RULES + "\",\"!gen/api.txt\"]");
+    assertThat(attrs(withGit.directory(host(".", List.of(), List.of()), "src")))
+        .containsEntry("local.excludepatterns", "[\".git\",\"" + PathPatterns.GIT_RULES + "\"]");
+    assertThat(attrs(withGit.directory(new Directory.Host(".", List.of(), List.of(), false), "gen/api.txt")))
+        .containsEntry("local.excludepatterns", "[\".git\"]");
   }
 }

@@ -3,6 +3,7 @@ package dev.kiln.planner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -51,5 +52,22 @@ class PathPatternsTest {
   void knowsWhenAnExceptionCouldReenterAnExcludedDirectory(String patterns, String dir, boolean may) {
     PathPatterns p = PathPatterns.of(List.of(patterns.split(";")));
     assertThat(p.exceptionMayMatchBelow(dir)).isEqualTo(may);
+  }
+
+  @Test
+  void gitsRulesStandWhereTheirMarkerIsAndNothingBelowAnIgnoredDirectoryComesBack() {
+    // git itself ignores the directory "build" and re-includes "build/keep.txt" in vain (gitignore(5))
+    GitIgnored git = (path, isDir) -> path.equals("build") && isDir || path.endsWith(".log");
+    PathPatterns p = PathPatterns.of(List.of(".git", PathPatterns.GIT_RULES), git);
+    assertThat(p.matches("build/keep.txt")).isTrue();
+    assertThat(p.matches("build", true)).isTrue();
+    assertThat(p.matches("build", false)).isFalse(); // a file named build: the rule is for directories
+    assertThat(p.matches("src/a.log")).isTrue();
+    assertThat(p.matches("src/A.java")).isFalse();
+    // a later .kilnignore exception wins over git's verdict, as over any earlier pattern
+    assertThat(PathPatterns.of(List.of(PathPatterns.GIT_RULES, "!build/keep.txt"), git).matches("build/keep.txt"))
+        .isFalse();
+    // without a verdict the marker matches nothing
+    assertThat(PathPatterns.of(List.of(PathPatterns.GIT_RULES)).matches("src/a.log")).isFalse();
   }
 }

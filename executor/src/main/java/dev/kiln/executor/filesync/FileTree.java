@@ -1,6 +1,7 @@
 package dev.kiln.executor.filesync;
 
 import dev.kiln.executor.proto.fsutil.Stat;
+import dev.kiln.planner.GitIgnored;
 import dev.kiln.planner.PathPatterns;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +20,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A local directory listed the way fsutil's receiver validates it: depth first, parents before
  * children, the entries of each directory sorted by name byte-wise, filtered by include and exclude
- * patterns (parents of included entries are listed just before their first included child). The
+ * patterns (parents of included entries are listed just before their first included child), with git's
+ * ignore files read as the walk reaches them where the patterns say so ({@link PathPatterns#GIT_RULES}). The
  * listing is what the engine will hold, so uid and gid are reset to 0 as {@code buildx} does.
  */
 final class FileTree {
@@ -36,6 +38,12 @@ final class FileTree {
   static final int GO_SETGID = 1 << 22;
   static final int GO_CHAR_DEVICE = 1 << 21;
   static final int GO_STICKY = 1 << 20;
+
+  /**
+   * Only the attributes a listing uses: {@code unix:*} also resolves the owner's and group's names,
+   * which took three quarters of a 10,000-file walk.
+   */
+  private static final String ATTRIBUTES = "unix:mode,nlink,dev,ino,size,lastModifiedTime,rdev";
 
   private final Path root;
   private final PathPatterns includes;
@@ -76,7 +84,8 @@ final class FileTree {
         }
       }
     }
-    FileTree t = new FileTree(root, PathPatterns.of(includes), PathPatterns.of(excludePatterns));
+    GitIgnored git = excludePatterns.contains(PathPatterns.GIT_RULES) ? GitIgnores.under(root) : GitIgnored.NONE;
+    FileTree t = new FileTree(root, PathPatterns.of(includes), PathPatterns.of(excludePatterns, git));
     t.walk(root, "");
     return t.entries;
   }
@@ -90,13 +99,13 @@ final class FileTree {
     for (Path child : children) {
       String name = child.getFileName().toString();
       String path = rel.isEmpty() ? name : rel + "/" + name;
-      Map<String, Object> attrs = Files.readAttributes(child, "unix:*", LinkOption.NOFOLLOW_LINKS);
+      Map<String, Object> attrs = Files.readAttributes(child, ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
       int mode = (Integer) attrs.get("mode");
       boolean isDir = (mode & 0170000) == 0040000;
       if ((mode & 0170000) == 0140000) {
         continue; // sockets cannot be transferred
       }
-      if (!excludes.isEmpty() && excludes.matches(path)) {
+      if (!excludes.isEmpty() && excludes.matches(path, isDir)) {
         if (isDir && excludes.hasExceptions() && excludes.exceptionMayMatchBelow(path)) {
           descendPending(child, path, attrs);
         }

@@ -96,4 +96,27 @@ class FileTreeTest {
     assertThat(FileTree.goMode(0104755)).isEqualTo(FileTree.GO_SETUID | 0755);
     assertThat(FileTree.goMode(0041777)).isEqualTo(FileTree.GO_DIR | FileTree.GO_STICKY | 0777);
   }
+
+  @Test
+  void nestedGitignoresApplyWhereGitsRulesStandAndLaterPatternsCanStillReinclude() throws Exception {
+    Files.createDirectories(root.resolve("svc/build/generated"));
+    Files.createDirectories(root.resolve("svc/node_modules/x"));
+    Files.writeString(root.resolve(".gitignore"), "*.log\n");
+    Files.writeString(root.resolve("svc/.gitignore"), "build/\nnode_modules/\n!keep.log\n");
+    Files.writeString(root.resolve("svc/a.log"), "x");
+    Files.writeString(root.resolve("svc/keep.log"), "x");
+    Files.writeString(root.resolve("svc/Main.java"), "x");
+    Files.writeString(root.resolve("svc/build/generated/Api.java"), "x");
+    Files.writeString(root.resolve("svc/build/out.bin"), "x");
+    Files.writeString(root.resolve("svc/node_modules/x/i.js"), "x");
+    String git = dev.kiln.planner.PathPatterns.GIT_RULES;
+    assertThat(paths(List.of(), List.of(git))).containsExactly(
+        ".gitignore", "svc", "svc/.gitignore", "svc/Main.java", "svc/keep.log");
+    // a .kilnignore exception after git's rules sends what git leaves out, and nothing else beside it
+    assertThat(paths(List.of(), List.of(git, "!svc/build/generated"))).containsExactly(
+        ".gitignore", "svc", "svc/.gitignore", "svc/Main.java", "svc/build", "svc/build/generated",
+        "svc/build/generated/Api.java", "svc/keep.log");
+    // without the marker (withoutGitignore()), git's files are not read
+    assertThat(paths(List.of(), List.of())).contains("svc/a.log", "svc/node_modules/x/i.js");
+  }
 }
