@@ -3,6 +3,10 @@ package dev.kiln.cli;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.kiln.executor.engine.BuildkitConnection;
+import dev.kiln.executor.engine.EngineConnector;
+import dev.kiln.executor.engine.EngineInfo;
+import dev.kiln.executor.engine.EngineProbe;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -28,6 +32,13 @@ final class DockerEngine {
         fail(why);
       }
       assumeTrue(false, why);
+    }
+  }
+
+  /** What the test engine is and can do, as Kiln probes it (once per test class that asks). */
+  static EngineInfo info() {
+    try (BuildkitConnection c = EngineConnector.connect(ADDRESS, System.getenv())) {
+      return EngineProbe.probe(c);
     }
   }
 
