@@ -133,7 +133,8 @@ class DebugShellE2ETest extends KilnInProcess {
     // the upstream result, read through the mounted host directory and the task's own copy of it;
     // the cache volume and the secret file of the last command
     keys("cat copied.txt /upstream/version; echo c > /cache/shell-x && echo cache-$((40+2)); cat /run/secrets/tok; echo");
-    waitFor(s -> s.contains("cache-42\n"));
+    // the secret's line comes after cache-42: wait for it too, or the screen may be read in between
+    waitFor(s -> s.contains("cache-42\n" + SECRET + "\n"));
     assertThat(screen()).contains("v-" + nonce + "\nv-" + nonce + "\ncache-42\n" + SECRET + "\n");
     keys("exit 4");
     waitFor(s -> s.contains("KILN-EXIT="));
