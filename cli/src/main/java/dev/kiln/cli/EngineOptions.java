@@ -101,7 +101,8 @@ final class EngineOptions {
 
   /** An executor for the engines these options name, else the fleet {@code project} or the user configures. */
   ExecutorBuilder executor(Path project) {
-    ExecutorBuilder builder = ExecutorBuilder.preconfigured().setEngineTls(tls());
+    ExecutorBuilder builder = ExecutorBuilder.preconfigured().setEnvironment(Kiln.environment(mixee))
+        .setEngineTls(tls());
     if (engines.size() == 1) {
       return builder.setEngine(engines.get(0));
     }

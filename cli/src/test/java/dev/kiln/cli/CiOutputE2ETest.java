@@ -73,7 +73,8 @@ class CiOutputE2ETest {
 
   private int kiln(Writer out, Map<String, String> environment, String... args) {
     err.getBuffer().setLength(0);
-    return Kiln.commandLine(new PrintWriter(out, true), new PrintWriter(err, true), args, environment).execute(args);
+    return Kiln.commandLine(new PrintWriter(out, true), new PrintWriter(err, true), args, DockerEngine.with(environment))
+        .execute(args);
   }
 
   private Path pipeline(String tasks) throws Exception {

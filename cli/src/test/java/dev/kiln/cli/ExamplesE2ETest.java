@@ -203,7 +203,9 @@ class ExamplesE2ETest extends KilnInProcess {
         .doesNotContain("token.example", "build", ".kiln", "Dockerfile") // left out by .dockerignore
         .doesNotContain("pipeline.pkl"); // Kiln leaves the pipeline out of every host directory
     // the published runtime stage keeps the Dockerfile's ENTRYPOINT, ENV and WORKDIR
-    assertThat(host(List.of("docker", "run", "--rm", ref))).isEqualTo(greeting + " from a Dockerfile\n");
+    // Docker's engine put the image in Docker's store too; pushed by a standalone buildkitd, `docker run` pulls it first.
+    assertThat(host(List.of("docker", "run", "--rm", ref)).lines().reduce((a, b) -> b))
+        .hasValue(greeting + " from a Dockerfile");
     host(List.of("docker", "rmi", ref));
   }
 }

@@ -14,6 +14,7 @@ abstract class KilnInProcess {
   protected int kiln(String... args) {
     out = new StringWriter();
     err = new StringWriter();
-    return Kiln.commandLine(new PrintWriter(out, true), new PrintWriter(err, true), args).execute(args);
+    return Kiln.commandLine(new PrintWriter(out, true), new PrintWriter(err, true), args, DockerEngine.environment())
+        .execute(args);
   }
 }

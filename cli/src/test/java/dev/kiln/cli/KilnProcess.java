@@ -53,6 +53,7 @@ final class KilnProcess {
         "-cp", System.getProperty("java.class.path"), Main.class.getName()));
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
+    DockerEngine.pointAtEngine(pb.environment());
     env.accept(pb.environment());
     Path stdout = dir.resolve(".out");
     Path stderr = dir.resolve(".err");

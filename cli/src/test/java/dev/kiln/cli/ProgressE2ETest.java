@@ -37,7 +37,8 @@ class ProgressE2ETest {
 
   private int kiln(Writer out, String... args) {
     err.getBuffer().setLength(0);
-    return Kiln.commandLine(new PrintWriter(out, true), new PrintWriter(err, true), args, Map.of()).execute(args);
+    return Kiln.commandLine(new PrintWriter(out, true), new PrintWriter(err, true), args, DockerEngine.with(Map.of()))
+        .execute(args);
   }
 
   private void pipeline() throws Exception {

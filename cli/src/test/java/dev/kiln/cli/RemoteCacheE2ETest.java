@@ -21,8 +21,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("e2e")
 class RemoteCacheE2ETest extends KilnInProcess {
-  /** A standalone buildkitd to test what Docker's engine cannot export; the test is skipped without it. */
-  private static final String BUILDKITD = System.getenv("KILN_TEST_BUILDKITD");
+  /**
+   * A standalone buildkitd to test what Docker's engine cannot export: {@code $KILN_TEST_BUILDKITD},
+   * else the test engine when it is one; the tests that need it are skipped without it.
+   */
+  private static final String BUILDKITD = System.getenv("KILN_TEST_BUILDKITD") != null
+      ? System.getenv("KILN_TEST_BUILDKITD") : DockerEngine.docker() ? null : DockerEngine.ADDRESS;
+  /** The cache types the test engine exports, as Kiln detects them. */
+  private static List<String> exports;
 
   @TempDir Path dir;
   private final String marker = UUID.randomUUID().toString().substring(0, 8);
@@ -30,11 +36,12 @@ class RemoteCacheE2ETest extends KilnInProcess {
   @BeforeAll
   static void engineIsThere() {
     DockerEngine.require();
+    exports = DockerEngine.info().cacheExports();
   }
 
   /** Removes the engine's records whose description holds {@code marker} (all with null), so others stay warm. */
   private static int forget(String engine, String marker) {
-    try (var c = EngineConnector.connect(engine, System.getenv())) {
+    try (var c = EngineConnector.connect(engine == null ? DockerEngine.ADDRESS : engine, System.getenv())) {
       var storage = new EngineStorage(c);
       if (marker == null) {
         return storage.prune(true, null).size();
@@ -77,18 +84,20 @@ class RemoteCacheE2ETest extends KilnInProcess {
   }
 
   @Test
-  void dockersEngineCannotExportALocalCacheAndAMissingOneIsSkipped() throws Exception {
+  void aLocalCacheTheEngineCannotExportIsRefusedAndAMissingOneIsSkipped() throws Exception {
     Path p = dir.resolve("local/pipeline.pkl");
     Files.createDirectories(p.getParent());
     Files.writeString(p, """
         amends ".kiln/schema/Pipeline.pkl"
         tasks { ["a"] { run = module.container.from("busybox:latest").withExec(List("true")) } }
         """);
-    assertThat(kiln("run", "-f", p.toString(), "--cache-to", "type=local,dest=" + dir.resolve("c")))
-        .isEqualTo(ExitCodes.INVALID);
-    assertThat(err.toString()).contains("cannot export a 'local' cache (it exports: inline)")
-        .doesNotContain("Exception");
-    assertThat(dir.resolve("c")).doesNotExist();
+    if (!exports.contains("local")) { // Docker's engine: detected, as Kiln's own check detects it
+      assertThat(kiln("run", "-f", p.toString(), "--cache-to", "type=local,dest=" + dir.resolve("c")))
+          .isEqualTo(ExitCodes.INVALID);
+      assertThat(err.toString()).contains("cannot export a 'local' cache (it exports: inline)")
+          .doesNotContain("Exception");
+      assertThat(dir.resolve("c")).doesNotExist();
+    }
 
     assertThat(kiln("run", "-f", p.toString(), "--cache-from", "type=local,src=" + dir.resolve("none")))
         .as(err.toString()).isZero();

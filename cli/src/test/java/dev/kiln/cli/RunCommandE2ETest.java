@@ -192,7 +192,7 @@ class RunCommandE2ETest extends KilnInProcess {
         .as(err.toString()).isZero();
 
     // Forget the step on the engine (only this test's records, so other tests keep a warm engine).
-    try (var c = dev.kiln.executor.engine.EngineConnector.connect(null, System.getenv())) {
+    try (var c = dev.kiln.executor.engine.EngineConnector.connect(DockerEngine.ADDRESS, System.getenv())) {
       var storage = new dev.kiln.executor.engine.EngineStorage(c);
       int removed = 0;
       for (var u : storage.usage()) {
@@ -208,9 +208,15 @@ class RunCommandE2ETest extends KilnInProcess {
     assertThat(out.toString()).contains("importing cache manifest from " + ref)
         .containsPattern("CACHED sh -c echo building-" + marker);
 
-    assertThat(kiln("run", "-f", p.toString(), "--cache-to", "type=registry,ref=" + ref + "-c"))
-        .isEqualTo(ExitCodes.INVALID);
-    assertThat(err.toString()).contains("cannot export a 'registry' cache (it exports: inline)");
+    List<String> exports = DockerEngine.info().cacheExports();
+    if (exports.contains("registry")) { // a standalone buildkitd
+      assertThat(kiln("run", "-f", p.toString(), "--cache-to", "type=registry,ref=" + ref + "-c")).as(err.toString())
+          .isZero();
+    } else { // Docker 20.10's engine, as detected
+      assertThat(kiln("run", "-f", p.toString(), "--cache-to", "type=registry,ref=" + ref + "-c"))
+          .isEqualTo(ExitCodes.INVALID);
+      assertThat(err.toString()).contains("cannot export a 'registry' cache (it exports: inline)");
+    }
   }
 
   @Test

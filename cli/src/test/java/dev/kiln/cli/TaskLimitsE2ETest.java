@@ -49,15 +49,16 @@ class TaskLimitsE2ETest extends KilnInProcess {
 
   @Test
   void aFlakyCommandSucceedsOnItsThirdAttemptAndEachAttemptIsShown() throws Exception {
-    // The count survives between attempts in a cache volume of its own; the run-unique value keeps
-    // the step out of the cache.
+    // The count survives between attempts in a cache volume of its own; the run-unique value in the
+    // command keeps the step out of the cache (BuildKit v0.13+ leaves a cache volume's id out of the
+    // step's cache key, so the volume's name alone would not).
     String run = UUID.randomUUID().toString();
     Path p = pipeline("""
         tasks {
           ["flaky"] {
             run = container.from("busybox:latest")
               .withMountedCache("/count", cacheVolume("flaky-%1$s"))
-              .withExec(List("sh", "-c", "echo x >> /count/n; test $(wc -l < /count/n) -ge 3 || exit 7"))
+              .withExec(List("sh", "-c", "echo x >> /count/n; test $(wc -l < /count/n) -ge 3 || exit 7 # %1$s"))
             retries = 2
           }
         }

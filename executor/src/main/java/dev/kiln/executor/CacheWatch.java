@@ -20,7 +20,7 @@ final class CacheWatch {
       // on every solve, found or not) and exporters ("exporting to client" sends a task's exports
       // on every run); what says whether the task ran is everything else.
       String name = v.getName();
-      if (v.hasCompleted() && !sources.contains(v.getDigest()) && !name.startsWith("docker-image://")
+      if (v.hasCompleted() && !sources.contains(def.ownDigest(v.getDigest())) && !name.startsWith("docker-image://")
           && !name.startsWith("importing cache manifest from ") && !name.startsWith("exporting ")) {
         cached.put(v.getDigest(), v.getCached());
       }

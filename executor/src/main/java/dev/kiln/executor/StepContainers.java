@@ -27,7 +27,7 @@ final class StepContainers {
 
   /** The index of the op with {@code digest} in {@code def}, if it is there. */
   static OptionalInt indexOf(Definition def, String digest) {
-    int i = def.digests().indexOf(digest);
+    int i = def.indexOf(digest);
     return i < 0 || i >= def.size() ? OptionalInt.empty() : OptionalInt.of(i);
   }
 

@@ -67,9 +67,9 @@ record EngineErrorDetails(String vertexDigest, Integer exitCode, List<String> co
         vertex = json.path("digest").asText();
       } else if (json != null && type.equals(EXIT) && field(json, "code").canConvertToInt()) {
         exit = field(json, "code").asInt();
-      } else if (json != null && type.equals(SOLVE) && json.path("op").path("exec").path("meta").path("args").isArray()) {
+      } else if (json != null && type.equals(SOLVE) && exec(json).path("meta").path("args").isArray()) {
         List<String> args = new ArrayList<>();
-        json.path("op").path("exec").path("meta").path("args").forEach(a -> args.add(a.asText()));
+        exec(json).path("meta").path("args").forEach(a -> args.add(a.asText()));
         command = args;
         mountIds = texts(json.path("mountIDs"));
         inputIds = texts(json.path("inputIDs"));
@@ -78,6 +78,16 @@ record EngineErrorDetails(String vertexDigest, Integer exitCode, List<String> co
       }
     }
     return new EngineErrorDetails(vertex, exit, command, unread, mountIds, inputIds);
+  }
+
+  /**
+   * The failed exec of an {@code errdefs.Solve}: BuildKit v0.16+ writes its op as {@code
+   * {"op":{"Op":{"exec":...}}}} (pb.Op's own JSON form, the oneof under "Op"), earlier ones as
+   * {@code {"op":{"exec":...}}}.
+   */
+  private static JsonNode exec(JsonNode solve) {
+    JsonNode op = solve.path("op");
+    return op.has("Op") ? op.path("Op").path("exec") : op.path("exec");
   }
 
   private static List<String> texts(JsonNode array) {

@@ -161,6 +161,21 @@ class BuildkitErrorsTest {
   }
 
   @Test
+  void theFailedExecIsReadFromTheJsonFormOfBuildkit016AndLater() {
+    // BuildKit v0.16+ marshals pb.Op with its own MarshalJSON (solver/pb/json.go): the oneof under "Op".
+    com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
+        .setCode(Status.Code.UNKNOWN.value()).setMessage("failed")
+        .addDetails(detail("errdefs.Solve+json", "{\"inputIDs\":[\"in0\"],\"mountIDs\":[\"out0\"],"
+            + "\"op\":{\"inputs\":[{\"digest\":\"sha256:a\"}],\"Op\":{\"exec\":{\"meta\":{\"args\":[\"make\","
+            + "\"test\"]}}},\"platform\":{\"Architecture\":\"amd64\",\"OS\":\"linux\"}}}"))
+        .build();
+    EngineErrorDetails details = EngineErrorDetails.decode(status);
+    assertThat(details.command()).containsExactly("make", "test");
+    assertThat(details.mountIds()).containsExactly("out0");
+    assertThat(details.unread()).isEmpty();
+  }
+
+  @Test
   void detailsKilnDoesNotReadAreKeptByTypeAndBrokenOnesAreNotFatal() throws Exception {
     com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
         .setCode(Status.Code.UNKNOWN.value()).setMessage("failed")

@@ -29,6 +29,7 @@ public final class Definition {
   private final List<String> digests;
   private final Map<String, OpMetadata> metadata;
   private final Map<String, String> plannedDigests;
+  private volatile Map<String, String> engineDigests; // made when first needed: see ownDigest
 
   private Definition(List<ByteString> ops, List<String> digests, Map<String, OpMetadata> metadata,
       Map<String, String> plannedDigests) {
@@ -111,9 +112,35 @@ public final class Definition {
     return Collections.unmodifiableSortedSet(caps);
   }
 
-  /** The digest this op had in the plan, before {@link #withLocalSession} (itself if unstamped). */
+  /**
+   * The digest this op had in the plan, before {@link #withLocalSession} (itself if unstamped);
+   * {@code digest} may be the engine's name for the op ({@link #ownDigest}).
+   */
   public String plannedDigest(String digest) {
-    return plannedDigests.getOrDefault(digest, digest);
+    String own = ownDigest(digest);
+    return plannedDigests.getOrDefault(own, own);
+  }
+
+  /**
+   * This definition's digest for an op the engine names {@code digest}: itself, or the op whose
+   * digest the engine computed anew. BuildKit v0.16+ re-marshals every op it loads with
+   * protobuf-go, which writes an op's oneof field (exec, source, file, ...) after its platform and
+   * constraints, so each op with a platform gets another digest there, and so does every op
+   * downstream of it; earlier engines keep the digests of the bytes sent (field-number order, as
+   * Kiln writes them). Progress, errors and error details then name ops by the engine's digests.
+   */
+  public String ownDigest(String digest) {
+    Map<String, String> engine = engineDigests;
+    if (engine == null) {
+      engine = EngineDigests.of(ops, digests);
+      engineDigests = engine;
+    }
+    return engine.getOrDefault(digest, digest);
+  }
+
+  /** The definition-order index of the op {@code digest} names (its own or the engine's digest), or -1. */
+  public int indexOf(String digest) {
+    return digests.indexOf(ownDigest(digest));
   }
 
   /**
