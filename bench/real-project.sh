@@ -23,6 +23,8 @@
 #        bench/real-project.sh --fetch G:A:V DIR        (a tree from Maven Central's -sources.jar,
 #                                                        -test-sources.jar and .pom, into DIR)
 #        env: BENCH_RUNS=3 BENCH_DOCKER=/usr/bin/docker BENCH_LOG_DIR=DIR BENCH_KILN=PATH BENCH_PRUNE=1
+#             BENCH_WARMUP=1 (a first, unmeasured build with each tool; 0: none)
+#             DOCKER_HOST (both tools use the engine it names, say bench/second-dockerd.sh's)
 #             BENCH_MVN_PROPS="k=v ..." (system properties of every Maven run, both tools; the
 #             default skips release checks and lets failing tests pass: a fetched tree has no test
 #             resources)
@@ -50,7 +52,7 @@ runs=${BENCH_RUNS:-3}
 docker=${BENCH_DOCKER:-/usr/bin/docker}
 export DOCKER_BUILDKIT=1
 kiln_bin=${BENCH_KILN:-./kiln}
-props=${BENCH_MVN_PROPS:-maven.test.failure.ignore=true rat.skip=true japicmp.skip=true jacoco.skip=true animal.sniffer.skip=true checkstyle.skip=true spotbugs.skip=true pmd.skip=true cyclonedx.skip=true moditect.skip=true}
+props=${BENCH_MVN_PROPS:-maven.test.failure.ignore=true rat.skip=true japicmp.skip=true jacoco.skip=true animal.sniffer.skip=true checkstyle.skip=true spotbugs.skip=true pmd.skip=true cyclonedx.skip=true moditect.skip=true spdx.skip=true}
 logs=${BENCH_LOG_DIR:-$(mktemp -d /tmp/real-project.XXXXXX)}
 mkdir -p "$logs"
 results="$logs/results.tsv"  # project, scenario, tool, run, wall ms, context ms, exec ms, export ms
@@ -188,6 +190,15 @@ for path in "$@"; do
   for tool in kiln docker; do
     mkdir -p "$tmp/$name-$tool" && cp -a "$path/." "$tmp/$name-$tool/"
     if [ $tool = kiln ]; then pipeline "$tmp/$name-$tool" "$jar"; else dockerfile "$tmp/$name-$tool" "$jar"; fi
+  done
+  # A first build of each (not measured) fills what every later build finds warm: the toolchain's
+  # layers and Maven's local repository (the project's plugins and dependencies, from Central).
+  for tool in kiln docker; do
+    [ "${BENCH_WARMUP:-1}" = 1 ] || break
+    say "$name: first build with $tool (not measured)"
+    echo "warm-$$-$RANDOM" >"$tmp/$name-$tool/bench-nonce.txt"
+    ${tool}_build "$tmp/$name-$tool" >"$logs/$name-warmup-$tool.log" 2>&1 ||
+      { say "  FAILED (log: $logs/$name-warmup-$tool.log)"; tail -5 "$logs/$name-warmup-$tool.log" >&2; }
   done
   for i in $(seq "$runs"); do
     say "$name run $i/$runs; load: $(load)"
