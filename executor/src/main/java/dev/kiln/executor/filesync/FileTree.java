@@ -37,6 +37,12 @@ final class FileTree {
   static final int GO_CHAR_DEVICE = 1 << 21;
   static final int GO_STICKY = 1 << 20;
 
+  /**
+   * What a listing reads of each entry. Not {@code unix:*}: that also names the owner and group,
+   * two user database lookups a file (a 10,000-file listing took 3x as long).
+   */
+  private static final String ATTRIBUTES = "unix:mode,size,lastModifiedTime,nlink,dev,ino,rdev";
+
   private final Path root;
   private final PathPatterns includes;
   private final PathPatterns excludes;
@@ -90,7 +96,7 @@ final class FileTree {
     for (Path child : children) {
       String name = child.getFileName().toString();
       String path = rel.isEmpty() ? name : rel + "/" + name;
-      Map<String, Object> attrs = Files.readAttributes(child, "unix:*", LinkOption.NOFOLLOW_LINKS);
+      Map<String, Object> attrs = Files.readAttributes(child, ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
       int mode = (Integer) attrs.get("mode");
       boolean isDir = (mode & 0170000) == 0040000;
       if ((mode & 0170000) == 0140000) {
