@@ -27,7 +27,8 @@
 #             DOCKER_HOST (both tools use the engine it names, say bench/second-dockerd.sh's)
 #             BENCH_MVN_PROPS="k=v ..." (system properties of every Maven run, both tools; the
 #             default skips release checks and lets failing tests pass: a fetched tree has no test
-#             resources)
+#             resources; and a download that stalls fails after 60 s and is retried, instead of
+#             Maven's 30 minutes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -52,7 +53,7 @@ runs=${BENCH_RUNS:-3}
 docker=${BENCH_DOCKER:-/usr/bin/docker}
 export DOCKER_BUILDKIT=1
 kiln_bin=${BENCH_KILN:-./kiln}
-props=${BENCH_MVN_PROPS:-maven.test.failure.ignore=true rat.skip=true japicmp.skip=true jacoco.skip=true animal.sniffer.skip=true checkstyle.skip=true spotbugs.skip=true pmd.skip=true cyclonedx.skip=true moditect.skip=true spdx.skip=true}
+props=${BENCH_MVN_PROPS:-maven.test.failure.ignore=true rat.skip=true japicmp.skip=true jacoco.skip=true animal.sniffer.skip=true checkstyle.skip=true spotbugs.skip=true pmd.skip=true cyclonedx.skip=true moditect.skip=true spdx.skip=true aether.connector.requestTimeout=60000}
 logs=${BENCH_LOG_DIR:-$(mktemp -d /tmp/real-project.XXXXXX)}
 mkdir -p "$logs"
 results="$logs/results.tsv"  # project, scenario, tool, run, wall ms, context ms, exec ms, export ms

@@ -30,9 +30,9 @@ start)
   if [ -S "$dir/docker.sock" ] && docker -H "unix://$dir/docker.sock" version >/dev/null 2>&1; then
     echo "DOCKER_HOST=unix://$dir/docker.sock"; exit 0
   fi
-  n=""
+  n="" routes=$(ip route) links=$(ip -o link)
   for i in $(seq 10 250); do
-    ip route | grep -q "10\.214\.$i\." || { n=$i; break; }
+    case "$routes $links" in *"10.214.$i."* | *"kbd-$i:"* | *"kbd-$i@"*) ;; *) n=$i; break ;; esac
   done
   [ -n "$n" ] || { say "no free 10.214.N.0/24 subnet"; exit 1; }
   bridge="kbd-$n" subnet="10.214.$n.0/24"
