@@ -4,9 +4,7 @@
 # exporting the jar) and the equivalent Dockerfile (the same steps: the JDK, Maven 3.9, the
 # sources, one `test-compile` stage, `test` and `package` from it, the local repository in a cache
 # mount shared under Maven's file locks), each tool in its own copy of the tree so that neither
-# reuses the other's steps. Only Maven's local repository (downloads, not build steps) is one for
-# both: the Dockerfile mounts Kiln's `m2` cache volume (id=m2), so a download that failed for one
-# tool's warm-up does not leave the other without it. The projects' code is never part of Kiln: pass a path, or fetch one.
+# reuses the other's steps. The projects' code is never part of Kiln: pass a path, or fetch one.
 #
 # Scenarios, each BENCH_RUNS times (default 3), the tools taking turns; medians of the wall clock
 # (process start to exit):
@@ -121,15 +119,15 @@ ARG OFFLINE
 
 FROM build AS compiled
 ARG OFFLINE
-RUN --mount=type=cache,id=m2,target=/root/.m2,sharing=shared mvn -B -q\${OFFLINE:+ -o}$d test-compile
+RUN --mount=type=cache,target=/root/.m2,sharing=shared mvn -B -q\${OFFLINE:+ -o}$d test-compile
 
 FROM compiled AS test
 ARG OFFLINE
-RUN --mount=type=cache,id=m2,target=/root/.m2,sharing=shared mvn -B -q\${OFFLINE:+ -o}$d test
+RUN --mount=type=cache,target=/root/.m2,sharing=shared mvn -B -q\${OFFLINE:+ -o}$d test
 
 FROM compiled AS packaged
 ARG OFFLINE
-RUN --mount=type=cache,id=m2,target=/root/.m2,sharing=shared mvn -B -q\${OFFLINE:+ -o} -DskipTests$d package
+RUN --mount=type=cache,target=/root/.m2,sharing=shared mvn -B -q\${OFFLINE:+ -o} -DskipTests$d package
 
 FROM scratch AS all
 COPY --from=test /src/pom.xml /tested
