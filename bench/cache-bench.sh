@@ -44,13 +44,16 @@
 # Other builds on the same engine make the numbers noisy: the load average is printed with them.
 # Pruning slows the others' builds down, and on Docker 20.10 a prune that races another client's
 # image pull can crash dockerd (BuildKit 0.8, moby/buildkit#2153): the script then restarts it
-# with scripts/engine-up.sh. Best run while nobody else uses the engine.
+# with scripts/engine-up.sh. Best run while nobody else uses the engine: on a shared machine, give
+# the benchmark a daemon of its own (bench/second-dockerd.sh) with DOCKER_HOST, which both tools
+# then use; the script never restarts a daemon named by DOCKER_HOST.
 # Needs a Docker CLI that builds with BuildKit without buildx (Debian's 20.10 /usr/bin/docker);
 # BENCH_DOCKER picks one. Per-command logs (each line prefixed with the seconds since the command
 # started) stay in BENCH_LOG_DIR (default: a new /tmp directory).
 #
 # Usage: bench/cache-bench.sh [java-maven|fan-out ...]     (default: both)
 #        env: BENCH_RUNS=3 BENCH_DOCKER=/usr/bin/docker BENCH_LOG_DIR=DIR BENCH_BUILDKITD=ADDRESS
+#             BENCH_KILN=PATH (a Kiln launcher; default ./kiln) DOCKER_HOST (the engine of both tools)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -102,8 +105,16 @@ pick_docker() {
 docker=$(pick_docker)
 export DOCKER_BUILDKIT=1
 
-"$docker" info >/dev/null 2>&1 || scripts/engine-up.sh
-./kiln --version >/dev/null   # builds Kiln and its start-up archive when needed: not measured
+engine_up() {
+  if [ -n "${DOCKER_HOST:-}" ]; then
+    "$docker" info >/dev/null 2>&1 || { say "the engine at DOCKER_HOST=$DOCKER_HOST does not answer"; exit 3; }
+  else
+    scripts/engine-up.sh
+  fi
+}
+"$docker" info >/dev/null 2>&1 || engine_up
+kiln_bin=${BENCH_KILN:-./kiln}
+"$kiln_bin" --version >/dev/null   # builds Kiln and its start-up archive when needed: not measured
 
 # --- measuring ---------------------------------------------------------------------------------
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
@@ -159,7 +170,7 @@ prune() {
     # (moby/buildkit#2153, fixed in 0.9): bring the engine back, for everyone, and try once more.
     if ! "$docker" info >/dev/null 2>&1; then
       say "dockerd died during the prune (moby/buildkit#2153?); restarting it with scripts/engine-up.sh"
-      scripts/engine-up.sh
+      engine_up
     fi
     quiet "$docker" builder prune -af
   fi
@@ -174,9 +185,9 @@ median() { # EXAMPLE SCENARIO TOOL [FILE]: median of the recorded values, empty 
 # Which tool goes first in run N: they take turns, so a change in the load favours neither.
 order() { if [ $(($1 % 2)) = 1 ]; then echo kiln docker; else echo docker kiln; fi; }
 
-kiln() { ./kiln "$@"; }
-timed_kiln() { KILN_TIMINGS=1 ./kiln "$@"; }
-bk_prune() { quiet ./kiln engine prune --all --engine "$bk"; }
+kiln() { "$kiln_bin" "$@"; }
+timed_kiln() { KILN_TIMINGS=1 "$kiln_bin" "$@"; }
+bk_prune() { quiet "$kiln_bin" engine prune --all --engine "$bk"; }
 # bench_bk EXAMPLE RUN REF KILN-ARGS...: the standalone buildkitd's cold run and registry-cache run
 bench_bk() {
   local ex=$1 i=$2 ref=$3; shift 3

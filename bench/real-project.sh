@@ -23,9 +23,13 @@
 #        bench/real-project.sh --fetch G:A:V DIR        (a tree from Maven Central's -sources.jar,
 #                                                        -test-sources.jar and .pom, into DIR)
 #        env: BENCH_RUNS=3 BENCH_DOCKER=/usr/bin/docker BENCH_LOG_DIR=DIR BENCH_KILN=PATH BENCH_PRUNE=1
+#             BENCH_WARMUP=1 (a first, unmeasured build with each tool, online; 0: none)
+#             BENCH_OFFLINE=1 (the measured runs run Maven offline, -o; 0: online)
+#             DOCKER_HOST (both tools use the engine it names, say bench/second-dockerd.sh's)
 #             BENCH_MVN_PROPS="k=v ..." (system properties of every Maven run, both tools; the
 #             default skips release checks and lets failing tests pass: a fetched tree has no test
-#             resources)
+#             resources; and a download that stalls fails after 60 s and is retried, instead of
+#             Maven's 30 minutes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -50,7 +54,7 @@ runs=${BENCH_RUNS:-3}
 docker=${BENCH_DOCKER:-/usr/bin/docker}
 export DOCKER_BUILDKIT=1
 kiln_bin=${BENCH_KILN:-./kiln}
-props=${BENCH_MVN_PROPS:-maven.test.failure.ignore=true rat.skip=true japicmp.skip=true jacoco.skip=true animal.sniffer.skip=true checkstyle.skip=true spotbugs.skip=true pmd.skip=true cyclonedx.skip=true moditect.skip=true}
+props=${BENCH_MVN_PROPS:-maven.test.failure.ignore=true rat.skip=true japicmp.skip=true jacoco.skip=true animal.sniffer.skip=true checkstyle.skip=true spotbugs.skip=true pmd.skip=true cyclonedx.skip=true moditect.skip=true spdx.skip=true aether.connector.requestTimeout=60000}
 logs=${BENCH_LOG_DIR:-$(mktemp -d /tmp/real-project.XXXXXX)}
 mkdir -p "$logs"
 results="$logs/results.tsv"  # project, scenario, tool, run, wall ms, context ms, exec ms, export ms
@@ -83,8 +87,14 @@ pipeline() { # DIR JAR
 amends ".kiln/schema/Pipeline.pkl"
 import ".kiln/schema/std/maven.pkl"
 
+local class BenchParams extends Params {
+  offline: Boolean = false
+}
+params = new BenchParams {}
+
 local mvn = new maven.Maven {
   quiet = true
+  offline = params.offline
   properties {
 $pkl_props  }
 }
@@ -105,15 +115,19 @@ dockerfile() { # DIR JAR: std/maven's steps (see bench/dockerfiles/java-maven/Do
   for p in $props; do d+=" -D$p"; done
   sed -n '/^FROM debian:bookworm AS jdk/,/^WORKDIR \/src/p' bench/dockerfiles/java-maven/Dockerfile >"$1/Dockerfile"
   cat >>"$1/Dockerfile" <<EOF
+ARG OFFLINE
 
 FROM build AS compiled
-RUN --mount=type=cache,target=/root/.m2,sharing=shared mvn -B -q$d test-compile
+ARG OFFLINE
+RUN --mount=type=cache,target=/root/.m2,sharing=shared mvn -B -q\${OFFLINE:+ -o}$d test-compile
 
 FROM compiled AS test
-RUN --mount=type=cache,target=/root/.m2,sharing=shared mvn -B -q$d test
+ARG OFFLINE
+RUN --mount=type=cache,target=/root/.m2,sharing=shared mvn -B -q\${OFFLINE:+ -o}$d test
 
 FROM compiled AS packaged
-RUN --mount=type=cache,target=/root/.m2,sharing=shared mvn -B -q -DskipTests$d package
+ARG OFFLINE
+RUN --mount=type=cache,target=/root/.m2,sharing=shared mvn -B -q\${OFFLINE:+ -o} -DskipTests$d package
 
 FROM scratch AS all
 COPY --from=test /src/pom.xml /tested
@@ -122,8 +136,17 @@ EOF
   printf '%s\n' '**/target' build pipeline.pkl .kiln Dockerfile >"$1/.dockerignore"
 }
 
-kiln_build() { KILN_TIMINGS=1 "$kiln_bin" run -f "$1/pipeline.pkl" --progress plain; }
-docker_build() { rm -rf "$1/out" && "$docker" build --progress plain --target all -o "type=local,dest=$1/out" "$1"; }
+# offline: Maven's -o in the measured runs (BENCH_OFFLINE=1, the default), once the warm-up filled
+# the local repository: a download through a loaded proxy stalls or fails now and then, which is
+# no part of either tool.
+offline=${BENCH_OFFLINE:-1}
+kiln_build() {
+  KILN_TIMINGS=1 "$kiln_bin" run -f "$1/pipeline.pkl" --progress plain $([ "$offline" = 1 ] && echo "--param offline=true")
+}
+docker_build() {
+  rm -rf "$1/out" && "$docker" build --progress plain --target all $([ "$offline" = 1 ] && echo "--build-arg OFFLINE=1") \
+    -o "type=local,dest=$1/out" "$1"
+}
 
 # --- measuring ---------------------------------------------------------------------------------
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
@@ -188,6 +211,18 @@ for path in "$@"; do
   for tool in kiln docker; do
     mkdir -p "$tmp/$name-$tool" && cp -a "$path/." "$tmp/$name-$tool/"
     if [ $tool = kiln ]; then pipeline "$tmp/$name-$tool" "$jar"; else dockerfile "$tmp/$name-$tool" "$jar"; fi
+  done
+  # A first build of each (not measured) fills what every later build finds warm: the toolchain's
+  # layers and Maven's local repository (the project's plugins and dependencies, from Central).
+  # Online, tried up to three times: a download that failed is tried again the next time.
+  for tool in kiln docker; do
+    [ "${BENCH_WARMUP:-1}" = 1 ] || break
+    for try in 1 2 3; do
+      say "$name: first build with $tool, online (not measured; try $try)"
+      echo "warm-$$-$RANDOM" >"$tmp/$name-$tool/bench-nonce.txt"
+      offline=0 ${tool}_build "$tmp/$name-$tool" >"$logs/$name-warmup-$tool-$try.log" 2>&1 && break
+      say "  FAILED (log: $logs/$name-warmup-$tool-$try.log)"
+    done
   done
   for i in $(seq "$runs"); do
     say "$name run $i/$runs; load: $(load)"

@@ -21,6 +21,8 @@ public final class PlainProgress implements PlanRunner.Listener {
   private final PrintWriter out;
   private final Map<String, Integer> numbers = new HashMap<>();
   private final Map<String, Boolean> finished = new HashMap<>();
+  /** When each step printed DONE completed: BuildKit v0.8 says a local source is done, then syncs it. */
+  private final Map<String, Long> doneAt = new HashMap<>();
   private final Map<String, StringBuilder> partial = new HashMap<>();
 
   public PlainProgress(PrintWriter out) {
@@ -61,10 +63,11 @@ public final class PlainProgress implements PlanRunner.Listener {
             + ": " + v.getError());
         finished.put(key, true);
       } else if (v.hasCompleted()) {
-        double secs = v.hasStarted()
-            ? (toMillis(v.getCompleted()) - toMillis(v.getStarted())) / 1000.0 : 0;
-        print(prefix + "DONE " + String.format(Locale.ROOT, "%.1fs", secs) + " " + v.getName());
-        finished.put(key, true);
+        long completed = toMillis(v.getCompleted());
+        if (!Long.valueOf(completed).equals(doneAt.put(key, completed))) {
+          double secs = v.hasStarted() ? (completed - toMillis(v.getStarted())) / 1000.0 : 0;
+          print(prefix + "DONE " + String.format(Locale.ROOT, "%.1fs", secs) + " " + v.getName());
+        }
       } else if (isNew || v.hasStarted()) {
         if (isNew) {
           print(prefix + v.getName());

@@ -33,4 +33,25 @@ class PlainProgressTest {
         .contains("[build] #2 ERROR importing cache manifest from host:5000/app/cache:main: failed to authorize")
         .doesNotContain("ERROR importing cache manifest from host:5000/app/cache:main-build-0");
   }
+
+  private void step(String digest, String name, long startedMs, long completedMs) {
+    Vertex.Builder v = Vertex.newBuilder().setDigest(digest).setName(name)
+        .setStarted(com.google.protobuf.Timestamp.newBuilder().setSeconds(startedMs / 1000).setNanos((int) (startedMs % 1000) * 1_000_000));
+    if (completedMs >= 0) {
+      v.setCompleted(com.google.protobuf.Timestamp.newBuilder().setSeconds(completedMs / 1000)
+          .setNanos((int) (completedMs % 1000) * 1_000_000));
+    }
+    progress.status("build", def, StatusResponse.newBuilder().addVertexes(v).build());
+  }
+
+  @Test
+  void aLocalSourceReportedDoneBeforeItsTransferShowsTheTransfersTimeToo() {
+    // BuildKit v0.8: the local source is done at once (its cache key), then runs the transfer
+    step("sha256:1", "host .", 1_000, 1_000);
+    step("sha256:1", "host .", 1_000, 1_000); // the same update again: printed once
+    step("sha256:1", "host .", 1_010, -1);
+    step("sha256:1", "host .", 1_010, 4_110);
+    assertThat(out.toString()).contains("[build] #1 DONE 0.0s host .\n").contains("[build] #1 DONE 3.1s host .\n");
+    assertThat(out.toString().split("DONE", -1)).hasSize(3);
+  }
 }

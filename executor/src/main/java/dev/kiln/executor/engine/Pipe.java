@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,8 +15,13 @@ import java.util.function.Consumer;
  * Joins an in-JVM Netty channel (the grpc-java side) to an engine connection (the socket side),
  * copying bytes both ways until either side closes. grpc-java thus speaks HTTP/2 over transports it
  * does not know: a hijacked Docker socket or a BuildKit session stream.
+ *
+ * <p>What grpc-java writes in one go (one flush of its write queue: often thousands of small frames,
+ * as when a file sync lists a tree) reaches the sink as one write, not one write a frame.
  */
 final class Pipe extends ChannelInboundHandlerAdapter {
+  /** Above this, what is pending is written before the batch ends, so memory stays bounded. */
+  private static final int BATCH = 256 * 1024;
   /** Where bytes read from the Netty channel go. */
   interface Sink {
     void write(byte[] data) throws IOException;
@@ -24,6 +30,7 @@ final class Pipe extends ChannelInboundHandlerAdapter {
   }
 
   private final Sink sink;
+  private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
 
   Pipe(Sink sink) {
     this.sink = sink;
@@ -52,9 +59,10 @@ final class Pipe extends ChannelInboundHandlerAdapter {
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     ByteBuf buf = (ByteBuf) msg;
     try {
-      byte[] data = new byte[buf.readableBytes()];
-      buf.readBytes(data);
-      sink.write(data);
+      buf.readBytes(pending, buf.readableBytes());
+      if (pending.size() >= BATCH) {
+        drain();
+      }
     } catch (IOException e) {
       ctx.close();
     } finally {
@@ -63,7 +71,30 @@ final class Pipe extends ChannelInboundHandlerAdapter {
   }
 
   @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    try {
+      drain();
+    } catch (IOException e) {
+      ctx.close();
+    }
+    ctx.fireChannelReadComplete();
+  }
+
+  private void drain() throws IOException {
+    if (pending.size() > 0) {
+      byte[] data = pending.toByteArray();
+      pending.reset();
+      sink.write(data);
+    }
+  }
+
+  @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    try {
+      drain();
+    } catch (IOException e) {
+      // the other side is gone too
+    }
     sink.close();
     ctx.fireChannelInactive();
   }
