@@ -81,7 +81,8 @@ class StdLibraryTest {
   /** {@code base} with the local repository {@code volume} shared, Maven locking its files. */
   static Container withRepository(Container base, String volume) {
     return base.with(new ContainerOp.WithMountedCache("/root/.m2", new CacheVolume(volume), ContainerOp.Sharing.SHARED))
-        .withEnv("MAVEN_ARGS", "-Daether.syncContext.named.factory=file-lock -Daether.syncContext.named.nameMapper=file-gav");
+        .withEnv("MAVEN_ARGS", "-Daether.syncContext.named.factory=file-lock -Daether.syncContext.named.nameMapper=file-gav"
+            + " -Daether.connector.requestTimeout=60000");
   }
 
   @Test
