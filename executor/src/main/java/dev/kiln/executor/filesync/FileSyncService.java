@@ -149,10 +149,10 @@ public final class FileSyncService extends FileSyncGrpc.FileSyncImplBase {
     void start() {
       worker.execute(() -> {
         try {
-          entries = FileTree.list(dir, include, exclude, follow);
-          for (FileTree.Entry e : entries) {
-            send(Packet.newBuilder().setType(PacketType.PACKET_STAT).setStat(e.stat()).build());
-          }
+          // Each entry goes out as the walk finds it: the engine compares what it has while the
+          // walk goes on. Its requests wait on this thread until the listing is complete.
+          entries = FileTree.list(dir, include, exclude, follow,
+              e -> send(Packet.newBuilder().setType(PacketType.PACKET_STAT).setStat(e.stat()).build()));
           send(Packet.newBuilder().setType(PacketType.PACKET_STAT).build()); // end of listing
         } catch (IOException | RuntimeException e) {
           fail("listing " + dir + ": " + e.getMessage());

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * A local directory listed the way fsutil's receiver validates it: depth first, parents before
@@ -49,13 +50,15 @@ final class FileTree {
   private final PathPatterns includes;
   private final PathPatterns excludes;
   private final List<Entry> entries = new ArrayList<>();
+  private final Consumer<Entry> onEntry;
   private final List<Stat> pending = new ArrayList<>();
   private final Map<String, String> firstLinkPath = new HashMap<>();
 
-  private FileTree(Path root, PathPatterns includes, PathPatterns excludes) {
+  private FileTree(Path root, PathPatterns includes, PathPatterns excludes, Consumer<Entry> onEntry) {
     this.root = root;
     this.includes = includes;
     this.excludes = excludes;
+    this.onEntry = onEntry;
   }
 
   /** Lists {@code root} (not itself) with the given patterns. */
@@ -69,6 +72,15 @@ final class FileTree {
    */
   static List<Entry> list(Path root, List<String> includePatterns, List<String> excludePatterns,
       List<String> followPaths) throws IOException {
+    return list(root, includePatterns, excludePatterns, followPaths, e -> { });
+  }
+
+  /**
+   * Lists as {@link #list(Path, List, List, List)} does, handing each entry to {@code onEntry} as the
+   * walk reaches it, in the listing's order: a sender streams the listing while the walk goes on.
+   */
+  static List<Entry> list(Path root, List<String> includePatterns, List<String> excludePatterns,
+      List<String> followPaths, Consumer<Entry> onEntry) throws IOException {
     List<String> includes = new ArrayList<>(includePatterns);
     if (!includes.isEmpty()) {
       Path base = root.toAbsolutePath().normalize();
@@ -85,7 +97,7 @@ final class FileTree {
       }
     }
     GitIgnored git = excludePatterns.contains(PathPatterns.GIT_RULES) ? GitIgnores.under(root) : GitIgnored.NONE;
-    FileTree t = new FileTree(root, PathPatterns.of(includes), PathPatterns.of(excludePatterns, git));
+    FileTree t = new FileTree(root, PathPatterns.of(includes), PathPatterns.of(excludePatterns, git), onEntry);
     t.walk(root, "");
     return t.entries;
   }
@@ -135,7 +147,7 @@ final class FileTree {
 
   private void flushPending() {
     for (Stat s : pending) {
-      entries.add(new Entry(s, null));
+      add(new Entry(s, null));
     }
     pending.clear();
   }
@@ -147,11 +159,16 @@ final class FileTree {
       String key = attrs.get("dev") + ":" + attrs.get("ino");
       String first = firstLinkPath.putIfAbsent(key, path);
       if (first != null) {
-        entries.add(new Entry(stat.toBuilder().setLinkname(first).setSize(0).build(), null));
+        add(new Entry(stat.toBuilder().setLinkname(first).setSize(0).build(), null));
         return;
       }
     }
-    entries.add(new Entry(stat, type == 0100000 ? file : null));
+    add(new Entry(stat, type == 0100000 ? file : null));
+  }
+
+  private void add(Entry e) {
+    entries.add(e);
+    onEntry.accept(e);
   }
 
   private static Stat stat(Path file, String path, Map<String, Object> attrs) throws IOException {
