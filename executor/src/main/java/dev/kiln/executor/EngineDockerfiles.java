@@ -17,6 +17,7 @@ import dev.kiln.planner.DockerfileResult;
 import dev.kiln.planner.ImageConfig;
 import dev.kiln.planner.PlanException;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -85,7 +86,7 @@ final class EngineDockerfiles implements DockerfileFrontend {
       try {
         return Optional.of(solve(session, request, options(request)));
       } catch (SolveException e) {
-        if (!syntaxImageUnavailable(e)) {
+        if (!syntaxImageUnavailable(e, syntax(request))) {
           throw dockerfileError(request, e, root.real());
         }
         // Offline engines cannot pull a `# syntax=` image; the built-in frontend reads most
@@ -125,9 +126,28 @@ final class EngineDockerfiles implements DockerfileFrontend {
     }
   }
 
-  /** Whether the build failed because the Dockerfile's {@code # syntax=} image could not be had. */
-  static boolean syntaxImageUnavailable(SolveException e) {
-    return !e.cancelled() && e.getMessage() != null && SYNTAX_IMAGE_UNAVAILABLE.matcher(e.getMessage()).find();
+  /**
+   * Whether the build failed because the Dockerfile's {@code # syntax=} image could not be had. With
+   * the directive known, the error must name its image: a forwarded frontend's own failure (a base
+   * image "not found") is the Dockerfile's error, not a reason to build it again without that frontend.
+   */
+  static boolean syntaxImageUnavailable(SolveException e, Optional<SyntaxDirective> syntax) {
+    return !e.cancelled() && e.getMessage() != null && SYNTAX_IMAGE_UNAVAILABLE.matcher(e.getMessage()).find()
+        && syntax.map(s -> s.namedIn(e.getMessage())).orElse(true);
+  }
+
+  /** The Dockerfile's directive when it is a file of the project (else the error's text decides alone). */
+  private Optional<SyntaxDirective> syntax(DockerfileRequest request) {
+    Path file = request.location().file();
+    if (file == null) {
+      return Optional.empty();
+    }
+    try {
+      Path real = root.real().resolve(file).toRealPath(); // a link out of the project is not read
+      return real.startsWith(root.real()) && Files.isRegularFile(real) ? SyntaxDirective.of(real) : Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty();
+    }
   }
 
   private static String firstLine(String message) {

@@ -12,6 +12,7 @@ import dev.kiln.planner.llb.Platform;
 import dev.kiln.planner.llb.Sources;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class EngineDockerfilesTest {
@@ -72,14 +73,30 @@ class EngineDockerfilesTest {
     assertThat(EngineDockerfiles.syntaxImageUnavailable(SolveException.failed("failed to solve with frontend"
         + " dockerfile.v0: failed to solve with frontend gateway.v0: failed to do request: Head"
         + " \"https://registry-1.docker.io/v2/docker/dockerfile/manifests/1.4\": dial tcp: lookup"
-        + " registry-1.docker.io: no such host", null, null))).isTrue();
+        + " registry-1.docker.io: no such host", null, null), Optional.empty())).isTrue();
     assertThat(EngineDockerfiles.syntaxImageUnavailable(SolveException.failed("failed to solve with frontend"
         + " dockerfile.v0: failed to solve with frontend gateway.v0: rpc error: code = Unknown desc ="
-        + " dockerfile parse error line 3: unknown instruction: FROBNICATE", null, null))).isFalse();
+        + " dockerfile parse error line 3: unknown instruction: FROBNICATE", null, null), Optional.empty())).isFalse();
     // without a syntax line nothing is forwarded, whatever the error says
     assertThat(EngineDockerfiles.syntaxImageUnavailable(SolveException.failed("failed to solve with frontend"
-        + " dockerfile.v0: failed to create LLB definition: pull access denied", null, null))).isFalse();
+        + " dockerfile.v0: failed to create LLB definition: pull access denied", null, null), Optional.empty())).isFalse();
     assertThat(EngineDockerfiles.syntaxImageUnavailable(SolveException.cancelled("frontend gateway.v0 not found",
-        null))).isFalse();
+        null), Optional.empty())).isFalse();
+  }
+
+  @Test
+  void withTheDirectiveKnownOnlyAnErrorNamingItsImageFallsBack() {
+    var syntax = Optional.of(new SyntaxDirective("docker/dockerfile:1.4"));
+    assertThat(EngineDockerfiles.syntaxImageUnavailable(SolveException.failed("failed to solve with frontend"
+        + " dockerfile.v0: failed to solve with frontend gateway.v0: failed to do request: Head"
+        + " \"https://registry-1.docker.io/v2/docker/dockerfile/manifests/1.4\": dial tcp: lookup"
+        + " registry-1.docker.io: no such host", null, null), syntax)).isTrue();
+    assertThat(EngineDockerfiles.syntaxImageUnavailable(SolveException.failed("failed to solve with frontend"
+        + " dockerfile.v0: failed to solve with frontend gateway.v0: docker.io/docker/dockerfile:1.4: not found",
+        null, null), syntax)).isTrue();
+    // the forwarded frontend ran, and its own build failed: a base image of the Dockerfile is missing
+    assertThat(EngineDockerfiles.syntaxImageUnavailable(SolveException.failed("failed to solve with frontend"
+        + " dockerfile.v0: failed to solve with frontend gateway.v0: rpc error: code = Unknown desc = failed to"
+        + " load cache key: docker.io/library/no-such-base:latest: not found", null, null), syntax)).isFalse();
   }
 }
