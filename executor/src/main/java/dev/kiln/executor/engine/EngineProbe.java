@@ -67,25 +67,28 @@ public final class EngineProbe {
           docker && w.getLabelsMap().containsKey(SNAPSHOTTER_LABEL)));
     }
 
-    String dockerVersion = null;
-    String version;
-    String versionSource;
-    try {
-      version = connection.control().info().getBuildkitVersion().getVersion();
-      versionSource = EngineInfo.PROBED;
-    } catch (StatusRuntimeException e) {
-      if (e.getStatus().getCode() != Status.Code.UNIMPLEMENTED) {
-        throw e;
+    String dockerVersion = docker ? connection.dockerVersion() : null;
+    String version = null;
+    String versionSource = EngineInfo.DERIVED;
+    // A Docker whose BuildKit predates the Info RPC (v0.11) is not asked: the failed call cost every
+    // run on Docker 20.10 a round trip and an exception.
+    if (!docker || !beforeInfoRpc(dockerVersion)) {
+      try {
+        version = connection.control().info().getBuildkitVersion().getVersion();
+        versionSource = EngineInfo.PROBED;
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() != Status.Code.UNIMPLEMENTED) {
+          throw e;
+        }
       }
+    }
+    if (version == null && workerVersion != null) {
       // No Info RPC (before v0.11): a worker record's version, if one reports it, else derived below.
       version = workerVersion;
-      versionSource = workerVersion != null ? EngineInfo.PROBED : EngineInfo.DERIVED;
+      versionSource = EngineInfo.PROBED;
     }
-    if (docker) {
-      dockerVersion = connection.dockerVersion();
-      if (version == null) {
-        version = buildkitForDocker(dockerVersion);
-      }
+    if (docker && version == null) {
+      version = buildkitForDocker(dockerVersion);
     }
     if (version == null) {
       version = "unknown (< v0.11: no Info RPC)";
@@ -166,6 +169,15 @@ public final class EngineProbe {
       case 29 -> "v0.32";
       default -> null;
     };
+  }
+
+  /** Whether Docker {@code dockerVersion} embeds a BuildKit without the Info RPC (Docker 23 and older). */
+  static boolean beforeInfoRpc(String dockerVersion) {
+    if (dockerVersion == null) {
+      return false;
+    }
+    int major = number(dockerVersion.split("[.+~-]"), 0);
+    return major > 0 && major <= 23;
   }
 
   private static int number(String[] parts, int i) {

@@ -33,6 +33,16 @@ class EngineProbeTest {
   }
 
   @Test
+  void onlyDockersWhoseBuildkitHasTheInfoCallAreAskedIt() {
+    assertThat(EngineProbe.beforeInfoRpc("20.10.24+dfsg1")).isTrue();
+    assertThat(EngineProbe.beforeInfoRpc("23.0.6")).isTrue();
+    assertThat(EngineProbe.beforeInfoRpc("24.0.7")).isFalse();
+    assertThat(EngineProbe.beforeInfoRpc("28.2.2")).isFalse();
+    assertThat(EngineProbe.beforeInfoRpc("nightly")).isFalse(); // unknown: asked
+    assertThat(EngineProbe.beforeInfoRpc(null)).isFalse();
+  }
+
+  @Test
   void readsDockersVersionFromThePingsServerHeader() {
     assertThat(BuildkitConnection.versionFromServerHeader("Docker/20.10.24+dfsg1 (linux)")).isEqualTo("20.10.24+dfsg1");
     assertThat(BuildkitConnection.versionFromServerHeader("Docker/27.3.1 (linux)")).isEqualTo("27.3.1");
