@@ -23,6 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -79,9 +81,11 @@ public final class BuildkitConnection implements AutoCloseable {
     // every connection of this one must reach the same engine: a selector chooses the pod once
     EngineAddress address = given.kind() != EngineAddress.Kind.KUBE_POD ? given
         : new EngineAddress(given.kind(), null, null, 0, null, KubectlDial.pin(given.pod(), policy.answer()));
-    String pinged = probe(address, policy.answer());
-    EventLoopGroup group = new DefaultEventLoopGroup(2, daemonThreads("kiln-grpc"));
     ExecutorService dialer = Executors.newCachedThreadPool(daemonThreads("kiln-dial"));
+    // The engine is asked whether it answers while the channel is set up and dials: in a fresh
+    // JVM each took tens of milliseconds of every run's start.
+    Future<String> ping = dialer.submit(() -> probe(address, policy.answer()));
+    EventLoopGroup group = new DefaultEventLoopGroup(2, daemonThreads("kiln-grpc"));
     LocalAddress local = new LocalAddress("kiln-engine-" + UUID.randomUUID());
     AtomicReference<IOException> dialFailure = new AtomicReference<>();
     Set<Dialer.Conn> sockets = ConcurrentHashMap.newKeySet();
@@ -104,6 +108,7 @@ public final class BuildkitConnection implements AutoCloseable {
           .bind(local).sync().channel();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      ping.cancel(true);
       group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
       dialer.shutdownNow();
       watch.close();
@@ -117,6 +122,34 @@ public final class BuildkitConnection implements AutoCloseable {
         .intercept(TraceParents.INTERCEPTOR)
         .build();
     grpc.set(channel);
+    if (address.docker()) {
+      channel.getState(true); // Docker's /grpc upgrade and the HTTP/2 handshake, during the ping
+    }
+    String pinged;
+    try {
+      pinged = ping.get();
+    } catch (InterruptedException | ExecutionException e) {
+      channel.shutdownNow();
+      bridge.close();
+      group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      dialer.shutdownNow();
+      watch.close();
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while connecting", e);
+      }
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      if (cause instanceof RuntimeException r) {
+        throw r;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new IOException(cause);
+    }
     BuildkitConnection connection = new BuildkitConnection(address, group, dialer, bridge, channel, dialFailure,
         pinged, policy, sockets, watch);
     // Docker has answered GET /_ping within the same bound, and its /grpc upgrade's answer is

@@ -58,14 +58,15 @@ class EngineProbeTest {
     try (BuildkitConnection c = BuildkitConnection.open(EngineAddress.parse("docker://" + withHeader))) {
       assertThat(c.dockerVersion()).isEqualTo("27.3.1");
     }
-    assertThat(asked).containsExactly("GET /_ping");
+    // the gRPC upgrade is dialled while the ping is answered: only Docker's own API is counted here
+    assertThat(asked).filteredOn(r -> !r.equals("POST /grpc")).containsExactly("GET /_ping");
 
     asked.clear();
     Path without = fakeDockerWithVersion("without.sock", "", asked);
     try (BuildkitConnection c = BuildkitConnection.open(EngineAddress.parse("docker://" + without))) {
       assertThat(c.dockerVersion()).isEqualTo("20.10.5");
     }
-    assertThat(asked).containsExactly("GET /_ping", "GET /version");
+    assertThat(asked).filteredOn(r -> !r.equals("POST /grpc")).containsExactly("GET /_ping", "GET /version");
   }
 
   /** A fake Docker API on {@code name}: {@code answer} maps each request's head to the whole response. */
