@@ -27,6 +27,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
@@ -151,8 +152,12 @@ public final class FileSyncService extends FileSyncGrpc.FileSyncImplBase {
         try {
           // Each entry goes out as the walk finds it: the engine compares what it has while the
           // walk goes on. Its requests wait on this thread until the listing is complete.
-          entries = FileTree.list(dir, include, exclude, follow,
-              e -> send(Packet.newBuilder().setType(PacketType.PACKET_STAT).setStat(e.stat()).build()));
+          entries = FileTree.list(dir, include, exclude, follow, e -> {
+            if (done) {
+              throw new CancellationException(); // the engine went away: the rest of the walk is not needed
+            }
+            send(Packet.newBuilder().setType(PacketType.PACKET_STAT).setStat(e.stat()).build());
+          });
           send(Packet.newBuilder().setType(PacketType.PACKET_STAT).build()); // end of listing
         } catch (IOException | RuntimeException e) {
           fail("listing " + dir + ": " + e.getMessage());
