@@ -20,16 +20,14 @@ import java.util.function.Consumer;
 final class KilnProcess {
   /** How a run ended and what it printed. */
   record Result(int exit, String out, String err) {
+    /** Both outputs, standard output first. */
+    String all() {
+      return out + err;
+    }
+
     @Override
     public String toString() {
       return "exit " + exit + "\n--- stdout\n" + out + "\n--- stderr\n" + err;
-    }
-  }
-
-  /** What one {@code kiln} process did, for {@link #run}. */
-  record Run(int code, String out, String err) {
-    String all() {
-      return out + err;
     }
   }
 
@@ -66,11 +64,10 @@ final class KilnProcess {
    * Runs {@code kiln args} in {@code dir} to its end, with the test's environment as {@code env}
    * changes it; at most 5 minutes.
    */
-  static Run run(Path dir, Consumer<Map<String, String>> env, String... args) throws Exception {
+  static Result run(Path dir, Consumer<Map<String, String>> env, String... args) throws Exception {
     KilnProcess p = start(dir, env, args);
     assertThat(p.process.waitFor(5, TimeUnit.MINUTES)).as("kiln %s timed out", List.of(args)).isTrue();
-    Result r = p.finish(1);
-    return new Run(r.exit(), r.out(), r.err());
+    return p.finish(1);
   }
 
   /** What it printed on standard output so far. */

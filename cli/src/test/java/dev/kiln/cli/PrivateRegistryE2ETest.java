@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import dev.kiln.cli.KilnProcess.Run;
+import dev.kiln.cli.KilnProcess.Result;
 import dev.kiln.testsupport.AuthRegistry;
 import java.io.File;
 import java.net.InetSocketAddress;
@@ -66,8 +66,8 @@ class PrivateRegistryE2ETest {
     }
   }
 
-  private Run kiln(Path dockerConfig, Path extraPath, String... args) throws Exception {
-    Run run = KilnProcess.run(dir, env -> {
+  private Result kiln(Path dockerConfig, Path extraPath, String... args) throws Exception {
+    Result run = KilnProcess.run(dir, env -> {
       env.put("DOCKER_CONFIG", dockerConfig.toString());
       if (extraPath != null) {
         env.put("PATH", extraPath + File.pathSeparator + env.getOrDefault("PATH", ""));
@@ -121,8 +121,8 @@ class PrivateRegistryE2ETest {
             }
           }
           """.formatted(tag, ref, hook.getAddress().getPort()));
-      Run plain = kiln(auths("auths", PASSWORD), null, "run", "-f", p.toString(), "--progress", "plain");
-      assertThat(plain.code()).as(plain.all()).isZero();
+      Result plain = kiln(auths("auths", PASSWORD), null, "run", "-f", p.toString(), "--progress", "plain");
+      assertThat(plain.exit()).as(plain.all()).isZero();
       String digest = registry.manifestDigest("kiln-e2e/app", tag);
       String pinned = ref + "@" + digest;
       assertThat(plain.out()).contains("[image] published " + pinned + "\n");
@@ -131,8 +131,8 @@ class PrivateRegistryE2ETest {
       assertThat(Files.readString(dir.resolve(".kiln/results/image/ref"))).isEqualTo(pinned);
       assertThat(posted).containsExactly("deploy " + pinned);
 
-      Run json = kiln(auths("auths", PASSWORD), null, "run", "-f", p.toString(), "--progress", "json", "image");
-      assertThat(json.code()).as(json.all()).isZero();
+      Result json = kiln(auths("auths", PASSWORD), null, "run", "-f", p.toString(), "--progress", "json", "image");
+      assertThat(json.exit()).as(json.all()).isZero();
       JsonNode publish = json.out().lines().map(PrivateRegistryE2ETest::parse)
           .filter(e -> e.path("event").asText().equals("publish")).findFirst().orElseThrow();
       assertThat(publish.path("task").asText()).isEqualTo("image");
@@ -161,9 +161,9 @@ class PrivateRegistryE2ETest {
         }
         """.formatted(tag, ref));
 
-    Run run = kiln(auths("auths", PASSWORD), null, "run", "-f", p.toString(), "--progress", "plain");
+    Result run = kiln(auths("auths", PASSWORD), null, "run", "-f", p.toString(), "--progress", "plain");
 
-    assertThat(run.code()).as(run.all()).isZero();
+    assertThat(run.exit()).as(run.all()).isZero();
     String digest = registry.manifestDigest("kiln-e2e/multi", tag);
     assertThat(Files.readString(dir.resolve(".kiln/results/image/digest"))).isEqualTo(digest);
     assertThat(run.out()).contains("[image] published " + ref + "@" + digest);
@@ -192,20 +192,20 @@ class PrivateRegistryE2ETest {
 
     Path helperBin = registry.credentialHelper("kilntest", PASSWORD);
     Path viaHelper = registry.dockerConfig("helper-" + tag, "{\"credHelpers\":{\"" + registry.host() + "\":\"kilntest\"}}");
-    Run ok = kiln(viaHelper, helperBin, "run", "-f", p.toString(), "--progress", "plain");
-    assertThat(ok.code()).as(ok.all()).isZero();
+    Result ok = kiln(viaHelper, helperBin, "run", "-f", p.toString(), "--progress", "plain");
+    assertThat(ok.exit()).as(ok.all()).isZero();
     assertThat(ok.out()).contains(marker + "-ok");
 
-    Run missing = kiln(noCredentials(), null, "run", "-f", p.toString(), "--progress", "plain");
-    assertThat(missing.code()).as(missing.all()).isEqualTo(ExitCodes.TASK_FAILED);
+    Result missing = kiln(noCredentials(), null, "run", "-f", p.toString(), "--progress", "plain");
+    assertThat(missing.exit()).as(missing.all()).isEqualTo(ExitCodes.TASK_FAILED);
     assertThat(missing.err()).contains("resolving image " + base + " failed: registry " + registry.host()
         + " asks for credentials, and none are configured for it").doesNotContain("check the image name");
 
     Path wrongHelperBin = registry.credentialHelper("kilnwrong", "not-" + PASSWORD);
     Path viaWrongHelper = registry.dockerConfig("wrong-helper-" + tag,
         "{\"credHelpers\":{\"" + registry.host() + "\":\"kilnwrong\"}}");
-    Run refused = kiln(viaWrongHelper, wrongHelperBin, "run", "-f", p.toString(), "--progress", "plain");
-    assertThat(refused.code()).as(refused.all()).isEqualTo(ExitCodes.TASK_FAILED);
+    Result refused = kiln(viaWrongHelper, wrongHelperBin, "run", "-f", p.toString(), "--progress", "plain");
+    assertThat(refused.exit()).as(refused.all()).isEqualTo(ExitCodes.TASK_FAILED);
     assertThat(refused.err()).contains("resolving image " + base + " failed: registry " + registry.host()
         + " refused the credentials of user `" + USER + "` (from credential helper docker-credential-kilnwrong");
   }
@@ -219,14 +219,14 @@ class PrivateRegistryE2ETest {
         tasks { ["image"] { publish = app; ref = "%s" } }
         """.formatted(ref));
     String wrong = "wrong-" + UUID.randomUUID();
-    Run refused = kiln(auths("wrong", wrong), null, "run", "-f", p.toString(), "--progress", "plain");
-    assertThat(refused.code()).as(refused.all()).isEqualTo(ExitCodes.TASK_FAILED);
+    Result refused = kiln(auths("wrong", wrong), null, "run", "-f", p.toString(), "--progress", "plain");
+    assertThat(refused.exit()).as(refused.all()).isEqualTo(ExitCodes.TASK_FAILED);
     assertThat(refused.err()).contains("task image failed: pushing " + ref + " failed: registry " + registry.host()
         + " refused the credentials of user `" + USER + "` (from auths in ");
     assertThat(refused.all()).doesNotContain(wrong);
 
-    Run missing = kiln(noCredentials(), null, "run", "-f", p.toString(), "--progress", "plain");
-    assertThat(missing.code()).as(missing.all()).isEqualTo(ExitCodes.TASK_FAILED);
+    Result missing = kiln(noCredentials(), null, "run", "-f", p.toString(), "--progress", "plain");
+    assertThat(missing.exit()).as(missing.all()).isEqualTo(ExitCodes.TASK_FAILED);
     assertThat(missing.err()).contains("task image failed: pushing " + ref + " failed: registry " + registry.host()
         + " asks for credentials, and none are configured for it")
         .contains("  hint: run `docker login " + registry.host() + "`");
@@ -240,8 +240,8 @@ class PrivateRegistryE2ETest {
         tasks { ["image"] { publish = app; ref = "%s" } }
         """.formatted(ref));
     Path config = registry.dockerConfig("absent-helper", "{\"credHelpers\":{\"" + registry.host() + "\":\"kilnabsent\"}}");
-    Run run = kiln(config, null, "run", "-f", p.toString(), "--progress", "plain");
-    assertThat(run.code()).as(run.all()).isEqualTo(ExitCodes.INVALID);
+    Result run = kiln(config, null, "run", "-f", p.toString(), "--progress", "plain");
+    assertThat(run.exit()).as(run.all()).isEqualTo(ExitCodes.INVALID);
     assertThat(run.err()).contains("the credential helper docker-credential-kilnabsent for registry " + registry.host()
         + " (credHelpers in " + config.resolve("config.json") + ") is not on PATH");
     assertThat(run.out()).doesNotContain("[image] started");

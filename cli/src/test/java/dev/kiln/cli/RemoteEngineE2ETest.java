@@ -2,7 +2,7 @@ package dev.kiln.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kiln.cli.KilnProcess.Run;
+import dev.kiln.cli.KilnProcess.Result;
 import dev.kiln.testsupport.SecondDockerd;
 import dev.kiln.testsupport.TestCertificates;
 import dev.kiln.testsupport.TestCertificates.Authority;
@@ -84,8 +84,8 @@ class RemoteEngineE2ETest {
     return "docker://tcp://127.0.0.1:" + dockerd.tcpPort();
   }
 
-  private Run kiln(Map<String, String> extraEnv, String... args) throws Exception {
-    Run run = KilnProcess.run(dir, env -> {
+  private Result kiln(Map<String, String> extraEnv, String... args) throws Exception {
+    Result run = KilnProcess.run(dir, env -> {
       for (String name : List.of("BUILDKIT_HOST", "DOCKER_HOST", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH")) {
         env.remove(name);
       }
@@ -122,9 +122,9 @@ class RemoteEngineE2ETest {
   void aPipelineRunsOnDockerOverMutualTlsWithBuildctlsFlags() throws Exception {
     pipeline("hello over mTLS");
     int before = buildCacheEntries();
-    Run run = kiln(Map.of(), "run", "--engine", tcp(), "--tlscacert", ca.cert().toString(),
+    Result run = kiln(Map.of(), "run", "--engine", tcp(), "--tlscacert", ca.cert().toString(),
         "--tlscert", client.cert().toString(), "--tlskey", client.key().toString());
-    assertThat(run.code()).as(run.all()).isZero();
+    assertThat(run.exit()).as(run.all()).isZero();
     assertThat(Files.readString(dir.resolve("build/greeting.txt"))).isEqualTo("hello over mTLS\n");
     assertThat(buildCacheEntries()).as("the second daemon's build cache grew").isGreaterThan(before);
   }
@@ -133,35 +133,35 @@ class RemoteEngineE2ETest {
   void dockersOwnVariablesSelectTheDaemonAndItsCertificates() throws Exception {
     pipeline("hello from DOCKER_HOST");
     Path certPath = certs.tlsDir("docker-cert-path", ca.cert(), client);
-    Run run = kiln(Map.of("DOCKER_HOST", "tcp://127.0.0.1:" + dockerd.tcpPort(), "DOCKER_TLS_VERIFY", "1",
+    Result run = kiln(Map.of("DOCKER_HOST", "tcp://127.0.0.1:" + dockerd.tcpPort(), "DOCKER_TLS_VERIFY", "1",
         "DOCKER_CERT_PATH", certPath.toString()), "run");
-    assertThat(run.code()).as(run.all()).isZero();
+    assertThat(run.exit()).as(run.all()).isZero();
     assertThat(Files.readString(dir.resolve("build/greeting.txt"))).isEqualTo("hello from DOCKER_HOST\n");
   }
 
   @Test
   void kilnsEnvironmentAndATlsDirWorkForEngineInfo() throws Exception {
     Path tlsDir = certs.tlsDir("kiln-env", ca.cert(), client);
-    Run run = kiln(Map.of("KILN_ENGINE_TLS_DIR", tlsDir.toString()), "engine", "info", "--engine", tcp());
-    assertThat(run.code()).as(run.all()).isZero();
+    Result run = kiln(Map.of("KILN_ENGINE_TLS_DIR", tlsDir.toString()), "engine", "info", "--engine", tcp());
+    assertThat(run.exit()).as(run.all()).isZero();
     assertThat(run.out()).contains("Docker 20.10");
   }
 
   @Test
   void aCaThatDidNotSignTheEnginesCertificateIsUntrusted() throws Exception {
     Authority other = certs.authority("other-ca-" + System.nanoTime());
-    Run run = kiln(Map.of(), "engine", "info", "--engine", tcp(), "--tlscacert", other.cert().toString(),
+    Result run = kiln(Map.of(), "engine", "info", "--engine", tcp(), "--tlscacert", other.cert().toString(),
         "--tlscert", client.cert().toString(), "--tlskey", client.key().toString());
-    assertThat(run.code()).as(run.all()).isEqualTo(3);
+    assertThat(run.exit()).as(run.all()).isEqualTo(3);
     assertThat(run.err()).contains(tcp()).contains("TLS: the engine's certificate (issued by CN=kiln-test-ca) is not"
         + " signed by the CA in " + other.cert()).contains("check --tlscacert");
   }
 
   @Test
   void aServerNameTheCertificateDoesNotHoldIsAWrongName() throws Exception {
-    Run run = kiln(Map.of(), "engine", "info", "--engine", tcp(), "--tlsdir",
+    Result run = kiln(Map.of(), "engine", "info", "--engine", tcp(), "--tlsdir",
         certs.tlsDir("wrong-name", ca.cert(), client).toString(), "--tlsservername", "engine.example");
-    assertThat(run.code()).as(run.all()).isEqualTo(3);
+    assertThat(run.exit()).as(run.all()).isEqualTo(3);
     assertThat(run.err()).contains(tcp())
         .contains("TLS: the engine's certificate is for 127.0.0.1, localhost, not for engine.example")
         .contains("--tlsservername");
@@ -174,17 +174,17 @@ class RemoteEngineE2ETest {
         now.minus(9, ChronoUnit.DAYS), "IP:127.0.0.1");
     try (SecondDockerd old = SecondDockerd.startForTest(
         new SecondDockerd.ServerTls(ca.cert(), expired.cert(), expired.key()))) {
-      Run run = kiln(Map.of(), "engine", "info", "--engine", "docker://tcp://127.0.0.1:" + old.tcpPort(),
+      Result run = kiln(Map.of(), "engine", "info", "--engine", "docker://tcp://127.0.0.1:" + old.tcpPort(),
           "--tlsdir", certs.tlsDir("expired-server", ca.cert(), client).toString());
-      assertThat(run.code()).as(run.all()).isEqualTo(3);
+      assertThat(run.exit()).as(run.all()).isEqualTo(3);
       assertThat(run.err()).contains("TLS: the engine's certificate expired on ").contains("renew the engine's");
     }
   }
 
   @Test
   void withoutAClientCertificateTheEngineRequiresOne() throws Exception {
-    Run run = kiln(Map.of(), "engine", "info", "--engine", tcp(), "--tlscacert", ca.cert().toString());
-    assertThat(run.code()).as(run.all()).isEqualTo(3);
+    Result run = kiln(Map.of(), "engine", "info", "--engine", tcp(), "--tlscacert", ca.cert().toString());
+    assertThat(run.exit()).as(run.all()).isEqualTo(3);
     assertThat(run.err()).contains(tcp())
         .contains("TLS: the engine requires a client certificate and none was given").contains("--tlscert");
   }
@@ -193,9 +193,9 @@ class RemoteEngineE2ETest {
   void aClientCertificateFromAnotherCaIsRefusedByTheEngine() throws Exception {
     Authority other = certs.authority("rogue-ca-" + System.nanoTime());
     Pair rogue = certs.issue("rogue-client-" + System.nanoTime(), other, Use.CLIENT);
-    Run run = kiln(Map.of(), "engine", "info", "--engine", tcp(), "--tlscacert", ca.cert().toString(),
+    Result run = kiln(Map.of(), "engine", "info", "--engine", tcp(), "--tlscacert", ca.cert().toString(),
         "--tlscert", rogue.cert().toString(), "--tlskey", rogue.key().toString());
-    assertThat(run.code()).as(run.all()).isEqualTo(3);
+    assertThat(run.exit()).as(run.all()).isEqualTo(3);
     assertThat(run.err()).contains("TLS: the engine refused Kiln's client certificate " + rogue.cert())
         .doesNotContain(body(Files.readString(rogue.key())));
   }
@@ -204,24 +204,24 @@ class RemoteEngineE2ETest {
   void anExpiredClientCertificateIsSaidBeforeConnecting() throws Exception {
     Instant now = Instant.now();
     Pair old = certs.issue("client-expired", ca, Use.CLIENT, now.minus(10, ChronoUnit.DAYS), now.minus(9, ChronoUnit.DAYS));
-    Run run = kiln(Map.of(), "engine", "info", "--engine", tcp(), "--tlscacert", ca.cert().toString(),
+    Result run = kiln(Map.of(), "engine", "info", "--engine", tcp(), "--tlscacert", ca.cert().toString(),
         "--tlscert", old.cert().toString(), "--tlskey", old.key().toString());
-    assertThat(run.code()).as(run.all()).isEqualTo(3);
+    assertThat(run.exit()).as(run.all()).isEqualTo(3);
     assertThat(run.err()).contains("TLS: Kiln's client certificate " + old.cert() + " expired on ");
   }
 
   @Test
   void plainTcpToTheTlsPortSaysTlsIsExpected() throws Exception {
-    Run run = kiln(Map.of(), "engine", "info", "--engine", tcp());
-    assertThat(run.code()).as(run.all()).isEqualTo(3);
+    Result run = kiln(Map.of(), "engine", "info", "--engine", tcp());
+    assertThat(run.exit()).as(run.all()).isEqualTo(3);
     assertThat(run.err()).contains("TLS: Docker there expects TLS and Kiln connected without it")
         .contains("DOCKER_TLS_VERIFY");
   }
 
   @Test
   void halfAClientCertificateIsAUsageError() throws Exception {
-    Run run = kiln(Map.of(), "engine", "info", "--engine", tcp(), "--tlscert", client.cert().toString());
-    assertThat(run.code()).as(run.all()).isEqualTo(2);
+    Result run = kiln(Map.of(), "engine", "info", "--engine", tcp(), "--tlscert", client.cert().toString());
+    assertThat(run.exit()).as(run.all()).isEqualTo(2);
     assertThat(run.err()).contains("a TLS client certificate needs its key");
   }
 
@@ -239,10 +239,10 @@ class RemoteEngineE2ETest {
     Path daemon = certDir.resolve("daemon");
     try (SecondDockerd engine = SecondDockerd.startForTest(new SecondDockerd.ServerTls(daemon.resolve("ca.pem"),
         daemon.resolve("cert.pem"), daemon.resolve("key.pem")))) {
-      Run run = kiln(Map.of(), "engine", "info", "--engine", "docker://tcp://127.0.0.1:" + engine.tcpPort(),
+      Result run = kiln(Map.of(), "engine", "info", "--engine", "docker://tcp://127.0.0.1:" + engine.tcpPort(),
           "--tlsdir", certDir.resolve("client").toString(),
           "--tlsservername", "buildkitd-0.buildkitd.kiln.svc.cluster.local");
-      assertThat(run.code()).as(run.all()).isZero();
+      assertThat(run.exit()).as(run.all()).isZero();
     }
   }
 
@@ -262,9 +262,9 @@ class RemoteEngineE2ETest {
   @Test
   void aPipelineRunsThroughKubectlExecDialStdioToAPodFoundByItsLabels() throws Exception {
     pipeline("hello through kube-pod");
-    Run run = kiln(fakeKubectl("buildkitd-1 buildkitd-0"), "run", "--engine",
+    Result run = kiln(fakeKubectl("buildkitd-1 buildkitd-0"), "run", "--engine",
         "kube-pod://ci?selector=app=buildkitd&container=buildkitd");
-    assertThat(run.code()).as(run.all()).isZero();
+    assertThat(run.exit()).as(run.all()).isZero();
     assertThat(Files.readString(dir.resolve("build/greeting.txt"))).isEqualTo("hello through kube-pod\n");
     List<String> calls = Files.readAllLines(dir.resolve("kubectl.log"));
     assertThat(calls).contains("--namespace=ci get pods --selector=app=buildkitd --field-selector=status.phase=Running"
@@ -276,8 +276,8 @@ class RemoteEngineE2ETest {
 
   @Test
   void aPodThatDoesNotExistIsUnreachableWithKubectlsOwnWords() throws Exception {
-    Run run = kiln(fakeKubectl("buildkitd-0"), "engine", "info", "--engine", "kube-pod://ci/buildkitd-9");
-    assertThat(run.code()).as(run.all()).isEqualTo(3);
+    Result run = kiln(fakeKubectl("buildkitd-0"), "engine", "info", "--engine", "kube-pod://ci/buildkitd-9");
+    assertThat(run.exit()).as(run.all()).isEqualTo(3);
     assertThat(run.err()).contains("kube-pod://ci/buildkitd-9")
         .contains("Error from server (NotFound): pods \"buildkitd-9\" not found");
   }
