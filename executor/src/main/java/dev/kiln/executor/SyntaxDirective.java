@@ -1,5 +1,6 @@
 package dev.kiln.executor;
 
+import dev.kiln.planner.llb.ImageRef;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -58,29 +59,18 @@ record SyntaxDirective(String image) {
   /**
    * Whether an engine's message names this image: registries and errors spell a reference in many
    * ways (with or without {@code docker.io/}, {@code library/}, the tag, as a URL path), but all of
-   * them contain its repository path.
+   * them contain its repository path. An image that is no valid reference cannot be told apart: the
+   * error's text decides alone.
    */
   boolean namedIn(String message) {
-    String ref = image;
-    int at = ref.indexOf('@');
-    if (at >= 0) {
-      ref = ref.substring(0, at);
+    ImageRef ref;
+    try {
+      ref = ImageRef.parse(image);
+    } catch (IllegalArgumentException e) {
+      return true;
     }
-    int slash = ref.lastIndexOf('/');
-    int colon = ref.lastIndexOf(':');
-    if (colon > slash) {
-      ref = ref.substring(0, colon); // the tag
-    }
-    int first = ref.indexOf('/');
-    if (first >= 0) {
-      String domain = ref.substring(0, first);
-      if (domain.contains(".") || domain.contains(":") || domain.equals("localhost")) {
-        ref = ref.substring(first + 1);
-      }
-    }
-    if (ref.startsWith("library/")) {
-      ref = ref.substring("library/".length());
-    }
-    return !ref.isEmpty() && message.toLowerCase(Locale.ROOT).contains(ref.toLowerCase(Locale.ROOT));
+    String path = ref.domain().equals("docker.io") && ref.path().startsWith("library/")
+        ? ref.path().substring("library/".length()) : ref.path();
+    return message.toLowerCase(Locale.ROOT).contains(path);
   }
 }

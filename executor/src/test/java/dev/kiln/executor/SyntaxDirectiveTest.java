@@ -38,11 +38,13 @@ class SyntaxDirectiveTest {
     assertThat(hub.namedIn("Head \"https://registry-1.docker.io/v2/docker/dockerfile/manifests/1.4\"")).isTrue();
     assertThat(hub.namedIn("docker.io/docker/dockerfile:1.4: not found")).isTrue();
     assertThat(hub.namedIn("docker.io/library/busybox:latest: not found")).isFalse();
-    var mirror = new SyntaxDirective("127.0.0.1:9/kiln-test/no-such-frontend:1@sha256:abc");
+    var mirror = new SyntaxDirective("127.0.0.1:9/kiln-test/no-such-frontend:1@sha256:" + "a".repeat(64));
     assertThat(mirror.namedIn("dial tcp 127.0.0.1:9: connect: connection refused")).isFalse();
     assertThat(mirror.namedIn("Head \"https://127.0.0.1:9/v2/kiln-test/no-such-frontend/manifests/1\": refused"))
         .isTrue();
     assertThat(new SyntaxDirective("frontend").namedIn("pull access denied for docker.io/library/frontend"))
         .isTrue();
+    // not a reference at all: nothing to look for, the error's text decides
+    assertThat(new SyntaxDirective("Not A Reference!").namedIn("anything")).isTrue();
   }
 }

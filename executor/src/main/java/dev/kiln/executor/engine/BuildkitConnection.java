@@ -108,10 +108,7 @@ public final class BuildkitConnection implements AutoCloseable {
           .bind(local).sync().channel();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      ping.cancel(true);
-      group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-      dialer.shutdownNow();
-      watch.close();
+      abandon(null, null, group, dialer, watch); // also cancels the ping
       throw new IOException("interrupted while connecting", e);
     }
     ManagedChannel channel = NettyChannelBuilder.forAddress(local)
@@ -128,16 +125,12 @@ public final class BuildkitConnection implements AutoCloseable {
     String pinged;
     try {
       pinged = ping.get();
-    } catch (InterruptedException | ExecutionException e) {
-      channel.shutdownNow();
-      bridge.close();
-      group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-      dialer.shutdownNow();
-      watch.close();
-      if (e instanceof InterruptedException) {
-        Thread.currentThread().interrupt();
-        throw new IOException("interrupted while connecting", e);
-      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      abandon(channel, bridge, group, dialer, watch);
+      throw new IOException("interrupted while connecting", e);
+    } catch (ExecutionException e) {
+      abandon(channel, bridge, group, dialer, watch);
       Throwable cause = e.getCause();
       if (cause instanceof IOException io) {
         throw io;
@@ -192,6 +185,20 @@ public final class BuildkitConnection implements AutoCloseable {
     if (dialFailure.get() instanceof Dialer.NoAnswerException silent) {
       throw silent;
     }
+  }
+
+  /** Releases what {@link #open} had set up when it cannot go on; {@code channel} and {@code bridge} may be null. */
+  private static void abandon(ManagedChannel channel, Channel bridge, EventLoopGroup group, ExecutorService dialer,
+      StallWatch watch) {
+    if (channel != null) {
+      channel.shutdownNow();
+    }
+    if (bridge != null) {
+      bridge.close();
+    }
+    group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+    dialer.shutdownNow();
+    watch.close();
   }
 
   /** Checks the engine answers; for Docker, returns the version its ping announced, if any. */
